@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vanthu/vanthu/pipelines"
+	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/ocr"
+	"github.com/vanthu/vanthu/pipelines/raster"
+)
+
+// pipelineFlags are the flags every command that reads documents shares.
+type pipelineFlags struct {
+	jobs, workers, maxPages, maxPixels int
+	noTextLayer, noDeskew, noRed       bool
+	noDigits, verbose                  bool
+	langs                              string
+}
+
+func (pf *pipelineFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&pf.jobs, "jobs", runtime.NumCPU(), "files read at once")
+	fs.IntVar(&pf.workers, "workers", runtime.NumCPU(), "OCR workers (Tesseract instances, one thread each)")
+	fs.IntVar(&pf.maxPages, "max-pages", 500, "reject files with more pages than this")
+	fs.IntVar(&pf.maxPixels, "max-pixels", raster.DefaultMaxPixels, "reject page images with more pixels than this (decompression bombs)")
+	fs.BoolVar(&pf.noTextLayer, "no-text-layer", false, "OCR every page, even where the PDF has a usable text layer")
+	fs.BoolVar(&pf.noDeskew, "no-deskew", false, "skip deskewing scanned pages")
+	fs.BoolVar(&pf.noRed, "no-red-removal", false, "keep red ink (seals, stamps) in the image Tesseract reads")
+	fs.BoolVar(&pf.noDigits, "no-digits-pass", false, "skip the digits-only re-reading of handwritten numbers and days")
+	fs.StringVar(&pf.langs, "lang", "vie", "Tesseract languages, '+'-separated")
+	fs.BoolVar(&pf.verbose, "v", false, "log each stage's decisions to stderr")
+}
+
+func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engine) {
+	engine := ocr.New(ocr.Config{Workers: pf.workers, Languages: strings.Split(pf.langs, "+")})
+	cfg := pipelines.DefaultConfig()
+	cfg.MaxPages, cfg.MaxPixels = pf.maxPages, pf.maxPixels
+	cfg.NoTextLayer, cfg.NoDigitsPass = pf.noTextLayer, pf.noDigits
+	cfg.Preprocess.Deskew = !pf.noDeskew
+	cfg.Preprocess.RemoveRed = !pf.noRed
+	cfg.Logger = newLogger(stderr, pf.verbose)
+	return pipelines.New(cfg, engine, pf.workers), engine
+}
+
+func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf pipelineFlags
+	pf.register(fs)
+	quiet := fs.Bool("q", false, "no progress on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vanthu extract [flags] FILE|DIR...\n\nPrints one JSON record per file to stdout (domain.md section 3), in input order;\nprogress goes to stderr. Folders are read recursively. Exits 1 if any file failed.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	files, err := expandInputs(fs.Args())
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu extract:", err)
+		return 2
+	}
+	p, engine := pf.build(stderr)
+	defer engine.Close()
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	progress := stderr
+	if *quiet {
+		progress = io.Discard
+	}
+	processAll(ctx, p, files, pf.jobs, progress, func(rec doc.Record) {
+		if rec.Error != "" {
+			failed++
+		}
+		enc.Encode(rec)
+	})
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "vanthu extract: interrupted")
+		return 130
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "vanthu extract: %d of %d files failed\n", failed, len(files))
+		return 1
+	}
+	return 0
+}
+
+// expandInputs lists the files to read: files as given, folders walked in
+// name order. Hidden files and truth.jsonl (a corpus's labels) are skipped.
+func expandInputs(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			// Keep it: the record will say why it could not be read.
+			files = append(files, a)
+			continue
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if strings.HasPrefix(name, ".") && path != a {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && d.Type().IsRegular() && name != "truth.jsonl" {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", a, err)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no files to read")
+	}
+	return files, nil
+}
+
+// processAll runs the pipeline over files, jobs at a time, and hands the
+// records to emit in input order.
+func processAll(ctx context.Context, p *pipelines.Pipeline, files []string, jobs int, progress io.Writer, emit func(doc.Record)) {
+	jobs = max(1, jobs)
+	results := make([]chan doc.Record, len(files))
+	for i := range results {
+		results[i] = make(chan doc.Record, 1)
+	}
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	go func() {
+		for i, f := range files {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				for j := i; j < len(files); j++ {
+					r := doc.NewRecord(files[j])
+					r.Error = "not read: " + ctx.Err().Error()
+					results[j] <- r
+				}
+				return
+			}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				start := time.Now()
+				rec := p.Process(ctx, f)
+				status := fmt.Sprintf("%d pages", rec.Pages)
+				if rec.Error != "" {
+					status = "ERROR: " + rec.Error
+				}
+				fmt.Fprintf(progress, "[%d/%d] %q %s (%.1fs)\n", i+1, len(files), f, status, time.Since(start).Seconds())
+				results[i] <- rec
+			})
+		}
+	}()
+	for i := range files {
+		emit(<-results[i])
+	}
+	wg.Wait()
+}

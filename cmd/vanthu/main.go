@@ -1,0 +1,76 @@
+// Command vanthu is the one binary of the project: the CLI, and later every
+// function in-process and the web UI.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vanthu/vanthu/internal/ompenv"
+)
+
+var version = "dev"
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+var commands = []command{
+	{"extract", "read scans and PDFs into Decree 30 records (JSON lines)", runExtract},
+	{"eval", "measure extraction against a labelled folder (truth.jsonl)", runEval},
+	{"corpus", "generate a labelled corpus of synthetic documents", runCorpus},
+	{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
+		fmt.Println("vanthu", version)
+		return 0
+	}},
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "vanthu — turns the paper of Vietnamese government offices into searchable records.")
+	fmt.Fprintln(w, "\nUsage: vanthu COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'vanthu COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "State lives under --data DIR (default ./data, env VANTHU_DATA) for commands that keep any.")
+}
+
+func main() {
+	// Tesseract's OpenMP must start single-threaded; see ompenv.
+	ompenv.EnsureSingleThread()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "vanthu: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

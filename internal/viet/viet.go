@@ -1,0 +1,154 @@
+// Package viet holds the Vietnamese text normalisation every stage shares:
+// NFC, one tone-mark convention, and accent folding for matching.
+package viet
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// NFC returns s in Unicode NFC. Scanned and born-digital sources mix
+// precomposed and combining forms; nothing downstream should see both.
+func NFC(s string) string { return norm.NFC.String(s) }
+
+// Fold lowercases s and strips every diacritic (đ→d), for matching text whose
+// tone marks OCR may have dropped or misplaced.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ' || r == 'Ð' || r == 'ð':
+			b.WriteRune('d')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// toneMarks are the five combining tone marks of Vietnamese.
+var toneMarks = map[rune]bool{'\u0300': true, '\u0301': true, '\u0303': true, '\u0309': true, '\u0323': true}
+
+// NormalizeTone moves the tone mark of the open syllables oa, oe and uy to the
+// first vowel ("hoà"→"hòa", "uỷ"→"ủy"), the convention Decree 30 documents
+// print, so that "HOÀ" and "HÒA" compare equal. "qu" is a consonant, so "quý"
+// keeps its mark.
+func NormalizeTone(s string) string {
+	var out strings.Builder
+	start := 0
+	rs := []rune(NFC(s))
+	flush := func(end int) {
+		out.WriteString(normalizeWord(string(rs[start:end])))
+	}
+	for i, r := range rs {
+		if !unicode.IsLetter(r) {
+			flush(i)
+			out.WriteRune(r)
+			start = i + 1
+		}
+	}
+	flush(len(rs))
+	return out.String()
+}
+
+func normalizeWord(w string) string {
+	if w == "" {
+		return w
+	}
+	d := []rune(norm.NFD.String(w))
+	// Find base letters with their positions.
+	type letter struct {
+		r    rune
+		pos  int
+		mark int // index of tone mark in d following this letter, -1 if none
+	}
+	var ls []letter
+	for i := 0; i < len(d); i++ {
+		if unicode.Is(unicode.Mn, d[i]) {
+			if len(ls) > 0 && toneMarks[d[i]] {
+				ls[len(ls)-1].mark = i
+			}
+			continue
+		}
+		ls = append(ls, letter{r: d[i], pos: i, mark: -1})
+	}
+	n := len(ls)
+	if n < 2 {
+		return w
+	}
+	a, b := ls[n-2], ls[n-1]
+	la, lb := unicode.ToLower(a.r), unicode.ToLower(b.r)
+	pair := (la == 'o' && (lb == 'a' || lb == 'e')) || (la == 'u' && lb == 'y')
+	if !pair || b.mark < 0 || a.mark >= 0 {
+		return w
+	}
+	if n >= 3 && unicode.ToLower(ls[n-3].r) == 'q' {
+		return w
+	}
+	// Move the mark from after b to right after a (and its other marks).
+	mark := d[b.mark]
+	d = append(d[:b.mark], d[b.mark+1:]...)
+	insert := a.pos + 1
+	for insert < len(d) && unicode.Is(unicode.Mn, d[insert]) {
+		insert++
+	}
+	d = append(d[:insert], append([]rune{mark}, d[insert:]...)...)
+	return norm.NFC.String(string(d))
+}
+
+// Canonical is the form used to compare printed text: NFC, one tone-mark
+// convention, single spaces.
+func Canonical(s string) string {
+	return strings.Join(strings.Fields(NormalizeTone(s)), " ")
+}
+
+// vietLetters are the letters only Vietnamese uses among Latin scripts; a
+// text in Vietnamese has some of them.
+const vietOnly = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+
+// LooksVietnamese reports whether s reads as Vietnamese text rather than
+// mojibake from a broken font mapping. It asks for common Vietnamese words
+// and for Vietnamese letters, and rejects letters that never occur in
+// Vietnamese (Ø, ß, Þ, ...), which is what broken CID maps produce.
+func LooksVietnamese(s string) bool {
+	s = NFC(s)
+	var letters, viet, alien int
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		lr := unicode.ToLower(r)
+		switch {
+		case strings.ContainsRune(vietOnly, lr) || strings.ContainsRune("àáãèéìíòóõùúýâêô", lr):
+			viet++
+		case lr < 128:
+		default:
+			alien++
+		}
+	}
+	if letters < 20 {
+		return alien == 0
+	}
+	if float64(alien)/float64(letters) > 0.01 {
+		return false
+	}
+	// Vietnamese prose has diacritics on roughly every second or third
+	// syllable; below 4% of letters it is not Vietnamese (or the marks were lost).
+	if float64(viet)/float64(letters) < 0.04 {
+		return false
+	}
+	f := " " + Fold(s) + " "
+	hits := 0
+	for _, w := range []string{" va ", " cua ", " cac ", " trong ", " nam ", " theo ", " ngay ", " so ", " cong ", " ve ", " tinh ", " nhan "} {
+		if strings.Contains(f, w) {
+			hits++
+		}
+	}
+	return hits >= 2
+}

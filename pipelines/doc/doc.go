@@ -1,0 +1,213 @@
+// Package doc holds the types every pipeline stage passes along: pages of
+// positioned words, and the extraction record of domain.md section 3.
+package doc
+
+import (
+	"sort"
+	"strings"
+)
+
+// DPI is the resolution all page coordinates are expressed in. Text-layer
+// coordinates (PDF points) are scaled to it so that evidence boxes from OCR
+// and from text layers mean the same thing to the review screen.
+const DPI = 300
+
+// Box is a rectangle in page pixels at DPI: X, Y of the top-left corner.
+type Box struct{ X, Y, W, H float64 }
+
+// Right and Bottom edges.
+func (b Box) Right() float64  { return b.X + b.W }
+func (b Box) Bottom() float64 { return b.Y + b.H }
+
+// Union is the smallest box holding both.
+func (b Box) Union(o Box) Box {
+	if b.W == 0 && b.H == 0 {
+		return o
+	}
+	x0, y0 := min(b.X, o.X), min(b.Y, o.Y)
+	x1, y1 := max(b.Right(), o.Right()), max(b.Bottom(), o.Bottom())
+	return Box{x0, y0, x1 - x0, y1 - y0}
+}
+
+// Ints is the box as [x, y, w, h] integers, the evidence JSON form.
+func (b Box) Ints() [4]int {
+	return [4]int{int(b.X + 0.5), int(b.Y + 0.5), int(b.W + 0.5), int(b.H + 0.5)}
+}
+
+// Word is one recognised or extracted word.
+type Word struct {
+	Text string
+	Box  Box
+	Conf float64 // 0..1
+}
+
+// Line is a run of words on one baseline with no wide gap inside: a line of
+// the left header block and the date on the same row are separate Lines.
+type Line struct {
+	Words []Word
+	Box   Box
+}
+
+// Text joins the words with single spaces.
+func (l Line) Text() string {
+	parts := make([]string, len(l.Words))
+	for i, w := range l.Words {
+		parts[i] = w.Text
+	}
+	return strings.Join(parts, " ")
+}
+
+// Conf is the mean word confidence.
+func (l Line) Conf() float64 {
+	if len(l.Words) == 0 {
+		return 0
+	}
+	var s float64
+	for _, w := range l.Words {
+		s += w.Conf
+	}
+	return s / float64(len(l.Words))
+}
+
+// Source says where a page's text came from.
+type Source string
+
+const (
+	SourceTextLayer Source = "text"      // the PDF's own text, read in Go
+	SourcePdftotext Source = "pdftotext" // the PDF's text as poppler renders it (widgets, odd fonts)
+	SourceOCR       Source = "ocr"
+	SourceBlank     Source = "blank"
+)
+
+// Page is one page, its lines in reading order.
+type Page struct {
+	Number        int // 1-based
+	Width, Height float64
+	Source        Source
+	Lines         []Line
+	// Stamps are words read from the red layer (urgency, secrecy stamps).
+	Stamps []Line
+	// Note says why the page took the path it did (for logs and review).
+	Note string
+}
+
+// Text is the page text, a line per Line.
+func (p Page) Text() string {
+	var b strings.Builder
+	for i, l := range p.Lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.Text())
+	}
+	return b.String()
+}
+
+// BuildLines groups words into lines: words whose vertical centres lie within
+// half a word height of each other share a row; a row is cut where the gap
+// between two words is wider than gap (pixels), so that the left header
+// block and the national motto on the same row stay apart.
+func BuildLines(words []Word, gap float64) []Line {
+	ws := make([]Word, 0, len(words))
+	for _, w := range words {
+		if strings.TrimSpace(w.Text) != "" {
+			ws = append(ws, w)
+		}
+	}
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Box.Y+ws[i].Box.H/2 < ws[j].Box.Y+ws[j].Box.H/2 })
+	type row struct {
+		cy, h float64
+		words []Word
+	}
+	var rows []*row
+	for _, w := range ws {
+		cy := w.Box.Y + w.Box.H/2
+		var best *row
+		for i := len(rows) - 1; i >= 0 && i >= len(rows)-3; i-- {
+			r := rows[i]
+			if abs(r.cy-cy) < 0.5*max(r.h, w.Box.H) {
+				best = r
+				break
+			}
+		}
+		if best == nil {
+			best = &row{cy: cy, h: w.Box.H}
+			rows = append(rows, best)
+		}
+		n := float64(len(best.words))
+		best.cy = (best.cy*n + cy) / (n + 1)
+		best.h = max(best.h, w.Box.H)
+		best.words = append(best.words, w)
+	}
+	var lines []Line
+	for _, r := range rows {
+		sort.SliceStable(r.words, func(i, j int) bool { return r.words[i].Box.X < r.words[j].Box.X })
+		cur := Line{}
+		for _, w := range r.words {
+			if len(cur.Words) > 0 && w.Box.X-cur.Box.Right() > gap {
+				lines = append(lines, cur)
+				cur = Line{}
+			}
+			cur.Words = append(cur.Words, w)
+			cur.Box = cur.Box.Union(w.Box)
+		}
+		if len(cur.Words) > 0 {
+			lines = append(lines, cur)
+		}
+	}
+	return lines
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// Task is an assignment read from the body.
+type Task struct {
+	Assignee string `json:"assignee"`
+	Task     string `json:"task"`
+	Due      string `json:"due"`
+}
+
+// Evidence says where a field was read.
+type Evidence struct {
+	Page int    `json:"page"`
+	Box  [4]int `json:"box"`
+}
+
+// Record is the extraction record, the contract of `vanthu extract`
+// (domain.md section 3). Keys and their order are part of the contract.
+type Record struct {
+	File             string              `json:"file"`
+	DocType          string              `json:"doc_type"`
+	Number           string              `json:"number"`
+	Symbol           string              `json:"symbol"`
+	Issuer           string              `json:"issuer"`
+	Parent           string              `json:"parent"`
+	IssuedAt         string              `json:"issued_at"`
+	Place            string              `json:"place"`
+	Subject          string              `json:"subject"`
+	Signer           string              `json:"signer"`
+	SignerTitle      string              `json:"signer_title"`
+	SigningAuthority string              `json:"signing_authority"`
+	Recipients       []string            `json:"recipients"`
+	Urgency          string              `json:"urgency"`
+	Confidentiality  string              `json:"confidentiality"`
+	MeetingTime      string              `json:"meeting_time"`
+	MeetingPlace     string              `json:"meeting_place"`
+	Tasks            []Task              `json:"tasks"`
+	Pages            int                 `json:"pages"`
+	Text             string              `json:"text"`
+	Confidence       map[string]float64  `json:"confidence"`
+	Evidence         map[string]Evidence `json:"evidence"`
+	Error            string              `json:"error"`
+}
+
+// NewRecord returns a record with its lists and maps non-nil, so that JSON
+// shows [] and {} rather than null.
+func NewRecord(file string) Record {
+	return Record{File: file, Recipients: []string{}, Tasks: []Task{}, Confidence: map[string]float64{}, Evidence: map[string]Evidence{}}
+}

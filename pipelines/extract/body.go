@@ -1,0 +1,147 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// bodyUntil is the text from the first page to the signature, one string,
+// lines joined with spaces (sentences wrap across lines).
+func bodyUntil(lay *layout, first int, sig signature) string {
+	var b strings.Builder
+	for p := first; p < len(lay.pages); p++ {
+		for i, r := range lay.pages[p] {
+			if sig.found && p == sig.page && i >= sig.rowIndex {
+				return b.String()
+			}
+			b.WriteString(r.text())
+			b.WriteByte(' ')
+		}
+		if sig.found && p >= sig.page {
+			break
+		}
+	}
+	return b.String()
+}
+
+var (
+	dueRe        = regexp.MustCompile(`(?i)(?:trước|chậm nhất|hạn chót|không muộn hơn|hoàn thành trong)\s*(?:ngày)?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})`)
+	dueWordsRe   = regexp.MustCompile(`(?i)(?:trước|chậm nhất)\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})`)
+	giaoRe       = regexp.MustCompile(`(?:^|\s)[Gg]iao\s+(?:cho\s+)?(.{3,120}?)\s+(chủ trì|thực hiện|tham mưu|có trách nhiệm|khẩn trương|tổ chức|triển khai|rà soát|xây dựng|phối hợp|nghiên cứu)`)
+	leadUnitRe   = regexp.MustCompile(`^(?:\d+\.|[a-zđ]\)|-)?\s*((?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Công an|Bộ|Cục|Trung tâm|Công ty|Thanh tra|Kho bạc|Chi cục|Đài|Báo|Trường|Bệnh viện|Bộ Chỉ huy|Hội|Liên đoàn|Tỉnh đoàn)\b[^,:;.]{1,100}?)\s*(?:chủ trì|có trách nhiệm|khẩn trương|tiếp thu|:)`)
+	sentenceEnd  = regexp.MustCompile(`\.\s+(?:[A-ZĐ])`)
+	sentenceCuts = regexp.MustCompile(`(?:[.;]\s+|\s)(?:\d{1,2}\.\s|[a-zđ]\)\s)`)
+)
+
+// readTasks finds the assignments: "Giao Sở X chủ trì ... trước ngày
+// 20/01/2025" and numbered items that open with the unit in charge.
+func readTasks(body string) []doc.Task {
+	var out []doc.Task
+	seen := map[string]bool{}
+	for _, seg := range splitItems(body) {
+		seg = strings.TrimSpace(seg)
+		if seg == "" {
+			continue
+		}
+		var assignee, task string
+		if m := giaoRe.FindStringSubmatchIndex(seg); m != nil {
+			assignee = seg[m[2]:m[3]]
+			task = seg[m[4]:]
+		} else if m := leadUnitRe.FindStringSubmatchIndex(seg); m != nil {
+			assignee = seg[m[2]:m[3]]
+			task = strings.TrimLeft(seg[m[3]:], " :")
+		} else {
+			continue
+		}
+		assignee = strings.TrimRight(strings.TrimSpace(assignee), ",;: ")
+		if len([]rune(assignee)) > 100 {
+			continue
+		}
+		due := ""
+		if m := dueRe.FindStringSubmatch(task); m != nil {
+			due = isoDate(m[1], m[2], m[3])
+		} else if m := dueWordsRe.FindStringSubmatch(task); m != nil {
+			due = isoDate(m[1], m[2], m[3])
+		}
+		task = strings.TrimRight(strings.Join(strings.Fields(task), " "), " ./")
+		if len([]rune(task)) > 400 {
+			task = string([]rune(task)[:400]) + "…"
+		}
+		key := viet.Fold(assignee + "|" + task)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, doc.Task{Assignee: assignee, Task: task, Due: due})
+	}
+	return out
+}
+
+// splitItems cuts the body at numbered items and at sentence ends.
+func splitItems(body string) []string {
+	var out []string
+	for _, item := range cutAt(body, sentenceCuts) {
+		out = append(out, cutAt(item, sentenceEnd)...)
+	}
+	return out
+}
+
+// cutAt splits s after the first byte of each match of re, so nothing of
+// the next piece is lost.
+func cutAt(s string, re *regexp.Regexp) []string {
+	var out []string
+	prev := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		out = append(out, s[prev:m[0]+1])
+		prev = m[0] + 1
+	}
+	return append(out, s[prev:])
+}
+
+func isoDate(d, m, y string) string {
+	di, _ := strconv.Atoi(d)
+	mi, _ := strconv.Atoi(m)
+	yi, _ := strconv.Atoi(y)
+	if di < 1 || di > 31 || mi < 1 || mi > 12 || yi < 1945 {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", yi, mi, di)
+}
+
+var (
+	meetTimeRe      = regexp.MustCompile(`(?i)(\d{1,2})\s*(?:giờ|h|g)\s*(\d{1,2})?\s*(?:phút)?[^0-9]{0,40}?(?:ngày\s*)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})`)
+	meetTimeWordsRe = regexp.MustCompile(`(?i)(\d{1,2})\s*(?:giờ|h|g)\s*(\d{1,2})?\s*(?:phút)?[^0-9]{0,40}?ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})`)
+	meetPlaceRe     = regexp.MustCompile(`(?i)(?:địa điểm|tại)\s*:?\s*(.{3,160}?)(?:\.\s|;|\s-\s|$|\s\d\.\s)`)
+)
+
+// readMeeting reads a giấy mời's time and place.
+func readMeeting(body, issued string) (string, string) {
+	var when string
+	for _, re := range []*regexp.Regexp{meetTimeRe, meetTimeWordsRe} {
+		if m := re.FindStringSubmatch(body); m != nil {
+			h, _ := strconv.Atoi(m[1])
+			mi := 0
+			if m[2] != "" {
+				mi, _ = strconv.Atoi(m[2])
+			}
+			if d := isoDate(m[3], m[4], m[5]); d != "" && h < 24 && mi < 60 {
+				when = fmt.Sprintf("%sT%02d:%02d", d, h, mi)
+				break
+			}
+		}
+	}
+	var place string
+	if i := strings.Index(strings.ToLower(body), "địa điểm"); i >= 0 {
+		if m := meetPlaceRe.FindStringSubmatch(body[i:]); m != nil {
+			place = m[1]
+		}
+	} else if m := meetPlaceRe.FindStringSubmatch(body); m != nil {
+		place = m[1]
+	}
+	return when, strings.TrimRight(strings.TrimSpace(place), ".,;")
+}

@@ -1,0 +1,265 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/classify"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+type signature struct {
+	page       int // index into layout pages
+	rowIndex   int // the row where the signature block starts
+	authority  string
+	authLine   line
+	title      string
+	titleConf  float64
+	titleLine  line
+	name       string
+	nameLine   line
+	recipients []string
+	found      bool
+}
+
+var authorityRe = regexp.MustCompile(`^(tm|kt|tl|tuq|q)\s*[.,:]\s*\S`)
+
+// titles are the signer titles seen on administrative documents; an OCR
+// reading under a red seal is snapped to the nearest one.
+var titles = []string{
+	"CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG",
+	"TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BỘ TRƯỞNG", "THỨ TRƯỞNG",
+	"CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA", "HIỆU TRƯỞNG",
+	"PHÓ HIỆU TRƯỞNG", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "VIỆN TRƯỞNG", "TRƯỞNG ĐOÀN",
+	"THỦ TRƯỞNG", "CHI CỤC TRƯỞNG", "TỔNG CỤC TRƯỞNG", "CHÁNH ÁN", "VIỆN TRƯỞNG", "BÍ THƯ", "PHÓ BÍ THƯ",
+	"GIÁM ĐỐC SỞ", "THƯ KÝ", "CHỦ TỌA", "TỔ TRƯỞNG", "TRƯỞNG ĐOÀN KIỂM TRA",
+}
+
+func snapTitle(s string) (string, float64) {
+	f := viet.Fold(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }))
+	best, bestD := "", 1<<30
+	for _, t := range titles {
+		if d := classify.Distance(f, viet.Fold(t)); d < bestD {
+			best, bestD = t, d
+		}
+	}
+	if bestD == 0 {
+		return best, 1
+	}
+	if bestD <= max(1, len([]rune(best))/5) {
+		return best, 0.75
+	}
+	return "", 0
+}
+
+func readSignature(lay *layout, first int) signature {
+	var s signature
+	// The first page, from the first text page on, that has "Nơi nhận" or
+	// an authority line: the document's own signature, not an annex's.
+	for p := first; p < len(lay.pages) && !s.found; p++ {
+		rows := lay.pages[p]
+		for i, r := range rows {
+			if r.y0() < 0.12 && p == first {
+				continue
+			}
+			left, lok := r.side(true)
+			right, rok := r.side(false)
+			if lok && strings.HasPrefix(strings.ReplaceAll(left.fold, " ", ""), "noinhan") || rok && authorityRe.MatchString(right.fold) {
+				s.found, s.page, s.rowIndex = true, p, i
+				break
+			}
+		}
+	}
+	if !s.found {
+		return s
+	}
+	rows := lay.pages[s.page]
+	start := max(0, s.rowIndex-1)
+	var block []line
+	for i := start; i < len(rows) && i < start+25; i++ {
+		if right, ok := rows[i].side(false); ok && right.x0() > 0.38 {
+			block = append(block, right)
+		}
+	}
+	var auths, caps []line
+	for _, l := range block {
+		switch {
+		case authorityRe.MatchString(l.fold):
+			auths = append(auths, l)
+		case mostlyCaps(l.text) && s.name == "":
+			caps = append(caps, l)
+		case looksLikeName(l.text):
+			s.name = cleanName(l.text)
+			s.nameLine = l
+		}
+	}
+	if len(auths) > 0 {
+		parts := make([]string, len(auths))
+		for i, a := range auths {
+			parts[i] = normalizeAuthority(a.text)
+		}
+		s.authority = strings.Join(parts, " / ")
+		s.authLine = unionLines(auths)
+	}
+	// The title is the last caps line above the name (the seal may have
+	// eaten it); snap it to the known titles.
+	for i := len(caps) - 1; i >= 0; i-- {
+		if s.name != "" && caps[i].box.Y > s.nameLine.box.Y {
+			continue
+		}
+		if t, c := snapTitle(caps[i].text); t != "" {
+			s.title, s.titleConf, s.titleLine = t, c*caps[i].conf, caps[i]
+			break
+		}
+		if len([]rune(caps[i].text)) >= 6 && caps[i].conf > 0.8 {
+			s.title, s.titleConf, s.titleLine = strings.TrimSpace(caps[i].text), 0.6*caps[i].conf, caps[i]
+			break
+		}
+	}
+	if s.title == "" && len(auths) > 0 {
+		// No readable title: infer it from the last authority line.
+		// "KT. CHỦ TỊCH" is signed by a deputy: "PHÓ CHỦ TỊCH".
+		last := viet.Fold(auths[len(auths)-1].text)
+		if strings.HasPrefix(last, "kt") {
+			if t, _ := snapTitle("PHÓ " + strings.TrimSpace(auths[len(auths)-1].text[3:])); t != "" {
+				s.title, s.titleConf, s.titleLine = t, 0.4, auths[len(auths)-1]
+			}
+		}
+	}
+	s.recipients = readNoiNhan(rows, s.rowIndex)
+	return s
+}
+
+func normalizeAuthority(s string) string {
+	s = strings.TrimSpace(s)
+	f := viet.Fold(s)
+	m := authorityRe.FindStringSubmatch(f)
+	if m == nil {
+		return s
+	}
+	rs := []rune(s)
+	rest := strings.TrimSpace(string(rs[len(m[1]):]))
+	rest = strings.TrimLeft(rest, ".,: ")
+	return strings.ToUpper(m[1]) + ". " + rest
+}
+
+var nameNoise = regexp.MustCompile(`[^\p{L} ]`)
+
+// looksLikeName: two to six words, each a capital and lower-case letters,
+// as Vietnamese names are printed under a signature.
+func looksLikeName(s string) bool {
+	s = strings.TrimSpace(nameNoise.ReplaceAllString(s, " "))
+	ws := strings.Fields(s)
+	if len(ws) < 2 || len(ws) > 6 {
+		return false
+	}
+	for _, w := range ws {
+		rs := []rune(w)
+		if !unicode.IsUpper(rs[0]) {
+			return false
+		}
+		for _, r := range rs[1:] {
+			if unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func cleanName(s string) string {
+	return strings.Join(strings.Fields(nameNoise.ReplaceAllString(s, " ")), " ")
+}
+
+// readNoiNhan reads the "- A;" items of the left column under "Nơi nhận:",
+// joining wrapped continuation lines to their item.
+func readNoiNhan(rows []row, from int) []string {
+	var items []string
+	started := false
+	for i := from; i < len(rows) && i < from+30; i++ {
+		left, ok := rows[i].side(true)
+		if !ok {
+			continue
+		}
+		t := strings.TrimSpace(left.text)
+		if !started {
+			if strings.HasPrefix(strings.ReplaceAll(left.fold, " ", ""), "noinhan") {
+				started = true
+				if c := strings.Index(t, ":"); c >= 0 {
+					if item := cleanItem(t[c+1:]); item != "" {
+						items = append(items, item)
+					}
+				}
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "•") || strings.HasPrefix(t, "—"):
+			if item := cleanItem(t); item != "" {
+				items = append(items, item)
+			}
+		case len(items) > 0 && !mostlyCaps(t):
+			items[len(items)-1] = cleanItem(items[len(items)-1] + " " + t)
+		}
+	}
+	return items
+}
+
+// ---- stamps ----
+
+var (
+	urgencies = []struct{ fold, value string }{{"hoa toc", "HỎA TỐC"}, {"thuong khan", "THƯỢNG KHẨN"}, {"khan", "KHẨN"}}
+	secrecies = []struct{ fold, value string }{{"tuyet mat", "TUYỆT MẬT"}, {"toi mat", "TỐI MẬT"}, {"mat", "MẬT"}}
+)
+
+// readStamps looks for urgency and secrecy marks: in the red layer's words
+// on the first page, and in first-page header lines that are the mark alone
+// (so "khẩn trương" in the body is not an urgency).
+func readStamps(pages []doc.Page, lay *layout, first int) (urgency, secrecy string) {
+	var cands []string
+	for _, p := range pages {
+		if p.Number != first+1 {
+			continue
+		}
+		for _, s := range p.Stamps {
+			cands = append(cands, s.Text())
+		}
+	}
+	for _, r := range lay.pages[first] {
+		if r.y0() > 0.45 {
+			break
+		}
+		for _, l := range r.lines {
+			if len([]rune(l.text)) <= 14 && mostlyCaps(l.text) {
+				cands = append(cands, l.text)
+			}
+		}
+	}
+	for _, c := range cands {
+		f := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) {
+				return r
+			}
+			return ' '
+		}, viet.Fold(c))), " ")
+		if urgency == "" {
+			for _, u := range urgencies {
+				if f == u.fold || len(u.fold) > 4 && (strings.Contains(f, u.fold) || classify.Distance(f, u.fold) <= 1) {
+					urgency = u.value
+					break
+				}
+			}
+		}
+		if secrecy == "" {
+			for _, s := range secrecies {
+				if f == s.fold || len(s.fold) > 4 && strings.Contains(f, s.fold) {
+					secrecy = s.value
+					break
+				}
+			}
+		}
+	}
+	return urgency, secrecy
+}

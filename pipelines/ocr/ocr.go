@@ -1,0 +1,219 @@
+// Package ocr runs Tesseract through gosseract: a pool of workers, each
+// owning its own clients (a TessBaseAPI is not safe for concurrent use),
+// sized to the cores, with Tesseract's own OpenMP threads limited to one so
+// that page-level parallelism is the only parallelism.
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// Config of the pool.
+type Config struct {
+	Workers   int      // default: GOMAXPROCS
+	Languages []string // default: vie
+}
+
+// ErrClosed is returned after Close.
+var ErrClosed = errors.New("ocr engine closed")
+
+// Engine is the worker pool.
+type Engine struct {
+	jobs    chan job
+	wg      sync.WaitGroup
+	closeMu sync.Once
+	langs   []string
+}
+
+type jobKind int
+
+const (
+	pageJob jobKind = iota
+	digitsJob
+	sparseJob
+)
+
+type job struct {
+	ctx   context.Context
+	kind  jobKind
+	img   *image.Gray
+	reply chan result
+}
+
+type result struct {
+	words []doc.Word
+	err   error
+}
+
+// New starts the pool. Clients are created lazily by each worker.
+func New(cfg Config) *Engine {
+	n := cfg.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	langs := cfg.Languages
+	if len(langs) == 0 {
+		langs = []string{"vie"}
+	}
+	e := &Engine{jobs: make(chan job), langs: langs}
+	for range n {
+		e.wg.Add(1)
+		go e.worker()
+	}
+	return e
+}
+
+// Close stops the workers and frees their clients.
+func (e *Engine) Close() {
+	e.closeMu.Do(func() { close(e.jobs) })
+	e.wg.Wait()
+}
+
+type worker struct {
+	langs  []string
+	page   *gosseract.Client
+	digits *gosseract.Client
+	sparse *gosseract.Client
+}
+
+func (e *Engine) worker() {
+	defer e.wg.Done()
+	w := &worker{langs: e.langs}
+	defer w.close()
+	for j := range e.jobs {
+		if err := j.ctx.Err(); err != nil {
+			j.reply <- result{err: err}
+			continue
+		}
+		words, err := w.run(j)
+		j.reply <- result{words: words, err: err}
+	}
+}
+
+func (w *worker) close() {
+	for _, c := range []*gosseract.Client{w.page, w.digits, w.sparse} {
+		if c != nil {
+			c.Close()
+		}
+	}
+}
+
+func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
+	slot := &w.page
+	switch kind {
+	case digitsJob:
+		slot = &w.digits
+	case sparseJob:
+		slot = &w.sparse
+	}
+	if *slot != nil {
+		return *slot, nil
+	}
+	c := gosseract.NewClient()
+	if err := c.SetLanguage(w.langs...); err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.SetVariable("user_defined_dpi", strconv.Itoa(doc.DPI))
+	switch kind {
+	case pageJob:
+		c.SetPageSegMode(gosseract.PSM_AUTO)
+	case digitsJob:
+		// A handwritten number or day in its blank: one short line of digits.
+		c.SetPageSegMode(gosseract.PSM_SINGLE_LINE)
+		c.SetWhitelist("0123456789")
+	case sparseJob:
+		// Stamps: scattered words at any place on the crop.
+		c.SetPageSegMode(gosseract.PSM_SPARSE_TEXT)
+	}
+	*slot = c
+	return c, nil
+}
+
+func (w *worker) run(j job) ([]doc.Word, error) {
+	c, err := w.client(j.kind)
+	if err != nil {
+		return nil, fmt.Errorf("start tesseract (%s): %w", strings.Join(w.langs, "+"), err)
+	}
+	if err := c.SetImageFromBytes(EncodePGM(j.img)); err != nil {
+		return nil, fmt.Errorf("tesseract image: %w", err)
+	}
+	boxes, err := c.GetBoundingBoxesVerbose()
+	if err != nil {
+		return nil, fmt.Errorf("tesseract: %w", err)
+	}
+	words := make([]doc.Word, 0, len(boxes))
+	for _, b := range boxes {
+		t := strings.TrimSpace(viet.NFC(b.Word))
+		if t == "" {
+			continue
+		}
+		r := b.Box
+		words = append(words, doc.Word{
+			Text: t,
+			Box:  doc.Box{X: float64(r.Min.X), Y: float64(r.Min.Y), W: float64(r.Dx()), H: float64(r.Dy())},
+			Conf: b.Confidence / 100,
+		})
+	}
+	return words, nil
+}
+
+func (e *Engine) submit(ctx context.Context, kind jobKind, img *image.Gray) (ws []doc.Word, err error) {
+	defer func() {
+		if recover() != nil { // send on closed channel
+			ws, err = nil, ErrClosed
+		}
+	}()
+	reply := make(chan result, 1)
+	select {
+	case e.jobs <- job{ctx: ctx, kind: kind, img: img, reply: reply}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// The worker always answers; waiting for it keeps the image alive
+	// until Tesseract is done with its copy.
+	r := <-reply
+	return r.words, r.err
+}
+
+// Page recognises a whole page. Word boxes are in img's pixels.
+func (e *Engine) Page(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
+	return e.submit(ctx, pageJob, img)
+}
+
+// Digits reads one line of digits (a handwritten number or day).
+func (e *Engine) Digits(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
+	return e.submit(ctx, digitsJob, img)
+}
+
+// Sparse reads scattered text (stamps) from img.
+func (e *Engine) Sparse(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
+	return e.submit(ctx, sparseJob, img)
+}
+
+// EncodePGM writes g as a binary PGM, which Leptonica reads from memory
+// without the cost of PNG compression.
+func EncodePGM(g *image.Gray) []byte {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "P5\n%d %d\n255\n", w, h)
+	b.Grow(w * h)
+	for y := 0; y < h; y++ {
+		off := y * g.Stride // a SubImage's Pix starts at its Min
+		b.Write(g.Pix[off : off+w])
+	}
+	return b.Bytes()
+}

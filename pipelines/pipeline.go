@@ -1,0 +1,424 @@
+// Package pipelines is the document pipeline as plain Go: sniff the upload,
+// read its pages (the PDF's own text where it is the document, OCR where it
+// is not), extract the Decree 30 record and classify it. The CLI calls it
+// directly; the Knative functions are thin adapters over its stages.
+package pipelines
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/extract"
+	"github.com/vanthu/vanthu/pipelines/ocr"
+	"github.com/vanthu/vanthu/pipelines/preprocess"
+	"github.com/vanthu/vanthu/pipelines/raster"
+	"github.com/vanthu/vanthu/pipelines/sniff"
+	"github.com/vanthu/vanthu/pipelines/textlayer"
+)
+
+// Config of a pipeline. Zero values mean the defaults.
+type Config struct {
+	MaxPages   int   // pages per file (default 500)
+	MaxPixels  int   // pixels per page image (default raster.DefaultMaxPixels)
+	MaxBytes   int64 // bytes per file (default 512 MiB)
+	Preprocess preprocess.Options
+	// NoTextLayer forces OCR of every page (for measuring OCR on born-digital files).
+	NoTextLayer bool
+	// NoDigitsPass skips the digits-only re-reading of blank numbers and days.
+	NoDigitsPass bool
+	Logger       *slog.Logger
+}
+
+// Pipeline reads documents. It is safe for concurrent use; OCR work from
+// every caller shares one worker pool.
+type Pipeline struct {
+	cfg Config
+	ocr *ocr.Engine
+	// raster bounds how many page images are decoded at once (memory).
+	raster chan struct{}
+	log    *slog.Logger
+}
+
+// New returns a pipeline over an OCR engine (owned by the caller).
+func New(cfg Config, engine *ocr.Engine, workers int) *Pipeline {
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = 500
+	}
+	if cfg.MaxPixels <= 0 {
+		cfg.MaxPixels = raster.DefaultMaxPixels
+	}
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = 512 << 20
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Pipeline{cfg: cfg, ocr: engine, raster: make(chan struct{}, max(1, workers)+1), log: log}
+}
+
+// DefaultConfig has every preprocessing step on.
+func DefaultConfig() Config { return Config{Preprocess: preprocess.Defaults} }
+
+// Read is the read stage's result: the pages, and the first page's image
+// kept for the digits pass.
+type Read struct {
+	Kind  sniff.Kind
+	Pages []doc.Page
+	first *image.Gray
+	// firstScale maps page-1 evidence boxes onto first (1 for OCR pages).
+	firstScale float64
+}
+
+// Process reads path and extracts its record. It never returns an error:
+// a file that cannot be read gets its Error set, and the batch goes on.
+func (p *Pipeline) Process(ctx context.Context, path string) doc.Record {
+	rec, err := p.process(ctx, path)
+	if err != nil {
+		rec = doc.NewRecord(path)
+		rec.Error = err.Error()
+	}
+	rec.File = path
+	return rec
+}
+
+func (p *Pipeline) process(ctx context.Context, path string) (doc.Record, error) {
+	rd, err := p.ReadFile(ctx, path)
+	if err != nil {
+		return doc.Record{}, err
+	}
+	return p.Extract(ctx, rd), nil
+}
+
+// Extract runs extraction and classification over read pages, with the
+// digits-only pass over blank numbers and days.
+func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
+	res := extract.Extract(rd.Pages)
+	if !p.cfg.NoDigitsPass && rd.first != nil && p.ocr != nil {
+		for _, b := range res.Blanks {
+			if b.Page != 1 {
+				continue
+			}
+			digits, conf := p.readDigits(ctx, rd.first, b.Box)
+			p.log.Debug("digits pass", "field", b.Field, "read", digits, "conf", conf)
+			res.ApplyDigits(b.Field, digits, conf)
+		}
+	}
+	rec := res.Record
+	rec.Pages = len(rd.Pages)
+	texts := make([]string, len(rd.Pages))
+	for i, pg := range rd.Pages {
+		texts[i] = pg.Text()
+	}
+	rec.Text = strings.Join(texts, "\f")
+	return rec
+}
+
+func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box) (string, float64) {
+	r := image.Rect(int(b.X), int(b.Y), int(b.Right()), int(b.Bottom())).Intersect(img.Rect)
+	if r.Dx() < 8 || r.Dy() < 8 {
+		return "", 0
+	}
+	crop := img.SubImage(r).(*image.Gray)
+	words, err := p.ocr.Digits(ctx, crop)
+	if err != nil {
+		return "", 0
+	}
+	var s strings.Builder
+	var conf float64
+	for _, w := range words {
+		s.WriteString(w.Text)
+		conf += w.Conf
+	}
+	if len(words) > 0 {
+		conf /= float64(len(words))
+	}
+	return s.String(), conf
+}
+
+// ReadFile sniffs and reads the pages of one file.
+func (p *Pipeline) ReadFile(ctx context.Context, path string) (*Read, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat: %w", err)
+	}
+	if st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	if st.Size() > p.cfg.MaxBytes {
+		return nil, fmt.Errorf("file is %d bytes, limit %d", st.Size(), p.cfg.MaxBytes)
+	}
+	head := make([]byte, sniff.HeaderLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	kind, err := sniff.Sniff(head[:n])
+	if err != nil {
+		return nil, err
+	}
+	if kind == sniff.PDF {
+		return p.readPDF(ctx, path, f, st.Size())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return p.readImage(ctx, kind, data)
+}
+
+func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) (*Read, error) {
+	imgs, err := raster.DecodeImage(data, p.cfg.MaxPixels)
+	if err != nil {
+		return nil, err
+	}
+	if len(imgs) > p.cfg.MaxPages {
+		return nil, fmt.Errorf("image has %d pages, limit %d (--max-pages)", len(imgs), p.cfg.MaxPages)
+	}
+	rd := &Read{Kind: kind, Pages: make([]doc.Page, len(imgs))}
+	errs := make([]error, len(imgs))
+	var wg sync.WaitGroup
+	for i, img := range imgs {
+		imgs[i] = nil // let each page go once it is read
+		wg.Go(func() {
+			pg, gray, err := p.ocrPage(ctx, i+1, img, nil)
+			rd.Pages[i], errs[i] = pg, err
+			if i == 0 {
+				rd.first, rd.firstScale = gray, 1
+			}
+		})
+	}
+	wg.Wait()
+	return rd, errors.Join(errs...)
+}
+
+// ocrPage prepares and recognises one page image. widgets are words the PDF
+// stamped on the page (number, day) that OCR would not see.
+func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets []doc.Word) (doc.Page, *image.Gray, error) {
+	img, scale := raster.ToOCRResolution(img)
+	prep := preprocess.Prepare(img, p.cfg.Preprocess)
+	w, h := float64(prep.Text.Rect.Dx()), float64(prep.Text.Rect.Dy())
+	pg := doc.Page{Number: n, Width: w, Height: h, Source: doc.SourceOCR}
+	if scale != 1 {
+		pg.Note = fmt.Sprintf("upscaled ×%.2f", scale)
+	}
+	if prep.Skew != 0 {
+		pg.Note = strings.TrimSpace(pg.Note + fmt.Sprintf(" deskewed %.2f°", prep.Skew))
+	}
+	if prep.Blank() && len(widgets) == 0 {
+		pg.Source = doc.SourceBlank
+		pg.Note = strings.TrimSpace(pg.Note + " blank page")
+		return pg, prep.Text, nil
+	}
+	words, err := p.ocr.Page(ctx, prep.Text)
+	if err != nil {
+		return pg, nil, fmt.Errorf("OCR page %d: %w", n, err)
+	}
+	words = append(words, widgets...)
+	pg.Lines = doc.BuildLines(words, 0.04*w)
+	if n == 1 && prep.RedShare > 0.0003 {
+		pg.Stamps = p.readStamps(ctx, prep.Red)
+	}
+	return pg, prep.Text, nil
+}
+
+// readStamps OCRs the red ink of the page's upper half: urgency and secrecy
+// stamps sit under the number; the seal sits at the signature, lower down.
+// Stamps are often put on askew, so the crop is also read turned ±20°.
+func (p *Pipeline) readStamps(ctx context.Context, red *image.Gray) []doc.Line {
+	b := red.Rect
+	upper := image.Rect(0, 0, b.Dx(), b.Dy()*55/100)
+	box, ok := inkBounds(red, upper)
+	if !ok || box.Dx()*box.Dy() > b.Dx()*b.Dy()/4 {
+		return nil
+	}
+	box = box.Inset(-40).Intersect(b)
+	crop := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
+	for y := 0; y < box.Dy(); y++ {
+		copy(crop.Pix[y*crop.Stride:(y+1)*crop.Stride], red.Pix[(box.Min.Y+y)*red.Stride+box.Min.X:])
+	}
+	var lines []doc.Line
+	for _, angle := range []float64{0, 20, -20} {
+		img := crop
+		if angle != 0 {
+			img = preprocess.Rotate(crop, angle)
+		}
+		words, err := p.ocr.Sparse(ctx, img)
+		if err != nil {
+			return lines
+		}
+		var good []doc.Word
+		for _, w := range words {
+			if w.Conf > 0.3 {
+				good = append(good, w)
+			}
+		}
+		lines = append(lines, doc.BuildLines(good, float64(crop.Rect.Dx()))...)
+	}
+	return lines
+}
+
+func inkBounds(g *image.Gray, r image.Rectangle) (image.Rectangle, bool) {
+	minX, minY, maxX, maxY := r.Max.X, r.Max.Y, r.Min.X, r.Min.Y
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		row := g.Pix[y*g.Stride:]
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			if row[x] < 128 {
+				n++
+				minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+			}
+		}
+	}
+	if n < 150 {
+		return image.Rectangle{}, false
+	}
+	return image.Rect(minX, minY, maxX+1, maxY+1), true
+}
+
+func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size int64) (*Read, error) {
+	rd := &Read{Kind: sniff.PDF}
+	d, err := textlayer.Open(f, size)
+	var npages int
+	if err == nil {
+		npages, err = d.NumPage()
+	}
+	if errors.Is(err, textlayer.ErrEncrypted) {
+		return nil, err
+	}
+	if err != nil {
+		// The Go reader gave up; poppler rebuilds broken cross-reference
+		// tables. If it can count pages, OCR them all.
+		n, perr := raster.PDFPageCount(ctx, path)
+		if perr != nil {
+			return nil, fmt.Errorf("%w (poppler: %v)", err, perr)
+		}
+		p.log.Info("text layer unreadable, OCR of every page", "file", path, "err", err)
+		d, npages = nil, n
+	}
+	if npages > p.cfg.MaxPages {
+		return nil, fmt.Errorf("PDF has %d pages, limit %d (--max-pages)", npages, p.cfg.MaxPages)
+	}
+	rd.Pages = make([]doc.Page, npages)
+	errs := make([]error, npages)
+	var wg sync.WaitGroup
+	for i := range npages {
+		wg.Go(func() {
+			var pt textlayer.PageText
+			if d != nil {
+				pt = d.Page(i + 1)
+			}
+			pg, gray, err := p.readPDFPage(ctx, path, pt, i+1)
+			rd.Pages[i], errs[i] = pg, err
+			if i == 0 && gray != nil {
+				rd.first, rd.firstScale = gray, 1
+			}
+		})
+	}
+	wg.Wait()
+	return rd, errors.Join(errs...)
+}
+
+// readPDFPage decides, per page, whether the PDF's text is the document:
+// enough letters, Vietnamese (not mojibake from a broken font map), and
+// more than a signature stamp. Otherwise poppler's text, then OCR.
+func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.PageText, n int) (doc.Page, *image.Gray, error) {
+	pg := doc.Page{Number: n, Width: pt.Width, Height: pt.Height}
+	if !p.cfg.NoTextLayer && pt.Err == nil && len(pt.Words) > 0 {
+		words := pt.PageWords()
+		text := wordsText(pt.Words)
+		switch {
+		case letters(text) < 40:
+			pg.Note = "text layer too short"
+		case !viet.LooksVietnamese(text):
+			pg.Note = "text layer is not Vietnamese (broken font mapping)"
+			if pw, err := p.pdftotextPage(ctx, path, pt, n); err == nil && viet.LooksVietnamese(wordsText(pw)) {
+				pg.Source = doc.SourcePdftotext
+				pg.Lines = doc.BuildLines(pw, 0.04*pt.Width)
+				return pg, nil, nil
+			}
+		default:
+			pg.Source = doc.SourceTextLayer
+			pg.Lines = doc.BuildLines(words, 0.04*pt.Width)
+			return pg, nil, nil
+		}
+	} else if pt.Err != nil {
+		pg.Note = pt.Err.Error()
+	} else if len(pt.Widgets) > 0 && pt.SignatureText() != "" {
+		pg.Note = "text layer holds only a signature stamp"
+	}
+	// OCR. The widgets' non-signature words ride along.
+	widgets := textlayer.PageText{Widgets: pt.Widgets}.PageWords()
+	select {
+	case p.raster <- struct{}{}:
+	case <-ctx.Done():
+		return pg, nil, ctx.Err()
+	}
+	defer func() { <-p.raster }()
+	img, err := raster.RenderPDFPage(ctx, path, n, doc.DPI, pt.Width*72/doc.DPI, pt.Height*72/doc.DPI, p.cfg.MaxPixels)
+	if err != nil {
+		return pg, nil, err
+	}
+	note := pg.Note
+	pg, gray, err := p.ocrPage(ctx, n, img, widgets)
+	pg.Note = strings.TrimSpace(note + "; " + pg.Note)
+	return pg, gray, err
+}
+
+// pdftotextPage reads one page through poppler, which maps fonts that the
+// Go reader garbles; signature-stamp widget text is dropped.
+func (p *Pipeline) pdftotextPage(ctx context.Context, path string, pt textlayer.PageText, n int) ([]doc.Word, error) {
+	out, err := runPdftotext(ctx, path, n)
+	if err != nil {
+		return nil, err
+	}
+	words := parseBBox(out)
+	var keep []doc.Word
+	for _, w := range words {
+		inSig := false
+		for _, wd := range pt.Widgets {
+			cx, cy := w.Box.X+w.Box.W/2, w.Box.Y+w.Box.H/2
+			if wd.Signature && cx >= wd.Box.X && cx <= wd.Box.Right() && cy >= wd.Box.Y && cy <= wd.Box.Bottom() {
+				inSig = true
+			}
+		}
+		if !inSig {
+			keep = append(keep, w)
+		}
+	}
+	return keep, nil
+}
+
+func wordsText(ws []doc.Word) string {
+	var b bytes.Buffer
+	for _, w := range ws {
+		b.WriteString(w.Text)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if r > ' ' && !strings.ContainsRune(".,;:-_/()[]0123456789", r) {
+			n++
+		}
+	}
+	return n
+}
