@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -70,6 +71,11 @@ func New(cfg Config, engine *ocr.Engine, workers int) *Pipeline {
 // DefaultConfig has every preprocessing step on.
 func DefaultConfig() Config { return Config{Preprocess: preprocess.Defaults} }
 
+// lineGap is the share of the page width above which a horizontal gap
+// splits a row into two lines (the header's two columns, a number's blank).
+// Justified Vietnamese stretches word spaces to about 1.5% at most.
+const lineGap = 0.022
+
 // Read is the read stage's result: the pages, and the first page's image
 // kept for the digits pass.
 type Read struct {
@@ -111,7 +117,11 @@ func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
 			}
 			digits, conf := p.readDigits(ctx, rd.first, b.Box)
 			p.log.Debug("digits pass", "field", b.Field, "read", digits, "conf", conf)
-			res.ApplyDigits(b.Field, digits, conf)
+			res.ApplyDigits(b, digits, conf)
+		}
+	} else {
+		for _, b := range res.Blanks {
+			res.ApplyDigits(b, "", 0)
 		}
 	}
 	rec := res.Record
@@ -130,6 +140,12 @@ func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box) (
 		return "", 0
 	}
 	crop := img.SubImage(r).(*image.Gray)
+	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
+		if f, err := os.CreateTemp(dir, "crop-*.png"); err == nil {
+			png.Encode(f, crop)
+			f.Close()
+		}
+	}
 	words, err := p.ocr.Digits(ctx, crop)
 	if err != nil {
 		return "", 0
@@ -230,7 +246,7 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 		return pg, nil, fmt.Errorf("OCR page %d: %w", n, err)
 	}
 	words = append(words, widgets...)
-	pg.Lines = doc.BuildLines(words, 0.04*w)
+	pg.Lines = doc.BuildLines(words, lineGap*w)
 	if n == 1 && prep.RedShare > 0.0003 {
 		pg.Stamps = p.readStamps(ctx, prep.Red)
 	}
@@ -349,12 +365,12 @@ func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.Pa
 			pg.Note = "text layer is not Vietnamese (broken font mapping)"
 			if pw, err := p.pdftotextPage(ctx, path, pt, n); err == nil && viet.LooksVietnamese(wordsText(pw)) {
 				pg.Source = doc.SourcePdftotext
-				pg.Lines = doc.BuildLines(pw, 0.04*pt.Width)
+				pg.Lines = doc.BuildLines(pw, lineGap*pt.Width)
 				return pg, nil, nil
 			}
 		default:
 			pg.Source = doc.SourceTextLayer
-			pg.Lines = doc.BuildLines(words, 0.04*pt.Width)
+			pg.Lines = doc.BuildLines(words, lineGap*pt.Width)
 			return pg, nil, nil
 		}
 	} else if pt.Err != nil {

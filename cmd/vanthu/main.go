@@ -23,6 +23,7 @@ type command struct {
 
 var commands = []command{
 	{"extract", "read scans and PDFs into Decree 30 records (JSON lines)", runExtract},
+	{"read", "show the pages of one file as the pipeline reads them", runRead},
 	{"eval", "measure extraction against a labelled folder (truth.jsonl)", runEval},
 	{"corpus", "generate a labelled corpus of synthetic documents", runCorpus},
 	{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {

@@ -122,10 +122,12 @@ func BuildLines(words []Word, gap float64) []Line {
 	var rows []*row
 	for _, w := range ws {
 		cy := w.Box.Y + w.Box.H/2
+		// Match on the smaller height: a tall stamp or seal word must not
+		// make a row swallow the next line of text.
 		var best *row
 		for i := len(rows) - 1; i >= 0 && i >= len(rows)-3; i-- {
 			r := rows[i]
-			if abs(r.cy-cy) < 0.5*max(r.h, w.Box.H) {
+			if abs(r.cy-cy) < 0.4*min(r.h, w.Box.H) {
 				best = r
 				break
 			}
@@ -136,7 +138,7 @@ func BuildLines(words []Word, gap float64) []Line {
 		}
 		n := float64(len(best.words))
 		best.cy = (best.cy*n + cy) / (n + 1)
-		best.h = max(best.h, w.Box.H)
+		best.h = (best.h*n + w.Box.H) / (n + 1)
 		best.words = append(best.words, w)
 	}
 	var lines []Line

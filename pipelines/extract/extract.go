@@ -20,6 +20,7 @@ type Blank struct {
 	Field string // "number" or "day"
 	Page  int
 	Box   doc.Box
+	Guess string // what the page OCR made of it, if anything
 }
 
 // Result is the extraction, with the blanks worth a second look.
@@ -31,6 +32,7 @@ type Result struct {
 
 type dateParts struct {
 	day, month, year int
+	guess            int // a day mapped from a misread
 	place            string
 	line             line
 	ok               bool
@@ -57,7 +59,7 @@ func Extract(pages []doc.Page) Result {
 		rec.Evidence["number"] = evidence(hdr.number.line)
 		rec.Evidence["symbol"] = evidence(hdr.number.line)
 		if rec.Number == "" {
-			res.Blanks = append(res.Blanks, Blank{Field: "number", Page: hdr.number.line.page, Box: hdr.number.blank})
+			res.Blanks = append(res.Blanks, Blank{Field: "number", Page: hdr.number.line.page, Box: hdr.number.blank, Guess: hdr.number.guess})
 		}
 	}
 	// Issuer and parent.
@@ -82,7 +84,11 @@ func Extract(pages []doc.Page) Result {
 			rec.IssuedAt = fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day)
 			rec.Confidence["issued_at"] = d.line.conf
 		} else {
-			res.Blanks = append(res.Blanks, Blank{Field: "day", Page: d.line.page, Box: hdr.dayBlank})
+			guess := ""
+			if d.guess > 0 {
+				guess = strconv.Itoa(d.guess)
+			}
+			res.Blanks = append(res.Blanks, Blank{Field: "day", Page: d.line.page, Box: hdr.dayBlank, Guess: guess})
 		}
 	}
 	// Subject, title, type.
@@ -137,25 +143,37 @@ func Extract(pages []doc.Page) Result {
 	return res
 }
 
-// ApplyDigits fills a blank from the digits read in its crop.
-func (r *Result) ApplyDigits(field, digits string, conf float64) {
-	digits = strings.TrimLeft(digits, " ")
-	if digits == "" {
-		return
-	}
-	switch field {
+// ApplyDigits fills a blank from the digits read in its crop, or, when
+// the crop gave nothing usable, from the page OCR's guess.
+func (r *Result) ApplyDigits(b Blank, digits string, conf float64) {
+	digits = strings.TrimSpace(digits)
+	switch b.Field {
 	case "number":
-		if r.Record.Number == "" && len(digits) <= 5 {
-			r.Record.Number = digits
-			r.Record.Confidence["number"] = conf * 0.8
-		}
-	case "day":
-		d, err := strconv.Atoi(digits)
-		if err != nil || d < 1 || d > 31 || !r.day.ok || r.Record.IssuedAt != "" {
+		if r.Record.Number != "" {
 			return
 		}
+		switch {
+		case digits != "" && len(digits) <= 5:
+			r.Record.Number = digits
+			r.Record.Confidence["number"] = conf * 0.8
+		case b.Guess != "":
+			r.Record.Number = b.Guess
+			r.Record.Confidence["number"] = 0.3
+		}
+	case "day":
+		if !r.day.ok || r.Record.IssuedAt != "" {
+			return
+		}
+		d, err := strconv.Atoi(digits)
+		c := conf * 0.8
+		if err != nil || d < 1 || d > 31 {
+			if d, err = strconv.Atoi(b.Guess); err != nil {
+				return
+			}
+			c = 0.3
+		}
 		r.Record.IssuedAt = fmt.Sprintf("%04d-%02d-%02d", r.day.year, r.day.month, d)
-		r.Record.Confidence["issued_at"] = conf * 0.8
+		r.Record.Confidence["issued_at"] = c
 	}
 }
 
@@ -212,6 +230,7 @@ func allText(lay *layout) string {
 
 type numberRead struct {
 	num, sym string
+	guess    string // mapped from a misread, used if the digits pass reads nothing
 	numScore float64
 	line     line
 	blank    doc.Box
@@ -229,8 +248,8 @@ type header struct {
 }
 
 // "Số: 46/TB-UBND", OCR-tolerant: "S6:", "Sé", "Số 46 /TB- UBND", the number
-// missing (handwritten blank) or misread ("O7", "l2").
-var numberRe = regexp.MustCompile(`^\s*s\s*[oóòôốồ0ea6e]\s*[:;.,]?\s*([0-9oOlIi|!{}\[\]sSbBzZg]{0,6})\s*[/|]\s*(.*)$`)
+// missing (handwritten blank) or misread ("O7", "#", "ổ0").
+var numberRe = regexp.MustCompile(`^\s*s\s*[oóòôốồổ0ea6e]\s*[:;.,]?\s*([^/|]{0,8}?)\s*[/|⁄]\s*(.*)$`)
 
 var symbolRe = regexp.MustCompile(`^((?:\d{4}\s*/\s*)?[A-ZĐÐa-zđ]{1,6}(?:\s*-\s*[A-ZĐÐa-zđ0-9&]{1,12}){1,3})`)
 
@@ -358,23 +377,72 @@ func parseNumber(l line) (numberRead, bool) {
 	if off < 0 || off > len(orig) || len(fr) != len(orig) {
 		off = 0
 	}
-	symText := strings.TrimSpace(string(orig[off:]))
+	symText := strings.TrimLeftFunc(string(orig[off:]), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	sm := symbolRe.FindStringSubmatch(symText)
 	if sm == nil {
 		return numberRead{}, false
 	}
 	sym := normalizeSymbol(sm[1])
 	n := numberRead{sym: sym, line: l, ok: true, numScore: 1}
-	num, exact := ocrDigits(m[1])
-	n.num = num
-	if !exact {
-		n.numScore = 0.7
+	raw := strings.TrimSpace(m[1])
+	num, exact := ocrDigits(raw)
+	if exact && len(num) == len(raw) && num != "" && numberWordConf(l, num) >= 0.85 {
+		n.num = num
+		return n, true
 	}
-	if num == "" {
-		// The blank between "Số:" and "/": where the handwriting is.
-		n.blank = blankBetween(l, "s", "/")
-	}
+	// Handwritten or misread: keep the mapped guess only if it is all we
+	// get; the digits pass reads the blank again.
+	n.guess = num
+	n.numScore = 0.5
+	n.blank = numberBlank(l)
 	return n, true
+}
+
+// numberWordConf is the OCR confidence of the word holding the number:
+// handwriting read as digits comes with low confidence, and is read again.
+func numberWordConf(l line, num string) float64 {
+	for _, w := range l.words {
+		if strings.Contains(w.Text, num) {
+			return w.Conf
+		}
+	}
+	return l.conf
+}
+
+// numberBlank is the box between "Số:" and the slash, found from the word
+// boxes: OCR reads a handwritten number as its own word ("899", "#"), or
+// glued to "Số:" ("Số:ổ0") or to the symbol ("Đ4/UBND-KTTH"); the printed
+// parts have predictable widths, so the handwriting is what lies between.
+func numberBlank(l line) doc.Box {
+	h := l.box.H
+	if len(l.words) == 0 {
+		return doc.Box{X: l.box.X + 1.2*h, Y: l.box.Y - 0.5*h, W: 3 * h, H: 2 * h}
+	}
+	w0 := l.words[0]
+	x0 := w0.Box.Right()
+	if len([]rune(w0.Text)) > 3 {
+		x0 = w0.Box.X + 1.25*w0.Box.H
+	}
+	x1 := x0 + 3*h
+	for j, w := range l.words {
+		k := strings.IndexAny(w.Text, "/|⁄")
+		if k < 0 || j == 0 && k <= 3 {
+			continue
+		}
+		if k == 0 {
+			x1 = w.Box.X + 0.3*w.Box.H
+		} else {
+			// The printed symbol after the slash: caps at ~0.62 of the box
+			// height each.
+			rest := len([]rune(w.Text[k:]))
+			x1 = max(w.Box.X, w.Box.Right()-float64(rest)*0.62*w.Box.H) + 0.3*w.Box.H
+		}
+		break
+	}
+	if x1-x0 < h {
+		x1 = x0 + 2*h
+	}
+	return doc.Box{X: x0 - 0.1*h, Y: l.box.Y - 0.6*h, W: x1 - x0 + 0.1*h, H: 2.2 * h}
 }
 
 // normalizeSymbol fixes OCR spacing and case: "QÐ- UBND" → "QĐ-UBND",
@@ -434,33 +502,9 @@ func ocrDigits(s string) (string, bool) {
 	return b.String(), exact
 }
 
-// blankBetween estimates the box between the end of the first word and the
-// word that starts with sep, on line l.
-func blankBetween(l line, _ string, sep string) doc.Box {
-	words := strings.Fields(l.text)
-	if len(words) == 0 {
-		return l.box
-	}
-	// Proportional split of the line box by characters: good enough to
-	// place a crop, which is padded generously.
-	total := float64(len([]rune(l.text)))
-	firstEnd := float64(len([]rune(words[0])))
-	sepAt := float64(strings.Index(l.text, sep))
-	if sepAt < 0 {
-		sepAt = total / 2
-	} else {
-		sepAt = float64(len([]rune(l.text[:int(sepAt)])))
-	}
-	x0 := l.box.X + l.box.W*firstEnd/total
-	x1 := l.box.X + l.box.W*sepAt/total
-	if x1-x0 < l.box.H {
-		x0, x1 = x0-l.box.H, x1+l.box.H/2
-	}
-	return doc.Box{X: x0, Y: l.box.Y - 0.6*l.box.H, W: x1 - x0, H: 2.2 * l.box.H}
-}
-
-// "Hà Nội, ngày 09 tháng 02 năm 2023"; OCR: "ngảy", "thảng", "nãm", blanks.
-var dateRe = regexp.MustCompile(`^(.*?)[,.]?\s*ng\s*[aà]y\s*([0-9oOlI|!{}\[\]sSzZ]{0,3})\s*th\s*[aá]ng\s*([0-9oOlI|!{}\[\]sSzZ]{1,2})\s*n\s*[aă]m\s*([0-9oOlIsSzZ]{4})`)
+// "Hà Nội, ngày 09 tháng 02 năm 2023"; OCR: "ngảy", "thảng", "nãm",
+// handwritten days read as "{5", "80", "Êˆ@_".
+var dateRe = regexp.MustCompile(`^(.*?)[,.]?\s*ng\s*[aà]y\s*(.{0,6}?)\s*th\s*[aá]ng\s*(.{1,4}?)\s*n\s*[aă]m\s*([0-9oOlIsSzZ]{4})`)
 
 func parseDate(l line) (dateParts, doc.Box, bool) {
 	m := dateRe.FindStringSubmatchIndex(l.fold)
@@ -468,7 +512,8 @@ func parseDate(l line) (dateParts, doc.Box, bool) {
 		return dateParts{}, doc.Box{}, false
 	}
 	fold := l.fold
-	dayS, _ := ocrDigits(fold[m[4]:m[5]])
+	rawDay := strings.TrimSpace(fold[m[4]:m[5]])
+	dayS, exact := ocrDigits(rawDay)
 	monS, _ := ocrDigits(fold[m[6]:m[7]])
 	yearS, _ := ocrDigits(fold[m[8]:m[9]])
 	month, _ := strconv.Atoi(monS)
@@ -477,8 +522,12 @@ func parseDate(l line) (dateParts, doc.Box, bool) {
 		return dateParts{}, doc.Box{}, false
 	}
 	d := dateParts{month: month, year: year, line: l, ok: true}
-	if day, err := strconv.Atoi(dayS); err == nil && day >= 1 && day <= 31 {
+	day, err := strconv.Atoi(dayS)
+	valid := err == nil && day >= 1 && day <= 31
+	if valid && exact && len(dayS) == len(rawDay) {
 		d.day = day
+	} else if valid {
+		d.guess = day
 	}
 	// The place as printed: the original text before the comma.
 	orig := []rune(viet.NFC(l.text))
@@ -488,22 +537,41 @@ func parseDate(l line) (dateParts, doc.Box, bool) {
 	}
 	var blank doc.Box
 	if d.day == 0 {
-		blank = blankBetween(l, "", "th")
-		// "ngày" sits at the place's end; start the crop there.
-		total := float64(len(orig))
-		ng := strings.Index(fold, "ng")
-		for i := m[3]; i < len(fold)-2; i++ {
-			if strings.HasPrefix(fold[i:], "ng") {
-				ng = i
-				break
-			}
-		}
-		th := strings.Index(fold[m[5]:], "th") + m[5]
-		x0 := l.box.X + l.box.W*float64(len([]rune(fold[:ng]))+3)/total
-		x1 := l.box.X + l.box.W*float64(len([]rune(fold[:th])))/total
-		blank = doc.Box{X: x0, Y: l.box.Y - 0.6*l.box.H, W: max(x1-x0, 2*l.box.H), H: 2.2 * l.box.H}
+		blank = dayBlank(l)
 	}
 	return d, blank, true
+}
+
+// dayBlank is the box between "ngày" and "tháng".
+func dayBlank(l line) doc.Box {
+	h := l.box.H
+	ng, th := -1, -1
+	for j, w := range l.words {
+		f := viet.Fold(w.Text)
+		if ng < 0 && strings.Contains(f, "ngay") {
+			ng = j
+		} else if ng >= 0 && strings.HasPrefix(f, "th") {
+			th = j
+			break
+		}
+	}
+	if ng < 0 || th < 0 {
+		return doc.Box{X: l.box.X + l.box.W*0.35, Y: l.box.Y - 0.6*h, W: l.box.W * 0.15, H: 2.2 * h}
+	}
+	w := l.words[ng]
+	f := viet.Fold(w.Text)
+	x0 := w.Box.Right()
+	if !strings.HasSuffix(f, "ngay") {
+		// "ngày" glued to the handwriting: italic lower case, ~0.45 of the
+		// box height a letter.
+		k := len([]rune(f[:strings.Index(f, "ngay")])) + 4
+		x0 = w.Box.X + float64(k)*0.45*w.Box.H
+	}
+	x1 := l.words[th].Box.X + 0.15*h
+	if x1-x0 < h {
+		x1 = x0 + 1.8*h
+	}
+	return doc.Box{X: x0 - 0.05*h, Y: l.box.Y - 0.6*h, W: x1 - x0, H: 2.2 * h}
 }
 
 // isStampText spots the digital-signature stamp and the incoming stamp,

@@ -20,6 +20,7 @@ type line struct {
 	box    doc.Box
 	conf   float64
 	pw, ph float64
+	words  []doc.Word
 }
 
 func (l line) x0() float64 { return l.box.X / l.pw }
@@ -67,6 +68,7 @@ func (r row) side(left bool) (line, bool) {
 		out.text += " " + p.text
 		out.box = out.box.Union(p.box)
 		out.conf = (out.conf + p.conf) / 2
+		out.words = append(append([]doc.Word(nil), out.words...), p.words...)
 	}
 	out.fold = viet.Fold(out.text)
 	return out, true
@@ -95,7 +97,7 @@ func newLayout(pages []doc.Page) *layout {
 			if t == "" {
 				continue
 			}
-			ls = append(ls, line{page: p.Number, text: t, fold: viet.Fold(t), box: l.Box, conf: l.Conf(), pw: max(p.Width, 1), ph: max(p.Height, 1)})
+			ls = append(ls, line{page: p.Number, text: t, fold: viet.Fold(t), box: l.Box, conf: l.Conf(), pw: max(p.Width, 1), ph: max(p.Height, 1), words: l.Words})
 		}
 		lay.pages = append(lay.pages, groupRows(ls, p.Number))
 		lay.sizes = append(lay.sizes, [2]float64{p.Width, p.Height})
@@ -131,4 +133,25 @@ func groupRows(ls []line, page int) []row {
 
 func evidence(l line) doc.Evidence {
 	return doc.Evidence{Page: l.page, Box: l.box.Ints()}
+}
+
+// span is the box from the end of the first n runes of word i to the start
+// of rune m of word j: where a handwritten number or day was written.
+// Positions inside a word are proportional to its runes, which is close
+// enough for a crop that is padded anyway.
+func span(l line, i, n, j, m int) doc.Box {
+	at := func(w doc.Word, k int) float64 {
+		rs := len([]rune(w.Text))
+		if rs == 0 {
+			return w.Box.X
+		}
+		return w.Box.X + w.Box.W*float64(min(k, rs))/float64(rs)
+	}
+	x0 := at(l.words[i], n)
+	x1 := at(l.words[j], m)
+	h := l.box.H
+	if x1-x0 < 1.5*h {
+		x0, x1 = x0-0.5*h, x0+1.8*h
+	}
+	return doc.Box{X: x0, Y: l.box.Y - 0.5*h, W: x1 - x0, H: 2 * h}
 }

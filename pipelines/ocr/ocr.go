@@ -123,7 +123,13 @@ func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
 		return *slot, nil
 	}
 	c := gosseract.NewClient()
-	if err := c.SetLanguage(w.langs...); err != nil {
+	langs := w.langs
+	if kind == digitsJob {
+		// On handwritten digits the English model, whitelisted to digits,
+		// read more of the real-dev numbers than the Vietnamese one.
+		langs = []string{"eng"}
+	}
+	if err := c.SetLanguage(langs...); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -194,9 +200,14 @@ func (e *Engine) Page(ctx context.Context, img *image.Gray) ([]doc.Word, error) 
 	return e.submit(ctx, pageJob, img)
 }
 
-// Digits reads one line of digits (a handwritten number or day).
+// Digits reads one handwritten number or day from a crop around its blank
+// (see CleanDigits). It returns no words when the crop holds no ink.
 func (e *Engine) Digits(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
-	return e.submit(ctx, digitsJob, img)
+	clean := CleanDigits(img)
+	if clean == nil {
+		return nil, nil
+	}
+	return e.submit(ctx, digitsJob, clean)
 }
 
 // Sparse reads scattered text (stamps) from img.
