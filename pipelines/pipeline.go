@@ -247,6 +247,7 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 	}
 	words = append(words, widgets...)
 	pg.Lines = doc.BuildLines(words, lineGap*w)
+	p.log.Debug("page prepared", "page", n, "red", prep.RedShare, "ink", prep.Ink, "skew", prep.Skew)
 	if n == 1 && prep.RedShare > 0.0003 {
 		pg.Stamps = p.readStamps(ctx, prep.Red)
 	}
@@ -255,7 +256,8 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 
 // readStamps OCRs the red ink of the page's upper half: urgency and secrecy
 // stamps sit under the number; the seal sits at the signature, lower down.
-// Stamps are often put on askew, so the crop is also read turned ±20°.
+// Stamps are often put on askew, so the crop is also read turned by up to
+// ±45°, until a stamp word is read.
 func (p *Pipeline) readStamps(ctx context.Context, red *image.Gray) []doc.Line {
 	b := red.Rect
 	upper := image.Rect(0, 0, b.Dx(), b.Dy()*55/100)
@@ -264,17 +266,27 @@ func (p *Pipeline) readStamps(ctx context.Context, red *image.Gray) []doc.Line {
 		return nil
 	}
 	box = box.Inset(-40).Intersect(b)
-	crop := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
-	for y := 0; y < box.Dy(); y++ {
-		copy(crop.Pix[y*crop.Stride:(y+1)*crop.Stride], red.Pix[(box.Min.Y+y)*red.Stride+box.Min.X:])
+	crop := padded(red, box, 0)
+	// Turn the stamp level at its own dominant angle, then read it as a
+	// block; the sparse mode catches words when the angle is off.
+	angle := preprocess.SkewAngle(crop, 50)
+	img := crop
+	if angle != 0 {
+		img = preprocess.Rotate(crop, angle)
+	}
+	img = preprocess.RemoveFrames(img)
+	if r, ok := inkBounds(img, img.Rect); ok {
+		img = padded(img, r, 20)
+	}
+	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
+		if f, err := os.CreateTemp(dir, "stamp-*.png"); err == nil {
+			png.Encode(f, img)
+			f.Close()
+		}
 	}
 	var lines []doc.Line
-	for _, angle := range []float64{0, 20, -20} {
-		img := crop
-		if angle != 0 {
-			img = preprocess.Rotate(crop, angle)
-		}
-		words, err := p.ocr.Sparse(ctx, img)
+	for _, read := range []func(context.Context, *image.Gray) ([]doc.Word, error){p.ocr.Block, p.ocr.Sparse} {
+		words, err := read(ctx, img)
 		if err != nil {
 			return lines
 		}
@@ -284,9 +296,27 @@ func (p *Pipeline) readStamps(ctx context.Context, red *image.Gray) []doc.Line {
 				good = append(good, w)
 			}
 		}
-		lines = append(lines, doc.BuildLines(good, float64(crop.Rect.Dx()))...)
+		found := doc.BuildLines(good, float64(img.Rect.Dx()))
+		lines = append(lines, found...)
+		for _, l := range found {
+			if f := viet.Fold(l.Text()); strings.Contains(f, "toc") || strings.Contains(f, "khan") || strings.Contains(f, "mat") {
+				return lines
+			}
+		}
 	}
 	return lines
+}
+
+// padded copies r of g onto a white canvas with pad pixels around it.
+func padded(g *image.Gray, r image.Rectangle, pad int) *image.Gray {
+	out := image.NewGray(image.Rect(0, 0, r.Dx()+2*pad, r.Dy()+2*pad))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		copy(out.Pix[(y-r.Min.Y+pad)*out.Stride+pad:], g.Pix[y*g.Stride+r.Min.X:y*g.Stride+r.Max.X])
+	}
+	return out
 }
 
 func inkBounds(g *image.Gray, r image.Rectangle) (image.Rectangle, bool) {

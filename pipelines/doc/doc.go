@@ -116,29 +116,30 @@ func BuildLines(words []Word, gap float64) []Line {
 	}
 	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Box.Y+ws[i].Box.H/2 < ws[j].Box.Y+ws[j].Box.H/2 })
 	type row struct {
-		cy, h float64
-		words []Word
+		top, bottom float64 // running means of the words' tops and bottoms
+		words       []Word
 	}
 	var rows []*row
 	for _, w := range ws {
-		cy := w.Box.Y + w.Box.H/2
-		// Match on the smaller height: a tall stamp or seal word must not
-		// make a row swallow the next line of text.
+		// A word joins the recent row it overlaps most, by at least half the
+		// smaller height: diacritics make word boxes differ in height, and a
+		// tall stamp or seal word must not swallow two lines of text.
 		var best *row
+		bestOv := 0.0
 		for i := len(rows) - 1; i >= 0 && i >= len(rows)-3; i-- {
 			r := rows[i]
-			if abs(r.cy-cy) < 0.4*min(r.h, w.Box.H) {
-				best = r
-				break
+			ov := min(r.bottom, w.Box.Bottom()) - max(r.top, w.Box.Y)
+			if ov > 0.5*min(r.bottom-r.top, w.Box.H) && ov > bestOv {
+				best, bestOv = r, ov
 			}
 		}
 		if best == nil {
-			best = &row{cy: cy, h: w.Box.H}
+			best = &row{top: w.Box.Y, bottom: w.Box.Bottom()}
 			rows = append(rows, best)
 		}
 		n := float64(len(best.words))
-		best.cy = (best.cy*n + cy) / (n + 1)
-		best.h = (best.h*n + w.Box.H) / (n + 1)
+		best.top = (best.top*n + w.Box.Y) / (n + 1)
+		best.bottom = (best.bottom*n + w.Box.Bottom()) / (n + 1)
 		best.words = append(best.words, w)
 	}
 	var lines []Line

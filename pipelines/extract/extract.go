@@ -349,16 +349,13 @@ func readHeader(rows []row) header {
 		return h
 	}
 	for i := start; i < min(len(rows), start+6); i++ {
-		r := rows[i]
-		if len(r.lines) != 1 {
-			continue
-		}
-		l := r.lines[0]
-		if code, score := classify.TitleType(l.text); code != "" && score > 0.6 && l.cx() > 0.3 && l.cx() < 0.7 {
-			h.title = l
-			h.subject = readSubject(rows, i+1)
-			h.kinhGui = readKinhGui(rows, i+1+len(h.subject))
-			return h
+		for _, l := range rows[i].lines {
+			if code, score := classify.TitleType(l.text); code != "" && score > 0.6 && l.cx() > 0.3 && l.cx() < 0.7 {
+				h.title = l
+				h.subject = readSubject(rows, i+1)
+				h.kinhGui = readKinhGui(rows, i+1+len(h.subject))
+				return h
+			}
 		}
 	}
 	return h
@@ -449,6 +446,10 @@ func numberBlank(l line) doc.Box {
 // "TTR-UBND" → "TTr-UBND".
 func normalizeSymbol(s string) string {
 	s = strings.NewReplacer("Ð", "Đ", "ð", "đ", " ", "").Replace(s)
+	// OCR doubles the crossed D ("QĐÐ" → "QĐĐ").
+	for strings.Contains(s, "ĐĐ") {
+		s = strings.ReplaceAll(s, "ĐĐ", "Đ")
+	}
 	s = strings.TrimRight(s, ".,;:")
 	parts := strings.Split(s, "-")
 	if len(parts) > 0 {
@@ -534,6 +535,9 @@ func parseDate(l line) (dateParts, doc.Box, bool) {
 	placeLen := len([]rune(fold[m[2]:m[3]]))
 	if len(orig) == len([]rune(fold)) && placeLen <= len(orig) {
 		d.place = strings.Trim(strings.TrimSpace(string(orig[:placeLen])), ",. ")
+		if p, ok := snapPhrase(d.place, Provinces); ok {
+			d.place = p
+		}
 	}
 	var blank doc.Box
 	if d.day == 0 {
@@ -611,6 +615,9 @@ func cleanIssuer(block []line) []line {
 		if len([]rune(t)) < 2 {
 			continue
 		}
+		if snapped, ok := snapPhrase(t, issuerPhrases); ok {
+			t = snapped
+		}
 		l.text = t
 		l.fold = viet.Fold(t)
 		out = append(out, l)
@@ -664,7 +671,6 @@ func fixVv(s string) string {
 // margin is wider).
 func readSubject(rows []row, from int) []line {
 	left, right := bodyMargins(rows)
-	centre := (left + right) / 2
 	var out []line
 	for i := from; i < len(rows) && len(out) < 5; i++ {
 		r := rows[i]
@@ -672,16 +678,26 @@ func readSubject(rows []row, from int) []line {
 			break
 		}
 		l := r.lines[0]
+		l = cutStampPrefix(l)
 		if strings.HasPrefix(l.fold, "kinh gui") || strings.HasPrefix(l.fold, "can cu") || isStampText(l.fold) {
 			break
 		}
-		centred := l.x0() > left+0.02 && l.x1() < right-0.015 && abs(l.cx()-centre) < 0.05
+		// The first line under the title is the subject if it is centred,
+		// however wide; the next ones must not run margin to margin, as
+		// body lines do.
+		indentL, indentR := l.x0()-left, right-l.x1()
+		centred := abs(indentL-indentR) < 0.035 && (indentL > 0.008 || indentR > 0.008)
 		if !centred {
 			break
 		}
 		if len(out) > 0 {
 			prev := out[len(out)-1]
 			if l.y0()-prev.y1() > 1.6*(l.box.H/l.ph) {
+				break
+			}
+			// "ỦY BAN NHÂN DÂN TỈNH ..." under a decision's subject opens
+			// its preamble.
+			if mostlyCaps(l.text) && !mostlyCaps(prev.text) {
 				break
 			}
 		}
@@ -716,6 +732,30 @@ func bodyMargins(rows []row) (float64, float64) {
 	sort.Float64s(x0s)
 	sort.Float64s(x1s)
 	return x0s[len(x0s)/5], x1s[len(x1s)*4/5]
+}
+
+// cutStampPrefix removes an incoming stamp's text that OCR put on the same
+// row as the subject ("TRUNG TÂM CÔNG BÁO ... Về việc ...").
+func cutStampPrefix(l line) line {
+	i := strings.Index(l.fold, "ve viec")
+	if i <= 0 || !isStampText(l.fold[:i]) && !strings.Contains(l.fold[:i], "cong bao") {
+		return l
+	}
+	for j := range l.words {
+		if viet.Fold(l.words[j].Text) == "ve" {
+			l.words = l.words[j:]
+			break
+		}
+	}
+	var parts []string
+	l.box = doc.Box{}
+	for _, w := range l.words {
+		parts = append(parts, w.Text)
+		l.box = l.box.Union(w.Box)
+	}
+	l.text = strings.Join(parts, " ")
+	l.fold = viet.Fold(l.text)
+	return l
 }
 
 func joinSubject(ls []line) string {

@@ -7,6 +7,7 @@ package extract
 import (
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -94,12 +95,13 @@ func newLayout(pages []doc.Page) *layout {
 		var ls []line
 		for _, l := range p.Lines {
 			t := strings.TrimSpace(l.Text())
-			if t == "" {
+			if !hasAlnum(t) || l.Conf() < 0.1 {
+				// Specks, underlines and seal fragments.
 				continue
 			}
 			ls = append(ls, line{page: p.Number, text: t, fold: viet.Fold(t), box: l.Box, conf: l.Conf(), pw: max(p.Width, 1), ph: max(p.Height, 1), words: l.Words})
 		}
-		lay.pages = append(lay.pages, groupRows(ls, p.Number))
+		lay.pages = append(lay.pages, groupRows(splitMotto(ls), p.Number))
 		lay.sizes = append(lay.sizes, [2]float64{p.Width, p.Height})
 	}
 	return lay
@@ -154,4 +156,53 @@ func span(l line, i, n, j, m int) doc.Box {
 		x0, x1 = x0-0.5*h, x0+1.8*h
 	}
 	return doc.Box{X: x0, Y: l.box.Y - 0.5*h, W: x1 - x0, H: 2 * h}
+}
+
+func hasAlnum(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitMotto cuts a line where the national motto starts: OCR sometimes
+// bridges the gap between the issuer and "CỘNG HÒA ..." with a stray mark.
+func splitMotto(ls []line) []line {
+	var out []line
+	for _, l := range ls {
+		cut := -1
+		for i := 1; i+1 < len(l.words); i++ {
+			if viet.Fold(l.words[i].Text) == "cong" && strings.HasPrefix(viet.Fold(l.words[i+1].Text), "hoa") {
+				cut = i
+				break
+			}
+		}
+		if cut < 0 {
+			out = append(out, l)
+			continue
+		}
+		for _, ws := range [][]doc.Word{l.words[:cut], l.words[cut:]} {
+			nl := l
+			nl.words = ws
+			nl.box = doc.Box{}
+			var parts []string
+			var conf float64
+			for _, w := range ws {
+				if hasAlnum(w.Text) {
+					parts = append(parts, w.Text)
+				}
+				nl.box = nl.box.Union(w.Box)
+				conf += w.Conf
+			}
+			nl.text = strings.Join(parts, " ")
+			nl.fold = viet.Fold(nl.text)
+			nl.conf = conf / float64(len(ws))
+			if nl.text != "" {
+				out = append(out, nl)
+			}
+		}
+	}
+	return out
 }

@@ -91,7 +91,7 @@ func readSignature(lay *layout, first int) signature {
 		case mostlyCaps(l.text) && s.name == "":
 			caps = append(caps, l)
 		case looksLikeName(l.text):
-			s.name = cleanName(l.text)
+			s.name = snapSurname(cleanName(l.text))
 			s.nameLine = l
 		}
 	}

@@ -44,6 +44,7 @@ const (
 	pageJob jobKind = iota
 	digitsJob
 	sparseJob
+	blockJob
 )
 
 type job struct {
@@ -87,6 +88,7 @@ type worker struct {
 	page   *gosseract.Client
 	digits *gosseract.Client
 	sparse *gosseract.Client
+	block  *gosseract.Client
 }
 
 func (e *Engine) worker() {
@@ -104,7 +106,7 @@ func (e *Engine) worker() {
 }
 
 func (w *worker) close() {
-	for _, c := range []*gosseract.Client{w.page, w.digits, w.sparse} {
+	for _, c := range []*gosseract.Client{w.page, w.digits, w.sparse, w.block} {
 		if c != nil {
 			c.Close()
 		}
@@ -118,6 +120,8 @@ func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
 		slot = &w.digits
 	case sparseJob:
 		slot = &w.sparse
+	case blockJob:
+		slot = &w.block
 	}
 	if *slot != nil {
 		return *slot, nil
@@ -144,6 +148,8 @@ func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
 	case sparseJob:
 		// Stamps: scattered words at any place on the crop.
 		c.SetPageSegMode(gosseract.PSM_SPARSE_TEXT)
+	case blockJob:
+		c.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK)
 	}
 	*slot = c
 	return c, nil
@@ -208,6 +214,11 @@ func (e *Engine) Digits(ctx context.Context, img *image.Gray) ([]doc.Word, error
 		return nil, nil
 	}
 	return e.submit(ctx, digitsJob, clean)
+}
+
+// Block reads a crop as one block of text (a stamp turned level).
+func (e *Engine) Block(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
+	return e.submit(ctx, blockJob, img)
 }
 
 // Sparse reads scattered text (stamps) from img.

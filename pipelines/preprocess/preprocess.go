@@ -70,7 +70,7 @@ func Prepare(img *image.RGBA, opt Options) Page {
 	}
 	p := Page{Text: text, Red: red, RedShare: float64(redN) / float64(w*h)}
 	if opt.Deskew {
-		if a := skewAngle(text); math.Abs(a) >= 0.15 {
+		if a := SkewAngle(text, 5); math.Abs(a) >= 0.15 {
 			p.Text = Rotate(text, a)
 			p.Skew = a
 		}
@@ -98,12 +98,16 @@ func inkShare(g *image.Gray) float64 {
 	return float64(dark) / float64(total)
 }
 
-// skewAngle finds the rotation (degrees) that makes text rows horizontal:
-// the angle whose projection of dark pixels onto the vertical axis has the
-// sharpest profile (largest sum of squared row counts), searched coarse
-// then fine on a quarter-resolution sample.
-func skewAngle(g *image.Gray) float64 {
-	const step = 4
+// SkewAngle finds the rotation (degrees, within ±maxDeg) that makes text
+// rows horizontal: the angle whose projection of dark pixels onto the
+// vertical axis has the sharpest profile (largest sum of squared row
+// counts), searched coarse then fine on a sample. Pages are within a few
+// degrees; stamps are put on at any angle.
+func SkewAngle(g *image.Gray, maxDeg float64) float64 {
+	step := 4
+	if g.Rect.Dx()*g.Rect.Dy() < 2_000_000 {
+		step = 1
+	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	var pts [][2]float64
 	for y := 0; y < h; y += step {
@@ -125,13 +129,13 @@ func skewAngle(g *image.Gray) float64 {
 		}
 		pts = sub
 	}
-	bins := make([]float64, (w+h)/step+8)
+	bins := make([]float64, 2*(w+h)/step+8)
 	score := func(deg float64) float64 {
 		clear(bins)
 		s, c := math.Sincos(deg * math.Pi / 180)
 		for _, p := range pts {
-			yy := (-p[0]*s + p[1]*c) / step
-			i := int(yy) + w/step + 2
+			yy := (-p[0]*s + p[1]*c) / float64(step)
+			i := int(yy) + (w+h)/step + 2
 			if i >= 0 && i < len(bins) {
 				bins[i]++
 			}
@@ -143,13 +147,14 @@ func skewAngle(g *image.Gray) float64 {
 		return sum
 	}
 	best, bestScore := 0.0, score(0)
-	for a := -5.0; a <= 5.0; a += 0.5 {
+	coarse := max(0.5, maxDeg/20)
+	for a := -maxDeg; a <= maxDeg; a += coarse {
 		if sc := score(a); sc > bestScore*1.0001 {
 			best, bestScore = a, sc
 		}
 	}
 	center := best
-	for a := center - 0.5; a <= center+0.5; a += 0.05 {
+	for a := center - coarse; a <= center+coarse; a += coarse / 10 {
 		if sc := score(a); sc > bestScore {
 			best, bestScore = a, sc
 		}
@@ -181,6 +186,52 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 			q := g.Pix[(y0+1)*g.Stride+x0:]
 			v := (float64(p[0])*(1-fx)+float64(p[1])*fx)*(1-fy) + (float64(q[0])*(1-fx)+float64(q[1])*fx)*fy
 			row[x] = uint8(v + 0.5)
+		}
+	}
+	return out
+}
+
+// RemoveFrames whitens the connected ink components that span most of the
+// image: the outline of an arrow or box stamp, which Tesseract otherwise
+// takes for a picture and reads nothing inside. Letters are small
+// components and stay.
+func RemoveFrames(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	copy(out.Pix, g.Pix)
+	seen := make([]bool, w*h)
+	var stack []int
+	var comp []int
+	for start := 0; start < w*h; start++ {
+		if seen[start] || out.Pix[start/w*out.Stride+start%w] >= 128 {
+			continue
+		}
+		comp = comp[:0]
+		stack = append(stack[:0], start)
+		seen[start] = true
+		minX, minY, maxX, maxY := w, h, 0, 0
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			comp = append(comp, i)
+			x, y := i%w, i/w
+			minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+				nx, ny := x+d[0], y+d[1]
+				if nx < 0 || ny < 0 || nx >= w || ny >= h {
+					continue
+				}
+				j := ny*w + nx
+				if !seen[j] && out.Pix[ny*out.Stride+nx] < 128 {
+					seen[j] = true
+					stack = append(stack, j)
+				}
+			}
+		}
+		if maxY-minY > h*45/100 || maxX-minX > w*60/100 {
+			for _, i := range comp {
+				out.Pix[i/w*out.Stride+i%w] = 255
+			}
 		}
 	}
 	return out
