@@ -26,6 +26,7 @@ import (
 type pipelineFlags struct {
 	jobs, workers, maxPages, maxPixels int
 	noTextLayer, noDeskew, noRed       bool
+	noGraphics                         bool
 	noDigits, verbose                  bool
 	langs                              string
 }
@@ -38,6 +39,7 @@ func (pf *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&pf.noTextLayer, "no-text-layer", false, "OCR every page, even where the PDF has a usable text layer")
 	fs.BoolVar(&pf.noDeskew, "no-deskew", false, "skip deskewing scanned pages")
 	fs.BoolVar(&pf.noRed, "no-red-removal", false, "keep red ink (seals, stamps) in the image Tesseract reads")
+	fs.BoolVar(&pf.noGraphics, "no-graphics-removal", false, "keep large ink shapes (grey seals, signatures, logos) in the image Tesseract reads")
 	fs.BoolVar(&pf.noDigits, "no-digits-pass", false, "skip the digits-only re-reading of handwritten numbers and days")
 	fs.StringVar(&pf.langs, "lang", "vie", "Tesseract languages, '+'-separated")
 	fs.BoolVar(&pf.verbose, "v", false, "log each stage's decisions to stderr")
@@ -50,6 +52,7 @@ func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engi
 	cfg.NoTextLayer, cfg.NoDigitsPass = pf.noTextLayer, pf.noDigits
 	cfg.Preprocess.Deskew = !pf.noDeskew
 	cfg.Preprocess.RemoveRed = !pf.noRed
+	cfg.Preprocess.RemoveGraphics = !pf.noGraphics
 	cfg.Logger = newLogger(stderr, pf.verbose)
 	return pipelines.New(cfg, engine, pf.workers), engine
 }

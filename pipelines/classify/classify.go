@@ -39,9 +39,16 @@ var byFoldedCode = func() map[string]string {
 }()
 
 // CanonicalCode returns the Decree 30 spelling of a type code read in any
-// case or with OCR's Đ/D confusion ("TTR" → "TTr", "QYD" → "QyĐ"), or "".
+// case ("TTR" → "TTr") or with OCR's Đ/D confusion ("QYD" → "QyĐ"), or "".
+// A code that exists as read (HD, hướng dẫn) wins over its Đ twin (HĐ).
 func CanonicalCode(s string) string {
-	return byFoldedCode[viet.Fold(strings.TrimSpace(s))]
+	s = strings.TrimSpace(s)
+	for _, t := range Types {
+		if strings.EqualFold(t.Code, s) {
+			return t.Code
+		}
+	}
+	return byFoldedCode[viet.Fold(s)]
 }
 
 // Name returns the title of a code.

@@ -12,10 +12,13 @@ import (
 
 // bodyUntil is the text from the first page to the signature, one string,
 // lines joined with spaces (sentences wrap across lines).
-func bodyUntil(lay *layout, first int, sig signature) string {
+func bodyUntil(lay *layout, first, start int, sig signature) string {
 	var b strings.Builder
 	for p := first; p < len(lay.pages); p++ {
 		for i, r := range lay.pages[p] {
+			if p == first && i < start {
+				continue
+			}
 			if sig.found && p == sig.page && i >= sig.rowIndex {
 				return b.String()
 			}
@@ -32,10 +35,12 @@ func bodyUntil(lay *layout, first int, sig signature) string {
 var (
 	dueRe        = regexp.MustCompile(`(?i)(?:trước|chậm nhất|hạn chót|không muộn hơn|hoàn thành trong)\s*(?:ngày)?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})`)
 	dueWordsRe   = regexp.MustCompile(`(?i)(?:trước|chậm nhất)\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})`)
-	giaoRe       = regexp.MustCompile(`(?:^|\s)[Gg]iao\s+(?:cho\s+)?(.{3,120}?)\s+(chủ trì|thực hiện|tham mưu|có trách nhiệm|khẩn trương|tổ chức|triển khai|rà soát|xây dựng|phối hợp|nghiên cứu)`)
+	giaoRe       = regexp.MustCompile(`(?:^|\s)[Gg]iao\s+(?:cho\s+)?(\p{Lu}.{2,120}?)\s+(chủ trì|thực hiện|tham mưu|có trách nhiệm|khẩn trương|tổ chức|triển khai|rà soát|xây dựng|phối hợp|nghiên cứu)`)
 	leadUnitRe   = regexp.MustCompile(`^(?:\d+\.|[a-zđ]\)|-)?\s*((?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Công an|Bộ|Cục|Trung tâm|Công ty|Thanh tra|Kho bạc|Chi cục|Đài|Báo|Trường|Bệnh viện|Bộ Chỉ huy|Hội|Liên đoàn|Tỉnh đoàn)\b[^,:;.]{1,100}?)\s*(?:chủ trì|có trách nhiệm|khẩn trương|tiếp thu|:)`)
 	sentenceEnd  = regexp.MustCompile(`\.\s+(?:[A-ZĐ])`)
-	sentenceCuts = regexp.MustCompile(`(?:[.;]\s+|\s)(?:\d{1,2}\.\s|[a-zđ]\)\s)`)
+	sentenceCuts = regexp.MustCompile(`(?:[.;]\s+|\s)(?:\d{1,2}\s*[.,]\s*\p{Lu}|[a-zđ]\)\s|Điều \d)`)
+	// Due dates on folded text, so that OCR's "ngầy" or "truóc" still match.
+	dueFoldRe = regexp.MustCompile(`(?:truoc|cham nhat|han chot|khong muon hon)\s*(?:ng\S{0,2}y)?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})`)
 )
 
 // readTasks finds the assignments: "Giao Sở X chủ trì ... trước ngày
@@ -66,6 +71,8 @@ func readTasks(body string) []doc.Task {
 		if m := dueRe.FindStringSubmatch(task); m != nil {
 			due = isoDate(m[1], m[2], m[3])
 		} else if m := dueWordsRe.FindStringSubmatch(task); m != nil {
+			due = isoDate(m[1], m[2], m[3])
+		} else if m := dueFoldRe.FindStringSubmatch(viet.Fold(task)); m != nil {
 			due = isoDate(m[1], m[2], m[3])
 		}
 		task = strings.TrimRight(strings.Join(strings.Fields(task), " "), " ./")

@@ -127,13 +127,13 @@ func Extract(pages []doc.Page) Result {
 		rec.Confidence["signing_authority"] = sig.authLine.conf
 		rec.Evidence["signing_authority"] = evidence(sig.authLine)
 	}
-	rec.Recipients = append(rec.Recipients, sig.recipients...)
+	rec.Recipients = dedupe(append(rec.Recipients, sig.recipients...))
 
 	// Stamps.
 	rec.Urgency, rec.Confidentiality = readStamps(pages, lay, first)
 
 	// Meeting and tasks from the body.
-	body := bodyUntil(lay, first, sig)
+	body := bodyUntil(lay, first, hdr.end, sig)
 	if rec.DocType == "GM" {
 		rec.MeetingTime, rec.MeetingPlace = readMeeting(body, rec.IssuedAt)
 	}
@@ -238,6 +238,7 @@ type numberRead struct {
 }
 
 type header struct {
+	end      int // the first row after the header (title, subject, Kính gửi)
 	number   numberRead
 	issuer   []line
 	date     dateParts
@@ -249,7 +250,7 @@ type header struct {
 
 // "Số: 46/TB-UBND", OCR-tolerant: "S6:", "Sé", "Số 46 /TB- UBND", the number
 // missing (handwritten blank) or misread ("O7", "#", "ổ0").
-var numberRe = regexp.MustCompile(`^\s*s\s*[oóòôốồổ0ea6e]\s*[:;.,]?\s*([^/|]{0,8}?)\s*[/|⁄]\s*(.*)$`)
+var numberRe = regexp.MustCompile(`^[^\pL\d]*s\s*[oóòôốồổ0ea6e]\s*[:;.,]?\s*([^/|]{0,8}?)\s*[/|⁄]\s*(.*)$`)
 
 var symbolRe = regexp.MustCompile(`^((?:\d{4}\s*/\s*)?[A-ZĐÐa-zđ]{1,6}(?:\s*-\s*[A-ZĐÐa-zđ0-9&]{1,12}){1,3})`)
 
@@ -273,7 +274,6 @@ func readHeader(rows []row) header {
 		}
 	}
 	// The issuing body: caps lines of the left block above the number.
-	top := 0
 	if numberRow > 0 {
 		var block []line
 		for i := numberRow - 1; i >= 0 && len(block) < 4; i-- {
@@ -297,11 +297,9 @@ func readHeader(rows []row) header {
 				continue
 			}
 			block = append([]line{left}, block...)
-			top = i
 		}
 		h.issuer = cleanIssuer(block)
 	}
-	_ = top
 	// The date line: right side, between the motto and a few rows under the number.
 	end := limit
 	if numberRow >= 0 {
@@ -323,6 +321,7 @@ func readHeader(rows []row) header {
 	if numberRow < 0 {
 		start = 0
 	}
+	h.end = start
 	vv := -1
 	for i := start; i < min(len(rows), start+3); i++ {
 		left, ok := rows[i].side(true)
@@ -345,15 +344,17 @@ func readHeader(rows []row) header {
 			h.subject = append(h.subject, left)
 		}
 		h.subject[0].text = fixVv(h.subject[0].text)
-		h.kinhGui = readKinhGui(rows, vv+len(h.subject))
+		h.end = vv + len(h.subject)
+		h.kinhGui = readKinhGui(rows, h.end)
 		return h
 	}
 	for i := start; i < min(len(rows), start+6); i++ {
 		for _, l := range rows[i].lines {
 			if code, score := classify.TitleType(l.text); code != "" && score > 0.6 && l.cx() > 0.3 && l.cx() < 0.7 {
 				h.title = l
-				h.subject = readSubject(rows, i+1)
-				h.kinhGui = readKinhGui(rows, i+1+len(h.subject))
+				h.subject = readSubject(rows, i+1, l.cx())
+				h.end = i + 1 + len(h.subject)
+				h.kinhGui = readKinhGui(rows, h.end)
 				return h
 			}
 		}
@@ -362,26 +363,34 @@ func readHeader(rows []row) header {
 }
 
 func parseNumber(l line) (numberRead, bool) {
-	m := numberRe.FindStringSubmatch(l.fold)
+	m := numberRe.FindStringSubmatchIndex(l.fold)
 	if m == nil {
 		return numberRead{}, false
 	}
-	// Map the symbol back to the printed text: the folded match tells where
-	// it starts; take the same rune offset in the original.
+	// The symbol starts at the first slash that is followed by one: a
+	// handwritten number read as "4/0" has a slash of its own.
 	orig := []rune(viet.NFC(l.text))
 	fr := []rune(l.fold)
-	off := len(fr) - len([]rune(m[2]))
-	if off < 0 || off > len(orig) || len(fr) != len(orig) {
-		off = 0
+	var sm []string
+	numEnd := 0
+	for i := len([]rune(l.fold[:m[2]])); i < len(fr) && sm == nil; i++ {
+		if fr[i] != '/' && fr[i] != '|' && fr[i] != '⁄' {
+			continue
+		}
+		if len(fr) != len(orig) {
+			break
+		}
+		symText := strings.TrimLeftFunc(string(orig[i+1:]), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if sm = symbolRe.FindStringSubmatch(symText); sm != nil {
+			numEnd = i
+		}
 	}
-	symText := strings.TrimLeftFunc(string(orig[off:]), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	sm := symbolRe.FindStringSubmatch(symText)
 	if sm == nil {
 		return numberRead{}, false
 	}
+	raw := strings.TrimSpace(string(fr[len([]rune(l.fold[:m[2]])):numEnd]))
 	sym := normalizeSymbol(sm[1])
 	n := numberRead{sym: sym, line: l, ok: true, numScore: 1}
-	raw := strings.TrimSpace(m[1])
 	num, exact := ocrDigits(raw)
 	if exact && len(num) == len(raw) && num != "" && numberWordConf(l, num) >= 0.85 {
 		n.num = num
@@ -669,7 +678,7 @@ func fixVv(s string) string {
 // lines run margin to margin; subject lines are indented on both sides and
 // centred on the text column (which is not the page's centre: the binding
 // margin is wider).
-func readSubject(rows []row, from int) []line {
+func readSubject(rows []row, from int, titleCx float64) []line {
 	left, right := bodyMargins(rows)
 	var out []line
 	for i := from; i < len(rows) && len(out) < 5; i++ {
@@ -685,8 +694,9 @@ func readSubject(rows []row, from int) []line {
 		// The first line under the title is the subject if it is centred,
 		// however wide; the next ones must not run margin to margin, as
 		// body lines do.
-		indentL, indentR := l.x0()-left, right-l.x1()
-		centred := abs(indentL-indentR) < 0.035 && (indentL > 0.008 || indentR > 0.008)
+		// Centred under the title, and not reaching the right margin as a
+		// justified body line does.
+		centred := abs(l.cx()-titleCx) < 0.035 && right-l.x1() > 0.008 && l.x0()-left > -0.01
 		if !centred {
 			break
 		}
@@ -803,9 +813,35 @@ func readKinhGui(rows []row, from int) []string {
 	return nil
 }
 
+// cleanItem strips a list item's dash and its closing ";" or ".", drops
+// what OCR read after that (seal specks), and snaps it to the usual
+// recipients ("Lưu: VF" → "Lưu: VT").
 func cleanItem(s string) string {
 	s = strings.TrimSpace(s)
-	s = strings.TrimLeft(s, "-+•* ")
-	s = strings.TrimRight(s, ";.,: ")
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.TrimLeft(s, "-+•*~_— ")
+	if i := strings.Index(s, ";"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimRight(s, ";.,: -_~")
+	s = strings.Join(strings.Fields(s), " ")
+	if snapped, ok := snapPhrase(s, commonRecipients); ok {
+		return snapped
+	}
+	return s
+}
+
+// dedupe drops repeated recipients: a công văn names its addressee after
+// "Kính gửi" and again under "Nơi nhận".
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	out := xs[:0]
+	for _, x := range xs {
+		k := strings.ToLower(viet.Canonical(x))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, x)
+	}
+	return out
 }

@@ -85,3 +85,14 @@ func snapSurname(name string) string {
 	}
 	return name
 }
+
+// commonRecipients are the items most "Nơi nhận" lists carry.
+var commonRecipients = func() []string {
+	out := []string{"Như trên", "Như Điều 3", "Lưu: VT", "CT, các PCT UBND tỉnh", "CT, PCT UBND tỉnh",
+		"Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Cổng TTĐT tỉnh", "VPUB: CVP, PCVP",
+		"Sở Tài chính", "Sở Nội vụ", "Sở Xây dựng", "Sở Y tế", "Sở Tư pháp", "Sở Công Thương",
+		"Sở Giáo dục và Đào tạo", "Sở Kế hoạch và Đầu tư", "Sở Giao thông vận tải", "Sở Tài nguyên và Môi trường",
+		"Sở Nông nghiệp và Phát triển nông thôn", "Sở Thông tin và Truyền thông", "Công an tỉnh", "Thanh tra tỉnh",
+		"Ban Quản lý Khu kinh tế", "Kho bạc Nhà nước tỉnh", "Văn phòng UBND tỉnh"}
+	return out
+}()

@@ -101,7 +101,7 @@ func newLayout(pages []doc.Page) *layout {
 			}
 			ls = append(ls, line{page: p.Number, text: t, fold: viet.Fold(t), box: l.Box, conf: l.Conf(), pw: max(p.Width, 1), ph: max(p.Height, 1), words: l.Words})
 		}
-		lay.pages = append(lay.pages, groupRows(splitMotto(ls), p.Number))
+		lay.pages = append(lay.pages, groupRows(dropSpecks(splitMotto(ls)), p.Number))
 		lay.sizes = append(lay.sizes, [2]float64{p.Width, p.Height})
 	}
 	return lay
@@ -203,6 +203,28 @@ func splitMotto(ls []line) []line {
 				out = append(out, nl)
 			}
 		}
+	}
+	return out
+}
+
+// dropSpecks removes lines far shorter than the page's text lines: noise,
+// dust and the dots of a seal that OCR turned into a letter or two.
+func dropSpecks(ls []line) []line {
+	if len(ls) < 5 {
+		return ls
+	}
+	hs := make([]float64, len(ls))
+	for i, l := range ls {
+		hs[i] = l.box.H
+	}
+	sort.Float64s(hs)
+	med := hs[len(hs)/2]
+	out := ls[:0]
+	for _, l := range ls {
+		if l.box.H < 0.45*med && len([]rune(l.text)) <= 4 {
+			continue
+		}
+		out = append(out, l)
 	}
 	return out
 }

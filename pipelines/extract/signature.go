@@ -113,7 +113,10 @@ func readSignature(lay *layout, first int) signature {
 			s.title, s.titleConf, s.titleLine = t, c*caps[i].conf, caps[i]
 			break
 		}
-		if len([]rune(caps[i].text)) >= 6 && caps[i].conf > 0.8 {
+		// An unknown title is kept only when read cleanly and not a piece
+		// of an authority line broken over two rows ("TM. ỦY BAN / NHÂN DÂN").
+		f := viet.Fold(caps[i].text)
+		if len(strings.Fields(caps[i].text)) >= 2 && caps[i].conf > 0.9 && !strings.Contains(f, "nhan dan") && !strings.Contains(f, "uy ban") {
 			s.title, s.titleConf, s.titleLine = strings.TrimSpace(caps[i].text), 0.6*caps[i].conf, caps[i]
 			break
 		}
@@ -141,7 +144,7 @@ func normalizeAuthority(s string) string {
 	}
 	rs := []rune(s)
 	rest := strings.TrimSpace(string(rs[len(m[1]):]))
-	rest = strings.TrimLeft(rest, ".,: ")
+	rest = strings.Trim(rest, ".,:;_- ")
 	return strings.ToUpper(m[1]) + ". " + rest
 }
 
@@ -178,6 +181,7 @@ func cleanName(s string) string {
 func readNoiNhan(rows []row, from int) []string {
 	var items []string
 	started := false
+	itemX := -1.0
 	for i := from; i < len(rows) && i < from+30; i++ {
 		left, ok := rows[i].side(true)
 		if !ok {
@@ -196,9 +200,13 @@ func readNoiNhan(rows []row, from int) []string {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "•") || strings.HasPrefix(t, "—"):
+		case strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "•") || strings.HasPrefix(t, "—") ||
+			itemX >= 0 && abs(left.x0()-itemX) < 0.004:
 			if item := cleanItem(t); item != "" {
 				items = append(items, item)
+				if itemX < 0 {
+					itemX = left.x0()
+				}
 			}
 		case len(items) > 0 && !mostlyCaps(t):
 			items[len(items)-1] = cleanItem(items[len(items)-1] + " " + t)

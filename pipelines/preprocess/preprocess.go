@@ -12,10 +12,14 @@ import (
 type Options struct {
 	RemoveRed bool
 	Deskew    bool
+	// RemoveGraphics whitens ink components far larger than letters: a
+	// seal scanned in grey or black, a signature, a logo. Tesseract takes
+	// them for pictures and drops the text lines that touch their blocks.
+	RemoveGraphics bool
 }
 
 // Defaults are the steps the pipeline runs.
-var Defaults = Options{RemoveRed: true, Deskew: true}
+var Defaults = Options{RemoveRed: true, Deskew: true, RemoveGraphics: true}
 
 // Page is a prepared page.
 type Page struct {
@@ -74,6 +78,9 @@ func Prepare(img *image.RGBA, opt Options) Page {
 			p.Text = Rotate(text, a)
 			p.Skew = a
 		}
+	}
+	if opt.RemoveGraphics {
+		p.Text = removeLarge(p.Text, h*35/1000, w*35/1000)
 	}
 	p.Ink = inkShare(p.Text)
 	return p
@@ -191,46 +198,65 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 	return out
 }
 
+// removeLarge whitens the connected ink components taller than maxH and
+// wider than maxW pixels.
+func removeLarge(g *image.Gray, maxH, maxW int) *image.Gray {
+	return removeComponents(g, func(w, h int) bool { return h > maxH && w > maxW })
+}
+
 // RemoveFrames whitens the connected ink components that span most of the
 // image: the outline of an arrow or box stamp, which Tesseract otherwise
 // takes for a picture and reads nothing inside. Letters are small
 // components and stay.
 func RemoveFrames(g *image.Gray) *image.Gray {
+	W, H := g.Rect.Dx(), g.Rect.Dy()
+	return removeComponents(g, func(w, h int) bool { return h > H*45/100 || w > W*60/100 })
+}
+
+// removeComponents copies g and whitens every 4-connected component of ink
+// (< 128) whose bounding box size satisfies drop.
+func removeComponents(g *image.Gray, drop func(w, h int) bool) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	copy(out.Pix, g.Pix)
+	for y := 0; y < h; y++ {
+		copy(out.Pix[y*out.Stride:y*out.Stride+w], g.Pix[y*g.Stride:])
+	}
 	seen := make([]bool, w*h)
-	var stack []int
-	var comp []int
+	var stack, comp []int32
 	for start := 0; start < w*h; start++ {
 		if seen[start] || out.Pix[start/w*out.Stride+start%w] >= 128 {
 			continue
 		}
 		comp = comp[:0]
-		stack = append(stack[:0], start)
+		stack = append(stack[:0], int32(start))
 		seen[start] = true
 		minX, minY, maxX, maxY := w, h, 0, 0
 		for len(stack) > 0 {
-			i := stack[len(stack)-1]
+			i := int(stack[len(stack)-1])
 			stack = stack[:len(stack)-1]
-			comp = append(comp, i)
+			comp = append(comp, int32(i))
 			x, y := i%w, i/w
 			minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
-			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
-				nx, ny := x+d[0], y+d[1]
-				if nx < 0 || ny < 0 || nx >= w || ny >= h {
-					continue
-				}
-				j := ny*w + nx
-				if !seen[j] && out.Pix[ny*out.Stride+nx] < 128 {
-					seen[j] = true
-					stack = append(stack, j)
-				}
+			if x+1 < w && !seen[i+1] && out.Pix[y*out.Stride+x+1] < 128 {
+				seen[i+1] = true
+				stack = append(stack, int32(i+1))
+			}
+			if x > 0 && !seen[i-1] && out.Pix[y*out.Stride+x-1] < 128 {
+				seen[i-1] = true
+				stack = append(stack, int32(i-1))
+			}
+			if y+1 < h && !seen[i+w] && out.Pix[(y+1)*out.Stride+x] < 128 {
+				seen[i+w] = true
+				stack = append(stack, int32(i+w))
+			}
+			if y > 0 && !seen[i-w] && out.Pix[(y-1)*out.Stride+x] < 128 {
+				seen[i-w] = true
+				stack = append(stack, int32(i-w))
 			}
 		}
-		if maxY-minY > h*45/100 || maxX-minX > w*60/100 {
+		if drop(maxX-minX+1, maxY-minY+1) {
 			for _, i := range comp {
-				out.Pix[i/w*out.Stride+i%w] = 255
+				out.Pix[int(i)/w*out.Stride+int(i)%w] = 255
 			}
 		}
 	}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/eval"
+)
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf pipelineFlags
+	pf.register(fs)
+	misses := fs.Bool("misses", false, "list every field that was wrong, with what was read and what was expected")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	records := fs.String("records", "", "also write the extracted records (JSON lines) to this file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vanthu eval [flags] DIR\n\nRuns extract over a labelled folder (DIR/truth.jsonl: one line per file, the keys of\nthe extraction record) and prints, per field, correct/total and accuracy, then\nfull-text word F1 and character error rate where the truth has text, and pages per minute.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	dir := fs.Arg(0)
+	truths, err := readTruth(filepath.Join(dir, "truth.jsonl"))
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu eval:", err)
+		return 2
+	}
+	files := make([]string, len(truths))
+	for i, t := range truths {
+		name, _ := t["file"].(string)
+		files[i] = filepath.Join(dir, filepath.FromSlash(name))
+	}
+	p, engine := pf.build(stderr)
+	defer engine.Close()
+	var recs []doc.Record
+	var recOut *json.Encoder
+	if *records != "" {
+		f, err := os.Create(*records)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu eval:", err)
+			return 2
+		}
+		defer f.Close()
+		recOut = json.NewEncoder(f)
+		recOut.SetEscapeHTML(false)
+	}
+	start := time.Now()
+	processAll(ctx, p, files, pf.jobs, stderr, func(r doc.Record) {
+		recs = append(recs, r)
+		if recOut != nil {
+			recOut.Encode(r)
+		}
+	})
+	elapsed := time.Since(start)
+	if ctx.Err() != nil {
+		return 130
+	}
+	rep := eval.Score(truths, recs, elapsed)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		rep.Print(stdout, *misses)
+	}
+	return 0
+}
+
+func readTruth(path string) ([]map[string]any, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("labels: %w", err)
+	}
+	defer f.Close()
+	var out []map[string]any
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var t map[string]any
+		if err := json.Unmarshal([]byte(line), &t); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
+		}
+		if _, ok := t["file"].(string); !ok {
+			return nil, fmt.Errorf("%s line %d: no \"file\"", path, n)
+		}
+		out = append(out, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no labelled files", path)
+	}
+	return out, nil
+}

@@ -1,0 +1,120 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/jpeg"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+)
+
+// Formats the generator writes.
+var Formats = []string{"pdf", "png", "jpeg", "tiff", "scanpdf"}
+
+// Options of a generated corpus.
+type Options struct {
+	N       int
+	Seed    uint64
+	Formats []string // default: all, round robin
+}
+
+// Generate writes N documents and truth.jsonl into dir.
+func Generate(ctx context.Context, dir string, opt Options) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	formats := opt.Formats
+	if len(formats) == 0 {
+		formats = Formats
+	}
+	r := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
+	truth, err := os.Create(filepath.Join(dir, "truth.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer truth.Close()
+	enc := json.NewEncoder(truth)
+	enc.SetEscapeHTML(false)
+	for i := range opt.N {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t := Types[i%len(Types)]
+		format := formats[(i/len(Types)+i)%len(formats)]
+		s := NewSpec(r, t)
+		scanned := format != "pdf"
+		s.HandwrittenNumber = scanned && r.IntN(3) == 0
+		pdfBytes, m, err := RenderPDF(s)
+		if err != nil {
+			return fmt.Errorf("render document %d: %w", i, err)
+		}
+		if m.Pages > 1 && (format == "png" || format == "jpeg") {
+			format = "tiff" // single-image formats hold one page
+		}
+		name := fmt.Sprintf("%03d-%s.%s", i, slug(t), ext(format))
+		var data []byte
+		if !scanned {
+			data = pdfBytes
+		} else {
+			opt := ScanOptions{DPI: []int{200, 300}[r.IntN(2)], Rotate: (r.Float64()*2 - 1) * 1.5, Noise: 4 + r.Float64()*8,
+				Blur: r.IntN(4) == 0, Seal: true, JPEGQ: 70 + r.IntN(25)}
+			pages, err := Scan(ctx, pdfBytes, s, m, opt, r)
+			if err != nil {
+				return fmt.Errorf("scan document %d: %w", i, err)
+			}
+			var b bytes.Buffer
+			switch format {
+			case "png":
+				err = png.Encode(&b, pages[0])
+			case "jpeg":
+				err = jpeg.Encode(&b, pages[0], &jpeg.Options{Quality: opt.JPEGQ})
+			case "tiff":
+				var t []byte
+				t, err = EncodeTIFF(pages, opt.DPI)
+				b.Write(t)
+			case "scanpdf":
+				var t []byte
+				t, err = ScannedPDF(pages, opt.JPEGQ)
+				b.Write(t)
+			}
+			if err != nil {
+				return fmt.Errorf("encode document %d: %w", i, err)
+			}
+			data = b.Bytes()
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+		if err := enc.Encode(s.Truth(name, m.Pages, m.Text)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ext(format string) string {
+	switch format {
+	case "jpeg":
+		return "jpg"
+	case "tiff":
+		return "tif"
+	case "scanpdf":
+		return "pdf"
+	}
+	return format
+}
+
+func slug(t string) string {
+	out := []rune{}
+	for _, r := range t {
+		if r == 'Đ' {
+			r = 'D'
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}

@@ -1,0 +1,277 @@
+// Package eval scores extraction records against labelled truth: per-field
+// accuracy, full-text word F1 and character error rate, and speed.
+package eval
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/classify"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// Fields are scored in this order when the truth has them.
+var Fields = []string{"doc_type", "number", "symbol", "issuer", "parent", "issued_at", "place", "subject",
+	"signer", "signer_title", "signing_authority", "recipients", "urgency", "confidentiality",
+	"meeting_time", "meeting_place", "tasks", "pages"}
+
+// SubjectSimilarity is the similarity above which a subject counts as read.
+const SubjectSimilarity = 0.9
+
+// FieldScore is one row of the report.
+type FieldScore struct {
+	Field    string  `json:"field"`
+	Correct  int     `json:"correct"`
+	Total    int     `json:"total"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+// Miss is one wrong field.
+type Miss struct {
+	File  string `json:"file"`
+	Field string `json:"field"`
+	Got   string `json:"got"`
+	Want  string `json:"want"`
+}
+
+// Report is the whole evaluation.
+type Report struct {
+	Files       int          `json:"files"`
+	Failed      int          `json:"failed"`
+	Pages       int          `json:"pages"`
+	Seconds     float64      `json:"seconds"`
+	PagesPerMin float64      `json:"pages_per_minute"`
+	Fields      []FieldScore `json:"fields"`
+	Overall     float64      `json:"overall"`
+	WordF1      float64      `json:"word_f1"`
+	CER         float64      `json:"cer"`
+	TextFiles   int          `json:"text_files"`
+	Misses      []Miss       `json:"misses"`
+}
+
+// Score compares records (matched to truth by file base name) with truth.
+func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Report {
+	byName := map[string]doc.Record{}
+	for _, r := range recs {
+		byName[baseName(r.File)] = r
+	}
+	rep := Report{Files: len(truth), Seconds: elapsed.Seconds()}
+	counts := map[string]*FieldScore{}
+	var f1Sum, cerSum float64
+	for _, t := range truth {
+		name := baseName(t["file"].(string))
+		rec, ok := byName[name]
+		if !ok {
+			rec = doc.NewRecord(name)
+			rec.Error = "not processed"
+		}
+		if rec.Error != "" {
+			rep.Failed++
+		}
+		rep.Pages += rec.Pages
+		got := toMap(rec)
+		for _, f := range Fields {
+			want, has := t[f]
+			if !has {
+				continue
+			}
+			c := counts[f]
+			if c == nil {
+				c = &FieldScore{Field: f}
+				counts[f] = c
+			}
+			c.Total++
+			if Match(f, got[f], want) {
+				c.Correct++
+			} else {
+				rep.Misses = append(rep.Misses, Miss{File: name, Field: f, Got: show(got[f]), Want: show(want)})
+			}
+		}
+		if text, ok := t["text"].(string); ok && text != "" {
+			rep.TextFiles++
+			f1Sum += WordF1(rec.Text, text)
+			cerSum += CER(rec.Text, text)
+		}
+	}
+	var correct, total int
+	for _, f := range Fields {
+		if c := counts[f]; c != nil {
+			c.Accuracy = float64(c.Correct) / float64(c.Total)
+			rep.Fields = append(rep.Fields, *c)
+			correct += c.Correct
+			total += c.Total
+		}
+	}
+	if total > 0 {
+		rep.Overall = float64(correct) / float64(total)
+	}
+	if rep.TextFiles > 0 {
+		rep.WordF1 = f1Sum / float64(rep.TextFiles)
+		rep.CER = cerSum / float64(rep.TextFiles)
+	}
+	if rep.Seconds > 0 {
+		rep.PagesPerMin = float64(rep.Pages) / rep.Seconds * 60
+	}
+	return rep
+}
+
+func baseName(p string) string {
+	p = strings.ReplaceAll(p, "\\", "/")
+	return p[strings.LastIndex(p, "/")+1:]
+}
+
+func toMap(r doc.Record) map[string]any {
+	b, _ := json.Marshal(r)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	return m
+}
+
+func show(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func canon(v any) string { return strings.ToLower(viet.Canonical(show(v))) }
+
+// Match decides whether a field was read right: text compares after NFC,
+// one tone-mark convention and case; the subject needs SubjectSimilarity;
+// lists compare as sets; tasks by assignee and due date.
+func Match(field string, got, want any) bool {
+	switch field {
+	case "subject":
+		return Similarity(canon(got), canon(want)) >= SubjectSimilarity
+	case "pages":
+		return show(got) == show(want)
+	case "recipients":
+		return sameSet(strs(got), strs(want))
+	case "tasks":
+		return sameTasks(got, want)
+	}
+	return canon(got) == canon(want)
+}
+
+func strs(v any) []string {
+	xs, _ := v.([]any)
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, canon(x))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func sameTasks(got, want any) bool {
+	key := func(v any) []string {
+		xs, _ := v.([]any)
+		var out []string
+		for _, x := range xs {
+			m, _ := x.(map[string]any)
+			out = append(out, canon(m["assignee"])+"|"+show(m["due"]))
+		}
+		sort.Strings(out)
+		return out
+	}
+	return sameSet(key(got), key(want))
+}
+
+// Similarity is 1 - normalised Levenshtein distance.
+func Similarity(a, b string) float64 {
+	if a == b {
+		return 1
+	}
+	n := max(len([]rune(a)), len([]rune(b)))
+	if n == 0 {
+		return 1
+	}
+	return 1 - float64(classify.Distance(a, b))/float64(n)
+}
+
+func words(s string) []string {
+	return strings.FieldsFunc(viet.Canonical(strings.ToLower(s)), func(r rune) bool {
+		return r == ' ' || r == '\n' || r == '\f' || r == '\t' || strings.ContainsRune(".,;:()\"“”", r)
+	})
+}
+
+// WordF1 is the F1 of the bags of words of got and want.
+func WordF1(got, want string) float64 {
+	g, w := words(got), words(want)
+	if len(g) == 0 || len(w) == 0 {
+		if len(g) == len(w) {
+			return 1
+		}
+		return 0
+	}
+	bag := map[string]int{}
+	for _, x := range w {
+		bag[x]++
+	}
+	tp := 0
+	for _, x := range g {
+		if bag[x] > 0 {
+			bag[x]--
+			tp++
+		}
+	}
+	p, r := float64(tp)/float64(len(g)), float64(tp)/float64(len(w))
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+// CER is the character error rate of got against want, on the words in
+// order (spacing and line breaks do not count).
+func CER(got, want string) float64 {
+	g, w := strings.Join(words(got), " "), strings.Join(words(want), " ")
+	if w == "" {
+		return 0
+	}
+	return float64(levenshteinLong(g, w)) / float64(len([]rune(w)))
+}
+
+// levenshteinLong is Levenshtein over runes with two rows, for page-long texts.
+func levenshteinLong(a, b string) int {
+	return classify.Distance(a, b)
+}
+
+// Print writes the report as a table.
+func (r Report) Print(w io.Writer, misses bool) {
+	fmt.Fprintf(w, "%-18s %9s %9s\n", "field", "correct", "accuracy")
+	for _, f := range r.Fields {
+		fmt.Fprintf(w, "%-18s %4d/%-4d %8.3f\n", f.Field, f.Correct, f.Total, f.Accuracy)
+	}
+	fmt.Fprintf(w, "%-18s %9s %8.3f\n", "overall", "", r.Overall)
+	if r.TextFiles > 0 {
+		fmt.Fprintf(w, "full text          word F1 %.3f   CER %.3f   (%d files)\n", r.WordF1, r.CER, r.TextFiles)
+	}
+	fmt.Fprintf(w, "files %d (failed %d), pages %d, %.1f s, %.1f pages/min\n", r.Files, r.Failed, r.Pages, r.Seconds, r.PagesPerMin)
+	if misses {
+		for _, m := range r.Misses {
+			fmt.Fprintf(w, "MISS %s %s: got %q want %q\n", m.File, m.Field, m.Got, m.Want)
+		}
+	}
+}
