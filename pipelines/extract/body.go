@@ -36,7 +36,7 @@ var (
 	dueRe        = regexp.MustCompile(`(?i)(?:trước|chậm nhất|hạn chót|không muộn hơn|hoàn thành trong)\s*(?:ngày)?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})`)
 	dueWordsRe   = regexp.MustCompile(`(?i)(?:trước|chậm nhất)\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})`)
 	giaoRe       = regexp.MustCompile(`(?:^|\s)[Gg]iao\s+(?:cho\s+)?(\p{Lu}.{2,120}?)\s+(chủ trì|thực hiện|tham mưu|có trách nhiệm|khẩn trương|tổ chức|triển khai|rà soát|xây dựng|phối hợp|nghiên cứu)`)
-	leadUnitRe   = regexp.MustCompile(`^(?:\d+\.|[a-zđ]\)|-)?\s*((?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Công an|Bộ|Cục|Trung tâm|Công ty|Thanh tra|Kho bạc|Chi cục|Đài|Báo|Trường|Bệnh viện|Bộ Chỉ huy|Hội|Liên đoàn|Tỉnh đoàn)\b[^,:;.]{1,100}?)\s*(?:chủ trì|có trách nhiệm|khẩn trương|tiếp thu|:)`)
+	leadUnitRe   = regexp.MustCompile(`^(?:\d+\.|[a-zđ]\)|-)?\s*((?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Công an|Bộ|Cục|Trung tâm|Công ty|Thanh tra|Kho bạc|Chi cục|Đài|Báo|Trường|Bệnh viện|Bộ Chỉ huy|Hội|Liên đoàn|Tỉnh đoàn)\s[^,:;.]{1,100}?)\s*(?:chủ trì|có trách nhiệm|khẩn trương|tiếp thu|:)`)
 	sentenceEnd  = regexp.MustCompile(`\.\s+(?:[A-ZĐ])`)
 	sentenceCuts = regexp.MustCompile(`(?:[.;]\s+|\s)(?:\d{1,2}\s*[.,]\s*\p{Lu}|[a-zđ]\)\s|Điều \d)`)
 	// Due dates on folded text, so that OCR's "ngầy" or "truóc" still match.

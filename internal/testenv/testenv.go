@@ -1,0 +1,44 @@
+// Package testenv finds what tests need outside the repository: the shared
+// folder beside the checkout (real scans), and external tools.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// RealDev returns the folder of real development scans
+// (../shared/real-dev beside the checkout, or $VANTHU_REAL_DEV).
+func RealDev(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("VANTHU_REAL_DEV"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared", "real-dev")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
+
+// Need fails the test when a tool the project installs (scripts/install)
+// is missing: these tests run against the real tools, never stubs.
+func Need(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed; run scripts/install", tool)
+		}
+	}
+}
