@@ -37,8 +37,23 @@ var titles = []string{
 	"GIÁM ĐỐC SỞ", "THƯ KÝ", "CHỦ TỌA", "TỔ TRƯỞNG", "TRƯỞNG ĐOÀN KIỂM TRA",
 }
 
+// snapTitle snaps the line, or its longest tail (OCR puts seal specks in
+// front of the title), to the known titles.
 func snapTitle(s string) (string, float64) {
+	ws := strings.Fields(s)
+	for k := 0; k < len(ws) && k < 4; k++ {
+		if t, c := snapTitleExact(strings.Join(ws[k:], " ")); t != "" {
+			return t, c * (1 - 0.1*float64(k))
+		}
+	}
+	return "", 0
+}
+
+func snapTitleExact(s string) (string, float64) {
 	f := viet.Fold(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }))
+	if len(f) < 4 {
+		return "", 0
+	}
 	best, bestD := "", 1<<30
 	for _, t := range titles {
 		if d := classify.Distance(f, viet.Fold(t)); d < bestD {
@@ -90,9 +105,11 @@ func readSignature(lay *layout, first int) signature {
 			auths = append(auths, l)
 		case mostlyCaps(l.text) && s.name == "":
 			caps = append(caps, l)
-		case looksLikeName(l.text):
-			s.name = snapSurname(cleanName(l.text))
-			s.nameLine = l
+		default:
+			if n := nameTail(l.text); n != "" {
+				s.name = snapSurname(n)
+				s.nameLine = l
+			}
 		}
 	}
 	if len(auths) > 0 {
@@ -149,6 +166,25 @@ func normalizeAuthority(s string) string {
 }
 
 var nameNoise = regexp.MustCompile(`[^\p{L} ]`)
+
+// nameTail returns the longest run of two to five capitalised words at the
+// end of s: seal specks OCR reads before a name ("Sa UÊU ôn —_ Lê Đức Hiền")
+// are left out.
+func nameTail(s string) string {
+	ws := strings.Fields(s)
+	var tail []string
+	for i := len(ws) - 1; i >= 0 && len(tail) < 5; i-- {
+		w := ws[i]
+		if nameNoise.MatchString(w) || !looksLikeName(w+" "+w) {
+			break
+		}
+		tail = append([]string{w}, tail...)
+	}
+	if len(tail) < 2 {
+		return ""
+	}
+	return strings.Join(tail, " ")
+}
 
 // looksLikeName: two to six words, each a capital and lower-case letters,
 // as Vietnamese names are printed under a signature.

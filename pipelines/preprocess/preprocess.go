@@ -80,6 +80,7 @@ func Prepare(img *image.RGBA, opt Options) Page {
 		}
 	}
 	if opt.RemoveGraphics {
+		p.Text = removeMidGrey(p.Text, h*35/1000, w*35/1000)
 		p.Text = removeLarge(p.Text, h*35/1000, w*35/1000)
 	}
 	p.Ink = inkShare(p.Text)
@@ -202,6 +203,42 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 // wider than maxW pixels.
 func removeLarge(g *image.Gray, maxH, maxW int) *image.Gray {
 	return removeComponents(g, func(w, h int) bool { return h > maxH && w > maxW })
+}
+
+// removeMidGrey whitens large regions of mid-grey ink: a red seal scanned
+// in grey is ~90 while text is ~30, so the seal separates from the text
+// under it, which a plain large-component removal would take along.
+func removeMidGrey(g *image.Gray, maxH, maxW int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	mask := image.NewGray(image.Rect(0, 0, w, h))
+	any := false
+	for y := 0; y < h; y++ {
+		src := g.Pix[y*g.Stride : y*g.Stride+w]
+		dst := mask.Pix[y*mask.Stride : y*mask.Stride+w]
+		for x, v := range src {
+			if v >= 65 && v <= 165 {
+				dst[x] = 0
+				any = true
+			} else {
+				dst[x] = 255
+			}
+		}
+	}
+	if !any {
+		return g
+	}
+	kept := removeLarge(mask, maxH, maxW)
+	out := image.NewGray(g.Rect)
+	copy(out.Pix, g.Pix)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			// In the mask but no longer in kept: part of a large grey region.
+			if mask.Pix[y*mask.Stride+x] == 0 && kept.Pix[y*kept.Stride+x] == 255 {
+				out.Pix[y*out.Stride+x] = 255
+			}
+		}
+	}
+	return out
 }
 
 // RemoveFrames whitens the connected ink components that span most of the
