@@ -254,13 +254,14 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 	return pg, prep.Text, nil
 }
 
-// readStamps OCRs the red ink of the page's upper half: urgency and secrecy
-// stamps sit under the number; the seal sits at the signature, lower down.
+// readStamps OCRs the red ink of the page's header: urgency and secrecy
+// stamps sit under the number (Decree 30); the seal sits at the signature,
+// lower down, even on a short one-page document.
 // Stamps are often put on askew, so the crop is also read turned by up to
 // ±45°, until a stamp word is read.
 func (p *Pipeline) readStamps(ctx context.Context, red *image.Gray) []doc.Line {
 	b := red.Rect
-	upper := image.Rect(0, 0, b.Dx(), b.Dy()*55/100)
+	upper := image.Rect(0, 0, b.Dx(), b.Dy()*40/100)
 	box, ok := inkBounds(red, upper)
 	if !ok || box.Dx()*box.Dy() > b.Dx()*b.Dy()/4 {
 		return nil

@@ -105,6 +105,7 @@ func Extract(pages []doc.Page) Result {
 	code, conf := classify.Classify(classify.Evidence{Symbol: rec.Symbol, Title: title, Subject: rec.Subject, Text: bodyText})
 	rec.DocType = code
 	rec.Confidence["doc_type"] = conf
+	rec.Symbol = repairSymbolHead(rec.Symbol, code, title)
 	if hdr.title.text != "" {
 		rec.Evidence["doc_type"] = evidence(hdr.title)
 	}
@@ -252,6 +253,8 @@ type header struct {
 // missing (handwritten blank) or misread ("O7", "#", "ổ0").
 var numberRe = regexp.MustCompile(`^[^\pL\d]*s\s*[oóòôốồổ0ea6e]\s*[:;.,]?\s*([^/|]{0,8}?)\s*[/|⁄]\s*(.*)$`)
 
+var splitCode = regexp.MustCompile(`^(\pL{1,3})\s+(\pL{1,3})\s*-`)
+
 var symbolRe = regexp.MustCompile(`^((?:\d{4}\s*/\s*)?[A-ZĐÐa-zđ]{1,6}(?:\s*-\s*[A-ZĐÐa-zđ0-9&]{1,12}){1,3})`)
 
 func readHeader(rows []row) header {
@@ -381,6 +384,8 @@ func parseNumber(l line) (numberRead, bool) {
 			break
 		}
 		symText := strings.TrimLeftFunc(string(orig[i+1:]), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		// OCR splits a code: "TT r-UBND".
+		symText = splitCode.ReplaceAllString(symText, "$1$2-")
 		if sm = symbolRe.FindStringSubmatch(symText); sm != nil {
 			numEnd = i
 		}
@@ -844,4 +849,27 @@ func dedupe(xs []string) []string {
 		out = append(out, x)
 	}
 	return out
+}
+
+// repairSymbolHead fixes a symbol's type code that OCR misread ("TIR-UBND")
+// when the title names the type and the code is one edit away from it.
+func repairSymbolHead(symbol, code, title string) string {
+	if title == "" || code == "" || code == "CV" || classify.SymbolType(symbol) != "" {
+		return symbol
+	}
+	if t, _ := classify.TitleType(title); t != code {
+		return symbol
+	}
+	head, rest, ok := strings.Cut(symbol, "-")
+	if !ok {
+		return symbol
+	}
+	year := ""
+	if i := strings.LastIndex(head, "/"); i >= 0 {
+		year, head = head[:i+1], head[i+1:]
+	}
+	if classify.Distance(strings.ToUpper(head), strings.ToUpper(code)) <= 1 && len([]rune(head)) >= 2 {
+		return year + code + "-" + rest
+	}
+	return symbol
 }

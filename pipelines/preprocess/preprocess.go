@@ -82,6 +82,7 @@ func Prepare(img *image.RGBA, opt Options) Page {
 	if opt.RemoveGraphics {
 		p.Text = removeMidGrey(p.Text, h*35/1000, w*35/1000)
 		p.Text = removeLarge(p.Text, h*35/1000, w*35/1000)
+		p.Text = removeOutlines(p.Text, h*15/1000, w*30/1000)
 	}
 	p.Ink = inkShare(p.Text)
 	return p
@@ -202,7 +203,15 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 // removeLarge whitens the connected ink components taller than maxH and
 // wider than maxW pixels.
 func removeLarge(g *image.Gray, maxH, maxW int) *image.Gray {
-	return removeComponents(g, func(w, h int) bool { return h > maxH && w > maxW })
+	return removeComponents(g, func(w, h, n int) bool { return h > maxH && w > maxW })
+}
+
+// removeOutlines whitens thin outlines: components bigger than a letter
+// whose ink fills under a tenth of their box. They are the frames of
+// stamps ("MẬT" in a box), table rules and seal rings, around which
+// Tesseract finds no text.
+func removeOutlines(g *image.Gray, minH, minW int) *image.Gray {
+	return removeComponents(g, func(w, h, n int) bool { return h > minH && w > minW && n*10 < w*h })
 }
 
 // removeMidGrey whitens large regions of mid-grey ink: a red seal scanned
@@ -247,12 +256,12 @@ func removeMidGrey(g *image.Gray, maxH, maxW int) *image.Gray {
 // components and stay.
 func RemoveFrames(g *image.Gray) *image.Gray {
 	W, H := g.Rect.Dx(), g.Rect.Dy()
-	return removeComponents(g, func(w, h int) bool { return h > H*45/100 || w > W*60/100 })
+	return removeComponents(g, func(w, h, n int) bool { return h > H*45/100 || w > W*60/100 })
 }
 
 // removeComponents copies g and whitens every 4-connected component of ink
 // (< 128) whose bounding box size satisfies drop.
-func removeComponents(g *image.Gray, drop func(w, h int) bool) *image.Gray {
+func removeComponents(g *image.Gray, drop func(w, h, n int) bool) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
@@ -291,7 +300,7 @@ func removeComponents(g *image.Gray, drop func(w, h int) bool) *image.Gray {
 				stack = append(stack, int32(i-w))
 			}
 		}
-		if drop(maxX-minX+1, maxY-minY+1) {
+		if drop(maxX-minX+1, maxY-minY+1, len(comp)) {
 			for _, i := range comp {
 				out.Pix[int(i)/w*out.Stride+int(i)%w] = 255
 			}
