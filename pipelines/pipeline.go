@@ -241,10 +241,17 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 		pg.Note = strings.TrimSpace(pg.Note + " blank page")
 		return pg, prep.Text, nil
 	}
+	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
+		if f, err := os.CreateTemp(dir, fmt.Sprintf("page%d-*.png", n)); err == nil {
+			png.Encode(f, prep.Text)
+			f.Close()
+		}
+	}
 	words, err := p.ocr.Page(ctx, prep.Text)
 	if err != nil {
 		return pg, nil, fmt.Errorf("OCR page %d: %w", n, err)
 	}
+	words = p.rereadSignatureColumns(ctx, prep.Text, words)
 	words = append(words, widgets...)
 	pg.Lines = doc.BuildLines(words, lineGap*w)
 	p.log.Debug("page prepared", "page", n, "red", prep.RedShare, "ink", prep.Ink, "skew", prep.Skew)
@@ -252,6 +259,45 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 		pg.Stamps = p.readStamps(ctx, prep.Red)
 	}
 	return pg, prep.Text, nil
+}
+
+// rereadSignatureColumns reads the left column of the signature zone (the
+// "Nơi nhận" list) again on its own. Tesseract joins "- Như trên;" (11 pt,
+// left) and "PHÓ CHỦ TỊCH" (13 pt bold, right) into one text line across
+// the gap and garbles the small text; read apart it is clean. The right
+// column keeps its first reading, which is the better one for bold caps.
+func (p *Pipeline) rereadSignatureColumns(ctx context.Context, g *image.Gray, words []doc.Word) []doc.Word {
+	W, H := g.Rect.Dx(), g.Rect.Dy()
+	top := -1.0
+	for i := 0; i+1 < len(words); i++ {
+		w := words[i]
+		if w.Box.X < 0.4*float64(W) && viet.Fold(w.Text) == "noi" && strings.HasPrefix(viet.Fold(words[i+1].Text), "nhan") {
+			top = w.Box.Y - 0.3*w.Box.H
+			break
+		}
+	}
+	if top < 0 {
+		return words
+	}
+	mid := int(0.45 * float64(W))
+	y0 := int(top)
+	r := image.Rect(0, y0, mid, H)
+	ws, err := p.ocr.Column(ctx, g.SubImage(r).(*image.Gray))
+	if err != nil {
+		return words // keep the first reading
+	}
+	var out []doc.Word
+	for _, w := range words {
+		if w.Box.Y+w.Box.H/2 < top || w.Box.X+w.Box.W/2 >= float64(mid) {
+			out = append(out, w)
+		}
+	}
+	for _, w := range ws {
+		w.Box.X += float64(r.Min.X)
+		w.Box.Y += float64(r.Min.Y)
+		out = append(out, w)
+	}
+	return out
 }
 
 // readStamps OCRs the red ink of the page's header: urgency and secrecy

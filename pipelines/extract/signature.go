@@ -162,6 +162,11 @@ func normalizeAuthority(s string) string {
 	rs := []rune(s)
 	rest := strings.TrimSpace(string(rs[len(m[1]):]))
 	rest = strings.Trim(rest, ".,:;_- ")
+	if t, _ := snapTitle(rest); t != "" {
+		rest = t
+	} else if o, ok := snapPhrase(rest, organs); ok {
+		rest = o
+	}
 	return strings.ToUpper(m[1]) + ". " + rest
 }
 

@@ -45,6 +45,7 @@ const (
 	digitsJob
 	sparseJob
 	blockJob
+	columnJob
 )
 
 type job struct {
@@ -89,6 +90,7 @@ type worker struct {
 	digits *gosseract.Client
 	sparse *gosseract.Client
 	block  *gosseract.Client
+	column *gosseract.Client
 }
 
 func (e *Engine) worker() {
@@ -106,7 +108,7 @@ func (e *Engine) worker() {
 }
 
 func (w *worker) close() {
-	for _, c := range []*gosseract.Client{w.page, w.digits, w.sparse, w.block} {
+	for _, c := range []*gosseract.Client{w.page, w.digits, w.sparse, w.block, w.column} {
 		if c != nil {
 			c.Close()
 		}
@@ -122,6 +124,8 @@ func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
 		slot = &w.sparse
 	case blockJob:
 		slot = &w.block
+	case columnJob:
+		slot = &w.column
 	}
 	if *slot != nil {
 		return *slot, nil
@@ -150,6 +154,8 @@ func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
 		c.SetPageSegMode(gosseract.PSM_SPARSE_TEXT)
 	case blockJob:
 		c.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK)
+	case columnJob:
+		c.SetPageSegMode(gosseract.PSM_SINGLE_COLUMN)
 	}
 	*slot = c
 	return c, nil
@@ -219,6 +225,11 @@ func (e *Engine) Digits(ctx context.Context, img *image.Gray) ([]doc.Word, error
 // Block reads a crop as one block of text (a stamp turned level).
 func (e *Engine) Block(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
 	return e.submit(ctx, blockJob, img)
+}
+
+// Column reads a crop as one column of lines of varying sizes.
+func (e *Engine) Column(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
+	return e.submit(ctx, columnJob, img)
 }
 
 // Sparse reads scattered text (stamps) from img.
