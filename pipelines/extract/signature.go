@@ -92,8 +92,11 @@ func readSignature(lay *layout, first int) signature {
 	}
 	rows := lay.pages[s.page]
 	start := max(0, s.rowIndex-1)
+	// The block: the right column from the anchor down a third of a page
+	// (authority, title, the signature's blank, the name).
 	var block []line
-	for i := start; i < len(rows) && i < start+25; i++ {
+	limitY := rows[s.rowIndex].y0() + 0.33
+	for i := start; i < len(rows) && rows[i].y0() < limitY; i++ {
 		if right, ok := rows[i].side(false); ok && right.x0() > 0.38 {
 			block = append(block, right)
 		}
@@ -179,8 +182,14 @@ func nameTail(s string) string {
 	ws := strings.Fields(s)
 	var tail []string
 	for i := len(ws) - 1; i >= 0 && len(tail) < 5; i-- {
-		w := ws[i]
-		if nameNoise.MatchString(w) || !looksLikeName(w+" "+w) {
+		w := nameNoise.ReplaceAllString(ws[i], "")
+		if w == "" {
+			if len(tail) == 0 {
+				continue
+			}
+			break
+		}
+		if !looksLikeName(w + " " + w) {
 			break
 		}
 		tail = append([]string{w}, tail...)
@@ -223,6 +232,7 @@ func readNoiNhan(rows []row, from int) []string {
 	var items []string
 	started := false
 	itemX := -1.0
+	ended := false // the previous line closed its item with ";" or "."
 	for i := from; i < len(rows) && i < from+30; i++ {
 		left, ok := rows[i].side(true)
 		if !ok {
@@ -240,9 +250,12 @@ func readNoiNhan(rows []row, from int) []string {
 			}
 			continue
 		}
+		// A new item starts with a dash, at the items' left edge, or after
+		// an item closed with ";" (OCR drops a dash now and then).
+		newItem := strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "•") || strings.HasPrefix(t, "—") ||
+			itemX >= 0 && abs(left.x0()-itemX) < 0.004 || ended
 		switch {
-		case strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "•") || strings.HasPrefix(t, "—") ||
-			itemX >= 0 && abs(left.x0()-itemX) < 0.004:
+		case newItem:
 			if item := cleanItem(t); item != "" {
 				items = append(items, item)
 				if itemX < 0 {
@@ -252,6 +265,7 @@ func readNoiNhan(rows []row, from int) []string {
 		case len(items) > 0 && !mostlyCaps(t):
 			items[len(items)-1] = cleanItem(items[len(items)-1] + " " + t)
 		}
+		ended = strings.HasSuffix(t, ";") || strings.HasSuffix(t, ".")
 	}
 	return items
 }
