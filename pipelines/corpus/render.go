@@ -202,7 +202,9 @@ func RenderPDF(s Spec) ([]byte, Marks, error) {
 		y += 5.8
 	}
 	centred(rightC+5, y, s.SignerTitle)
-	m.SealPage, m.SealX, m.SealY = page, rightC-20, y+12
+	// The seal covers the left third of the signature and the title, as
+	// Decree 30 has it, above the printed name.
+	m.SealPage, m.SealX, m.SealY = page, rightC-20, y+10
 	y += 28
 	centred(rightC+5, y, s.Signer)
 	_ = top

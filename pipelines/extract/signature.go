@@ -85,6 +85,14 @@ func readSignature(lay *layout, first int) signature {
 				s.found, s.page, s.rowIndex = true, p, i
 				break
 			}
+			// Neither read (a seal over them): a clean signer title on
+			// the right, below the header, anchors the block too.
+			if rok && right.x0() > 0.45 && r.y0() > 0.25 {
+				if _, c := snapTitle(right.text); c == 1 && len(r.lines) <= 2 {
+					s.found, s.page, s.rowIndex = true, p, max(0, i-2)
+					break
+				}
+			}
 		}
 	}
 	if !s.found {
@@ -175,11 +183,26 @@ func normalizeAuthority(s string) string {
 
 var nameNoise = regexp.MustCompile(`[^\p{L} ]`)
 
+// splitCamel puts back the space OCR drops between two name words
+// ("LêThanh Dũng" → "Lê Thanh Dũng").
+func splitCamel(s string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range s {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
 // nameTail returns the longest run of two to five capitalised words at the
 // end of s: seal specks OCR reads before a name ("Sa UÊU ôn —_ Lê Đức Hiền")
 // are left out.
 func nameTail(s string) string {
-	ws := strings.Fields(s)
+	ws := strings.Fields(splitCamel(s))
 	var tail []string
 	for i := len(ws) - 1; i >= 0 && len(tail) < 5; i-- {
 		w := nameNoise.ReplaceAllString(ws[i], "")
