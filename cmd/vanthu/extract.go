@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -63,6 +64,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	var pf pipelineFlags
 	pf.register(fs)
 	quiet := fs.Bool("q", false, "no progress on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile to this file (time in Tesseract shows as cgo calls)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vanthu extract [flags] FILE|DIR...\n\nPrints one JSON record per file to stdout (domain.md section 3), in input order;\nprogress goes to stderr. Folders are read recursively. Exits 1 if any file failed.\n\nFlags:")
 		fs.PrintDefaults()
@@ -78,6 +80,15 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu extract:", err)
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu extract:", err)
+			return 2
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	p, engine := pf.build(stderr)
 	defer engine.Close()

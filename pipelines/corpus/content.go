@@ -233,6 +233,9 @@ func (s Spec) Truth(file string, pages int, text string) map[string]any {
 		"recipients": append(append([]string{}, s.KinhGui...), s.Recipients...),
 		"urgency":    s.Urgency, "confidentiality": s.Secrecy, "meeting_time": mt, "meeting_place": s.MeetingPlace,
 		"tasks": s.Tasks, "pages": pages, "text": text,
+		// Not a record key: tells eval which numbers and days were written
+		// by hand, so it can report how often those are read.
+		"handwritten": s.HandwrittenNumber,
 	}
 }
 

@@ -20,6 +20,7 @@ type Options struct {
 	N       int
 	Seed    uint64
 	Formats []string // default: all, round robin
+	DPI     int      // scan resolution; 0 draws 200 or 300 per document
 }
 
 // Generate writes N documents and truth.jsonl into dir.
@@ -60,7 +61,11 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 		if !scanned {
 			data = pdfBytes
 		} else {
-			opt := ScanOptions{DPI: []int{200, 300}[r.IntN(2)], Rotate: (r.Float64()*2 - 1) * 1.5, Noise: 4 + r.Float64()*8,
+			dpi := []int{200, 300}[r.IntN(2)]
+			if opt.DPI > 0 {
+				dpi = opt.DPI
+			}
+			opt := ScanOptions{DPI: dpi, Rotate: (r.Float64()*2 - 1) * 1.5, Noise: 4 + r.Float64()*8,
 				Blur: r.IntN(4) == 0, Seal: true, JPEGQ: 70 + r.IntN(25)}
 			pages, err := Scan(ctx, pdfBytes, s, m, opt, r)
 			if err != nil {

@@ -47,6 +47,9 @@ type Report struct {
 	Seconds     float64      `json:"seconds"`
 	PagesPerMin float64      `json:"pages_per_minute"`
 	Fields      []FieldScore `json:"fields"`
+	// Handwritten scores number and issued_at on the files whose truth
+	// says they were written by hand into the blank.
+	Handwritten []FieldScore `json:"handwritten"`
 	Overall     float64      `json:"overall"`
 	WordF1      float64      `json:"word_f1"`
 	CER         float64      `json:"cer"`
@@ -92,6 +95,17 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 				rep.Misses = append(rep.Misses, Miss{File: name, Field: f, Got: show(got[f]), Want: show(want)})
 			}
 		}
+		if hw, _ := t["handwritten"].(bool); hw {
+			for i, f := range []string{"number", "issued_at"} {
+				if len(rep.Handwritten) < 2 {
+					rep.Handwritten = append(rep.Handwritten, FieldScore{Field: f})
+				}
+				rep.Handwritten[i].Total++
+				if Match(f, got[f], t[f]) {
+					rep.Handwritten[i].Correct++
+				}
+			}
+		}
 		if text, ok := t["text"].(string); ok && text != "" {
 			rep.TextFiles++
 			f1Sum += WordF1(rec.Text, text)
@@ -109,6 +123,9 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 	}
 	if total > 0 {
 		rep.Overall = float64(correct) / float64(total)
+	}
+	for i := range rep.Handwritten {
+		rep.Handwritten[i].Accuracy = float64(rep.Handwritten[i].Correct) / float64(rep.Handwritten[i].Total)
 	}
 	if rep.TextFiles > 0 {
 		rep.WordF1 = f1Sum / float64(rep.TextFiles)
@@ -265,6 +282,9 @@ func (r Report) Print(w io.Writer, misses bool) {
 		fmt.Fprintf(w, "%-18s %4d/%-4d %8.3f\n", f.Field, f.Correct, f.Total, f.Accuracy)
 	}
 	fmt.Fprintf(w, "%-18s %9s %8.3f\n", "overall", "", r.Overall)
+	for _, f := range r.Handwritten {
+		fmt.Fprintf(w, "%-18s %4d/%-4d %8.3f   (handwritten into the blank)\n", f.Field, f.Correct, f.Total, f.Accuracy)
+	}
 	if r.TextFiles > 0 {
 		fmt.Fprintf(w, "full text          word F1 %.3f   CER %.3f   (%d files)\n", r.WordF1, r.CER, r.TextFiles)
 	}

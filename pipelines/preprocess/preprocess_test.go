@@ -139,3 +139,20 @@ func TestRemoveFrames(t *testing.T) {
 		t.Errorf("frame %v letter %v", out.GrayAt(10, 100), out.GrayAt(195, 100))
 	}
 }
+
+func TestUpscale(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 200, 100))
+	for y := 0; y < 100; y++ {
+		for x := 0; x < 200; x++ {
+			g.Pix[y*g.Stride+x] = uint8(x)
+		}
+	}
+	u := Upscale(g, 1.5)
+	if u.Rect.Dx() != 300 || u.Rect.Dy() != 150 {
+		t.Fatalf("size %v", u.Rect)
+	}
+	// A horizontal ramp stays a ramp: pixel 150 of the output is source 100.
+	if v := u.GrayAt(150, 75).Y; v < 99 || v > 101 {
+		t.Errorf("ramp at 150 = %d, want 100", v)
+	}
+}

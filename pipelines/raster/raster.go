@@ -17,12 +17,10 @@ import (
 	"io"
 	"strconv"
 
-	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
 	"github.com/vanthu/vanthu/internal/procexec"
-	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
 // ErrTooLarge is returned for images above the pixel limit: a
@@ -66,34 +64,56 @@ func checkSize(w, h, maxPixels int) error {
 	return nil
 }
 
-// decodeTIFF decodes each page of a multi-page TIFF. x/image/tiff reads only
-// the first IFD, so each later page is decoded from a copy of the file whose
-// header points at that page's IFD.
+// decodeTIFF decodes each page of a multi-page TIFF.
 func decodeTIFF(data []byte, maxPixels int) ([]*image.RGBA, error) {
+	n, err := TIFFPageCount(data)
+	if err != nil {
+		return nil, err
+	}
+	pages := make([]*image.RGBA, 0, n)
+	for i := range n {
+		img, err := DecodeTIFFPage(data, i, maxPixels)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, img)
+	}
+	return pages, nil
+}
+
+// TIFFPageCount counts the pages (IFDs) of a TIFF without decoding them.
+func TIFFPageCount(data []byte) (int, error) {
+	offs, err := tiffIFDs(data)
+	return len(offs), err
+}
+
+// DecodeTIFFPage decodes page i (0-based) alone, so that a 500-page TIFF
+// is never held decoded in memory at once. x/image/tiff reads only the
+// first IFD, so the page is decoded from a copy of the file whose header
+// points at that page's IFD.
+func DecodeTIFFPage(data []byte, i, maxPixels int) (*image.RGBA, error) {
 	offsets, err := tiffIFDs(data)
 	if err != nil {
 		return nil, err
 	}
-	var pages []*image.RGBA
-	buf := make([]byte, len(data))
-	for i, off := range offsets {
-		copy(buf, data)
-		order := byteOrder(data)
-		order.PutUint32(buf[4:8], off)
-		cfg, err := tiff.DecodeConfig(bytes.NewReader(buf))
-		if err != nil {
-			return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
-		}
-		if err := checkSize(cfg.Width, cfg.Height, maxPixels); err != nil {
-			return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
-		}
-		img, err := tiff.Decode(bytes.NewReader(buf))
-		if err != nil {
-			return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
-		}
-		pages = append(pages, toRGBA(img))
+	if i < 0 || i >= len(offsets) {
+		return nil, fmt.Errorf("TIFF page %d of %d", i+1, len(offsets))
 	}
-	return pages, nil
+	buf := make([]byte, len(data))
+	copy(buf, data)
+	byteOrder(data).PutUint32(buf[4:8], offsets[i])
+	cfg, err := tiff.DecodeConfig(bytes.NewReader(buf))
+	if err != nil {
+		return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
+	}
+	if err := checkSize(cfg.Width, cfg.Height, maxPixels); err != nil {
+		return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
+	}
+	img, err := tiff.Decode(bytes.NewReader(buf))
+	if err != nil {
+		return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
+	}
+	return toRGBA(img), nil
 }
 
 func byteOrder(data []byte) binary.ByteOrder {
@@ -146,20 +166,6 @@ func toRGBA(img image.Image) *image.RGBA {
 func EstimateDPI(w, h int) float64 {
 	long, short := float64(max(w, h)), float64(min(w, h))
 	return max(long/11.69, short/8.27)
-}
-
-// ToOCRResolution upscales pages scanned below MinDPI to doc.DPI, and
-// returns the scale factor applied.
-func ToOCRResolution(img *image.RGBA) (*image.RGBA, float64) {
-	dpi := EstimateDPI(img.Rect.Dx(), img.Rect.Dy())
-	if dpi >= MinDPI {
-		return img, 1
-	}
-	f := doc.DPI / dpi
-	w, h := int(float64(img.Rect.Dx())*f+0.5), int(float64(img.Rect.Dy())*f+0.5)
-	out := image.NewRGBA(image.Rect(0, 0, w, h))
-	xdraw.CatmullRom.Scale(out, out.Rect, img, img.Rect, draw.Src, nil)
-	return out, f
 }
 
 // PDFPageArgs builds pdftoppm's arguments to render one page in colour to

@@ -64,15 +64,14 @@ func TestDecompressionBombRejectedBeforeDecoding(t *testing.T) {
 	}
 }
 
-func TestToOCRResolutionUpscales200dpi(t *testing.T) {
-	a4at200 := page(1654, 2339, 255)
-	up, f := raster.ToOCRResolution(a4at200)
-	if f < 1.45 || f > 1.55 || up.Rect.Dx() < 2400 {
-		t.Errorf("200 dpi page scaled ×%.2f to %v, want ×1.5 to about 2480 wide", f, up.Rect)
-	}
-	a4at300 := page(2480, 3508, 255)
-	if _, f := raster.ToOCRResolution(a4at300); f != 1 {
-		t.Errorf("300 dpi page scaled ×%.2f", f)
+func TestEstimateDPI(t *testing.T) {
+	for _, c := range []struct {
+		w, h int
+		dpi  float64
+	}{{1654, 2339, 200}, {2480, 3508, 300}, {3508, 2480, 300}} {
+		if got := raster.EstimateDPI(c.w, c.h); got < c.dpi-2 || got > c.dpi+2 {
+			t.Errorf("%d×%d: %.0f dpi, want %.0f", c.w, c.h, got, c.dpi)
+		}
 	}
 }
 
