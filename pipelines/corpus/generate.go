@@ -5,15 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+
+	"github.com/vanthu/vanthu/internal/procexec"
 )
 
 // Formats the generator writes.
-var Formats = []string{"pdf", "png", "jpeg", "tiff", "scanpdf"}
+var Formats = []string{"pdf", "png", "jpeg", "tiff", "scanpdf", "webp"}
 
 // Options of a generated corpus.
 type Options struct {
@@ -53,7 +57,7 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 		if err != nil {
 			return fmt.Errorf("render document %d: %w", i, err)
 		}
-		if m.Pages > 1 && (format == "png" || format == "jpeg") {
+		if m.Pages > 1 && (format == "png" || format == "jpeg" || format == "webp") {
 			format = "tiff" // single-image formats hold one page
 		}
 		name := fmt.Sprintf("%03d-%s.%s", i, slug(t), ext(format))
@@ -77,6 +81,10 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 				err = png.Encode(&b, pages[0])
 			case "jpeg":
 				err = jpeg.Encode(&b, pages[0], &jpeg.Options{Quality: opt.JPEGQ})
+			case "webp":
+				var t []byte
+				t, err = EncodeWebP(ctx, pages[0], opt.JPEGQ)
+				b.Write(t)
 			case "tiff":
 				var t []byte
 				t, err = EncodeTIFF(pages, opt.DPI)
@@ -122,4 +130,25 @@ func slug(t string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// EncodeWebP encodes with cwebp (Debian webp): Go has no WebP encoder.
+func EncodeWebP(ctx context.Context, img *image.RGBA, quality int) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "vanthu-webp-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "p.png"), filepath.Join(dir, "p.webp")
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(in, b.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	if _, err := procexec.Run(ctx, "cwebp", "-quiet", "-q", strconv.Itoa(quality), in, "-o", out); err != nil {
+		return nil, fmt.Errorf("webp (install the webp package): %w", err)
+	}
+	return os.ReadFile(out)
 }
