@@ -115,7 +115,7 @@ func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
 			if b.Page != 1 {
 				continue
 			}
-			digits, conf := p.readDigits(ctx, rd.first, b.Box)
+			digits, conf := p.readDigits(ctx, rd.first, b.Box, b.Field)
 			p.log.Debug("digits pass", "field", b.Field, "read", digits, "conf", conf)
 			res.ApplyDigits(b, digits, conf)
 		}
@@ -134,14 +134,14 @@ func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
 	return rec
 }
 
-func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box) (string, float64) {
+func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, field string) (string, float64) {
 	r := image.Rect(int(b.X), int(b.Y), int(b.Right()), int(b.Bottom())).Intersect(img.Rect)
 	if r.Dx() < 8 || r.Dy() < 8 {
 		return "", 0
 	}
 	crop := img.SubImage(r).(*image.Gray)
 	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
-		if f, err := os.CreateTemp(dir, "crop-*.png"); err == nil {
+		if f, err := os.CreateTemp(dir, field+"-*.png"); err == nil {
 			png.Encode(f, crop)
 			f.Close()
 		}

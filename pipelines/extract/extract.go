@@ -155,8 +155,10 @@ func (r *Result) ApplyDigits(b Blank, digits string, conf float64) {
 		}
 		switch {
 		case digits != "" && len(digits) <= 5:
+			// Handwriting is read right a fraction of the time (see
+			// BENCHMARKS.md): never confident enough to skip review.
 			r.Record.Number = digits
-			r.Record.Confidence["number"] = conf * 0.8
+			r.Record.Confidence["number"] = min(0.5, conf*0.8)
 		case b.Guess != "":
 			r.Record.Number = b.Guess
 			r.Record.Confidence["number"] = 0.3
@@ -166,7 +168,7 @@ func (r *Result) ApplyDigits(b Blank, digits string, conf float64) {
 			return
 		}
 		d, err := strconv.Atoi(digits)
-		c := conf * 0.8
+		c := min(0.5, conf*0.8)
 		if err != nil || d < 1 || d > 31 {
 			if d, err = strconv.Atoi(b.Guess); err != nil {
 				return
@@ -342,6 +344,10 @@ func readHeader(rows []row) header {
 				break
 			}
 			if strings.HasPrefix(left.fold, "kinh gui") || left.y0()-h.subject[len(h.subject)-1].y1() > 2.2*(left.box.H/left.ph) {
+				break
+			}
+			// An urgency or secrecy stamp under the V/v lines.
+			if mostlyCaps(left.text) && len([]rune(left.text)) <= 20 {
 				break
 			}
 			h.subject = append(h.subject, left)
@@ -832,7 +838,23 @@ func cleanItem(s string) string {
 	if snapped, ok := snapPhrase(s, commonRecipients); ok {
 		return snapped
 	}
+	if looksLikeLuu(s) {
+		return "Lưu: VT"
+	}
 	return s
+}
+
+// looksLikeLuu spots "Lưu: VT" (the file copy, the last item of every
+// Nơi nhận) through OCR's worst readings of its small type: "LƯU: VI",
+// "Lư0.VT", "\"TU: VÌ}".
+func looksLikeLuu(s string) bool {
+	f := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, viet.Fold(s))
+	return len(f) >= 3 && len(f) <= 6 && (strings.HasPrefix(f, "luu") || strings.HasPrefix(f, "lu") || strings.HasSuffix(f, "uvt") || strings.HasSuffix(f, "uvi")) && strings.Contains(f, "v")
 }
 
 // dedupe drops repeated recipients: a công văn names its addressee after

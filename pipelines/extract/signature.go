@@ -212,6 +212,13 @@ func nameTail(s string) string {
 			}
 			break
 		}
+		if len([]rune(w)) < 2 {
+			// A lone letter is a speck (names' words have two or more).
+			if len(tail) == 0 {
+				continue
+			}
+			break
+		}
 		if !looksLikeName(w + " " + w) {
 			break
 		}
@@ -318,7 +325,7 @@ func readStamps(pages []doc.Page, lay *layout, first int) (urgency, secrecy stri
 			break
 		}
 		for _, l := range r.lines {
-			if len([]rune(l.text)) <= 14 && mostlyCaps(l.text) {
+			if len([]rune(l.text)) <= 20 && mostlyCaps(l.text) {
 				cands = append(cands, l.text)
 			}
 		}

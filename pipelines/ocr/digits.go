@@ -12,7 +12,9 @@ import (
 // "Số:", the slash of the symbol, the tail of "ngày"), trims to the ink,
 // scales the ink to a height Tesseract reads best and pads it with white.
 // It returns nil when the crop holds no ink.
-func CleanDigits(g *image.Gray) *image.Gray {
+func CleanDigits(g *image.Gray) *image.Gray { return cleanDigitsH(g, 48) }
+
+func cleanDigitsH(g *image.Gray, target int) *image.Gray {
 	b := g.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w < 4 || h < 4 {
@@ -102,7 +104,7 @@ func CleanDigits(g *image.Gray) *image.Gray {
 			src.Pix[(y-y0)*src.Stride+(x-x0)] = v
 		}
 	}
-	const target, pad = 48, 24
+	const pad = 24
 	scale := float64(target) / float64(src.Rect.Dy())
 	sw, sh := max(1, int(float64(src.Rect.Dx())*scale)), target
 	out := image.NewGray(image.Rect(0, 0, sw+2*pad, sh+2*pad))
