@@ -187,3 +187,19 @@ func TestSnapping(t *testing.T) {
 		t.Errorf("surname %q", got)
 	}
 }
+
+func TestNameTailPastSealSpecks(t *testing.T) {
+	cases := map[string]string{
+		"Nguyên Ấ Hoàng ` Giang Š": "Nguyên Hoàng Giang",
+		"Sa UÊU ôn —_ Lê Đức Hiền": "Lê Đức Hiền",
+		"Huỳnh 'Thanh Sơn":         "Huỳnh Thanh Sơn",
+		"LêThanh Dũng":             "Lê Thanh Dũng",
+		"PHÓ CHỦ TỊCH":             "",
+		"Vườn Ẩ":                   "",
+	}
+	for in, want := range cases {
+		if got := nameTail(in); got != want {
+			t.Errorf("nameTail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

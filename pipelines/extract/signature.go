@@ -144,7 +144,7 @@ func readSignature(lay *layout, first int) signature {
 		// An unknown title is kept only when read cleanly and not a piece
 		// of an authority line broken over two rows ("TM. ỦY BAN / NHÂN DÂN").
 		f := viet.Fold(caps[i].text)
-		if len(strings.Fields(caps[i].text)) >= 2 && caps[i].conf > 0.9 && !strings.Contains(f, "nhan dan") && !strings.Contains(f, "uy ban") {
+		if cleanCaps(caps[i].text) && caps[i].conf > 0.9 && !strings.Contains(f, "nhan dan") && !strings.Contains(f, "uy ban") {
 			s.title, s.titleConf, s.titleLine = strings.TrimSpace(caps[i].text), 0.6*caps[i].conf, caps[i]
 			break
 		}
@@ -161,6 +161,26 @@ func readSignature(lay *layout, first int) signature {
 	}
 	s.recipients = readNoiNhan(rows, s.rowIndex)
 	return s
+}
+
+// cleanCaps: two or more words, each of two or more capital letters and
+// nothing else, as a printed title is.
+func cleanCaps(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) < 2 {
+		return false
+	}
+	for _, w := range ws {
+		if len([]rune(w)) < 2 {
+			return false
+		}
+		for _, r := range w {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func normalizeAuthority(s string) string {
@@ -207,17 +227,12 @@ func nameTail(s string) string {
 	for i := len(ws) - 1; i >= 0 && len(tail) < 5; i-- {
 		w := nameNoise.ReplaceAllString(ws[i], "")
 		if w == "" {
-			if len(tail) == 0 {
-				continue
-			}
-			break
+			continue // a mark between the words
 		}
 		if len([]rune(w)) < 2 {
-			// A lone letter is a speck (names' words have two or more).
-			if len(tail) == 0 {
-				continue
-			}
-			break
+			// A lone letter is a seal speck between the words: names'
+			// words have two letters or more.
+			continue
 		}
 		if !looksLikeName(w + " " + w) {
 			break
