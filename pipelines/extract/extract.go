@@ -693,12 +693,18 @@ func readSubject(rows []row, from int, titleCx float64) []line {
 	left, right := bodyMargins(rows)
 	var out []line
 	for i := from; i < len(rows) && len(out) < 5; i++ {
-		r := rows[i]
-		if len(r.lines) != 1 {
+		// The row's line centred under the title; an incoming stamp in the
+		// margin may share the row.
+		var cands []line
+		for _, l := range rows[i].lines {
+			if l = cutStampPrefix(l); abs(l.cx()-titleCx) < 0.035 {
+				cands = append(cands, l)
+			}
+		}
+		if len(cands) != 1 || len(rows[i].lines) > 2 {
 			break
 		}
-		l := r.lines[0]
-		l = cutStampPrefix(l)
+		l := cands[0]
 		if strings.HasPrefix(l.fold, "kinh gui") || strings.HasPrefix(l.fold, "can cu") || isStampText(l.fold) {
 			break
 		}
