@@ -54,12 +54,14 @@ func readTruth(t *testing.T, dir string) []map[string]any {
 func TestGeneratedDocumentsEndToEnd(t *testing.T) {
 	p := newPipeline(t)
 	dir := t.TempDir()
-	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 5, Seed: 11}); err != nil {
+	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 6, Seed: 14}); err != nil { // this seed writes every format
 		t.Fatal(err)
 	}
 	fields := []string{"doc_type", "number", "symbol", "issuer", "issued_at", "signer"}
 	var correct, total int
+	exts := map[string]bool{}
 	for _, tr := range readTruth(t, dir) {
+		exts[filepath.Ext(tr["file"].(string))] = true
 		path := filepath.Join(dir, tr["file"].(string))
 		rec := p.Process(context.Background(), path)
 		if rec.Error != "" {
@@ -78,6 +80,11 @@ func TestGeneratedDocumentsEndToEnd(t *testing.T) {
 			} else {
 				t.Logf("%s %s: got %q want %q", tr["file"], f, got[f], tr[f])
 			}
+		}
+	}
+	for _, e := range []string{".pdf", ".png", ".jpg", ".tif", ".webp"} {
+		if !exts[e] {
+			t.Errorf("no %s file in the generated set: %v", e, exts)
 		}
 	}
 	if acc := float64(correct) / float64(total); acc < 0.85 {
