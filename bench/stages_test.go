@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vanthu/vanthu/internal/ompenv"
 	"github.com/vanthu/vanthu/internal/testenv"
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/corpus"
@@ -24,10 +23,7 @@ import (
 	"github.com/vanthu/vanthu/pipelines/textlayer"
 )
 
-func TestMain(m *testing.M) {
-	ompenv.EnsureSingleThread()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 func scannedPage(b *testing.B) *image.RGBA {
 	b.Helper()

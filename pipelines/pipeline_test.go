@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
-	"github.com/vanthu/vanthu/internal/ompenv"
 	"github.com/vanthu/vanthu/internal/testenv"
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/corpus"
@@ -20,10 +19,7 @@ import (
 	"github.com/vanthu/vanthu/pipelines/ocr"
 )
 
-func TestMain(m *testing.M) {
-	ompenv.EnsureSingleThread()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 func newPipeline(t *testing.T) *pipelines.Pipeline {
 	t.Helper()

@@ -9,14 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vanthu/vanthu/internal/ompenv"
+	"github.com/vanthu/vanthu/internal/testenv"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 )
 
-func TestMain(m *testing.M) {
-	ompenv.EnsureSingleThread()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // One bad file never fails the batch: every file gets its record, in input
 // order, and the exit code says some failed.

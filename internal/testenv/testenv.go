@@ -4,6 +4,8 @@ package testenv
 
 import (
 	"os"
+
+	"github.com/vanthu/vanthu/internal/ompenv"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -30,6 +32,13 @@ func RealDev(t testing.TB) string {
 		}
 		dir = parent
 	}
+}
+
+// Main runs a package's tests with Tesseract's OpenMP at one thread
+// (see ompenv): call it from TestMain in packages that run OCR.
+func Main(m *testing.M) {
+	ompenv.EnsureSingleThread()
+	os.Exit(m.Run())
 }
 
 // Need fails the test when a tool the project installs (scripts/install)

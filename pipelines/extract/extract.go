@@ -491,32 +491,20 @@ func normalizeSymbol(s string) string {
 	return strings.Join(parts, "-")
 }
 
-// ocrDigits maps OCR's usual confusions inside a number back to digits.
-// exact is false when a letter had to be mapped.
+// ocrConfusions are the letters OCR reads in place of digits.
+var ocrConfusions = map[rune]byte{'o': '0', 'O': '0', 'l': '1', 'I': '1', 'i': '1', '|': '1', '!': '1', '{': '1', '}': '1',
+	'[': '1', ']': '1', 's': '5', 'S': '5', 'b': '8', 'B': '8', 'z': '2', 'Z': '2', 'g': '9'}
+
+// ocrDigits maps OCR's usual confusions inside a number back to digits and
+// drops anything else. exact is false when a letter had to be mapped.
 func ocrDigits(s string) (string, bool) {
 	exact := true
 	var b strings.Builder
 	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
+		if r >= '0' && r <= '9' {
 			b.WriteRune(r)
-		case strings.ContainsRune("oO", r):
-			b.WriteByte('0')
-			exact = false
-		case strings.ContainsRune("lIi|!{}[]", r):
-			b.WriteByte('1')
-			exact = false
-		case strings.ContainsRune("sS", r):
-			b.WriteByte('5')
-			exact = false
-		case strings.ContainsRune("bB", r):
-			b.WriteByte('8')
-			exact = false
-		case strings.ContainsRune("zZ", r):
-			b.WriteByte('2')
-			exact = false
-		case r == 'g':
-			b.WriteByte('9')
+		} else if d, ok := ocrConfusions[r]; ok {
+			b.WriteByte(d)
 			exact = false
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vanthu/vanthu/internal/ompenv"
 	"github.com/vanthu/vanthu/internal/testenv"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 	"github.com/vanthu/vanthu/pipelines/ocr"
@@ -17,10 +16,7 @@ import (
 	"github.com/vanthu/vanthu/pipelines/raster"
 )
 
-func TestMain(m *testing.M) {
-	ompenv.EnsureSingleThread()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // renderedPage renders a generated document's first page at 300 dpi.
 func renderedPage(t *testing.T, seed uint64) (*image.Gray, corpus.Spec) {
