@@ -191,6 +191,24 @@ func badInputs(t *testing.T, dir string) map[string]string {
 	}
 }
 
+// A file name is only a name: one that is not UTF-8 is read like any other.
+func TestNonUTF8NameIsRead(t *testing.T) {
+	p := newPipeline(t)
+	dir := t.TempDir()
+	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 1, Seed: 4, Formats: []string{"png"}}); err != nil {
+		t.Fatal(err)
+	}
+	tr := readTruth(t, dir)[0]
+	odd := filepath.Join(dir, "v\xe3n-b\xe1n.png") // Latin-1 bytes
+	if err := os.Rename(filepath.Join(dir, tr["file"].(string)), odd); err != nil {
+		t.Fatal(err)
+	}
+	rec := p.Process(context.Background(), odd)
+	if rec.Error != "" || rec.DocType != tr["doc_type"] || rec.File != odd {
+		t.Errorf("got error %q type %q file %q", rec.Error, rec.DocType, rec.File)
+	}
+}
+
 func TestBadInputsGetClearErrors(t *testing.T) {
 	p := newPipeline(t)
 	for path, want := range badInputs(t, t.TempDir()) {

@@ -129,17 +129,42 @@ func Extract(pages []doc.Page) Result {
 		rec.Evidence["signing_authority"] = evidence(sig.authLine)
 	}
 	rec.Recipients = dedupe(append(rec.Recipients, sig.recipients...))
+	if len(sig.recipientLines) > 0 {
+		rec.Confidence["recipients"] = meanConf(sig.recipientLines)
+		rec.Evidence["recipients"] = evidence(unionLines(sig.recipientLines))
+	}
 
 	// Stamps.
-	rec.Urgency, rec.Confidentiality = readStamps(pages, lay, first)
+	urgency, secrecy := readStamps(pages, lay, first)
+	for _, m := range []struct {
+		key string
+		m   mark
+		dst *string
+	}{{"urgency", urgency, &rec.Urgency}, {"confidentiality", secrecy, &rec.Confidentiality}} {
+		if m.m.value == "" {
+			continue
+		}
+		*m.dst = m.m.value
+		rec.Confidence[m.key] = m.m.conf
+		if m.m.line != nil {
+			rec.Evidence[m.key] = evidence(*m.m.line)
+		}
+	}
 
 	// Meeting and tasks from the body.
 	body := bodyUntil(lay, first, hdr.end, sig)
 	if rec.DocType == "GM" {
 		rec.MeetingTime, rec.MeetingPlace = readMeeting(body, rec.IssuedAt)
+		// Read by pattern from the body text: as sure as the body's OCR.
+		for key, v := range map[string]string{"meeting_time": rec.MeetingTime, "meeting_place": rec.MeetingPlace} {
+			if v != "" {
+				rec.Confidence[key] = 0.8
+			}
+		}
 	}
 	if tasks := readTasks(body); len(tasks) > 0 {
 		rec.Tasks = tasks
+		rec.Confidence["tasks"] = 0.7 // pattern-matched; a person confirms assignments
 	}
 	return res
 }

@@ -171,6 +171,9 @@ func TestStampsOnlyStandalone(t *testing.T) {
 	if r.Urgency != "HỎA TỐC" || r.Confidentiality != "" {
 		t.Errorf("urgency %q secrecy %q", r.Urgency, r.Confidentiality)
 	}
+	if r.Confidence["urgency"] <= 0 || r.Evidence["urgency"].Page != 1 || r.Evidence["urgency"].Box[2] == 0 {
+		t.Errorf("urgency confidence %v evidence %+v", r.Confidence["urgency"], r.Evidence["urgency"])
+	}
 }
 
 func TestSnapping(t *testing.T) {

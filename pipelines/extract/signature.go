@@ -21,7 +21,9 @@ type signature struct {
 	name       string
 	nameLine   line
 	recipients []string
-	found      bool
+	// recipientLines are the Nơi nhận lines read, for evidence.
+	recipientLines []line
+	found          bool
 }
 
 var authorityRe = regexp.MustCompile(`^(tm|kt|tl|tuq|q)\s*[.,:]\s*\S`)
@@ -159,7 +161,7 @@ func readSignature(lay *layout, first int) signature {
 			}
 		}
 	}
-	s.recipients = readNoiNhan(rows, s.rowIndex)
+	s.recipients, s.recipientLines = readNoiNhan(rows, s.rowIndex)
 	return s
 }
 
@@ -273,8 +275,9 @@ func cleanName(s string) string {
 
 // readNoiNhan reads the "- A;" items of the left column under "Nơi nhận:",
 // joining wrapped continuation lines to their item.
-func readNoiNhan(rows []row, from int) []string {
+func readNoiNhan(rows []row, from int) ([]string, []line) {
 	var items []string
+	var read []line
 	started := false
 	itemX := -1.0
 	ended := false // the previous line closed its item with ";" or "."
@@ -299,6 +302,9 @@ func readNoiNhan(rows []row, from int) []string {
 		// an item closed with ";" (OCR drops a dash now and then).
 		newItem := strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "•") || strings.HasPrefix(t, "—") ||
 			itemX >= 0 && abs(left.x0()-itemX) < 0.004 || ended
+		if newItem || len(items) > 0 && !mostlyCaps(t) {
+			read = append(read, left)
+		}
 		switch {
 		case newItem:
 			if item := cleanItem(t); item != "" {
@@ -312,7 +318,7 @@ func readNoiNhan(rows []row, from int) []string {
 		}
 		ended = strings.HasSuffix(t, ";") || strings.HasSuffix(t, ".")
 	}
-	return items
+	return items, read
 }
 
 // ---- stamps ----
@@ -322,17 +328,29 @@ var (
 	secrecies = []struct{ fold, value string }{{"tuyet mat", "TUYỆT MẬT"}, {"toi mat", "TỐI MẬT"}, {"mat", "MẬT"}}
 )
 
+// mark is an urgency or secrecy mark as read.
+type mark struct {
+	value string
+	conf  float64
+	line  *line // the header line it was read from; nil for the red layer
+}
+
 // readStamps looks for urgency and secrecy marks: in the red layer's words
 // on the first page, and in first-page header lines that are the mark alone
 // (so "khẩn trương" in the body is not an urgency).
-func readStamps(pages []doc.Page, lay *layout, first int) (urgency, secrecy string) {
-	var cands []string
+func readStamps(pages []doc.Page, lay *layout, first int) (urgency, secrecy mark) {
+	type cand struct {
+		text string
+		conf float64
+		line *line
+	}
+	var cands []cand
 	for _, p := range pages {
 		if p.Number != first+1 {
 			continue
 		}
 		for _, s := range p.Stamps {
-			cands = append(cands, s.Text())
+			cands = append(cands, cand{s.Text(), s.Conf(), nil})
 		}
 	}
 	for _, r := range lay.pages[first] {
@@ -341,7 +359,7 @@ func readStamps(pages []doc.Page, lay *layout, first int) (urgency, secrecy stri
 		}
 		for _, l := range r.lines {
 			if len([]rune(l.text)) <= 20 && mostlyCaps(l.text) {
-				cands = append(cands, l.text)
+				cands = append(cands, cand{l.text, l.conf, &l})
 			}
 		}
 	}
@@ -351,19 +369,19 @@ func readStamps(pages []doc.Page, lay *layout, first int) (urgency, secrecy stri
 				return r
 			}
 			return ' '
-		}, viet.Fold(c))), " ")
-		if urgency == "" {
+		}, viet.Fold(c.text))), " ")
+		if urgency.value == "" {
 			for _, u := range urgencies {
 				if f == u.fold || len(u.fold) > 4 && (strings.Contains(f, u.fold) || classify.Distance(f, u.fold) <= 1) {
-					urgency = u.value
+					urgency = mark{u.value, c.conf, c.line}
 					break
 				}
 			}
 		}
-		if secrecy == "" {
+		if secrecy.value == "" {
 			for _, s := range secrecies {
 				if f == s.fold || len(s.fold) > 4 && strings.Contains(f, s.fold) {
-					secrecy = s.value
+					secrecy = mark{s.value, c.conf, c.line}
 					break
 				}
 			}
