@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -37,7 +38,10 @@ type Config struct {
 	NoTextLayer bool
 	// NoDigitsPass skips the digits-only re-reading of blank numbers and days.
 	NoDigitsPass bool
-	Logger       *slog.Logger
+	// Timeout bounds the work on one file (default 10 minutes): a file
+	// that makes poppler hang fails alone instead of holding the batch.
+	Timeout time.Duration
+	Logger  *slog.Logger
 }
 
 // Pipeline reads documents. It is safe for concurrent use; OCR work from
@@ -60,6 +64,9 @@ func New(cfg Config, engine *ocr.Engine, workers int) *Pipeline {
 	}
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = 512 << 20
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Minute
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -89,7 +96,12 @@ type Read struct {
 // Process reads path and extracts its record. It never returns an error:
 // a file that cannot be read gets its Error set, and the batch goes on.
 func (p *Pipeline) Process(ctx context.Context, path string) doc.Record {
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+	defer cancel()
 	rec, err := p.process(ctx, path)
+	if err == nil && ctx.Err() != nil {
+		err = fmt.Errorf("gave up after %v: %w", p.cfg.Timeout, ctx.Err())
+	}
 	if err != nil {
 		rec = doc.NewRecord(path)
 		rec.Error = err.Error()
@@ -485,7 +497,19 @@ func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.Pa
 			return pg, nil, nil
 		}
 	} else if pt.Err != nil {
+		// The Go reader failed on this page (encryption it cannot undo,
+		// a broken stream); poppler may still read its text.
 		pg.Note = pt.Err.Error()
+		if !p.cfg.NoTextLayer {
+			if pw, err := p.pdftotextPage(ctx, path, pt, n); err == nil && letters(wordsText(pw)) >= 40 && viet.LooksVietnamese(wordsText(pw)) {
+				pg.Source = doc.SourcePdftotext
+				if pg.Width == 0 {
+					pg.Width, pg.Height = maxExtent(pw)
+				}
+				pg.Lines = doc.BuildLines(pw, lineGap*pg.Width)
+				return pg, nil, nil
+			}
+		}
 	} else if len(pt.Widgets) > 0 && pt.SignatureText() != "" {
 		pg.Note = "text layer holds only a signature stamp"
 	}
@@ -529,6 +553,16 @@ func (p *Pipeline) pdftotextPage(ctx context.Context, path string, pt textlayer.
 		}
 	}
 	return keep, nil
+}
+
+// maxExtent guesses a page's size from its words when the PDF's own page
+// box could not be read: A4 at doc.DPI, or larger if words lie beyond it.
+func maxExtent(ws []doc.Word) (float64, float64) {
+	w, h := 8.27*doc.DPI, 11.69*doc.DPI
+	for _, x := range ws {
+		w, h = max(w, x.Box.Right()), max(h, x.Box.Bottom())
+	}
+	return w, h
 }
 
 func wordsText(ws []doc.Word) string {

@@ -191,6 +191,33 @@ func badInputs(t *testing.T, dir string) map[string]string {
 	}
 }
 
+// An owner password only restricts printing and copying: the document is
+// read from its text, without OCR.
+func TestOwnerProtectedPDFIsRead(t *testing.T) {
+	p := newPipeline(t)
+	f := fpdf.New("P", "mm", "A4", "/usr/share/fonts/truetype/liberation2")
+	f.SetProtection(fpdf.CnProtectPrint, "", "owner")
+	f.AddUTF8Font("serif", "", "LiberationSerif-Regular.ttf")
+	f.AddPage()
+	f.SetFont("serif", "", 13)
+	f.Text(30, 30, "Số: 46/TB-UBND")
+	f.Text(120, 30, "Hà Nội, ngày 09 tháng 02 năm 2023")
+	f.Text(30, 50, "Thực hiện nội dung các Quyết định của Bộ trưởng Bộ Giao thông vận tải về việc công bố")
+	var b bytes.Buffer
+	if err := f.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "protected.pdf")
+	os.WriteFile(path, b.Bytes(), 0o644)
+	rd, err := p.ReadFile(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd.Pages[0].Source == doc.SourceOCR || !strings.Contains(rd.Pages[0].Text(), "46/TB-UBND") {
+		t.Errorf("page read by %s (%s): %q", rd.Pages[0].Source, rd.Pages[0].Note, rd.Pages[0].Text())
+	}
+}
+
 // A file name is only a name: one that is not UTF-8 is read like any other.
 func TestNonUTF8NameIsRead(t *testing.T) {
 	p := newPipeline(t)

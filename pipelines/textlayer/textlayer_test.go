@@ -72,10 +72,14 @@ func TestScannedPDFHasOnlySignatureStamp(t *testing.T) {
 }
 
 func fpdfDoc(t *testing.T, pages int, protect bool) []byte {
+	return fpdfDocPass(t, pages, protect, "secret")
+}
+
+func fpdfDocPass(t *testing.T, pages int, protect bool, userPass string) []byte {
 	t.Helper()
 	pdf := fpdf.New("P", "mm", "A4", "/usr/share/fonts/truetype/liberation2")
 	if protect {
-		pdf.SetProtection(fpdf.CnProtectPrint, "secret", "owner")
+		pdf.SetProtection(fpdf.CnProtectPrint, userPass, "owner")
 	}
 	pdf.AddUTF8Font("serif", "", "LiberationSerif-Regular.ttf")
 	for range pages {
@@ -161,4 +165,20 @@ func FuzzOpenAndRead(f *testing.F) {
 			_ = pt.PageWords()
 		}
 	})
+}
+
+// Government PDFs often carry only an owner password (no printing, no
+// copying): they open without one and must not be rejected as encrypted.
+// (The Go reader fails on fpdf's RC4 streams; the pipeline then reads the
+// page through poppler, tested in pipelines.)
+func TestOwnerPasswordOnlyOpens(t *testing.T) {
+	d, err := open(t, fpdfDocPass(t, 2, true, ""))
+	if err != nil {
+		t.Fatalf("owner-only protected PDF rejected: %v", err)
+	}
+	n, err := d.NumPage()
+	if err != nil || n != 2 {
+		t.Fatalf("pages %d, %v", n, err)
+	}
+	_ = d.Page(1) // must not panic, whatever it reads
 }
