@@ -36,7 +36,7 @@ var (
 	dueRe        = regexp.MustCompile(`(?i)(?:trước|chậm nhất|hạn chót|không muộn hơn|hoàn thành trong)\s*(?:ngày)?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})`)
 	dueWordsRe   = regexp.MustCompile(`(?i)(?:trước|chậm nhất)\s*ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})`)
 	giaoRe       = regexp.MustCompile(`(?:^|\s)[Gg]iao\s+(?:cho\s+)?(\p{Lu}.{2,120}?)\s+(chủ trì|thực hiện|tham mưu|có trách nhiệm|khẩn trương|tổ chức|triển khai|rà soát|xây dựng|phối hợp|nghiên cứu)`)
-	leadUnitRe   = regexp.MustCompile(`^(?:\d+\.|[a-zđ]\)|-)?\s*((?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Công an|Bộ|Cục|Trung tâm|Công ty|Thanh tra|Kho bạc|Chi cục|Đài|Báo|Trường|Bệnh viện|Bộ Chỉ huy|Hội|Liên đoàn|Tỉnh đoàn)\s[^,:;.]{1,100}?)\s*(?:chủ trì|có trách nhiệm|khẩn trương|tiếp thu|:)`)
+	leadUnitRe   = regexp.MustCompile(`^(?:\d+\.|[a-zđ]\)|-)?\s*((?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Công an|Bộ|Cục|Trung tâm|Công ty|Thanh tra|Kho bạc|Chi cục|Đài|Báo|Trường|Bệnh viện|Bộ Chỉ huy|Hội|Liên đoàn|Tỉnh đoàn)\s[^:;.]{1,120}?)\s*(?:chủ trì|có trách nhiệm|khẩn trương|tiếp thu|:)`)
 	sentenceEnd  = regexp.MustCompile(`\.\s+(?:[A-ZĐ])`)
 	sentenceCuts = regexp.MustCompile(`(?:[.;]\s+|\s)(?:\d{1,2}\s*[.,]\s*\p{Lu}|[a-zđ]\)\s|Điều \d)`)
 	// Due dates on folded text, so that OCR's "ngầy" or "truóc" still match.
@@ -48,6 +48,9 @@ var (
 func readTasks(body string) []doc.Task {
 	var out []doc.Task
 	seen := map[string]bool{}
+	// open is the last task still without a due date: "Hoàn thành ...
+	// trước ngày ..." often closes the item a few sentences later.
+	open := -1
 	for _, seg := range splitItems(body) {
 		seg = strings.TrimSpace(seg)
 		if seg == "" {
@@ -61,20 +64,22 @@ func readTasks(body string) []doc.Task {
 			assignee = seg[m[2]:m[3]]
 			task = strings.TrimLeft(seg[m[3]:], " :")
 		} else {
+			if open >= 0 && itemStart.MatchString(seg) {
+				open = -1 // a new numbered item without a task
+			}
+			if f := viet.Fold(seg); open >= 0 && closesTask(f) {
+				if due := dueIn(seg); due != "" {
+					out[open].Due = due
+					open = -1
+				}
+			}
 			continue
 		}
-		assignee = strings.TrimRight(strings.TrimSpace(assignee), ",;: ")
-		if len([]rune(assignee)) > 100 {
+		assignee = trimAssignee(assignee)
+		if assignee == "" || len([]rune(assignee)) > 100 {
 			continue
 		}
-		due := ""
-		if m := dueRe.FindStringSubmatch(task); m != nil {
-			due = isoDate(m[1], m[2], m[3])
-		} else if m := dueWordsRe.FindStringSubmatch(task); m != nil {
-			due = isoDate(m[1], m[2], m[3])
-		} else if m := dueFoldRe.FindStringSubmatch(viet.Fold(task)); m != nil {
-			due = isoDate(m[1], m[2], m[3])
-		}
+		due := dueIn(task)
 		task = strings.TrimRight(strings.Join(strings.Fields(task), " "), " ./")
 		if len([]rune(task)) > 400 {
 			task = string([]rune(task)[:400]) + "…"
@@ -85,8 +90,56 @@ func readTasks(body string) []doc.Task {
 		}
 		seen[key] = true
 		out = append(out, doc.Task{Assignee: assignee, Task: task, Due: due})
+		open = -1
+		if due == "" {
+			open = len(out) - 1
+		}
 	}
 	return out
+}
+
+var itemStart = regexp.MustCompile(`^(?:\d{1,2}\s*[.,]|[a-zđ]\)|Điều \d)`)
+
+// closesTask reports a sentence that sets the deadline of the task before
+// it: "Hoàn thành và báo cáo UBND tỉnh trước ngày ...", "Thời hạn: ...".
+func closesTask(fold string) bool {
+	for _, p := range []string{"hoan thanh", "thoi han", "thoi gian hoan thanh", "bao cao"} {
+		if strings.HasPrefix(fold, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func dueIn(s string) string {
+	if m := dueRe.FindStringSubmatch(s); m != nil {
+		return isoDate(m[1], m[2], m[3])
+	}
+	if m := dueWordsRe.FindStringSubmatch(s); m != nil {
+		return isoDate(m[1], m[2], m[3])
+	}
+	if m := dueFoldRe.FindStringSubmatch(viet.Fold(s)); m != nil {
+		return isoDate(m[1], m[2], m[3])
+	}
+	return ""
+}
+
+var (
+	assigneeVerb  = regexp.MustCompile(`\s(?:tiếp thu|khẩn trương|có trách nhiệm|chịu trách nhiệm|chủ động|thực hiện|phối hợp|rà soát|nghiên cứu|tham mưu|tổ chức|triển khai|xây dựng|hướng dẫn|kiểm tra)(?:\s|,|$)`)
+	assigneeComma = regexp.MustCompile(`,\s+\p{Ll}`)
+)
+
+// trimAssignee keeps the unit's name: it ends before the first verb of the
+// task, or at a comma followed by lower case ("Sở Nội vụ tiếp thu ..., chủ
+// trì"); a comma inside a name is followed by a capital ("Đầu tư, Xây dựng").
+func trimAssignee(a string) string {
+	if loc := assigneeVerb.FindStringIndex(a); loc != nil {
+		a = a[:loc[0]]
+	}
+	if loc := assigneeComma.FindStringIndex(a); loc != nil {
+		a = a[:loc[0]]
+	}
+	return strings.TrimRight(strings.TrimSpace(a), ",;: ")
 }
 
 // splitItems cuts the body at numbered items and at sentence ends.

@@ -99,6 +99,9 @@ func newLayout(pages []doc.Page) *layout {
 				// Specks, underlines and seal fragments.
 				continue
 			}
+			if isPageNumber(t, l.Box, p.Height) {
+				continue
+			}
 			ls = append(ls, line{page: p.Number, text: t, fold: viet.Fold(t), box: l.Box, conf: l.Conf(), pw: max(p.Width, 1), ph: max(p.Height, 1), words: l.Words})
 		}
 		lay.pages = append(lay.pages, groupRows(dropSpecks(splitMotto(ls)), p.Number))
@@ -227,4 +230,18 @@ func dropSpecks(ls []line) []line {
 		out = append(out, l)
 	}
 	return out
+}
+
+// isPageNumber spots the page number Decree 30 prints at the top of pages
+// after the first (and scanners sometimes at the bottom).
+func isPageNumber(t string, b doc.Box, pageH float64) bool {
+	if len(t) > 3 || pageH <= 0 {
+		return false
+	}
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return b.Y < 0.08*pageH || b.Bottom() > 0.92*pageH
 }
