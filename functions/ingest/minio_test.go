@@ -1,0 +1,103 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	mgo "github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/notification"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/vanthu/vanthu/internal/events"
+	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+)
+
+type syncRecorder struct {
+	mu  sync.Mutex
+	got []event.Event
+}
+
+func (r *syncRecorder) Emit(_ context.Context, ev event.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, ev)
+	return nil
+}
+
+func (r *syncRecorder) events() []event.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]event.Event(nil), r.got...)
+}
+
+// TestRealMinIONotifications: a real MinIO server (started by scripts/test
+// with a webhook target at VANTHU_INGEST_ADDR) notifies ingest of uploads
+// made with minio-go; ingest emits one event per upload, with the key
+// unescaped and the object's ETag.
+func TestRealMinIONotifications(t *testing.T) {
+	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_INGEST_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
+	if raw == "" || addr == "" {
+		t.Skip("no MinIO server with a webhook target (scripts/test starts one)")
+	}
+	rec := &syncRecorder{}
+	f := &Function{Token: token, Emit: rec, Log: New().Log}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(f.Handle)}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	cfg, err := vminio.ParseURL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := vminio.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c := store.Client()
+	bucket := "ingest-test"
+	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	arn, _ := notification.NewArnFromString("arn:minio:sqs::VANTHU:webhook")
+	qc := notification.NewConfig(arn)
+	qc.AddEvents(notification.ObjectCreatedAll)
+	nc := notification.Configuration{}
+	nc.AddQueue(qc)
+	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+		t.Fatalf("set notification: %v", err)
+	}
+	body := []byte("%PDF-1.7 a scan")
+	info, err := store.Put(ctx, bucket, "scans/tháng 1/46 TB.pdf", bytes.NewReader(body), int64(len(body)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An artifact vanthu writes itself must not come back as an upload.
+	if _, err := store.Put(ctx, bucket, "vanthu/pages/46.json", bytes.NewReader([]byte("{}")), 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(rec.events()) < 1 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // let a wrongly sent artifact event arrive
+	got := rec.events()
+	if len(got) != 1 {
+		t.Fatalf("%d events, want 1: %v", len(got), got)
+	}
+	ref, err := events.RefOf(got[0])
+	if err != nil || ref.Key != "scans/tháng 1/46 TB.pdf" || ref.ETag != info.ETag || ref.Bucket != bucket {
+		t.Errorf("event %+v (%v), want key %q etag %s", ref, err, "scans/tháng 1/46 TB.pdf", info.ETag)
+	}
+}

@@ -1,0 +1,75 @@
+// Package events defines the CloudEvents the functions exchange. Events
+// carry references (bucket, key, ETag, artifact keys), never page images,
+// and their IDs are derived from (stage, bucket, key, ETag) so that a
+// redelivered or re-emitted event is recognisably the same event.
+package events
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+)
+
+// Event types, reverse-DNS.
+const (
+	TypeUploaded  = "vn.vanthu.document.uploaded"
+	TypeRead      = "vn.vanthu.document.read"
+	TypeExtracted = "vn.vanthu.document.extracted"
+)
+
+// Routing extensions (CloudEvents extension names: lower-case letters and
+// digits, at most 20).
+const (
+	ExtBucket = "vbucket"
+	ExtETag   = "vetag"
+)
+
+// Ref points at an uploaded object and what the stages made of it.
+type Ref struct {
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	ETag      string `json:"etag"`
+	VersionID string `json:"version_id,omitempty"`
+	Size      int64  `json:"size"`
+	// Artifacts maps a stage to the key of what it wrote (pages' text and
+	// boxes, the record).
+	Artifacts map[string]string `json:"artifacts,omitempty"`
+}
+
+// ID is the deterministic event ID of a stage's event about r.
+func (r Ref) ID(eventType string) string {
+	h := sha256.Sum256([]byte(eventType + "\x00" + r.Bucket + "\x00" + r.Key + "\x00" + r.ETag + "\x00" + r.VersionID))
+	return hex.EncodeToString(h[:16])
+}
+
+// New builds the CloudEvent of type t from source about r.
+func New(t, source string, r Ref) (event.Event, error) {
+	ev := event.New()
+	ev.SetID(r.ID(t))
+	ev.SetType(t)
+	ev.SetSource(source)
+	ev.SetSubject(r.Key)
+	ev.SetTime(time.Now().UTC())
+	ev.SetExtension(ExtBucket, r.Bucket)
+	ev.SetExtension(ExtETag, r.ETag)
+	if err := ev.SetData(event.ApplicationJSON, r); err != nil {
+		return ev, fmt.Errorf("event data: %w", err)
+	}
+	return ev, ev.Validate()
+}
+
+// RefOf reads the reference an event carries.
+func RefOf(ev event.Event) (Ref, error) {
+	var r Ref
+	if err := json.Unmarshal(ev.Data(), &r); err != nil {
+		return r, fmt.Errorf("event %s: data: %w", ev.ID(), err)
+	}
+	if r.Bucket == "" || r.Key == "" {
+		return r, fmt.Errorf("event %s: no bucket or key", ev.ID())
+	}
+	return r, nil
+}
