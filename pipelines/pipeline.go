@@ -83,14 +83,21 @@ func DefaultConfig() Config { return Config{Preprocess: preprocess.Defaults} }
 // Justified Vietnamese stretches word spaces to about 1.5% at most.
 const lineGap = 0.022
 
-// Read is the read stage's result: the pages, and the first page's image
-// kept for the digits pass.
+// Read is the read stage's result, everything the extract stage needs: it
+// is stored as an artifact between the two functions, so it holds no image.
 type Read struct {
-	Kind  sniff.Kind
-	Pages []doc.Page
-	first *image.Gray
-	// firstScale maps page-1 evidence boxes onto first (1 for OCR pages).
-	firstScale float64
+	Kind  sniff.Kind `json:"kind"`
+	Pages []doc.Page `json:"pages"`
+	// Digits are the digits-only readings of the blanks where a number or
+	// a day is handwritten, made while the page image was at hand.
+	Digits []DigitReading `json:"digits,omitempty"`
+}
+
+// DigitReading is one blank read again with digits only.
+type DigitReading struct {
+	Field  string  `json:"field"` // "number" or "day"
+	Digits string  `json:"digits"`
+	Conf   float64 `json:"conf"`
 }
 
 // Process reads path and extracts its record. It never returns an error:
@@ -118,23 +125,18 @@ func (p *Pipeline) process(ctx context.Context, path string) (doc.Record, error)
 	return p.Extract(ctx, rd), nil
 }
 
-// Extract runs extraction and classification over read pages, with the
-// digits-only pass over blank numbers and days.
+// Extract runs extraction and classification over read pages, applying
+// the digits-only readings of blank numbers and days.
 func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
 	res := extract.Extract(rd.Pages)
-	if !p.cfg.NoDigitsPass && rd.first != nil && p.ocr != nil {
-		for _, b := range res.Blanks {
-			if b.Page != 1 {
-				continue
+	for _, b := range res.Blanks {
+		digits, conf := "", 0.0
+		for _, d := range rd.Digits {
+			if d.Field == b.Field {
+				digits, conf = d.Digits, d.Conf
 			}
-			digits, conf := p.readDigits(ctx, rd.first, b.Box, b.Field)
-			p.log.Debug("digits pass", "field", b.Field, "read", digits, "conf", conf)
-			res.ApplyDigits(b, digits, conf)
 		}
-	} else {
-		for _, b := range res.Blanks {
-			res.ApplyDigits(b, "", 0)
-		}
+		res.ApplyDigits(b, digits, conf)
 	}
 	rec := res.Record
 	rec.Pages = len(rd.Pages)
@@ -144,6 +146,22 @@ func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
 	}
 	rec.Text = strings.Join(texts, "\f")
 	return rec
+}
+
+// readBlanks finds, by a first extraction, the blanks of page 1 where a
+// number or day is handwritten, and reads each with digits only.
+func (p *Pipeline) readBlanks(ctx context.Context, rd *Read, first *image.Gray) {
+	if p.cfg.NoDigitsPass || first == nil || p.ocr == nil {
+		return
+	}
+	for _, b := range extract.Extract(rd.Pages).Blanks {
+		if b.Page != 1 {
+			continue
+		}
+		digits, conf := p.readDigits(ctx, first, b.Box, b.Field)
+		p.log.Debug("digits pass", "field", b.Field, "read", digits, "conf", conf)
+		rd.Digits = append(rd.Digits, DigitReading{Field: b.Field, Digits: digits, Conf: conf})
+	}
 }
 
 func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, field string) (string, float64) {
@@ -200,17 +218,25 @@ func (p *Pipeline) ReadFile(ctx context.Context, path string) (*Read, error) {
 	if err != nil {
 		return nil, err
 	}
+	var rd *Read
+	var first *image.Gray
 	if kind == sniff.PDF {
-		return p.readPDF(ctx, path, f, st.Size())
+		rd, first, err = p.readPDF(ctx, path, f, st.Size())
+	} else {
+		var data []byte
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("read: %w", err)
+		}
+		rd, first, err = p.readImage(ctx, kind, data)
 	}
-	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+		return nil, err
 	}
-	return p.readImage(ctx, kind, data)
+	p.readBlanks(ctx, rd, first)
+	return rd, nil
 }
 
-func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) (*Read, error) {
+func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) (*Read, *image.Gray, error) {
 	n := 1
 	decode := func(int) (*image.RGBA, error) {
 		imgs, err := raster.DecodeImage(data, p.cfg.MaxPixels)
@@ -222,14 +248,15 @@ func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) 
 	if kind == sniff.TIFF {
 		var err error
 		if n, err = raster.TIFFPageCount(data); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		decode = func(i int) (*image.RGBA, error) { return raster.DecodeTIFFPage(data, i, p.cfg.MaxPixels) }
 	}
 	if n > p.cfg.MaxPages {
-		return nil, fmt.Errorf("image has %d pages, limit %d (--max-pages)", n, p.cfg.MaxPages)
+		return nil, nil, fmt.Errorf("image has %d pages, limit %d (--max-pages)", n, p.cfg.MaxPages)
 	}
 	rd := &Read{Kind: kind, Pages: make([]doc.Page, n)}
+	var first *image.Gray
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -251,15 +278,15 @@ func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) 
 			pg, gray, err := p.ocrPage(ctx, i+1, img, nil)
 			rd.Pages[i], errs[i] = pg, err
 			if i == 0 {
-				rd.first, rd.firstScale = gray, 1
+				first = gray
 			}
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return rd, nil
+	return rd, first, nil
 }
 
 // ocrPage prepares and recognises one page image. widgets are words the PDF
@@ -430,28 +457,29 @@ func inkBounds(g *image.Gray, r image.Rectangle) (image.Rectangle, bool) {
 	return image.Rect(minX, minY, maxX+1, maxY+1), true
 }
 
-func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size int64) (*Read, error) {
+func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size int64) (*Read, *image.Gray, error) {
 	rd := &Read{Kind: sniff.PDF}
+	var first *image.Gray
 	d, err := textlayer.Open(f, size)
 	var npages int
 	if err == nil {
 		npages, err = d.NumPage()
 	}
 	if errors.Is(err, textlayer.ErrEncrypted) {
-		return nil, err
+		return nil, nil, err
 	}
 	if err != nil {
 		// The Go reader gave up; poppler rebuilds broken cross-reference
 		// tables. If it can count pages, OCR them all.
 		n, perr := raster.PDFPageCount(ctx, path)
 		if perr != nil {
-			return nil, fmt.Errorf("%w (poppler: %v)", err, perr)
+			return nil, nil, fmt.Errorf("%w (poppler: %v)", err, perr)
 		}
 		p.log.Info("text layer unreadable, OCR of every page", "file", path, "err", err)
 		d, npages = nil, n
 	}
 	if npages > p.cfg.MaxPages {
-		return nil, fmt.Errorf("PDF has %d pages, limit %d (--max-pages)", npages, p.cfg.MaxPages)
+		return nil, nil, fmt.Errorf("PDF has %d pages, limit %d (--max-pages)", npages, p.cfg.MaxPages)
 	}
 	rd.Pages = make([]doc.Page, npages)
 	errs := make([]error, npages)
@@ -465,12 +493,15 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 			pg, gray, err := p.readPDFPage(ctx, path, pt, i+1)
 			rd.Pages[i], errs[i] = pg, err
 			if i == 0 && gray != nil {
-				rd.first, rd.firstScale = gray, 1
+				first = gray
 			}
 		})
 	}
 	wg.Wait()
-	return rd, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return rd, first, nil
 }
 
 // readPDFPage decides, per page, whether the PDF's text is the document:

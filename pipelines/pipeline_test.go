@@ -248,3 +248,34 @@ func TestBadInputsGetClearErrors(t *testing.T) {
 		}
 	}
 }
+
+// The read stage's result is stored as an artifact between the ocr and the
+// extract functions: extracting from its JSON must give the same record.
+func TestReadSurvivesJSON(t *testing.T) {
+	p := newPipeline(t)
+	dir := t.TempDir()
+	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 2, Seed: 21, Formats: []string{"png"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range readTruth(t, dir) {
+		rd, err := p.ReadFile(context.Background(), filepath.Join(dir, tr["file"].(string)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		direct := p.Extract(context.Background(), rd)
+		b, err := json.Marshal(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back pipelines.Read
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		via := p.Extract(context.Background(), &back)
+		d1, _ := json.Marshal(direct)
+		d2, _ := json.Marshal(via)
+		if !bytes.Equal(d1, d2) {
+			t.Errorf("%s: record differs after the artifact round trip", tr["file"])
+		}
+	}
+}
