@@ -26,10 +26,6 @@ import (
 // Source is the CloudEvents source of ingest's events.
 const Source = "vanthu/ingest"
 
-// ArtifactPrefix is where the stages write their artifacts; notifications
-// for keys under it are vanthu's own writes and are ignored.
-const ArtifactPrefix = "vanthu/"
-
 // MaxBody bounds a notification request (MinIO sends one record each).
 const MaxBody = 1 << 20
 
@@ -95,7 +91,7 @@ func ParseNotification(body []byte) ([]events.Ref, error) {
 		if err := objstore.CheckBucket(rec.S3.Bucket.Name); err != nil {
 			return nil, err
 		}
-		if strings.HasPrefix(key, ArtifactPrefix) || ownWrite(rec.S3.Object.UserMetadata) {
+		if strings.HasPrefix(key, events.ArtifactPrefix) || ownWrite(rec.S3.Object.UserMetadata) {
 			continue
 		}
 		refs = append(refs, events.Ref{Bucket: rec.S3.Bucket.Name, Key: key, ETag: strings.Trim(rec.S3.Object.ETag, `"`),

@@ -73,3 +73,31 @@ func RefOf(ev event.Event) (Ref, error) {
 	}
 	return r, nil
 }
+
+// ArtifactPrefix is where stages write what they make of an upload; ingest
+// ignores notifications under it.
+const ArtifactPrefix = "vanthu/"
+
+// ArtifactKey names a stage's artifact for one version of an object:
+// vanthu/<stage>/<key>@<etag>.json. Keyed on the ETag, so a re-upload with
+// other bytes is read again and a redelivery finds the work done.
+func ArtifactKey(stage string, r Ref) string {
+	return ArtifactPrefix + stage + "/" + r.Key + "@" + r.ETag + ".json"
+}
+
+// ArtifactMeta marks objects vanthu writes itself.
+var ArtifactMeta = map[string]string{"vanthu-artifact": "1"}
+
+// Next is the event a stage emits once its artifact is written: the same
+// reference with the artifact added, under the stage's event type.
+func Next(r Ref, stage, artifactKey, eventType, source string) (*event.Event, error) {
+	out := r
+	out.Artifacts = map[string]string{stage: artifactKey}
+	for k, v := range r.Artifacts {
+		if k != stage {
+			out.Artifacts[k] = v
+		}
+	}
+	e, err := New(eventType, source, out)
+	return &e, err
+}

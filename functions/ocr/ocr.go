@@ -1,0 +1,115 @@
+// Package ocr is the Knative function of the read stage: on
+// vn.vanthu.document.uploaded it fetches the object, reads its pages (text
+// layer or OCR, pipelines.Pipeline.ReadFile), writes them as an artifact
+// and emits vn.vanthu.document.read. knative/func's CloudEvents shape:
+// New() and Handle(ctx, event.Event) (*event.Event, error).
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/pipelines"
+)
+
+// Source of the events this function emits.
+const Source = "vanthu/ocr"
+
+// Stage names this stage's artifacts.
+const Stage = "pages"
+
+// Artifact is what the read stage writes: the pages, or why the file could
+// not be read (the extract stage turns that into a record with its error).
+type Artifact struct {
+	pipelines.Read
+	Error string `json:"error,omitempty"`
+}
+
+// Function is the read stage.
+type Function struct {
+	Store    objstore.Store
+	Pipeline *pipelines.Pipeline
+	Log      *slog.Logger
+}
+
+// New returns the function; Store and Pipeline are set by the caller.
+func New() *Function { return &Function{Log: slog.Default()} }
+
+// Handle reads one uploaded object. It is idempotent on (bucket, key,
+// ETag): when the artifact exists the work is not done again.
+func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
+	ref, err := events.RefOf(ev)
+	if err != nil {
+		return nil, err
+	}
+	key := events.ArtifactKey(Stage, ref)
+	if _, err := f.Store.Stat(ctx, ref.Bucket, key); err == nil {
+		f.Log.Info("already read", "bucket", ref.Bucket, "key", ref.Key, "etag", ref.ETag)
+		return events.Next(ref, Stage, key, events.TypeRead, Source)
+	} else if !errors.Is(err, objstore.ErrNotFound) {
+		return nil, err
+	}
+	art, err := f.read(ctx, ref)
+	if err != nil {
+		return nil, err // transient: the event is redelivered
+	}
+	if art == nil {
+		return nil, nil // superseded by a newer version of the object
+	}
+	b, err := json.Marshal(art)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Store.Put(ctx, ref.Bucket, key, bytes.NewReader(b), int64(len(b)), events.ArtifactMeta); err != nil {
+		return nil, fmt.Errorf("write %s: %w", key, err)
+	}
+	return events.Next(ref, Stage, key, events.TypeRead, Source)
+}
+
+// read fetches the object into a temporary file (named by us, never by the
+// key) and reads it. A file that cannot be read is not an error of the
+// stage: it becomes an artifact carrying the reason.
+func (f *Function) read(ctx context.Context, ref events.Ref) (*Artifact, error) {
+	rc, info, err := f.Store.Get(ctx, ref.Bucket, ref.Key)
+	if errors.Is(err, objstore.ErrNotFound) {
+		return &Artifact{Error: "the upload was deleted before it was read"}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	if ref.ETag != "" && info.ETag != ref.ETag {
+		f.Log.Info("superseded", "key", ref.Key, "event_etag", ref.ETag, "now", info.ETag)
+		return nil, nil
+	}
+	tmp, err := os.CreateTemp("", "vanthu-upload-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, rc)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s/%s: %w", ref.Bucket, ref.Key, err)
+	}
+	rd, err := f.Pipeline.ReadFile(ctx, tmp.Name())
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return &Artifact{Error: err.Error()}, nil
+	}
+	return &Artifact{Read: *rd}, nil
+}

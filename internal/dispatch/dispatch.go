@@ -1,0 +1,96 @@
+// Package dispatch runs the functions in one process: events are routed by
+// type to their handler, as the Broker and Triggers do on Knative, with the
+// same delivery contract: a handler that fails is retried with backoff,
+// and an event that keeps failing goes to the dead letters.
+package dispatch
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+)
+
+// Handler is a CloudEvents function: knative/func's Handle shape.
+type Handler func(ctx context.Context, ev event.Event) (*event.Event, error)
+
+// Dispatcher routes events to handlers.
+type Dispatcher struct {
+	routes  map[string][]Handler
+	Retries int           // attempts after the first (default 3)
+	Backoff time.Duration // first retry delay, doubled each time (default 200 ms)
+	Log     *slog.Logger
+
+	mu      sync.Mutex
+	pending sync.WaitGroup
+	dead    []event.Event
+	done    []event.Event
+}
+
+// New returns an empty dispatcher.
+func New() *Dispatcher {
+	return &Dispatcher{routes: map[string][]Handler{}, Retries: 3, Backoff: 200 * time.Millisecond, Log: slog.Default()}
+}
+
+// On routes events of type t to h (a Trigger filtering on type).
+func (d *Dispatcher) On(t string, h Handler) { d.routes[t] = append(d.routes[t], h) }
+
+// Emit delivers ev asynchronously to every handler of its type; an event
+// no handler takes ends its chain (recorded in Done).
+func (d *Dispatcher) Emit(ctx context.Context, ev event.Event) error {
+	hs := d.routes[ev.Type()]
+	if len(hs) == 0 {
+		d.mu.Lock()
+		d.done = append(d.done, ev)
+		d.mu.Unlock()
+		return nil
+	}
+	for _, h := range hs {
+		d.pending.Add(1)
+		go d.deliver(context.WithoutCancel(ctx), h, ev)
+	}
+	return nil
+}
+
+func (d *Dispatcher) deliver(ctx context.Context, h Handler, ev event.Event) {
+	defer d.pending.Done()
+	wait := d.Backoff
+	for attempt := 0; ; attempt++ {
+		out, err := h(ctx, ev)
+		if err == nil {
+			if out != nil {
+				d.Emit(ctx, *out)
+			}
+			return
+		}
+		if attempt >= d.Retries {
+			d.Log.Error("dead letter", "type", ev.Type(), "id", ev.ID(), "subject", ev.Subject(), "err", err)
+			d.mu.Lock()
+			d.dead = append(d.dead, ev)
+			d.mu.Unlock()
+			return
+		}
+		d.Log.Warn("retry", "type", ev.Type(), "id", ev.ID(), "attempt", attempt+1, "err", err)
+		time.Sleep(wait)
+		wait *= 2
+	}
+}
+
+// Wait blocks until every delivery in flight has finished.
+func (d *Dispatcher) Wait() { d.pending.Wait() }
+
+// DeadLetters are the events that failed every attempt.
+func (d *Dispatcher) DeadLetters() []event.Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]event.Event(nil), d.dead...)
+}
+
+// Done are the events that ended a chain (no handler for their type).
+func (d *Dispatcher) Done() []event.Event {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]event.Event(nil), d.done...)
+}
