@@ -26,6 +26,7 @@ var commands = []command{
 	{"read", "show the pages of one file as the pipeline reads them", runRead},
 	{"eval", "measure extraction against a labelled folder (truth.jsonl)", runEval},
 	{"corpus", "generate a labelled corpus of synthetic documents", runCorpus},
+	{"serve", "run every function in one process (uploads to records)", runServe},
 	{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 		fmt.Println("vanthu", version)
 		return 0

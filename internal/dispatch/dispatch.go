@@ -27,11 +27,33 @@ type Dispatcher struct {
 	pending sync.WaitGroup
 	dead    []event.Event
 	done    []event.Event
+	// busy counts deliveries in flight per document version: a chain's
+	// next event starts before the previous delivery ends, so the count
+	// stays above zero from upload to record.
+	busy map[string]int
+}
+
+// ChainKey names a document version: bucket, subject (key) and ETag, as
+// the events carry them.
+func ChainKey(bucket, key, etag string) string { return bucket + "\x00" + key + "\x00" + etag }
+
+func chainOf(ev event.Event) string {
+	ext := ev.Extensions()
+	b, _ := ext["vbucket"].(string)
+	e, _ := ext["vetag"].(string)
+	return ChainKey(b, ev.Subject(), e)
+}
+
+// Busy reports whether a document version is somewhere in the chain.
+func (d *Dispatcher) Busy(chain string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.busy[chain] > 0
 }
 
 // New returns an empty dispatcher.
 func New() *Dispatcher {
-	return &Dispatcher{routes: map[string][]Handler{}, Retries: 3, Backoff: 200 * time.Millisecond, Log: slog.Default()}
+	return &Dispatcher{routes: map[string][]Handler{}, Retries: 3, Backoff: 200 * time.Millisecond, Log: slog.Default(), busy: map[string]int{}}
 }
 
 // On routes events of type t to h (a Trigger filtering on type).
@@ -47,15 +69,26 @@ func (d *Dispatcher) Emit(ctx context.Context, ev event.Event) error {
 		d.mu.Unlock()
 		return nil
 	}
+	chain := chainOf(ev)
 	for _, h := range hs {
 		d.pending.Add(1)
-		go d.deliver(context.WithoutCancel(ctx), h, ev)
+		d.mu.Lock()
+		d.busy[chain]++
+		d.mu.Unlock()
+		go d.deliver(context.WithoutCancel(ctx), h, ev, chain)
 	}
 	return nil
 }
 
-func (d *Dispatcher) deliver(ctx context.Context, h Handler, ev event.Event) {
+func (d *Dispatcher) deliver(ctx context.Context, h Handler, ev event.Event, chain string) {
 	defer d.pending.Done()
+	defer func() {
+		d.mu.Lock()
+		if d.busy[chain]--; d.busy[chain] <= 0 {
+			delete(d.busy, chain)
+		}
+		d.mu.Unlock()
+	}()
 	wait := d.Backoff
 	for attempt := 0; ; attempt++ {
 		out, err := h(ctx, ev)

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vanthu/vanthu/functions/extract"
+	"github.com/vanthu/vanthu/functions/ingest"
+	"github.com/vanthu/vanthu/functions/ocr"
+	"github.com/vanthu/vanthu/functions/reconcile"
+	"github.com/vanthu/vanthu/internal/dispatch"
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/internal/objstore/local"
+	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+)
+
+// runServe runs every function in one process, wired by the in-process
+// dispatcher with the events Knative would carry: uploads come from
+// MinIO's webhook (POST /webhook/minio) or, on embedded defaults, from
+// files dropped into DATA/objects/BUCKET, found by the reconciler.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf pipelineFlags
+	pf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the embedded object store lives in DATA/objects")
+	bucket := fs.String("bucket", "uploads", "bucket clerks upload to")
+	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract and reconcile in one process. Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log := newLogger(stderr, pf.verbose)
+	if !pf.verbose {
+		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	store, err := openStore(ctx, *data, *bucket)
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu serve:", err)
+		return 1
+	}
+	p, engine := pf.build(stderr)
+	defer engine.Close()
+	d := dispatch.New()
+	d.Log = log
+	o := &ocr.Function{Store: store, Pipeline: p, Log: log}
+	x := &extract.Function{Store: store, Pipeline: p, Log: log}
+	d.On(events.TypeUploaded, o.Handle)
+	d.On(events.TypeRead, x.Handle)
+	in := &ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
+	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
+		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/webhook/minio", in.Handle)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu serve:", err)
+		return 1
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	log.Info("serving", "addr", ln.Addr().String(), "bucket", *bucket)
+
+	tick := time.NewTicker(*every)
+	defer tick.Stop()
+	for {
+		if n, err := rec.Run(ctx); err != nil {
+			log.Error("reconcile", "err", err)
+		} else if n > 0 {
+			log.Info("queued", "documents", n)
+		}
+		select {
+		case <-ctx.Done():
+			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			srv.Shutdown(shutdown)
+			cancel()
+			d.Wait() // finish the documents in hand
+			return 0
+		case <-tick.C:
+		}
+	}
+}
+
+// openStore picks the object store: MinIO when configured, else a folder.
+func openStore(ctx context.Context, data, bucket string) (objstore.Store, error) {
+	if raw := os.Getenv("VANTHU_MINIO_URL"); raw != "" {
+		cfg, err := vminio.ParseURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		s, err := vminio.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := s.Client().BucketExists(ctx, bucket)
+		if err != nil {
+			return nil, fmt.Errorf("MinIO at %s: %w", cfg.Endpoint, err)
+		}
+		if !ok {
+			return nil, errors.New("MinIO has no bucket " + bucket + "; create it and its notification (infra/)")
+		}
+		return s, nil
+	}
+	root := filepath.Join(data, "objects")
+	if err := os.MkdirAll(filepath.Join(root, bucket), 0o750); err != nil {
+		return nil, err
+	}
+	return local.New(root)
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
