@@ -16,6 +16,7 @@ import (
 // On embedded defaults a file dropped into the upload folder reaches a
 // record with no other action; a bad file gets a record with its error.
 func TestServeTurnsDroppedFilesIntoRecords(t *testing.T) {
+	t.Setenv("VANTHU_MINIO_URL", "") // embedded defaults, whatever the test script started
 	src := t.TempDir()
 	if err := corpus.Generate(context.Background(), src, corpus.Options{N: 1, Seed: 8, Formats: []string{"png"}}); err != nil {
 		t.Fatal(err)
@@ -39,6 +40,11 @@ func TestServeTurnsDroppedFilesIntoRecords(t *testing.T) {
 	records := filepath.Join(data, "objects", "uploads", "vanthu", "records", "scanner")
 	var found []string
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && len(found) < 2; time.Sleep(100 * time.Millisecond) {
+		select {
+		case code := <-exit:
+			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
+		default:
+		}
 		found, _ = filepath.Glob(filepath.Join(records, "*.json"))
 	}
 	cancel()
