@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	mgo "github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/notification"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore"
+	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+	"github.com/vanthu/vanthu/pipelines/corpus"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// TestServeWithRealMinIO: a clerk's upload to a real MinIO server reaches
+// a record with no other action: MinIO notifies serve's webhook, the
+// functions read and extract it, the record is written beside the upload.
+// The same object uploaded twice is read once.
+func TestServeWithRealMinIO(t *testing.T) {
+	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_SERVE_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
+	if raw == "" || addr == "" {
+		t.Skip("no MinIO server with a webhook target for serve (scripts/test starts one)")
+	}
+	cfg, err := vminio.ParseURL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := vminio.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	bucket := "serve-test"
+	c := store.Client()
+	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	arn, _ := notification.NewArnFromString("arn:minio:sqs::SERVE:webhook")
+	qc := notification.NewConfig(arn)
+	qc.AddEvents(notification.ObjectCreatedAll)
+	var nc notification.Configuration
+	nc.AddQueue(qc)
+	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := corpus.Generate(ctx, src, corpus.Options{N: 1, Seed: 12, Formats: []string{"pdf"}}); err != nil {
+		t.Fatal(err)
+	}
+	var tr map[string]any
+	b, _ := os.ReadFile(filepath.Join(src, "truth.jsonl"))
+	json.Unmarshal(b, &tr)
+	data, _ := os.ReadFile(filepath.Join(src, tr["file"].(string)))
+
+	sctx, cancel := context.WithCancel(ctx)
+	var stderr bytes.Buffer
+	exit := make(chan int, 1)
+	t.Setenv("VANTHU_INGEST_TOKEN", token)
+	go func() {
+		exit <- run(sctx, []string{"serve", "--addr", addr, "--bucket", bucket, "--reconcile", "1h", "--data", t.TempDir()}, os.Stdout, &stderr)
+	}()
+	time.Sleep(300 * time.Millisecond) // listening
+	start := time.Now()
+	info, err := store.Put(ctx, bucket, "văn thư/QĐ 06.pdf", bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := events.Ref{Bucket: bucket, Key: info.Key, ETag: info.ETag}
+	recKey := events.ArtifactKey("records", ref)
+	var got objstore.Info
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if got, err = store.Stat(ctx, bucket, recKey); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		cancel()
+		<-exit
+		t.Fatalf("no record at %s: %v\n%s", recKey, err, stderr.String())
+	}
+	t.Logf("upload to record: %v (born-digital PDF, 1 document)", time.Since(start))
+	pages1, _ := store.Stat(ctx, bucket, events.ArtifactKey("pages", ref))
+	// The same bytes uploaded again: same ETag, so no second reading.
+	if _, err := store.Put(ctx, bucket, "văn thư/QĐ 06.pdf", bytes.NewReader(data), int64(len(data)), nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	}
+	pages2, _ := store.Stat(ctx, bucket, events.ArtifactKey("pages", ref))
+	if !pages1.ModTime.Equal(pages2.ModTime) {
+		t.Error("the same upload was read twice")
+	}
+	rc, _, err := store.Get(ctx, bucket, recKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var rec doc.Record
+	json.NewDecoder(rc).Decode(&rec)
+	if rec.DocType != tr["doc_type"] || rec.Number != tr["number"] || rec.File != "văn thư/QĐ 06.pdf" || got.Size == 0 {
+		t.Errorf("record %q %q %q", rec.DocType, rec.Number, rec.File)
+	}
+	objs, _ := store.List(ctx, bucket, "")
+	if len(objs) != 3 {
+		t.Errorf("%d objects in the bucket, want 3 (upload, pages, record)", len(objs))
+	}
+}
