@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	cloudevents "github.com/cloudevents/sdk-go/v2"
+	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/cloudevents/sdk-go/v2/protocol"
+
+	"github.com/vanthu/vanthu/functions/extract"
+	"github.com/vanthu/vanthu/functions/ingest"
+	"github.com/vanthu/vanthu/functions/ocr"
+	"github.com/vanthu/vanthu/functions/reconcile"
+	"github.com/vanthu/vanthu/internal/dispatch"
+)
+
+// sinkEmitter posts events to K_SINK, the address a SinkBinding injects
+// (the Broker).
+type sinkEmitter struct{ c cloudevents.Client }
+
+func newSinkEmitter() (*sinkEmitter, error) {
+	sink := os.Getenv("K_SINK")
+	if sink == "" {
+		return nil, errors.New("K_SINK is not set: bind this function to the broker with a SinkBinding")
+	}
+	c, err := cloudevents.NewClientHTTP(cloudevents.WithTarget(sink))
+	if err != nil {
+		return nil, err
+	}
+	return &sinkEmitter{c: c}, nil
+}
+
+func (s *sinkEmitter) Emit(ctx context.Context, ev event.Event) error {
+	if res := s.c.Send(ctx, ev); cloudevents.IsUndelivered(res) || protocol.IsNACK(res) {
+		return fmt.Errorf("send %s to the broker: %w", ev.Type(), res)
+	}
+	return nil
+}
+
+// runFunction runs one function as the HTTP service Knative deploys: the
+// CloudEvents functions answer with their next event (the Broker routes
+// replies), ingest answers MinIO and posts to K_SINK. /readyz and /livez
+// for the probes; SIGTERM drains requests; each request has a deadline
+// below Knative's timeout, so a stuck document fails (and is retried)
+// rather than being cut off mid-write.
+func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("function", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf pipelineFlags
+	pf.register(fs)
+	addr := fs.String("addr", ":"+envOr("PORT", "8080"), "listen address (Knative sets PORT)")
+	deadline := fs.Duration("deadline", 240*time.Second, "per-request deadline; keep it below the Knative Service's timeoutSeconds (300 by default)")
+	bucket := fs.String("bucket", envOr("VANTHU_BUCKET", "uploads"), "bucket (reconcile; env VANTHU_BUCKET)")
+	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder when no MinIO is configured")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vanthu function [flags] NAME\n\nRuns one function as an HTTP service: ingest, ocr, extract or reconcile.\nObject store from VANTHU_MINIO_URL; ingest checks VANTHU_INGEST_TOKEN; ingest and\nreconcile send to K_SINK.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	log := newLogger(stderr, pf.verbose)
+	var handler http.Handler
+	var closeFn func()
+	name := fs.Arg(0)
+	switch name {
+	case "ingest":
+		em, err := newSinkEmitter()
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu function ingest:", err)
+			return 1
+		}
+		handler = http.HandlerFunc((&ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: em, Log: log}).Handle)
+	case "ocr", "extract", "reconcile":
+		store, err := openStore(ctx, *data, *bucket)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu function:", err)
+			return 1
+		}
+		var h dispatch.Handler
+		switch name {
+		case "ocr", "extract":
+			p, engine := pf.build(stderr)
+			closeFn = engine.Close
+			if name == "ocr" {
+				h = (&ocr.Function{Store: store, Pipeline: p, Log: log}).Handle
+			} else {
+				h = (&extract.Function{Store: store, Pipeline: p, Log: log}).Handle
+			}
+		case "reconcile":
+			em, err := newSinkEmitter()
+			if err != nil {
+				fmt.Fprintln(stderr, "vanthu function reconcile:", err)
+				return 1
+			}
+			h = (&reconcile.Function{Store: store, Bucket: *bucket, Emit: em, Log: log}).Handle
+		}
+		p, err := cloudevents.NewHTTP()
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu function:", err)
+			return 1
+		}
+		recv, err := cloudevents.NewHTTPReceiveHandler(ctx, p, func(ctx context.Context, ev event.Event) (*event.Event, protocol.Result) {
+			out, err := h(ctx, ev)
+			if err != nil {
+				log.Error("handle", "function", name, "id", ev.ID(), "err", err)
+				return nil, err // a non-2xx answer: the Broker redelivers
+			}
+			return out, nil
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu function:", err)
+			return 1
+		}
+		handler = recv
+	default:
+		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, reconcile)\n", name)
+		return 2
+	}
+	if closeFn != nil {
+		defer closeFn()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.Handle("/", http.TimeoutHandler(handler, *deadline, "deadline exceeded"))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu function:", err)
+		return 1
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("function serving", "name", name, "addr", ln.Addr().String())
+	go srv.Serve(ln)
+	<-ctx.Done()
+	shutdown, cancel := context.WithTimeout(context.Background(), *deadline)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Error("shutdown", "err", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cloudevents "github.com/cloudevents/sdk-go/v2"
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore/local"
+	"github.com/vanthu/vanthu/pipelines/corpus"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startFunction runs `vanthu function NAME` and waits for /readyz.
+func startFunction(t *testing.T, name, data string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr bytes.Buffer
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, []string{"function", "--addr", addr, "--data", data, "--workers", "1", name}, os.Stdout, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-exit; code != 0 {
+			t.Errorf("%s exited %d: %s", name, code, stderr.String())
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if r, err := http.Get("http://" + addr + "/readyz"); err == nil && r.StatusCode == 200 {
+			r.Body.Close()
+			return "http://" + addr
+		}
+	}
+	t.Fatalf("%s never ready: %s", name, stderr.String())
+	return ""
+}
+
+// The functions as Knative runs them: CloudEvents over HTTP in, the next
+// event as the reply (which the Broker routes on).
+func TestFunctionsOverHTTP(t *testing.T) {
+	t.Setenv("VANTHU_MINIO_URL", "")
+	data := t.TempDir()
+	src := t.TempDir()
+	if err := corpus.Generate(context.Background(), src, corpus.Options{N: 1, Seed: 3, Formats: []string{"pdf"}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
+	body, _ := os.ReadFile(entries[0])
+	store, _ := local.New(filepath.Join(data, "objects"))
+	info, err := store.Put(context.Background(), "uploads", "a/doc.pdf", bytes.NewReader(body), int64(len(body)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ocrURL := startFunction(t, "ocr", data)
+	extractURL := startFunction(t, "extract", data)
+	c, err := cloudevents.NewClientHTTP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(url string, ev event.Event) event.Event {
+		t.Helper()
+		reply, res := c.Request(cloudevents.ContextWithTarget(context.Background(), url), ev)
+		if !cloudevents.IsACK(res) || reply == nil {
+			t.Fatalf("request to %s: %v", url, res)
+		}
+		return *reply
+	}
+	up, _ := events.New(events.TypeUploaded, "test", events.Ref{Bucket: "uploads", Key: "a/doc.pdf", ETag: info.ETag, Size: info.Size})
+	read := send(ocrURL, up)
+	if read.Type() != events.TypeRead {
+		t.Fatalf("ocr replied %s", read.Type())
+	}
+	done := send(extractURL, read)
+	ref, err := events.RefOf(done)
+	if done.Type() != events.TypeExtracted || err != nil || !strings.HasPrefix(ref.Artifacts["records"], "vanthu/records/a/doc.pdf@") {
+		t.Fatalf("extract replied %s %+v %v", done.Type(), ref, err)
+	}
+	if _, err := store.Stat(context.Background(), "uploads", ref.Artifacts["records"]); err != nil {
+		t.Errorf("record missing: %v", err)
+	}
+}
+
+// ingest posts to K_SINK; without one it refuses to start.
+func TestIngestFunctionSendsToSink(t *testing.T) {
+	got := make(chan event.Event, 1)
+	p, _ := cloudevents.NewHTTP()
+	h, _ := cloudevents.NewHTTPReceiveHandler(context.Background(), p, func(ev event.Event) { got <- ev })
+	sink := &http.Server{Handler: h}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go sink.Serve(ln)
+	defer sink.Close()
+
+	var out, errb bytes.Buffer
+	t.Setenv("K_SINK", "")
+	if code := run(context.Background(), []string{"function", "ingest"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "K_SINK") {
+		t.Errorf("without K_SINK: exit %d, %s", code, errb.String())
+	}
+	t.Setenv("K_SINK", "http://"+ln.Addr().String())
+	t.Setenv("VANTHU_INGEST_TOKEN", "tok")
+	url := startFunction(t, "ingest", t.TempDir())
+	body := `{"Records":[{"eventName":"s3:ObjectCreated:Put","s3":{"bucket":{"name":"uploads"},"object":{"key":"x%2Fy.pdf","size":3,"eTag":"e1"}}}]}`
+	req, _ := http.NewRequest(http.MethodPost, url+"/", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("webhook: %v %v", resp, err)
+	}
+	select {
+	case ev := <-got:
+		if ref, _ := events.RefOf(ev); ev.Type() != events.TypeUploaded || ref.Key != "x/y.pdf" {
+			t.Errorf("sink got %s %+v", ev.Type(), ref)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing reached the sink")
+	}
+}
