@@ -10,6 +10,7 @@ require (
 	github.com/otiai10/gosseract/v2 v2.4.1
 	golang.org/x/image v0.48.0
 	golang.org/x/text v0.44.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

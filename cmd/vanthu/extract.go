@@ -34,8 +34,8 @@ type pipelineFlags struct {
 }
 
 func (pf *pipelineFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&pf.jobs, "jobs", runtime.NumCPU(), "files read at once")
-	fs.IntVar(&pf.workers, "workers", runtime.NumCPU(), "OCR workers (Tesseract instances, one thread each)")
+	fs.IntVar(&pf.jobs, "jobs", runtime.GOMAXPROCS(0), "files read at once (default: the CPUs this process may use, container limits included)")
+	fs.IntVar(&pf.workers, "workers", runtime.GOMAXPROCS(0), "OCR workers (Tesseract instances, one thread each)")
 	fs.IntVar(&pf.maxPages, "max-pages", 500, "reject files with more pages than this")
 	fs.IntVar(&pf.maxPixels, "max-pixels", raster.DefaultMaxPixels, "reject page images with more pixels than this (decompression bombs)")
 	fs.BoolVar(&pf.noTextLayer, "no-text-layer", false, "OCR every page, even where the PDF has a usable text layer")
