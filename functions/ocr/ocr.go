@@ -6,9 +6,7 @@
 package ocr
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines"
 )
 
@@ -48,32 +47,14 @@ func New() *Function { return &Function{Log: slog.Default()} }
 // Handle reads one uploaded object. It is idempotent on (bucket, key,
 // ETag): when the artifact exists the work is not done again.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	ref, err := events.RefOf(ev)
-	if err != nil {
-		return nil, err
-	}
-	key := events.ArtifactKey(Stage, ref)
-	if _, err := f.Store.Stat(ctx, ref.Bucket, key); err == nil {
-		f.Log.Info("already read", "bucket", ref.Bucket, "key", ref.Key, "etag", ref.ETag)
-		return events.Next(ref, Stage, key, events.TypeRead, Source)
-	} else if !errors.Is(err, objstore.ErrNotFound) {
-		return nil, err
-	}
-	art, err := f.read(ctx, ref)
-	if err != nil {
-		return nil, err // transient: the event is redelivered
-	}
-	if art == nil {
-		return nil, nil // superseded by a newer version of the object
-	}
-	b, err := json.Marshal(art)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.Store.Put(ctx, ref.Bucket, key, bytes.NewReader(b), int64(len(b)), events.ArtifactMeta); err != nil {
-		return nil, fmt.Errorf("write %s: %w", key, err)
-	}
-	return events.Next(ref, Stage, key, events.TypeRead, Source)
+	st := stage.Stage{Name: Stage, EventType: events.TypeRead, Source: Source, Store: f.Store}
+	return st.Run(ctx, ev, func(ref events.Ref) (any, error) {
+		art, err := f.read(ctx, ref)
+		if art == nil || err != nil {
+			return nil, err // superseded, or transient (redelivered)
+		}
+		return art, nil
+	})
 }
 
 // read fetches the object into a temporary file (named by us, never by the
