@@ -1,0 +1,205 @@
+package charts
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/lint"
+	"helm.sh/helm/v3/pkg/lint/support"
+	batchv1 "k8s.io/api/batch/v1"
+	servingv1 "knative.dev/serving/pkg/apis/serving/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/vanthu/vanthu/internal/testenv"
+)
+
+type manifest struct {
+	source string
+	kind   string
+	group  string // API group
+	ver    string
+	name   string
+	json   []byte
+}
+
+func render(t *testing.T) []manifest {
+	t.Helper()
+	ch, err := loader.Load("vanthu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(ch, nil, chartutil.ReleaseOptions{Name: "vanthu", Namespace: "vanthu", IsInstall: true}, chartutil.DefaultCapabilities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := engine.Render(ch, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range out {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var ms []manifest
+	for _, n := range names {
+		for _, doc := range strings.Split(out[n], "\n---") {
+			if strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(doc), "---")) == "" || !strings.Contains(doc, "kind:") {
+				continue
+			}
+			js, err := yaml.YAMLToJSON([]byte(doc))
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", n, err, doc)
+			}
+			var head struct {
+				APIVersion string `json:"apiVersion"`
+				Kind       string `json:"kind"`
+				Metadata   struct {
+					Name string `json:"name"`
+				} `json:"metadata"`
+			}
+			json.Unmarshal(js, &head)
+			group, ver, found := strings.Cut(head.APIVersion, "/")
+			if !found {
+				group, ver = "", head.APIVersion
+			}
+			ms = append(ms, manifest{source: n, kind: head.Kind, group: group, ver: ver, name: head.Metadata.Name, json: js})
+		}
+	}
+	return ms
+}
+
+func TestChartLints(t *testing.T) {
+	l := lint.All("vanthu", nil, "vanthu", false)
+	for _, m := range l.Messages {
+		if m.Severity >= support.WarningSev {
+			t.Errorf("lint: %s", m)
+		}
+	}
+}
+
+func strictDecode(t *testing.T, m manifest, into any) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(m.json))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		t.Errorf("%s %s/%s: %v", m.source, m.kind, m.name, err)
+	}
+}
+
+func TestRenderedManifestsValidate(t *testing.T) {
+	ms := render(t)
+	schemas := filepath.Join(filepath.Dir(testenv.RealDev(t)), "schemas", "knative")
+	compiler := jsonschema.NewCompiler()
+	kinds := map[string]int{}
+	for _, m := range ms {
+		kinds[m.kind]++
+		switch {
+		case m.group == "serving.knative.dev" && m.kind == "Service":
+			var svc servingv1.Service
+			strictDecode(t, m, &svc)
+			ctx := context.Background()
+			svc.SetDefaults(ctx)
+			if err := svc.Validate(ctx); err != nil {
+				t.Errorf("%s: Knative rejects Service %s: %v", m.source, m.name, err)
+			}
+			checkService(t, svc)
+			fallthrough
+		case strings.HasSuffix(m.group, "knative.dev"):
+			path := filepath.Join(schemas, m.group, strings.ToLower(m.kind)+"_"+m.ver+".json")
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s %s: no schema %s", m.source, m.kind, path)
+				continue
+			}
+			sch, err := compiler.Compile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var inst any
+			json.Unmarshal(m.json, &inst)
+			if err := sch.Validate(inst); err != nil {
+				t.Errorf("%s %s/%s against %s: %v", m.source, m.kind, m.name, filepath.Base(path), err)
+			}
+		case m.group == "batch" && m.kind == "Job":
+			var job batchv1.Job
+			strictDecode(t, m, &job)
+		default:
+			t.Errorf("%s: unexpected %s %s/%s", m.source, m.group, m.kind, m.name)
+		}
+	}
+	want := map[string]int{"Service": 4, "Broker": 1, "Trigger": 2, "SinkBinding": 1, "PingSource": 1, "Job": 1}
+	if fmt.Sprint(kinds) != fmt.Sprint(want) {
+		t.Errorf("rendered %v, want %v", kinds, want)
+	}
+}
+
+// checkService asserts what the deployment relies on: OCR concurrency
+// matched to its workers and scaling to zero, secrets by reference only,
+// a request deadline below the service's timeout.
+func checkService(t *testing.T, svc servingv1.Service) {
+	t.Helper()
+	spec := svc.Spec.Template.Spec
+	c := spec.Containers[0]
+	ann := svc.Spec.Template.Annotations
+	for _, e := range c.Env {
+		if (strings.Contains(e.Name, "URL") || strings.Contains(e.Name, "TOKEN")) && (e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
+			t.Errorf("%s: %s must come from a Secret", svc.Name, e.Name)
+		}
+	}
+	args := strings.Join(c.Args, " ")
+	if !strings.Contains(args, "--deadline=") || spec.TimeoutSeconds == nil {
+		t.Errorf("%s: no request deadline (%s)", svc.Name, args)
+	}
+	if svc.Name == "vanthu-ocr" {
+		if spec.ContainerConcurrency == nil || *spec.ContainerConcurrency != 2 || !strings.Contains(args, "--workers=2") {
+			t.Errorf("ocr: concurrency %v with args %q: want 2 documents for 2 workers", spec.ContainerConcurrency, args)
+		}
+		if ann["autoscaling.knative.dev/min-scale"] != "0" {
+			t.Errorf("ocr: min-scale %q, want 0", ann["autoscaling.knative.dev/min-scale"])
+		}
+		if c.Resources.Requests.Cpu().String() != "2" {
+			t.Errorf("ocr: cpu request %s", c.Resources.Requests.Cpu())
+		}
+	}
+}
+
+func TestTriggersRouteEachEventType(t *testing.T) {
+	routes := map[string]string{}
+	for _, m := range render(t) {
+		if m.kind != "Trigger" {
+			continue
+		}
+		var tr struct {
+			Spec struct {
+				Filter struct {
+					Attributes map[string]string `json:"attributes"`
+				} `json:"filter"`
+				Subscriber struct {
+					Ref struct {
+						Name string `json:"name"`
+					} `json:"ref"`
+				} `json:"subscriber"`
+				Delivery map[string]any `json:"delivery"`
+			} `json:"spec"`
+		}
+		json.Unmarshal(m.json, &tr)
+		routes[tr.Spec.Filter.Attributes["type"]] = tr.Spec.Subscriber.Ref.Name
+		if tr.Spec.Delivery["retry"] == nil {
+			t.Errorf("trigger %s has no retries", m.name)
+		}
+	}
+	if routes["vn.vanthu.document.uploaded"] != "vanthu-ocr" || routes["vn.vanthu.document.read"] != "vanthu-extract" {
+		t.Errorf("routes %v", routes)
+	}
+}
