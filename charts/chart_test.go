@@ -161,6 +161,9 @@ func checkService(t *testing.T, svc servingv1.Service) {
 	if !strings.Contains(args, "--deadline=") || spec.TimeoutSeconds == nil {
 		t.Errorf("%s: no request deadline (%s)", svc.Name, args)
 	}
+	if ocrImage := strings.Contains(c.Image, "vanthu-ocr"); ocrImage != (svc.Name == "vanthu-ocr") {
+		t.Errorf("%s runs image %s: only the OCR function needs the Tesseract image", svc.Name, c.Image)
+	}
 	if svc.Name == "vanthu-ocr" {
 		if spec.ContainerConcurrency == nil || *spec.ContainerConcurrency != 2 || !strings.Contains(args, "--workers=2") {
 			t.Errorf("ocr: concurrency %v with args %q: want 2 documents for 2 workers", spec.ContainerConcurrency, args)

@@ -5,5 +5,5 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end -}}
 
 {{- define "vanthu.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag }}
+{{- if eq .name "ocr" }}{{ .root.Values.images.ocr }}{{ else }}{{ .root.Values.images.static }}{{ end -}}
 {{- end -}}
