@@ -36,7 +36,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the embedded object store lives in DATA/objects")
 	bucket := fs.String("bucket", "uploads", "bucket clerks upload to")
-	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload)")
+	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload); 0 turns it off")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract and reconcile in one process. Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.\n\nFlags:")
 		fs.PrintDefaults()
@@ -77,13 +77,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	go srv.Serve(ln)
 	log.Info("serving", "addr", ln.Addr().String(), "bucket", *bucket)
 
-	tick := time.NewTicker(*every)
-	defer tick.Stop()
+	var tick <-chan time.Time
+	if *every > 0 {
+		t := time.NewTicker(*every)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
-		if n, err := rec.Run(ctx); err != nil {
-			log.Error("reconcile", "err", err)
-		} else if n > 0 {
-			log.Info("queued", "documents", n)
+		if *every > 0 {
+			if n, err := rec.Run(ctx); err != nil {
+				log.Error("reconcile", "err", err)
+			} else if n > 0 {
+				log.Info("queued", "documents", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -92,7 +98,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			cancel()
 			d.Wait() // finish the documents in hand
 			return 0
-		case <-tick.C:
+		case <-tick:
 		}
 	}
 }

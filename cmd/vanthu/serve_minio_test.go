@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -113,5 +114,84 @@ func TestServeWithRealMinIO(t *testing.T) {
 	objs, _ := store.List(ctx, bucket, "")
 	if len(objs) != 3 {
 		t.Errorf("%d objects in the bucket, want 3 (upload, pages, record)", len(objs))
+	}
+}
+
+// TestServeMinIOOutage: serve is down while documents are uploaded; MinIO
+// keeps the notifications in its queue directory and delivers them when
+// serve is back. The reconciler is off, so the records prove MinIO's
+// queue, not the reconciler (which is the second line of defence). The
+// outage lasts $VANTHU_OUTAGE (default 5s; BENCHMARKS.md measured 60s).
+func TestServeMinIOOutage(t *testing.T) {
+	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_SERVE_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
+	if raw == "" || addr == "" {
+		t.Skip("no MinIO server with a webhook target for serve (scripts/test starts one)")
+	}
+	outage := 5 * time.Second
+	if v := os.Getenv("VANTHU_OUTAGE"); v != "" {
+		outage, _ = time.ParseDuration(v)
+	}
+	cfg, _ := vminio.ParseURL(raw)
+	store, err := vminio.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	bucket := "outage-test"
+	c := store.Client()
+	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	arn, _ := notification.NewArnFromString("arn:minio:sqs::SERVE:webhook")
+	qc := notification.NewConfig(arn)
+	qc.AddEvents(notification.ObjectCreatedAll)
+	var nc notification.Configuration
+	nc.AddQueue(qc)
+	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := corpus.Generate(ctx, src, corpus.Options{N: 3, Seed: 13, Formats: []string{"pdf"}}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "*.pdf"))
+	t.Setenv("VANTHU_INGEST_TOKEN", token)
+	// While serve is down: the uploads.
+	var refs []events.Ref
+	for i, f := range files {
+		data, _ := os.ReadFile(f)
+		info, err := store.Put(ctx, bucket, fmt.Sprintf("down/%d.pdf", i), bytes.NewReader(data), int64(len(data)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, events.Ref{Bucket: bucket, Key: info.Key, ETag: info.ETag})
+	}
+	time.Sleep(outage)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stderr bytes.Buffer
+	exit := make(chan int, 1)
+	back := time.Now()
+	go func() {
+		exit <- run(sctx, []string{"serve", "--addr", addr, "--bucket", bucket, "--reconcile", "0", "--data", t.TempDir()}, os.Stdout, &stderr)
+	}()
+	missing := len(refs)
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline) && missing > 0; time.Sleep(200 * time.Millisecond) {
+		missing = 0
+		for _, r := range refs {
+			if _, err := store.Stat(ctx, bucket, events.ArtifactKey("records", r)); err != nil {
+				missing++
+			}
+		}
+	}
+	t.Logf("after a %v outage, all %d uploads recorded %v after serve came back", outage, len(refs)-missing, time.Since(back))
+	cancel()
+	<-exit
+	if missing > 0 {
+		t.Fatalf("%d of %d uploads have no record: lost while serve was down\n%s", missing, len(refs), stderr.String())
+	}
+	objs, _ := store.List(ctx, bucket, "")
+	if len(objs) != 3*len(refs) {
+		t.Errorf("%d objects, want %d: each upload read and recorded exactly once", len(objs), 3*len(refs))
 	}
 }
