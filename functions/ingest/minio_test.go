@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -99,5 +100,69 @@ func TestRealMinIONotifications(t *testing.T) {
 	ref, err := events.RefOf(got[0])
 	if err != nil || ref.Key != "scans/tháng 1/46 TB.pdf" || ref.ETag != info.ETag || ref.Bucket != bucket {
 		t.Errorf("event %+v (%v), want key %q etag %s", ref, err, "scans/tháng 1/46 TB.pdf", info.ETag)
+	}
+}
+
+type failOnce struct {
+	syncRecorder
+	failed bool
+}
+
+func (f *failOnce) Emit(ctx context.Context, ev event.Event) error {
+	f.mu.Lock()
+	if !f.failed {
+		f.failed = true
+		f.mu.Unlock()
+		return errors.New("broker unavailable")
+	}
+	f.mu.Unlock()
+	return f.syncRecorder.Emit(ctx, ev)
+}
+
+// When ingest cannot pass an upload on, it answers 503; MinIO keeps the
+// event and delivers it again: the upload arrives once, not never.
+func TestRealMinIORedeliversAfterAnError(t *testing.T) {
+	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_INGEST_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
+	if raw == "" || addr == "" {
+		t.Skip("no MinIO server with a webhook target (scripts/test starts one)")
+	}
+	rec := &failOnce{}
+	f := &Function{Token: token, Emit: rec, Log: New().Log}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(f.Handle)}
+	go srv.Serve(ln)
+	defer srv.Close()
+	cfg, _ := vminio.ParseURL(raw)
+	store, err := vminio.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c := store.Client()
+	bucket := "ingest-retry-test"
+	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	arn, _ := notification.NewArnFromString("arn:minio:sqs::VANTHU:webhook")
+	qc := notification.NewConfig(arn)
+	qc.AddEvents(notification.ObjectCreatedAll)
+	nc := notification.Configuration{}
+	nc.AddQueue(qc)
+	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Put(ctx, bucket, "retry.pdf", bytes.NewReader([]byte("%PDF")), 4, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for len(rec.events()) < 1 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	if n := len(rec.events()); n != 1 || !rec.failed {
+		t.Fatalf("%d events after a failed first delivery (failed: %v), want exactly 1", n, rec.failed)
 	}
 }
