@@ -101,6 +101,39 @@ func TestServeWithRealMinIO(t *testing.T) {
 	if !pages1.ModTime.Equal(pages2.ModTime) {
 		t.Error("the same upload was read twice")
 	}
+	// A one-page scan: the OCR path.
+	scanDir := t.TempDir()
+	if err := corpus.Generate(ctx, scanDir, corpus.Options{N: 1, Seed: 12, Formats: []string{"png"}, DPI: 300}); err != nil {
+		t.Fatal(err)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(scanDir, "*.png"))
+	if len(pngs) == 1 {
+		sctx2, cancel2 := context.WithCancel(ctx)
+		exit2 := make(chan int, 1)
+		go func() {
+			exit2 <- run(sctx2, []string{"serve", "--addr", addr, "--bucket", bucket, "--reconcile", "0", "--data", t.TempDir()}, os.Stdout, &stderr)
+		}()
+		time.Sleep(300 * time.Millisecond)
+		scan, _ := os.ReadFile(pngs[0])
+		start := time.Now()
+		si, err := store.Put(ctx, bucket, "scan/one-page.png", bytes.NewReader(scan), int64(len(scan)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := events.ArtifactKey("records", events.Ref{Bucket: bucket, Key: si.Key, ETag: si.ETag})
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if _, err = store.Stat(ctx, bucket, key); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			t.Errorf("no record for the scan: %v", err)
+		} else {
+			t.Logf("upload to record: %v (one-page scan, 300 dpi, OCR)", time.Since(start))
+		}
+		cancel2()
+		<-exit2
+	}
 	rc, _, err := store.Get(ctx, bucket, recKey)
 	if err != nil {
 		t.Fatal(err)
@@ -111,9 +144,14 @@ func TestServeWithRealMinIO(t *testing.T) {
 	if rec.DocType != tr["doc_type"] || rec.Number != tr["number"] || rec.File != "văn thư/QĐ 06.pdf" || got.Size == 0 {
 		t.Errorf("record %q %q %q", rec.DocType, rec.Number, rec.File)
 	}
-	objs, _ := store.List(ctx, bucket, "")
-	if len(objs) != 3 {
-		t.Errorf("%d objects in the bucket, want 3 (upload, pages, record)", len(objs))
+	objs, _ := store.List(ctx, bucket, "scan/")
+	objs2, _ := store.List(ctx, bucket, "văn thư/")
+	if len(objs2) != 1 || len(objs) != 1 {
+		t.Errorf("uploads %d and %d, want 1 and 1", len(objs2), len(objs))
+	}
+	arts, _ := store.List(ctx, bucket, "vanthu/")
+	if len(arts) != 4 {
+		t.Errorf("%d artifacts, want 4 (pages and record of each upload, each once)", len(arts))
 	}
 }
 
