@@ -1,0 +1,182 @@
+// Package bleve is the embedded search backend (the default on a laptop).
+// Vietnamese: every text field is indexed twice, as printed (NFC, one
+// tone-mark convention) and accent-folded, so that "quyet dinh" finds
+// "Quyết định" and the exact spelling ranks first.
+package bleve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/vanthu/vanthu/internal/search"
+	"github.com/vanthu/vanthu/internal/viet"
+)
+
+// Indexer is a Bleve index on disk.
+type Indexer struct{ idx bleve.Index }
+
+var _ search.Indexer = (*Indexer)(nil)
+
+// indexed is the stored form: the document plus its folded copies.
+type indexed struct {
+	search.Document
+	SubjectFolded string `json:"subject_folded"`
+	TextFolded    string `json:"text_folded"`
+	IssuerFolded  string `json:"issuer_folded"`
+	NumberKey     string `json:"number_key"`
+	Secrecy       string `json:"secrecy"` // "public" when not secret: a keyword never empty
+}
+
+func newMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	doc := bleve.NewDocumentMapping()
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = standard.Name
+		f.Store = store
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = keyword.Name
+		return f
+	}
+	for _, name := range []string{"subject", "text", "issuer", "signer"} {
+		doc.AddFieldMappingsAt(name, text(true))
+	}
+	for _, name := range []string{"subject_folded", "text_folded", "issuer_folded"} {
+		doc.AddFieldMappingsAt(name, text(false))
+	}
+	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type"} {
+		doc.AddFieldMappingsAt(name, kw())
+	}
+	m.DefaultMapping = doc
+	return m
+}
+
+// Open opens the index at path, creating it if needed.
+func Open(path string) (*Indexer, error) {
+	idx, err := bleve.Open(path)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		idx, err = bleve.New(path, newMapping())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	return &Indexer{idx: idx}, nil
+}
+
+// Index adds or replaces documents (same ID: replaced, never duplicated).
+func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
+	b := x.idx.NewBatch()
+	for _, d := range docs {
+		in := indexed{Document: d,
+			SubjectFolded: viet.Fold(d.Subject), TextFolded: viet.Fold(d.Text), IssuerFolded: viet.Fold(d.Issuer),
+			NumberKey: search.NumberKey(d.Number, d.Symbol), Secrecy: secrecy(d.Confidentiality)}
+		in.Subject, in.Text, in.Issuer = viet.Canonical(d.Subject), viet.NormalizeTone(d.Text), viet.Canonical(d.Issuer)
+		if err := b.Index(d.ID, in); err != nil {
+			return err
+		}
+	}
+	return x.idx.Batch(b)
+}
+
+func secrecy(c string) string {
+	if c == "" {
+		return "public"
+	}
+	return viet.Fold(c)
+}
+
+// Delete removes documents.
+func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
+	b := x.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	return x.idx.Batch(b)
+}
+
+// Search runs a query inside the caller's agency and clearance.
+func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result, error) {
+	if opt.Caller.Agency == "" {
+		return search.Result{}, errors.New("search without a caller's agency")
+	}
+	agency := bleve.NewTermQuery(opt.Caller.Agency)
+	agency.SetField("agency")
+	levels := []query.Query{termQ("secrecy", "public")}
+	for _, c := range opt.Caller.Cleared {
+		levels = append(levels, termQ("secrecy", viet.Fold(c)))
+	}
+	must := []query.Query{agency, bleve.NewDisjunctionQuery(levels...)}
+	if opt.DocType != "" {
+		must = append(must, termQ("doc_type", opt.DocType))
+	}
+	if q := opt.Query; q != "" {
+		if key, ok := search.ParseNumberKey(q); ok {
+			must = append(must, termQ("number_key", key))
+		} else {
+			must = append(must, textQuery(q))
+		}
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), max(1, opt.Size), 0, false)
+	if opt.Size <= 0 {
+		req.Size = 20
+	}
+	req.Fields = []string{"*"}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Result{}, err
+	}
+	out := search.Result{Total: res.Total}
+	for _, h := range res.Hits {
+		d := search.Document{ID: h.ID}
+		str := func(k string) string { s, _ := h.Fields[k].(string); return s }
+		d.Agency, d.Confidentiality, d.File, d.DocType = str("agency"), str("confidentiality"), str("file"), str("doc_type")
+		d.Number, d.Symbol, d.Issuer, d.IssuedAt, d.Subject = str("number"), str("symbol"), str("issuer"), str("issued_at"), str("subject")
+		d.Signer, d.Urgency = str("signer"), str("urgency")
+		out.Hits = append(out.Hits, search.Hit{ID: h.ID, Score: h.Score, Doc: d})
+	}
+	return out, nil
+}
+
+func termQ(field, v string) query.Query {
+	q := bleve.NewTermQuery(v)
+	q.SetField(field)
+	return q
+}
+
+// textQuery matches the printed fields (boosted) or the folded ones.
+func textQuery(q string) query.Query {
+	var any []query.Query
+	for _, f := range []string{"subject", "text", "issuer", "signer"} {
+		m := bleve.NewMatchQuery(viet.Canonical(q))
+		m.SetField(f)
+		m.SetBoost(2)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		any = append(any, m)
+	}
+	for _, f := range []string{"subject_folded", "text_folded", "issuer_folded"} {
+		m := bleve.NewMatchQuery(viet.Fold(q))
+		m.SetField(f)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		any = append(any, m)
+	}
+	return bleve.NewDisjunctionQuery(any...)
+}
+
+// Ping checks the index answers.
+func (x *Indexer) Ping(ctx context.Context) error {
+	_, err := x.idx.DocCount()
+	return err
+}
+
+// Close closes the index.
+func (x *Indexer) Close() error { return x.idx.Close() }

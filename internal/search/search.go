@@ -1,0 +1,86 @@
+// Package search is the seam to the archive's search index (issue 4 builds
+// it out: Elasticsearch beside Bleve, facets, highlighting). Every search
+// is filtered by the caller's agency and clearance inside the query.
+package search
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/vanthu/vanthu/internal/viet"
+)
+
+// Document is what is indexed of a record.
+type Document struct {
+	ID              string `json:"id"` // bucket/key@etag: one version of an upload
+	Agency          string `json:"agency"`
+	Confidentiality string `json:"confidentiality"` // "", MẬT, TỐI MẬT, TUYỆT MẬT
+	File            string `json:"file"`
+	DocType         string `json:"doc_type"`
+	Number          string `json:"number"`
+	Symbol          string `json:"symbol"`
+	Issuer          string `json:"issuer"`
+	IssuedAt        string `json:"issued_at"`
+	Subject         string `json:"subject"`
+	Signer          string `json:"signer"`
+	Urgency         string `json:"urgency"`
+	Text            string `json:"text"`
+}
+
+// Caller is who searches: results are limited to their agency and to the
+// secrecy levels they are cleared for.
+type Caller struct {
+	Agency  string
+	Cleared []string // secrecy levels beyond "" this caller may see
+}
+
+// Options of a search.
+type Options struct {
+	Caller  Caller
+	Query   string
+	DocType string
+	Size    int // default 20
+}
+
+// Hit is one result.
+type Hit struct {
+	ID    string
+	Score float64
+	Doc   Document
+}
+
+// Result of a search.
+type Result struct {
+	Total uint64
+	Hits  []Hit
+}
+
+// Indexer is a search backend.
+type Indexer interface {
+	Index(ctx context.Context, docs ...Document) error
+	Delete(ctx context.Context, ids ...string) error
+	Search(ctx context.Context, opt Options) (Result, error)
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+var numberSymbol = regexp.MustCompile(`(?i)^\s*(\d{1,5})\s*[/\s]\s*((?:\d{4}\s*/\s*)?[\pL]{1,6})\s*[-\s]\s*([\pL]{1,10}(?:[-\s][\pL]{1,10})?)\s*$`)
+
+// NumberKey is the normalised "number/symbol" a document is found by:
+// "46/TB-UBND", "46/tb-ubnd" and "46 TB UBND" are the same key.
+func NumberKey(number, symbol string) string {
+	if number == "" || symbol == "" {
+		return ""
+	}
+	return viet.Fold(strings.TrimLeft(number, "0") + "/" + strings.ReplaceAll(strings.ReplaceAll(symbol, " ", "-"), "--", "-"))
+}
+
+// ParseNumberKey recognises a query that is a number and symbol.
+func ParseNumberKey(q string) (string, bool) {
+	m := numberSymbol.FindStringSubmatch(q)
+	if m == nil {
+		return "", false
+	}
+	return NumberKey(m[1], strings.ReplaceAll(m[2], " ", "")+"-"+strings.ReplaceAll(m[3], " ", "-")), true
+}

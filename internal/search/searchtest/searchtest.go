@@ -1,0 +1,96 @@
+// Package searchtest is the conformance suite every search backend runs.
+package searchtest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vanthu/vanthu/internal/search"
+)
+
+func docs() []search.Document {
+	return []search.Document{
+		{ID: "a", Agency: "ubnd-qn", DocType: "QĐ", Number: "06", Symbol: "QĐ-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+			Subject: "Về việc thành lập Tổ công tác rà soát dự án", Text: "Quyết định thành lập tổ công tác"},
+		{ID: "b", Agency: "ubnd-qn", DocType: "TB", Number: "46", Symbol: "TB-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+			Subject: "Kết luận cuộc họp về mã số thuế", Text: "thông báo kết luận", Confidentiality: "MẬT"},
+		{ID: "c", Agency: "so-tc", DocType: "QĐ", Number: "07", Symbol: "QĐ-STC", Issuer: "SỞ TÀI CHÍNH",
+			Subject: "Về việc thành lập Tổ công tác", Text: "Quyết định thành lập tổ công tác của Sở"},
+	}
+}
+
+func ids(r search.Result) map[string]bool {
+	out := map[string]bool{}
+	for _, h := range r.Hits {
+		out[h.ID] = true
+	}
+	return out
+}
+
+// Run checks an indexer against the contract. It must be empty.
+func Run(t *testing.T, x search.Indexer) {
+	ctx := context.Background()
+	if err := x.Index(ctx, docs()...); err != nil {
+		t.Fatal(err)
+	}
+	qn := search.Caller{Agency: "ubnd-qn"}
+	find := func(c search.Caller, q string) map[string]bool {
+		t.Helper()
+		r, err := x.Search(ctx, search.Options{Caller: c, Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(r)
+	}
+	t.Run("UnaccentedFindsAccented", func(t *testing.T) {
+		if got := find(qn, "Quyet dinh thanh lap to cong tac"); !got["a"] || len(got) != 1 {
+			t.Errorf("got %v", got)
+		}
+	})
+	t.Run("AgencyScope", func(t *testing.T) {
+		if got := find(search.Caller{Agency: "so-tc"}, "thanh lap to cong tac"); got["a"] || !got["c"] {
+			t.Errorf("Sở Tài chính sees %v", got)
+		}
+	})
+	t.Run("SecretNeedsClearance", func(t *testing.T) {
+		if got := find(qn, "ket luan"); got["b"] {
+			t.Error("an uncleared user found a MẬT document")
+		}
+		if got := find(search.Caller{Agency: "ubnd-qn", Cleared: []string{"MẬT"}}, "ket luan"); !got["b"] {
+			t.Error("a cleared user could not find the MẬT document")
+		}
+		if got := find(qn, "46/TB-UBND"); got["b"] {
+			t.Error("the number of a MẬT document found it for an uncleared user")
+		}
+	})
+	t.Run("NumberAndSymbol", func(t *testing.T) {
+		cleared := search.Caller{Agency: "ubnd-qn", Cleared: []string{"MẬT"}}
+		for _, q := range []string{"46/TB-UBND", "46/tb-ubnd", "46 TB UBND"} {
+			if got := find(cleared, q); !got["b"] || len(got) != 1 {
+				t.Errorf("%q: %v", q, got)
+			}
+		}
+	})
+	t.Run("ReindexReplaces", func(t *testing.T) {
+		d := docs()[0]
+		d.Subject = "Về việc giải thể Tổ công tác"
+		if err := x.Index(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := x.Search(ctx, search.Options{Caller: qn, Query: "giai the"})
+		if r.Total != 1 || r.Hits[0].Doc.Subject != "Về việc giải thể Tổ công tác" {
+			t.Errorf("after re-index: %+v", r)
+		}
+	})
+	t.Run("Delete", func(t *testing.T) {
+		if err := x.Delete(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+		if got := find(qn, "giai the"); got["a"] {
+			t.Error("deleted document still found")
+		}
+	})
+	if err := x.Ping(ctx); err != nil {
+		t.Error(err)
+	}
+}
