@@ -14,14 +14,18 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/functions/extract"
+	"github.com/vanthu/vanthu/functions/index"
 	"github.com/vanthu/vanthu/functions/ingest"
 	"github.com/vanthu/vanthu/functions/ocr"
 	"github.com/vanthu/vanthu/functions/reconcile"
+	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+	"github.com/vanthu/vanthu/internal/records"
+	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 )
 
 // runServe runs every function in one process, wired by the in-process
@@ -36,9 +40,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the embedded object store lives in DATA/objects")
 	bucket := fs.String("bucket", "uploads", "bucket clerks upload to")
+	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency of uploads whose metadata names none (env VANTHU_AGENCY)")
 	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload); 0 turns it off")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract and reconcile in one process. Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract, index, register and reconcile in one process: the search index\nin DATA/index (Bleve), the incoming register in DATA/vanthu.db (SQLite). Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -53,6 +58,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
 	}
+	if err := os.MkdirAll(*data, 0o750); err != nil {
+		fmt.Fprintln(stderr, "vanthu serve:", err)
+		return 1
+	}
+	idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu serve:", err)
+		return 1
+	}
+	defer idx.Close()
+	reg, err := records.OpenSQLite(ctx, filepath.Join(*data, "vanthu.db"))
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu serve:", err)
+		return 1
+	}
+	defer reg.Close()
 	p, engine := pf.build(stderr)
 	defer engine.Close()
 	d := dispatch.New()
@@ -61,6 +82,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	x := &extract.Function{Store: store, Pipeline: p, Log: log}
 	d.On(events.TypeUploaded, o.Handle)
 	d.On(events.TypeRead, x.Handle)
+	d.On(events.TypeExtracted, (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle)
+	d.On(events.TypeExtracted, (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle)
 	in := &ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
 	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
 		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
+	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 )
 
@@ -37,7 +40,7 @@ func TestServeTurnsDroppedFilesIntoRecords(t *testing.T) {
 	go func() {
 		exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--reconcile", "100ms", "--workers", "2"}, os.Stdout, &stderr)
 	}()
-	records := filepath.Join(data, "objects", "uploads", "vanthu", "records", "scanner")
+	recordsDir := filepath.Join(data, "objects", "uploads", "vanthu", "records", "scanner")
 	var found []string
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && len(found) < 2; time.Sleep(100 * time.Millisecond) {
 		select {
@@ -45,7 +48,7 @@ func TestServeTurnsDroppedFilesIntoRecords(t *testing.T) {
 			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
 		default:
 		}
-		found, _ = filepath.Glob(filepath.Join(records, "*.json"))
+		found, _ = filepath.Glob(filepath.Join(recordsDir, "*.json"))
 	}
 	cancel()
 	if code := <-exit; code != 0 {
@@ -53,6 +56,26 @@ func TestServeTurnsDroppedFilesIntoRecords(t *testing.T) {
 	}
 	if len(found) != 2 {
 		t.Fatalf("records %v; log:\n%s", found, stderr.String())
+	}
+	// The document reached the register and the search index too.
+	reg, err := records.OpenSQLite(context.Background(), filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	lines, _ := reg.Incoming(context.Background(), "default", time.Now().Year())
+	if len(lines) != 1 || lines[0].ArrivalNumber != 1 || lines[0].DocType != tr["doc_type"] {
+		t.Errorf("register: %+v", lines)
+	}
+	idx, err := bleveidx.Open(filepath.Join(data, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	res, err := idx.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "default", Cleared: []string{"MẬT"}},
+		Query: tr["number"].(string) + "/" + tr["symbol"].(string)})
+	if err != nil || res.Total != 1 {
+		t.Errorf("search by number: %+v %v", res, err)
 	}
 	for _, f := range found {
 		var rec map[string]any

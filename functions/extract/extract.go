@@ -25,7 +25,7 @@ import (
 const Source = "vanthu/extract"
 
 // Stage names this stage's artifacts.
-const Stage = "records"
+const Stage = stage.RecordsStage
 
 // Function is the extract stage.
 type Function struct {

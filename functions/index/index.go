@@ -1,0 +1,46 @@
+// Package index is the function that puts extracted documents into the
+// search index (on vn.vanthu.document.extracted). Re-indexing the same
+// version replaces it: a redelivery changes nothing.
+package index
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/internal/search"
+	"github.com/vanthu/vanthu/internal/stage"
+)
+
+// Function is the index stage.
+type Function struct {
+	Store  objstore.Store
+	Index  search.Indexer
+	Agency string // agency of uploads that carry none in their metadata
+	Log    *slog.Logger
+}
+
+// New returns the function; the caller sets its fields.
+func New() *Function { return &Function{Log: slog.Default()} }
+
+// Handle indexes one extracted document; it ends the chain.
+func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
+	ref, err := events.RefOf(ev)
+	if err != nil {
+		return nil, err
+	}
+	rec, agency, err := stage.LoadRecord(ctx, f.Store, ref, f.Agency)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Error != "" {
+		return nil, nil // nothing to find in a file that could not be read
+	}
+	d := search.Document{ID: stage.DocID(ref), Agency: agency, Confidentiality: rec.Confidentiality, File: rec.File,
+		DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
+		Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text}
+	return nil, f.Index.Index(ctx, d)
+}

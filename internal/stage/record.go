@@ -1,0 +1,42 @@
+package stage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// RecordsStage names the extract stage's artifacts.
+const RecordsStage = "records"
+
+// LoadRecord reads the extraction record an extracted event points at, and
+// the agency the upload belongs to (the object's "agency" metadata, or
+// fallback).
+func LoadRecord(ctx context.Context, store objstore.Store, ref events.Ref, fallback string) (doc.Record, string, error) {
+	key := ref.Artifacts[RecordsStage]
+	if key == "" {
+		return doc.Record{}, "", fmt.Errorf("%s/%s: no record artifact in the event", ref.Bucket, ref.Key)
+	}
+	rc, _, err := store.Get(ctx, ref.Bucket, key)
+	if err != nil {
+		return doc.Record{}, "", fmt.Errorf("record %s: %w", key, err)
+	}
+	defer rc.Close()
+	var rec doc.Record
+	if err := json.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(&rec); err != nil {
+		return doc.Record{}, "", fmt.Errorf("record %s: %w", key, err)
+	}
+	agency := fallback
+	if info, err := store.Stat(ctx, ref.Bucket, ref.Key); err == nil && info.Metadata["agency"] != "" {
+		agency = info.Metadata["agency"]
+	}
+	return rec, agency, nil
+}
+
+// DocID is the search and register identity of one version of an upload.
+func DocID(ref events.Ref) string { return ref.Bucket + "/" + ref.Key + "@" + ref.ETag }
