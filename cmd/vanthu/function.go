@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
@@ -16,10 +17,14 @@ import (
 	"github.com/cloudevents/sdk-go/v2/protocol"
 
 	"github.com/vanthu/vanthu/functions/extract"
+	"github.com/vanthu/vanthu/functions/index"
 	"github.com/vanthu/vanthu/functions/ingest"
 	"github.com/vanthu/vanthu/functions/ocr"
 	"github.com/vanthu/vanthu/functions/reconcile"
+	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/internal/dispatch"
+	"github.com/vanthu/vanthu/internal/records"
+	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 )
 
 // sinkEmitter posts events to K_SINK, the address a SinkBinding injects
@@ -61,7 +66,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	bucket := fs.String("bucket", envOr("VANTHU_BUCKET", "uploads"), "bucket (reconcile; env VANTHU_BUCKET)")
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder when no MinIO is configured")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu function [flags] NAME\n\nRuns one function as an HTTP service: ingest, ocr, extract or reconcile.\nObject store from VANTHU_MINIO_URL; ingest checks VANTHU_INGEST_TOKEN; ingest and\nreconcile send to K_SINK.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: vanthu function [flags] NAME\n\nRuns one function as an HTTP service: ingest, ocr, extract, index, register or reconcile.\nindex and register keep their embedded backends under DATA (VANTHU_DATA).\nObject store from VANTHU_MINIO_URL; ingest checks VANTHU_INGEST_TOKEN; ingest and\nreconcile send to K_SINK.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -83,7 +88,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return 1
 		}
 		handler = http.HandlerFunc((&ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: em, Log: log}).Handle)
-	case "ocr", "extract", "reconcile":
+	case "ocr", "extract", "reconcile", "index", "register":
 		store, err := openStore(ctx, *data, *bucket)
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu function:", err)
@@ -99,6 +104,22 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			} else {
 				h = (&extract.Function{Store: store, Pipeline: p, Log: log}).Handle
 			}
+		case "index":
+			idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+			if err != nil {
+				fmt.Fprintln(stderr, "vanthu function index:", err)
+				return 1
+			}
+			closeFn = func() { idx.Close() }
+			h = (&index.Function{Store: store, Index: idx, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
+		case "register":
+			reg, err := records.OpenSQLite(ctx, filepath.Join(*data, "vanthu.db"))
+			if err != nil {
+				fmt.Fprintln(stderr, "vanthu function register:", err)
+				return 1
+			}
+			closeFn = func() { reg.Close() }
+			h = (&register.Function{Store: store, Records: reg, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
 		case "reconcile":
 			em, err := newSinkEmitter()
 			if err != nil {
@@ -126,7 +147,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		handler = recv
 	default:
-		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, reconcile)\n", name)
+		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, index, register, reconcile)\n", name)
 		return 2
 	}
 	if closeFn != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore/local"
+	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 )
 
@@ -97,6 +98,22 @@ func TestFunctionsOverHTTP(t *testing.T) {
 	}
 	if _, err := store.Stat(context.Background(), "uploads", ref.Artifacts["records"]); err != nil {
 		t.Errorf("record missing: %v", err)
+	}
+	// index and register end the chain: no reply event, a 2xx answer.
+	for _, name := range []string{"index", "register"} {
+		url := startFunction(t, name, data)
+		res := c.Send(cloudevents.ContextWithTarget(context.Background(), url), done)
+		if !cloudevents.IsACK(res) {
+			t.Errorf("%s: %v", name, res)
+		}
+	}
+	reg, err := records.OpenSQLite(context.Background(), filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if lines, _ := reg.Incoming(context.Background(), "default", time.Now().Year()); len(lines) != 1 || lines[0].Key != "a/doc.pdf" {
+		t.Errorf("register after the register function: %+v", lines)
 	}
 }
 
