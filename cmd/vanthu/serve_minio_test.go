@@ -16,6 +16,9 @@ import (
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
+	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
@@ -64,8 +67,9 @@ func TestServeWithRealMinIO(t *testing.T) {
 	var stderr bytes.Buffer
 	exit := make(chan int, 1)
 	t.Setenv("VANTHU_INGEST_TOKEN", token)
+	dataDir := t.TempDir()
 	go func() {
-		exit <- run(sctx, []string{"serve", "--addr", addr, "--bucket", bucket, "--reconcile", "1h", "--data", t.TempDir()}, os.Stdout, &stderr)
+		exit <- run(sctx, []string{"serve", "--addr", addr, "--bucket", bucket, "--reconcile", "1h", "--data", dataDir}, os.Stdout, &stderr)
 	}()
 	time.Sleep(300 * time.Millisecond) // listening
 	start := time.Now()
@@ -100,6 +104,25 @@ func TestServeWithRealMinIO(t *testing.T) {
 	pages2, _ := store.Stat(ctx, bucket, events.ArtifactKey("pages", ref))
 	if !pages1.ModTime.Equal(pages2.ModTime) {
 		t.Error("the same upload was read twice")
+	}
+	// It reached the register and the index, once.
+	reg, err := records.OpenSQLite(ctx, filepath.Join(dataDir, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := reg.Incoming(ctx, "default", time.Now().Year())
+	reg.Close()
+	if len(lines) != 1 || lines[0].Key != "văn thư/QĐ 06.pdf" || lines[0].ArrivalNumber != 1 {
+		t.Errorf("register: %+v", lines)
+	}
+	idx, err := bleveidx.Open(filepath.Join(dataDir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := idx.Search(ctx, search.Options{Caller: search.Caller{Agency: "default", Cleared: []string{"MẬT"}}, Query: tr["number"].(string) + "/" + tr["symbol"].(string)})
+	idx.Close()
+	if res.Total != 1 {
+		t.Errorf("index: %d hits for the document's number", res.Total)
 	}
 	// A one-page scan: the OCR path.
 	scanDir := t.TempDir()

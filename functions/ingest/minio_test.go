@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,14 +89,24 @@ func TestRealMinIONotifications(t *testing.T) {
 	if _, err := store.Put(ctx, bucket, "vanthu/pages/46.json", bytes.NewReader([]byte("{}")), 2, nil); err != nil {
 		t.Fatal(err)
 	}
+	// A large upload: minio-go sends it in parts, MinIO notifies
+	// CompleteMultipartUpload.
+	big := bytes.Repeat([]byte("vanthu large scan "), 20<<20/18)
+	bigInfo, err := store.Put(ctx, bucket, "large/scan.tif", bytes.NewReader(big), int64(len(big)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(30 * time.Second)
-	for len(rec.events()) < 1 && time.Now().Before(deadline) {
+	for len(rec.events()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // let a wrongly sent artifact event arrive
 	got := rec.events()
-	if len(got) != 1 {
-		t.Fatalf("%d events, want 1: %v", len(got), got)
+	if len(got) != 2 {
+		t.Fatalf("%d events, want 2: %v", len(got), got)
+	}
+	if big, _ := events.RefOf(got[1]); big.Key != "large/scan.tif" || big.ETag != bigInfo.ETag || !strings.Contains(big.ETag, "-") {
+		t.Errorf("multipart upload event %+v (a multipart ETag has a part count after '-')", big)
 	}
 	ref, err := events.RefOf(got[0])
 	if err != nil || ref.Key != "scans/tháng 1/46 TB.pdf" || ref.ETag != info.ETag || ref.Bucket != bucket {
