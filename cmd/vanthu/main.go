@@ -24,6 +24,8 @@ type command struct {
 var commands = []command{
 	{"extract", "read scans and PDFs into Decree 30 records (JSON lines)", runExtract},
 	{"read", "show the pages of one file as the pipeline reads them", runRead},
+	{"index", "read files and put their records into the search index", runIndex},
+	{"search", "search the archive (accents optional, number/symbol, filters, facets)", runSearch},
 	{"eval", "measure extraction against a labelled folder (truth.jsonl)", runEval},
 	{"corpus", "generate a labelled corpus of synthetic documents", runCorpus},
 	{"serve", "run every function in one process (uploads to records)", runServe},

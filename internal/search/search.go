@@ -40,20 +40,34 @@ type Options struct {
 	Caller  Caller
 	Query   string
 	DocType string
-	Size    int // default 20
+	Issuer  string
+	From    string // issued on or after, YYYY-MM-DD
+	To      string // issued on or before, YYYY-MM-DD
+	// ByDate sorts newest first instead of by relevance.
+	ByDate bool
+	Offset int
+	Size   int // default 20
 }
 
 // Hit is one result.
 type Hit struct {
-	ID    string
-	Score float64
-	Doc   Document
+	ID         string
+	Score      float64
+	Doc        Document
+	Highlights []string // fragments of the subject and text with the matches marked
+}
+
+// FacetCount is a value of a facet and how many hits have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
 
 // Result of a search.
 type Result struct {
-	Total uint64
-	Hits  []Hit
+	Total  uint64
+	Hits   []Hit
+	Facets map[string][]FacetCount // doc_type, issuer, year: within the caller's reach only
 }
 
 // Indexer is a search backend.

@@ -127,3 +127,38 @@ func TestCleanDigitsDropsEdgePunctuation(t *testing.T) {
 		t.Error("a blank crop gave digits to read")
 	}
 }
+
+// gosseract points fd 2 at /dev/null while a client initialises; with
+// workers initialising at once, stderr must still be ours afterwards.
+func TestStderrSurvivesConcurrentInit(t *testing.T) {
+	before, err := os.Stderr.Stat()
+	if err != nil {
+		t.Skip("no stderr to check")
+	}
+	img, _ := renderedPage(t, 5)
+	for round := range 3 {
+		e := ocr.New(ocr.Config{Workers: 4})
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				ctx := context.Background()
+				switch i % 4 {
+				case 0:
+					e.Page(ctx, img)
+				case 1:
+					e.Sparse(ctx, img.SubImage(image.Rect(0, 0, 400, 300)).(*image.Gray))
+				case 2:
+					e.Block(ctx, img.SubImage(image.Rect(0, 0, 400, 300)).(*image.Gray))
+				default:
+					e.Column(ctx, img.SubImage(image.Rect(0, 0, 400, 300)).(*image.Gray))
+				}
+			})
+		}
+		wg.Wait()
+		e.Close()
+		after, err := os.Stderr.Stat()
+		if err != nil || !os.SameFile(before, after) {
+			t.Fatalf("round %d: stderr now points elsewhere (%v): log lines would be lost", round, err)
+		}
+	}
+}

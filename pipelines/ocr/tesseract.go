@@ -4,8 +4,10 @@ package ocr
 
 import (
 	"fmt"
+	"image"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/otiai10/gosseract/v2"
 
@@ -86,8 +88,41 @@ func (w *worker) client(kind jobKind) (*gosseract.Client, error) {
 	case columnJob:
 		c.SetPageSegMode(gosseract.PSM_SINGLE_COLUMN)
 	}
+	if err := initialise(c); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("start tesseract: %w", err)
+	}
 	*slot = c
 	return c, nil
+}
+
+// initMu serialises the initialisation of Tesseract clients. gosseract's
+// Init points the process's stderr (fd 2) at /dev/null while Tesseract
+// loads its model and restores it after; two workers initialising at once
+// interleave those steps, and one of them "restores" /dev/null for good:
+// every later log line of the process is lost (seen here: `vanthu extract`
+// on a scanned PDF printed no progress).
+var initMu sync.Mutex
+
+// blankPage is what a new client is initialised on: initialisation is
+// lazy in gosseract (it happens on the first recognition), so a small
+// blank image makes it happen here, under the lock, in milliseconds.
+var blankPage = func() []byte {
+	g := image.NewGray(image.Rect(0, 0, 200, 100))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	return EncodeBMP(g)
+}()
+
+func initialise(c *gosseract.Client) error {
+	initMu.Lock()
+	defer initMu.Unlock()
+	if err := c.SetImageFromBytes(blankPage); err != nil {
+		return err
+	}
+	_, err := c.GetBoundingBoxesVerbose()
+	return err
 }
 
 func (w *worker) run(j job) ([]doc.Word, error) {

@@ -32,6 +32,8 @@ type indexed struct {
 	IssuerFolded  string `json:"issuer_folded"`
 	NumberKey     string `json:"number_key"`
 	Secrecy       string `json:"secrecy"` // "public" when not secret: a keyword never empty
+	Year          string `json:"year"`
+	IssuerKey     string `json:"issuer_key"` // the issuer as one keyword, for filters and facets
 }
 
 func newMapping() mapping.IndexMapping {
@@ -54,7 +56,7 @@ func newMapping() mapping.IndexMapping {
 	for _, name := range []string{"subject_folded", "text_folded", "issuer_folded"} {
 		doc.AddFieldMappingsAt(name, text(false))
 	}
-	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type"} {
+	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type", "issued_at", "year", "issuer_key"} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	m.DefaultMapping = doc
@@ -79,7 +81,11 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 	for _, d := range docs {
 		in := indexed{Document: d,
 			SubjectFolded: viet.Fold(d.Subject), TextFolded: viet.Fold(d.Text), IssuerFolded: viet.Fold(d.Issuer),
-			NumberKey: search.NumberKey(d.Number, d.Symbol), Secrecy: secrecy(d.Confidentiality)}
+			NumberKey: search.NumberKey(d.Number, d.Symbol), Secrecy: secrecy(d.Confidentiality),
+			IssuerKey: viet.Canonical(d.Issuer)}
+		if len(d.IssuedAt) >= 4 {
+			in.Year = d.IssuedAt[:4]
+		}
 		in.Subject, in.Text, in.Issuer = viet.Canonical(d.Subject), viet.NormalizeTone(d.Text), viet.Canonical(d.Issuer)
 		if err := b.Index(d.ID, in); err != nil {
 			return err
@@ -119,6 +125,19 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	if opt.DocType != "" {
 		must = append(must, termQ("doc_type", opt.DocType))
 	}
+	if opt.Issuer != "" {
+		must = append(must, termQ("issuer_key", viet.Canonical(opt.Issuer)))
+	}
+	if opt.From != "" || opt.To != "" {
+		lo, hi := opt.From, opt.To
+		if hi == "" {
+			hi = "9999-12-31"
+		}
+		incl := true
+		r := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &incl)
+		r.SetField("issued_at")
+		must = append(must, r)
+	}
 	if q := opt.Query; q != "" {
 		if key, ok := search.ParseNumberKey(q); ok {
 			must = append(must, termQ("number_key", key))
@@ -126,11 +145,23 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 			must = append(must, textQuery(q))
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), max(1, opt.Size), 0, false)
-	if opt.Size <= 0 {
-		req.Size = 20
+	size := opt.Size
+	if size <= 0 {
+		size = 20
 	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), size, max(0, opt.Offset), false)
 	req.Fields = []string{"*"}
+	req.Highlight = bleve.NewHighlight()
+	req.Highlight.AddField("subject")
+	req.Highlight.AddField("text")
+	if opt.ByDate {
+		req.SortBy([]string{"-issued_at", "-_score"})
+	}
+	// Facets are computed on the filtered query: a caller never learns
+	// counts of documents out of their reach.
+	for _, f := range []string{"doc_type", "issuer_key", "year"} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return search.Result{}, err
@@ -142,7 +173,21 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 		d.Agency, d.Confidentiality, d.File, d.DocType = str("agency"), str("confidentiality"), str("file"), str("doc_type")
 		d.Number, d.Symbol, d.Issuer, d.IssuedAt, d.Subject = str("number"), str("symbol"), str("issuer"), str("issued_at"), str("subject")
 		d.Signer, d.Urgency = str("signer"), str("urgency")
-		out.Hits = append(out.Hits, search.Hit{ID: h.ID, Score: h.Score, Doc: d})
+		hit := search.Hit{ID: h.ID, Score: h.Score, Doc: d}
+		for _, field := range []string{"subject", "text"} {
+			hit.Highlights = append(hit.Highlights, h.Fragments[field]...)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	out.Facets = map[string][]search.FacetCount{}
+	for name, fr := range res.Facets {
+		key := map[string]string{"issuer_key": "issuer"}[name]
+		if key == "" {
+			key = name
+		}
+		for _, t := range fr.Terms.Terms() {
+			out.Facets[key] = append(out.Facets[key], search.FacetCount{Value: t.Term, Count: t.Count})
+		}
 	}
 	return out, nil
 }

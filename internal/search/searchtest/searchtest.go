@@ -3,6 +3,8 @@ package searchtest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/vanthu/vanthu/internal/search"
@@ -10,9 +12,9 @@ import (
 
 func docs() []search.Document {
 	return []search.Document{
-		{ID: "a", Agency: "ubnd-qn", DocType: "QĐ", Number: "06", Symbol: "QĐ-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+		{ID: "a", Agency: "ubnd-qn", DocType: "QĐ", Number: "06", Symbol: "QĐ-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", IssuedAt: "2024-06-01",
 			Subject: "Về việc thành lập Tổ công tác rà soát dự án", Text: "Quyết định thành lập tổ công tác"},
-		{ID: "b", Agency: "ubnd-qn", DocType: "TB", Number: "46", Symbol: "TB-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+		{ID: "b", Agency: "ubnd-qn", DocType: "TB", Number: "46", Symbol: "TB-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", IssuedAt: "2025-02-09",
 			Subject: "Kết luận cuộc họp về mã số thuế", Text: "thông báo kết luận", Confidentiality: "MẬT"},
 		{ID: "c", Agency: "so-tc", DocType: "QĐ", Number: "07", Symbol: "QĐ-STC", Issuer: "SỞ TÀI CHÍNH",
 			Subject: "Về việc thành lập Tổ công tác", Text: "Quyết định thành lập tổ công tác của Sở"},
@@ -69,6 +71,33 @@ func Run(t *testing.T, x search.Indexer) {
 			if got := find(cleared, q); !got["b"] || len(got) != 1 {
 				t.Errorf("%q: %v", q, got)
 			}
+		}
+	})
+	t.Run("FiltersFacetsHighlights", func(t *testing.T) {
+		all := search.Caller{Agency: "ubnd-qn", Cleared: []string{"MẬT"}}
+		r, err := x.Search(ctx, search.Options{Caller: all, DocType: "QĐ"})
+		if err != nil || r.Total != 1 || r.Hits[0].ID != "a" {
+			t.Errorf("type filter: %+v %v", r, err)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: all, From: "2025-01-01", To: "2025-12-31"})
+		if r.Total != 1 || r.Hits[0].ID != "b" {
+			t.Errorf("date range: %+v", r)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: qn})
+		if fmt.Sprint(r.Facets["doc_type"]) != "[{QĐ 1}]" {
+			t.Errorf("facets of an uncleared caller: %v (the MẬT TB must not be counted)", r.Facets)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: qn, Query: "thành lập"})
+		if len(r.Hits) != 1 || len(r.Hits[0].Highlights) == 0 || !strings.Contains(strings.Join(r.Hits[0].Highlights, " "), "<mark>") {
+			t.Errorf("highlights: %+v", r.Hits)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: all, ByDate: true})
+		if len(r.Hits) != 2 || r.Hits[0].ID != "b" {
+			t.Errorf("newest first: %+v", r.Hits)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: all, ByDate: true, Offset: 1, Size: 1})
+		if len(r.Hits) != 1 || r.Hits[0].ID != "a" || r.Total != 2 {
+			t.Errorf("second page: %+v", r)
 		}
 	})
 	t.Run("ReindexReplaces", func(t *testing.T) {

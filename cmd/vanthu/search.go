@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/vanthu/vanthu/internal/search"
+	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// runIndex extracts files and puts them into the search index under DATA.
+func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pf pipelineFlags
+	pf.register(fs)
+	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the index lives in DATA/index")
+	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency the documents belong to (env VANTHU_AGENCY)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vanthu index [flags] FILE|DIR...\n\nReads the files (as vanthu extract does) and indexes their records for vanthu search.\nA file indexed again replaces its entry. Exits 1 if any file failed.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	files, err := expandInputs(fs.Args())
+	if err != nil {
+		fs.Usage()
+		return 2
+	}
+	idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu index:", err)
+		return 1
+	}
+	defer idx.Close()
+	p, engine := pf.build(stderr)
+	defer engine.Close()
+	failed := 0
+	processAll(ctx, p, files, pf.jobs, stderr, func(rec doc.Record) {
+		if rec.Error != "" {
+			failed++
+			return
+		}
+		id := "file:" + rec.File
+		if abs, err := filepath.Abs(rec.File); err == nil {
+			id = "file:" + abs
+		}
+		d := search.Document{ID: id, Agency: *agency, Confidentiality: rec.Confidentiality, File: rec.File, DocType: rec.DocType,
+			Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt, Subject: rec.Subject,
+			Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text}
+		if err := idx.Index(ctx, d); err != nil {
+			fmt.Fprintf(stderr, "vanthu index: %q: %v\n", rec.File, err)
+			failed++
+		}
+	})
+	fmt.Fprintf(stderr, "indexed %d of %d files into %s\n", len(files)-failed, len(files), filepath.Join(*data, "index"))
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// searchHit is the JSON of one hit (vanthu search --json).
+type searchHit struct {
+	ID         string   `json:"id"`
+	File       string   `json:"file"`
+	Score      float64  `json:"score"`
+	DocType    string   `json:"doc_type"`
+	Number     string   `json:"number"`
+	Symbol     string   `json:"symbol"`
+	Issuer     string   `json:"issuer"`
+	IssuedAt   string   `json:"issued_at"`
+	Subject    string   `json:"subject"`
+	Highlights []string `json:"highlights"`
+}
+
+// runSearch queries the index, within an agency and a clearance.
+func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA)")
+	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "search as a member of this agency")
+	cleared := fs.String("cleared", "", "secrecy levels the searcher is cleared for, comma-separated (MẬT,TỐI MẬT,TUYỆT MẬT)")
+	asJSON := fs.Bool("json", false, "one JSON object per hit, best first")
+	var opt search.Options
+	fs.StringVar(&opt.DocType, "type", "", "only this document type (QĐ, CV, TB, ...)")
+	fs.StringVar(&opt.Issuer, "issuer", "", "only this issuing body, as printed")
+	fs.StringVar(&opt.From, "from", "", "issued on or after (YYYY-MM-DD)")
+	fs.StringVar(&opt.To, "to", "", "issued on or before (YYYY-MM-DD)")
+	fs.BoolVar(&opt.ByDate, "by-date", false, "newest first instead of best first")
+	page := fs.Int("page", 1, "result page")
+	fs.IntVar(&opt.Size, "size", 20, "hits per page")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: vanthu search [flags] [QUERY]\n\nSearches the index built by vanthu index or vanthu serve. Accents are optional\n(\"quyet dinh\" finds \"Quyết định\"); a number and symbol (\"46/TB-UBND\", \"46 tb ubnd\")\nfinds that document.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	opt.Query = strings.Join(fs.Args(), " ")
+	opt.Offset = max(0, *page-1) * max(1, opt.Size)
+	opt.Caller = search.Caller{Agency: *agency}
+	for _, c := range strings.Split(*cleared, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			opt.Caller.Cleared = append(opt.Caller.Cleared, c)
+		}
+	}
+	idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu search:", err)
+		return 1
+	}
+	defer idx.Close()
+	res, err := idx.Search(ctx, opt)
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu search:", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for _, h := range res.Hits {
+		d := h.Doc
+		if *asJSON {
+			hl := h.Highlights
+			if hl == nil {
+				hl = []string{}
+			}
+			enc.Encode(searchHit{ID: h.ID, File: d.File, Score: h.Score, DocType: d.DocType, Number: d.Number, Symbol: d.Symbol,
+				Issuer: d.Issuer, IssuedAt: d.IssuedAt, Subject: d.Subject, Highlights: hl})
+			continue
+		}
+		fmt.Fprintf(stdout, "%-5s %s/%s  %s  %s\n      %s\n", d.DocType, d.Number, d.Symbol, d.IssuedAt, d.Issuer, d.Subject)
+		for _, f := range h.Highlights {
+			fmt.Fprintf(stdout, "      … %s\n", strings.Join(strings.Fields(f), " "))
+		}
+		fmt.Fprintf(stdout, "      %s\n", d.File)
+	}
+	if !*asJSON {
+		fmt.Fprintf(stdout, "%d documents", res.Total)
+		for _, name := range []string{"doc_type", "year", "issuer"} {
+			var parts []string
+			for _, f := range res.Facets[name] {
+				parts = append(parts, fmt.Sprintf("%s %d", f.Value, f.Count))
+			}
+			if len(parts) > 0 {
+				fmt.Fprintf(stdout, "; %s: %s", name, strings.Join(parts, ", "))
+			}
+		}
+		fmt.Fprintln(stdout)
+	}
+	return 0
+}
