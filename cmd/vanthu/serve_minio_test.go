@@ -10,9 +10,6 @@ import (
 	"testing"
 	"time"
 
-	mgo "github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/notification"
-
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
@@ -42,16 +39,7 @@ func TestServeWithRealMinIO(t *testing.T) {
 	}
 	ctx := context.Background()
 	bucket := "serve-test"
-	c := store.Client()
-	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	arn, _ := notification.NewArnFromString("arn:minio:sqs::SERVE:webhook")
-	qc := notification.NewConfig(arn)
-	qc.AddEvents(notification.ObjectCreatedAll)
-	var nc notification.Configuration
-	nc.AddQueue(qc)
-	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::SERVE:webhook"); err != nil {
 		t.Fatal(err)
 	}
 	src := t.TempDir()
@@ -199,16 +187,7 @@ func TestServeMinIOOutage(t *testing.T) {
 	}
 	ctx := context.Background()
 	bucket := "outage-test"
-	c := store.Client()
-	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	arn, _ := notification.NewArnFromString("arn:minio:sqs::SERVE:webhook")
-	qc := notification.NewConfig(arn)
-	qc.AddEvents(notification.ObjectCreatedAll)
-	var nc notification.Configuration
-	nc.AddQueue(qc)
-	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::SERVE:webhook"); err != nil {
 		t.Fatal(err)
 	}
 	src := t.TempDir()

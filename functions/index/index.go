@@ -13,6 +13,7 @@ import (
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
+	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
 // Function is the index stage.
@@ -28,19 +29,10 @@ func New() *Function { return &Function{Log: slog.Default()} }
 
 // Handle indexes one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	ref, err := events.RefOf(ev)
-	if err != nil {
-		return nil, err
-	}
-	rec, agency, err := stage.LoadRecord(ctx, f.Store, ref, f.Agency)
-	if err != nil {
-		return nil, err
-	}
-	if rec.Error != "" {
-		return nil, nil // nothing to find in a file that could not be read
-	}
-	d := search.Document{ID: stage.DocID(ref), Agency: agency, Confidentiality: rec.Confidentiality, File: rec.File,
-		DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-		Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text}
-	return nil, f.Index.Index(ctx, d)
+	return stage.Terminal(ctx, f.Store, ev, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
+		d := search.Document{ID: stage.DocID(ref), Agency: agency, Confidentiality: rec.Confidentiality, File: rec.File,
+			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
+			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text}
+		return f.Index.Index(ctx, d)
+	})
 }

@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	mgo "github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/notification"
-
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/vanthu/vanthu/internal/events"
@@ -67,18 +64,9 @@ func TestRealMinIONotifications(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	c := store.Client()
 	bucket := "ingest-test"
-	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
+	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::VANTHU:webhook"); err != nil {
 		t.Fatal(err)
-	}
-	arn, _ := notification.NewArnFromString("arn:minio:sqs::VANTHU:webhook")
-	qc := notification.NewConfig(arn)
-	qc.AddEvents(notification.ObjectCreatedAll)
-	nc := notification.Configuration{}
-	nc.AddQueue(qc)
-	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
-		t.Fatalf("set notification: %v", err)
 	}
 	body := []byte("%PDF-1.7 a scan")
 	info, err := store.Put(ctx, bucket, "scans/tháng 1/46 TB.pdf", bytes.NewReader(body), int64(len(body)), nil)
@@ -152,17 +140,8 @@ func TestRealMinIORedeliversAfterAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	c := store.Client()
 	bucket := "ingest-retry-test"
-	if err := c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	arn, _ := notification.NewArnFromString("arn:minio:sqs::VANTHU:webhook")
-	qc := notification.NewConfig(arn)
-	qc.AddEvents(notification.ObjectCreatedAll)
-	nc := notification.Configuration{}
-	nc.AddQueue(qc)
-	if err := c.SetBucketNotification(ctx, bucket, nc); err != nil {
+	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::VANTHU:webhook"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.Put(ctx, bucket, "retry.pdf", bytes.NewReader([]byte("%PDF")), 4, nil); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/stage"
+	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
 // Function is the register stage.
@@ -28,23 +29,13 @@ func New() *Function { return &Function{Log: slog.Default()} }
 
 // Handle registers one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	ref, err := events.RefOf(ev)
-	if err != nil {
-		return nil, err
-	}
-	rec, agency, err := stage.LoadRecord(ctx, f.Store, ref, f.Agency)
-	if err != nil {
-		return nil, err
-	}
-	if rec.Error != "" {
-		return nil, nil // a file that could not be read waits for a clerk, not in the register
-	}
-	e, err := f.Records.Register(ctx, records.Entry{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag,
-		DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-		Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: rec.Confidentiality})
-	if err != nil {
-		return nil, err
-	}
-	f.Log.Info("registered", "key", ref.Key, "agency", agency, "arrival", e.ArrivalNumber, "duplicate_of", e.DuplicateOf)
-	return nil, nil
+	return stage.Terminal(ctx, f.Store, ev, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
+		e, err := f.Records.Register(ctx, records.Entry{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag,
+			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
+			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: rec.Confidentiality})
+		if err == nil {
+			f.Log.Info("registered", "key", ref.Key, "agency", agency, "arrival", e.ArrivalNumber, "duplicate_of", e.DuplicateOf)
+		}
+		return err
+	})
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cloudevents/sdk-go/v2/event"
+
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -40,3 +42,21 @@ func LoadRecord(ctx context.Context, store objstore.Store, ref events.Ref, fallb
 
 // DocID is the search and register identity of one version of an upload.
 func DocID(ref events.Ref) string { return ref.Bucket + "/" + ref.Key + "@" + ref.ETag }
+
+// Terminal runs a stage that ends the chain (index, register): it loads
+// the record the event points at and hands it on, unless the file could
+// not be read (that record waits for a clerk, nowhere else).
+func Terminal(ctx context.Context, store objstore.Store, ev event.Event, fallbackAgency string, work func(ref events.Ref, rec doc.Record, agency string) error) (*event.Event, error) {
+	ref, err := events.RefOf(ev)
+	if err != nil {
+		return nil, err
+	}
+	rec, agency, err := LoadRecord(ctx, store, ref, fallbackAgency)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Error != "" {
+		return nil, nil
+	}
+	return nil, work(ref, rec, agency)
+}

@@ -11,6 +11,7 @@ import (
 
 	mgo "github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/notification"
 
 	"github.com/vanthu/vanthu/internal/objstore"
 )
@@ -150,6 +151,37 @@ func (s *Store) Delete(ctx context.Context, bucket, key string) error {
 	}
 	if err := s.c.RemoveObject(ctx, bucket, key, mgo.RemoveObjectOptions{}); err != nil && !notFound(err) {
 		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	return nil
+}
+
+// NotifyBucket creates bucket if it does not exist and points its
+// object-created notifications at the queue target arn (for example
+// "arn:minio:sqs::VANTHU:webhook", the webhook target configured on the
+// server). Idempotent.
+func (s *Store) NotifyBucket(ctx context.Context, bucket, arn string) error {
+	if err := objstore.CheckBucket(bucket); err != nil {
+		return err
+	}
+	ok, err := s.c.BucketExists(ctx, bucket)
+	if err != nil {
+		return fmt.Errorf("bucket %s: %w", bucket, err)
+	}
+	if !ok {
+		if err := s.c.MakeBucket(ctx, bucket, mgo.MakeBucketOptions{}); err != nil {
+			return fmt.Errorf("make bucket %s: %w", bucket, err)
+		}
+	}
+	target, err := notification.NewArnFromString(arn)
+	if err != nil {
+		return fmt.Errorf("notification target %q: %w", arn, err)
+	}
+	qc := notification.NewConfig(target)
+	qc.AddEvents(notification.ObjectCreatedAll)
+	var nc notification.Configuration
+	nc.AddQueue(qc)
+	if err := s.c.SetBucketNotification(ctx, bucket, nc); err != nil {
+		return fmt.Errorf("notification of %s: %w", bucket, err)
 	}
 	return nil
 }
