@@ -1,0 +1,166 @@
+package elastic
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/vanthu/vanthu/internal/search"
+	"github.com/vanthu/vanthu/internal/search/searchtest"
+)
+
+// recorder is an Elasticsearch that records what it is sent and answers
+// with canned responses, so that the requests our code makes are checked
+// without a cluster.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []string // "METHOD path\nbody"
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+	}
+	r.mu.Lock()
+	r.reqs = append(r.reqs, req.Method+" "+req.URL.Path+"\n"+string(body))
+	r.mu.Unlock()
+	status, out := 200, `{"acknowledged":true}`
+	switch {
+	case req.Method == http.MethodHead:
+		status, out = 404, ""
+	case strings.HasSuffix(req.URL.Path, "/_bulk"):
+		out = `{"took":1,"errors":false,"items":[{"index":{"_id":"a","status":201}}]}`
+	case strings.HasSuffix(req.URL.Path, "/_search"):
+		b, _ := os.ReadFile("testdata/search_response.json")
+		out = string(b)
+	}
+	h := http.Header{}
+	h.Set("X-Elastic-Product", "Elasticsearch")
+	h.Set("Content-Type", "application/json")
+	return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(out)), Request: req}, nil
+}
+
+func (r *recorder) find(prefix string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, q := range r.reqs {
+		if strings.HasPrefix(q, prefix) {
+			return q
+		}
+	}
+	return ""
+}
+
+func newRecorded(t *testing.T) (*Indexer, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	x, err := New(elasticsearch.Config{Addresses: []string{"http://es.test:9200"}, Transport: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, rec
+}
+
+func TestRequestsWeSend(t *testing.T) {
+	x, rec := newRecorded(t)
+	ctx := context.Background()
+	if err := x.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tpl := rec.find("PUT /_index_template/vanthu-docs")
+	if !strings.Contains(tpl, `"asciifolding"`) || !strings.Contains(tpl, `"dynamic":"strict"`) || !strings.Contains(tpl, `"vanthu-docs-v*"`) {
+		t.Errorf("template request: %s", tpl)
+	}
+	if create := rec.find("PUT /vanthu-docs-v1"); !strings.Contains(create, `"aliases":{"vanthu-docs":{}}`) {
+		t.Errorf("create request: %q", create)
+	}
+	doc := search.Document{ID: "uploads/a.pdf@e1", Agency: "ubnd-qn", DocType: "QĐ", Number: "06", Symbol: "QĐ-UBND",
+		Issuer: "UỶ BAN NHÂN DÂN TỈNH QUẢNG NGÃI", IssuedAt: "2024-06-01", Subject: "Về việc thành lập Tổ công tác", Confidentiality: "MẬT"}
+	if err := x.Index(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	bulk := rec.find("POST /vanthu-docs/_bulk")
+	lines := strings.Split(strings.TrimSpace(strings.SplitN(bulk, "\n", 2)[1]), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"_id":"uploads/a.pdf@e1"`) {
+		t.Fatalf("bulk request: %q", bulk)
+	}
+	var src map[string]any
+	json.Unmarshal([]byte(lines[1]), &src)
+	if src["number_key"] != "6/qd-ubnd" || src["secrecy"] != "mat" || src["issuer"] != "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" || src["year"] != "2024" || src["id"] != nil {
+		t.Errorf("document sent: %v", src)
+	}
+	res, err := x.Search(ctx, search.Options{Caller: search.Caller{Agency: "ubnd-qn"}, Query: "thanh lap"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := rec.find("POST /vanthu-docs/_search")
+	for _, want := range []string{`{"term":{"agency":"ubnd-qn"}}`, `{"terms":{"secrecy":["public"]}}`, `"subject.folded^3"`, `"<mark>"`} {
+		if !strings.Contains(q, want) {
+			t.Errorf("search request lacks %s:\n%s", want, q)
+		}
+	}
+	if res.Total != 2 || res.Hits[0].ID != "uploads/a.pdf@e1" || res.Hits[0].Doc.Number != "06" {
+		t.Errorf("parsed %+v", res)
+	}
+}
+
+func TestQueryKeepsCallerInsideEveryPath(t *testing.T) {
+	b, _ := json.Marshal(Query(search.Options{Caller: search.Caller{Agency: "so-tc", Cleared: []string{"MẬT"}}, Query: "46/TB-UBND", ByDate: true}))
+	s := string(b)
+	// The filters sit in the query itself, so hits, highlights and the
+	// aggregations (facets) are all computed inside them.
+	for _, want := range []string{`{"term":{"agency":"so-tc"}}`, `{"terms":{"secrecy":["public","mat"]}}`, `{"term":{"number_key":"46/tb-ubnd"}}`, `"sort":[{"issued_at":"desc"},"_score"]`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("query lacks %s:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, `"post_filter"`) {
+		t.Error("a post_filter would let aggregations count documents out of reach")
+	}
+}
+
+func TestParseRecordedResponse(t *testing.T) {
+	b, err := os.ReadFile("testdata/search_response.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 2 || len(r.Hits) != 2 || r.Hits[0].Doc.Subject != "Về việc thành lập Tổ công tác" || len(r.Hits[0].Highlights) != 1 {
+		t.Errorf("%+v", r)
+	}
+	if len(r.Facets["doc_type"]) != 2 || r.Facets["issuer"][0].Count != 2 {
+		t.Errorf("facets %v", r.Facets)
+	}
+}
+
+// TestConformance runs the shared suite against a live cluster when
+// VANTHU_ES_URL is set; no cluster runs where this was written.
+func TestConformance(t *testing.T) {
+	url := os.Getenv("VANTHU_ES_URL")
+	if url == "" {
+		t.Skip("VANTHU_ES_URL not set: no Elasticsearch to test against")
+	}
+	x, err := New(elasticsearch.Config{Addresses: []string{url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Refresh = true
+	x.Alias = "vanthu-conformance-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
+	ctx := context.Background()
+	x.es.Indices.Delete([]string{x.IndexName()})
+	if err := x.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	searchtest.Run(t, x)
+}
