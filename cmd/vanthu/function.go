@@ -24,7 +24,6 @@ import (
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/records"
-	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 )
 
 // sinkEmitter posts events to K_SINK, the address a SinkBinding injects
@@ -105,7 +104,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 				h = (&extract.Function{Store: store, Pipeline: p, Log: log}).Handle
 			}
 		case "index":
-			idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+			idx, err := openIndexer(ctx, *data)
 			if err != nil {
 				fmt.Fprintln(stderr, "vanthu function index:", err)
 				return 1

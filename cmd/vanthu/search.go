@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/vanthu/vanthu/internal/search"
-	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
@@ -20,7 +19,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	var pf pipelineFlags
 	pf.register(fs)
-	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the index lives in DATA/index")
+	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the index lives in DATA/index, or in Elasticsearch when VANTHU_ES_URL is set")
 	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency the documents belong to (env VANTHU_AGENCY)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: vanthu index [flags] FILE|DIR...\n\nReads the files (as vanthu extract does) and indexes their records for vanthu search.\nA file indexed again replaces its entry. Exits 1 if any file failed.\n\nFlags:")
@@ -34,7 +33,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fs.Usage()
 		return 2
 	}
-	idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+	idx, err := openIndexer(ctx, *data)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu index:", err)
 		return 1
@@ -112,7 +111,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			opt.Caller.Cleared = append(opt.Caller.Cleared, c)
 		}
 	}
-	idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+	idx, err := openIndexer(ctx, *data)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu search:", err)
 		return 1

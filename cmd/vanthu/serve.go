@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/elastic/go-elasticsearch/v8"
+
 	"github.com/vanthu/vanthu/functions/extract"
 	"github.com/vanthu/vanthu/functions/index"
 	"github.com/vanthu/vanthu/functions/ingest"
@@ -25,7 +27,9 @@ import (
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
+	"github.com/vanthu/vanthu/internal/search/elastic"
 )
 
 // runServe runs every function in one process, wired by the in-process
@@ -62,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
 	}
-	idx, err := bleveidx.Open(filepath.Join(*data, "index"))
+	idx, err := openIndexer(ctx, *data)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
@@ -151,6 +155,22 @@ func openStore(ctx context.Context, data, bucket string) (objstore.Store, error)
 		return nil, err
 	}
 	return local.New(root)
+}
+
+// openIndexer picks the search backend: Elasticsearch when VANTHU_ES_URL
+// is set, else the embedded Bleve index in DATA/index.
+func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
+	if url := os.Getenv("VANTHU_ES_URL"); url != "" {
+		x, err := elastic.New(elasticsearch.Config{Addresses: []string{url}})
+		if err != nil {
+			return nil, err
+		}
+		if err := x.Open(ctx); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	return bleveidx.Open(filepath.Join(data, "index"))
 }
 
 func envOr(k, def string) string {
