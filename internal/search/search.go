@@ -98,3 +98,24 @@ func ParseNumberKey(q string) (string, bool) {
 	}
 	return NumberKey(m[1], strings.ReplaceAll(m[2], " ", "")+"-"+strings.ReplaceAll(m[3], " ", "-")), true
 }
+
+// QueryKind says how a free-text query is meant.
+type QueryKind int
+
+const (
+	Words  QueryKind = iota // all the words, in any order
+	Phrase                  // "in quotes": the words in this order
+	Prefix                  // ends with *: the last word is a beginning
+)
+
+// ParseQuery reads the user's intent from the query text.
+func ParseQuery(q string) (QueryKind, string) {
+	q = strings.TrimSpace(q)
+	switch {
+	case len(q) > 2 && strings.HasPrefix(q, `"`) && strings.HasSuffix(q, `"`):
+		return Phrase, strings.Trim(q, `"`)
+	case len(q) > 1 && strings.HasSuffix(q, "*"):
+		return Prefix, strings.TrimSuffix(q, "*")
+	}
+	return Words, q
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -198,22 +199,49 @@ func termQ(field, v string) query.Query {
 	return q
 }
 
-// textQuery matches the printed fields (boosted) or the folded ones.
+// textQuery matches the printed fields (boosted) or the folded ones: all
+// the words, a "phrase", or words ending in a prefix*.
 func textQuery(q string) query.Query {
+	kind, text := search.ParseQuery(q)
+	exact, folded := viet.Canonical(text), viet.Fold(text)
 	var any []query.Query
-	for _, f := range []string{"subject", "text", "issuer", "signer"} {
-		m := bleve.NewMatchQuery(viet.Canonical(q))
-		m.SetField(f)
-		m.SetBoost(2)
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		any = append(any, m)
+	add := func(fields []string, t string, boost float64) {
+		for _, f := range fields {
+			switch kind {
+			case search.Phrase:
+				m := bleve.NewMatchPhraseQuery(t)
+				m.SetField(f)
+				m.SetBoost(boost)
+				any = append(any, m)
+			case search.Prefix:
+				words := strings.Fields(strings.ToLower(t))
+				if len(words) == 0 {
+					continue
+				}
+				parts := []query.Query{}
+				if len(words) > 1 {
+					m := bleve.NewMatchQuery(strings.Join(words[:len(words)-1], " "))
+					m.SetField(f)
+					m.SetOperator(query.MatchQueryOperatorAnd)
+					parts = append(parts, m)
+				}
+				p := bleve.NewPrefixQuery(words[len(words)-1])
+				p.SetField(f)
+				parts = append(parts, p)
+				c := bleve.NewConjunctionQuery(parts...)
+				c.SetBoost(boost)
+				any = append(any, c)
+			default:
+				m := bleve.NewMatchQuery(t)
+				m.SetField(f)
+				m.SetBoost(boost)
+				m.SetOperator(query.MatchQueryOperatorAnd)
+				any = append(any, m)
+			}
+		}
 	}
-	for _, f := range []string{"subject_folded", "text_folded", "issuer_folded"} {
-		m := bleve.NewMatchQuery(viet.Fold(q))
-		m.SetField(f)
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		any = append(any, m)
-	}
+	add([]string{"subject", "text", "issuer", "signer"}, exact, 2)
+	add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
 	return bleve.NewDisjunctionQuery(any...)
 }
 

@@ -247,9 +247,20 @@ func Query(opt search.Options) map[string]any {
 		if key, ok := search.ParseNumberKey(q); ok {
 			filter = append(filter, map[string]any{"term": map[string]any{"number_key": key}})
 		} else {
+			kind, text := search.ParseQuery(q)
+			exact := map[string]any{"query": viet.Canonical(text), "fields": []string{"subject^3", "text", "issuer^2", "signer"}, "boost": 2}
+			folded := map[string]any{"query": viet.Fold(text), "fields": []string{"subject.folded^3", "text.folded", "issuer.folded^2", "signer.folded"}}
+			switch kind {
+			case search.Phrase:
+				exact["type"], folded["type"] = "phrase", "phrase"
+			case search.Prefix:
+				exact["type"], folded["type"] = "bool_prefix", "bool_prefix"
+			default:
+				exact["operator"], folded["operator"] = "and", "and"
+				folded["fuzziness"] = "AUTO" // typo tolerance on the folded words
+			}
 			must = append(must, map[string]any{"bool": map[string]any{"should": []any{
-				map[string]any{"multi_match": map[string]any{"query": viet.Canonical(q), "fields": []string{"subject^3", "text", "issuer^2", "signer"}, "operator": "and", "boost": 2}},
-				map[string]any{"multi_match": map[string]any{"query": viet.Fold(q), "fields": []string{"subject.folded^3", "text.folded", "issuer.folded^2", "signer.folded"}, "operator": "and", "fuzziness": "AUTO"}},
+				map[string]any{"multi_match": exact}, map[string]any{"multi_match": folded},
 			}, "minimum_should_match": 1}})
 		}
 	}

@@ -164,3 +164,19 @@ func TestConformance(t *testing.T) {
 	}
 	searchtest.Run(t, x)
 }
+
+func TestPhraseAndPrefixQueries(t *testing.T) {
+	c := search.Caller{Agency: "a"}
+	phrase, _ := json.Marshal(Query(search.Options{Caller: c, Query: `"tổ công tác"`}))
+	prefix, _ := json.Marshal(Query(search.Options{Caller: c, Query: "thanh l*"}))
+	words, _ := json.Marshal(Query(search.Options{Caller: c, Query: "thanh lap"}))
+	if !strings.Contains(string(phrase), `"type":"phrase"`) || !strings.Contains(string(phrase), `"query":"to cong tac"`) {
+		t.Errorf("phrase: %s", phrase)
+	}
+	if !strings.Contains(string(prefix), `"type":"bool_prefix"`) || !strings.Contains(string(prefix), `"query":"thanh l"`) {
+		t.Errorf("prefix: %s", prefix)
+	}
+	if !strings.Contains(string(words), `"fuzziness":"AUTO"`) {
+		t.Errorf("words without typo tolerance: %s", words)
+	}
+}

@@ -100,6 +100,17 @@ func Run(t *testing.T, x search.Indexer) {
 			t.Errorf("second page: %+v", r)
 		}
 	})
+	t.Run("PhraseAndPrefix", func(t *testing.T) {
+		if got := find(qn, `"to cong tac"`); !got["a"] {
+			t.Errorf("phrase: %v", got)
+		}
+		if got := find(qn, `"cong to tac"`); got["a"] {
+			t.Errorf("words out of order matched a phrase: %v", got)
+		}
+		if got := find(qn, "thanh l*"); !got["a"] {
+			t.Errorf("prefix: %v", got)
+		}
+	})
 	t.Run("ReindexReplaces", func(t *testing.T) {
 		d := docs()[0]
 		d.Subject = "Về việc giải thể Tổ công tác"
