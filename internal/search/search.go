@@ -5,7 +5,9 @@ package search
 
 import (
 	"context"
+	"errors"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/vanthu/vanthu/internal/viet"
@@ -70,11 +72,20 @@ type Result struct {
 	Facets map[string][]FacetCount // doc_type, issuer, year: within the caller's reach only
 }
 
+// ErrNotFound is returned for a document the caller cannot see, whether it
+// does not exist or is out of their reach: the two are not told apart.
+var ErrNotFound = errors.New("document not found")
+
 // Indexer is a search backend.
 type Indexer interface {
 	Index(ctx context.Context, docs ...Document) error
 	Delete(ctx context.Context, ids ...string) error
 	Search(ctx context.Context, opt Options) (Result, error)
+	// Similar is "more like this": documents whose words resemble the
+	// document id's, within the caller's reach.
+	Similar(ctx context.Context, caller Caller, id string, size int) (Result, error)
+	// Duplicates are documents with the same number, symbol and issuer.
+	Duplicates(ctx context.Context, caller Caller, id string) (Result, error)
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -118,4 +129,25 @@ func ParseQuery(q string) (QueryKind, string) {
 		return Prefix, strings.TrimSuffix(q, "*")
 	}
 	return Words, q
+}
+
+// Keywords picks the words that characterise a text for "more like this":
+// the most frequent folded words of three letters or more.
+func Keywords(text string, n int) []string {
+	counts := map[string]int{}
+	var order []string
+	for _, w := range strings.FieldsFunc(viet.Fold(text), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+		if len(w) < 3 {
+			continue
+		}
+		if counts[w] == 0 {
+			order = append(order, w)
+		}
+		counts[w]++
+	}
+	sort.SliceStable(order, func(i, j int) bool { return counts[order[i]] > counts[order[j]] })
+	if len(order) > n {
+		order = order[:n]
+	}
+	return order
 }

@@ -116,13 +116,7 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	if opt.Caller.Agency == "" {
 		return search.Result{}, errors.New("search without a caller's agency")
 	}
-	agency := bleve.NewTermQuery(opt.Caller.Agency)
-	agency.SetField("agency")
-	levels := []query.Query{termQ("secrecy", "public")}
-	for _, c := range opt.Caller.Cleared {
-		levels = append(levels, termQ("secrecy", viet.Fold(c)))
-	}
-	must := []query.Query{agency, bleve.NewDisjunctionQuery(levels...)}
+	must := reach(opt.Caller)
 	if opt.DocType != "" {
 		must = append(must, termQ("doc_type", opt.DocType))
 	}
@@ -163,6 +157,83 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	for _, f := range []string{"doc_type", "issuer_key", "year"} {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
 	}
+	return x.run(ctx, req)
+}
+
+// reach is the caller's agency and clearance, as query clauses every
+// search carries.
+func reach(c search.Caller) []query.Query {
+	levels := []query.Query{termQ("secrecy", "public")}
+	for _, l := range c.Cleared {
+		levels = append(levels, termQ("secrecy", viet.Fold(l)))
+	}
+	return []query.Query{termQ("agency", c.Agency), bleve.NewDisjunctionQuery(levels...)}
+}
+
+// get fetches a document the caller may see.
+func (x *Indexer) get(ctx context.Context, c search.Caller, id string) (search.Document, indexed, error) {
+	if c.Agency == "" {
+		return search.Document{}, indexed{}, errors.New("search without a caller's agency")
+	}
+	q := bleve.NewConjunctionQuery(append(reach(c), bleve.NewDocIDQuery([]string{id}))...)
+	req := bleve.NewSearchRequest(q)
+	req.Fields = []string{"*"}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Document{}, indexed{}, err
+	}
+	if len(res.Hits) == 0 {
+		return search.Document{}, indexed{}, search.ErrNotFound
+	}
+	h := res.Hits[0]
+	str := func(k string) string { s, _ := h.Fields[k].(string); return s }
+	d := search.Document{ID: h.ID, Subject: str("subject"), Text: str("text"), Number: str("number"), Symbol: str("symbol"), Issuer: str("issuer")}
+	return d, indexed{NumberKey: str("number_key"), IssuerKey: str("issuer_key")}, nil
+}
+
+// Similar finds documents sharing the characteristic words of id's.
+func (x *Indexer) Similar(ctx context.Context, c search.Caller, id string, size int) (search.Result, error) {
+	d, _, err := x.get(ctx, c, id)
+	if err != nil {
+		return search.Result{}, err
+	}
+	var words []query.Query
+	for _, w := range search.Keywords(d.Subject+" "+d.Subject+" "+d.Text, 25) {
+		for _, f := range []string{"subject_folded", "text_folded"} {
+			words = append(words, termQ(f, w))
+		}
+	}
+	if len(words) == 0 {
+		return search.Result{}, nil
+	}
+	like := bleve.NewDisjunctionQuery(words...)
+	like.SetMin(2)
+	not := bleve.NewBooleanQuery()
+	not.AddMustNot(bleve.NewDocIDQuery([]string{id}))
+	not.AddMust(bleve.NewConjunctionQuery(append(reach(c), like)...))
+	req := bleve.NewSearchRequestOptions(not, max(1, size), 0, false)
+	req.Fields = []string{"*"}
+	return x.run(ctx, req)
+}
+
+// Duplicates finds documents with id's number, symbol and issuer.
+func (x *Indexer) Duplicates(ctx context.Context, c search.Caller, id string) (search.Result, error) {
+	_, in, err := x.get(ctx, c, id)
+	if err != nil {
+		return search.Result{}, err
+	}
+	if in.NumberKey == "" {
+		return search.Result{}, nil
+	}
+	q := bleve.NewBooleanQuery()
+	q.AddMust(append(reach(c), termQ("number_key", in.NumberKey), termQ("issuer_key", in.IssuerKey))...)
+	q.AddMustNot(bleve.NewDocIDQuery([]string{id}))
+	req := bleve.NewSearchRequestOptions(q, 50, 0, false)
+	req.Fields = []string{"*"}
+	return x.run(ctx, req)
+}
+
+func (x *Indexer) run(ctx context.Context, req *bleve.SearchRequest) (search.Result, error) {
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return search.Result{}, err

@@ -218,14 +218,7 @@ func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
 // are filters inside the query, so no path (hits, facets, highlights)
 // sees past them.
 func Query(opt search.Options) map[string]any {
-	levels := []string{"public"}
-	for _, c := range opt.Caller.Cleared {
-		levels = append(levels, viet.Fold(c))
-	}
-	filter := []any{
-		map[string]any{"term": map[string]any{"agency": opt.Caller.Agency}},
-		map[string]any{"terms": map[string]any{"secrecy": levels}},
-	}
+	filter := reach(opt.Caller)
 	if opt.DocType != "" {
 		filter = append(filter, map[string]any{"term": map[string]any{"doc_type": opt.DocType}})
 	}
@@ -338,18 +331,91 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	if opt.Caller.Agency == "" {
 		return search.Result{}, errors.New("search without a caller's agency")
 	}
+	return x.query(ctx, Query(opt))
+}
+
+// reach is the caller's agency and clearance as filters.
+func reach(c search.Caller) []any {
+	levels := []string{"public"}
+	for _, l := range c.Cleared {
+		levels = append(levels, viet.Fold(l))
+	}
+	return []any{
+		map[string]any{"term": map[string]any{"agency": c.Agency}},
+		map[string]any{"terms": map[string]any{"secrecy": levels}},
+	}
+}
+
+func (x *Indexer) query(ctx context.Context, body map[string]any) (search.Result, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // the highlight tags as written
-	if err := enc.Encode(Query(opt)); err != nil {
+	if err := enc.Encode(body); err != nil {
 		return search.Result{}, err
 	}
 	res, err := x.es.Search(x.es.Search.WithContext(ctx), x.es.Search.WithIndex(x.alias()), x.es.Search.WithBody(&b))
-	body, err := x.do(res, err, "search")
+	out, err := x.do(res, err, "search")
 	if err != nil {
 		return search.Result{}, err
 	}
-	return Parse(body)
+	return Parse(out)
+}
+
+// visible fetches a document the caller may see (ErrNotFound otherwise).
+func (x *Indexer) visible(ctx context.Context, c search.Caller, id string) (search.Hit, error) {
+	if c.Agency == "" {
+		return search.Hit{}, errors.New("search without a caller's agency")
+	}
+	filter := append(reach(c), map[string]any{"ids": map[string]any{"values": []string{id}}})
+	r, err := x.query(ctx, map[string]any{"query": map[string]any{"bool": map[string]any{"filter": filter}}, "size": 1})
+	if err != nil {
+		return search.Hit{}, err
+	}
+	if len(r.Hits) == 0 {
+		return search.Hit{}, search.ErrNotFound
+	}
+	return r.Hits[0], nil
+}
+
+// SimilarQuery is the body of "more like this" for id within the caller's reach.
+func SimilarQuery(alias string, c search.Caller, id string, size int) map[string]any {
+	return map[string]any{
+		"query": map[string]any{"bool": map[string]any{
+			"filter": reach(c),
+			"must": []any{map[string]any{"more_like_this": map[string]any{
+				"fields":        []string{"subject.folded", "text.folded"},
+				"like":          []any{map[string]any{"_index": alias, "_id": id}},
+				"min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 25,
+			}}},
+			"must_not": []any{map[string]any{"ids": map[string]any{"values": []string{id}}}},
+		}},
+		"size": max(1, size),
+	}
+}
+
+// Similar is "more like this", inside the caller's reach.
+func (x *Indexer) Similar(ctx context.Context, c search.Caller, id string, size int) (search.Result, error) {
+	if _, err := x.visible(ctx, c, id); err != nil {
+		return search.Result{}, err
+	}
+	return x.query(ctx, SimilarQuery(x.alias(), c, id, size))
+}
+
+// Duplicates finds documents with id's number, symbol and issuer.
+func (x *Indexer) Duplicates(ctx context.Context, c search.Caller, id string) (search.Result, error) {
+	h, err := x.visible(ctx, c, id)
+	if err != nil {
+		return search.Result{}, err
+	}
+	key := search.NumberKey(h.Doc.Number, h.Doc.Symbol)
+	if key == "" {
+		return search.Result{}, nil
+	}
+	filter := append(reach(c),
+		map[string]any{"term": map[string]any{"number_key": key}},
+		map[string]any{"term": map[string]any{"issuer_key": viet.Canonical(h.Doc.Issuer)}})
+	return x.query(ctx, map[string]any{"query": map[string]any{"bool": map[string]any{
+		"filter": filter, "must_not": []any{map[string]any{"ids": map[string]any{"values": []string{id}}}}}}, "size": 50})
 }
 
 // Ping checks the cluster answers.

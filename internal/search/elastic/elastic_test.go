@@ -180,3 +180,13 @@ func TestPhraseAndPrefixQueries(t *testing.T) {
 		t.Errorf("words without typo tolerance: %s", words)
 	}
 }
+
+func TestSimilarQueryStaysInReach(t *testing.T) {
+	b, _ := json.Marshal(SimilarQuery(Alias, search.Caller{Agency: "so-tc"}, "x", 10))
+	s := string(b)
+	for _, want := range []string{`"more_like_this"`, `{"term":{"agency":"so-tc"}}`, `{"terms":{"secrecy":["public"]}}`, `"must_not":[{"ids":{"values":["x"]}}]`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("similar query lacks %s:\n%s", want, s)
+		}
+	}
+}

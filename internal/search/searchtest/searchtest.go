@@ -3,6 +3,7 @@ package searchtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -110,6 +111,36 @@ func Run(t *testing.T, x search.Indexer) {
 		if got := find(qn, "thanh l*"); !got["a"] {
 			t.Errorf("prefix: %v", got)
 		}
+	})
+	t.Run("SimilarAndDuplicates", func(t *testing.T) {
+		cleared := search.Caller{Agency: "ubnd-qn", Cleared: []string{"MẬT"}}
+		dup := docs()[0]
+		dup.ID, dup.Issuer = "a-rescan", "UỶ BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+		other := docs()[0]
+		other.ID, other.Number, other.Subject, other.Text = "a2", "09", "Về việc thành lập Tổ công tác kiểm tra dự án", "Quyết định thành lập tổ công tác kiểm tra"
+		if err := x.Index(ctx, dup, other); err != nil {
+			t.Fatal(err)
+		}
+		d, err := x.Duplicates(ctx, cleared, "a")
+		if err != nil || len(d.Hits) != 1 || d.Hits[0].ID != "a-rescan" {
+			t.Errorf("duplicates of a: %+v %v", d.Hits, err)
+		}
+		sim, err := x.Similar(ctx, cleared, "a", 10)
+		if err != nil || !ids(sim)["a2"] || ids(sim)["a"] || ids(sim)["b"] {
+			t.Errorf("more like a: %v %v", ids(sim), err)
+		}
+		// Out of reach: the document of another agency is not found,
+		// through either path.
+		for _, f := range []func() (search.Result, error){
+			func() (search.Result, error) { return x.Similar(ctx, search.Caller{Agency: "so-tc"}, "a", 10) },
+			func() (search.Result, error) { return x.Duplicates(ctx, search.Caller{Agency: "so-tc"}, "a") },
+			func() (search.Result, error) { return x.Similar(ctx, qn, "b", 10) },
+		} {
+			if r, err := f(); !errors.Is(err, search.ErrNotFound) || len(r.Hits) != 0 {
+				t.Errorf("out of reach: %+v %v", r, err)
+			}
+		}
+		x.Delete(ctx, "a-rescan", "a2")
 	})
 	t.Run("ReindexReplaces", func(t *testing.T) {
 		d := docs()[0]
