@@ -94,6 +94,8 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&opt.From, "from", "", "issued on or after (YYYY-MM-DD)")
 	fs.StringVar(&opt.To, "to", "", "issued on or before (YYYY-MM-DD)")
 	fs.BoolVar(&opt.ByDate, "by-date", false, "newest first instead of best first")
+	similar := fs.String("similar", "", "more like the document with this id (as --json prints it)")
+	duplicates := fs.String("duplicates", "", "documents with the same number, symbol and issuer as this id")
 	page := fs.Int("page", 1, "result page")
 	fs.IntVar(&opt.Size, "size", 20, "hits per page")
 	fs.Usage = func() {
@@ -117,7 +119,15 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 1
 	}
 	defer idx.Close()
-	res, err := idx.Search(ctx, opt)
+	var res search.Result
+	switch {
+	case *similar != "":
+		res, err = idx.Similar(ctx, opt.Caller, *similar, opt.Size)
+	case *duplicates != "":
+		res, err = idx.Duplicates(ctx, opt.Caller, *duplicates)
+	default:
+		res, err = idx.Search(ctx, opt)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu search:", err)
 		return 1

@@ -63,4 +63,11 @@ func TestIndexAndSearch(t *testing.T) {
 	if hits := search("--agency", "other", number); len(hits) != 0 {
 		t.Errorf("another agency found %v", hits)
 	}
+	id := hits[0]["id"].(string)
+	if hits := search("--agency", "ubnd", "--duplicates", id); len(hits) != 0 {
+		t.Errorf("duplicates of a unique document: %v", hits)
+	}
+	if hits := search("--agency", "ubnd", "--similar", id); len(hits) == 0 {
+		t.Error("nothing like a document of a corpus written from the same phrases")
+	}
 }
