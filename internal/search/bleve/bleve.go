@@ -9,10 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	stdunicode "unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -37,12 +40,24 @@ type indexed struct {
 	IssuerKey     string `json:"issuer_key"` // the issuer as one keyword, for filters and facets
 }
 
+// analyzer is Bleve's standard analyzer without its English stop words:
+// folded Vietnamese is full of them ("to" is tổ, "the" is thẻ, "do" is
+// do), and dropping them lost words users search for.
+const analyzer = "vi"
+
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(analyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		panic(err) // a fixed definition: fails in every test or never
+	}
 	doc := bleve.NewDocumentMapping()
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = standard.Name
+		f.Analyzer = analyzer
 		f.Store = store
 		return f
 	}
@@ -64,14 +79,26 @@ func newMapping() mapping.IndexMapping {
 	return m
 }
 
+// mappingVersion names the mapping; change it with newMapping.
+const mappingVersion, mappingKey = "2", "vanthu-mapping"
+
 // Open opens the index at path, creating it if needed.
 func Open(path string) (*Indexer, error) {
 	idx, err := bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		idx, err = bleve.New(path, newMapping())
+		if err == nil {
+			err = idx.SetInternal([]byte(mappingKey), []byte(mappingVersion))
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	// An index keeps the mapping it was made with; searching one made
+	// with another gives quietly wrong answers, so say so instead.
+	if v, err := idx.GetInternal([]byte(mappingKey)); err != nil || string(v) != mappingVersion {
+		idx.Close()
+		return nil, fmt.Errorf("search index %s was built with mapping %q, this vanthu needs %q: move it aside and run `vanthu index` again", path, v, mappingVersion)
 	}
 	return &Indexer{idx: idx}, nil
 }
@@ -157,7 +184,7 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	for _, f := range []string{"doc_type", "issuer_key", "year"} {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
 	}
-	return x.run(ctx, req)
+	return x.run(ctx, req, opt.Query)
 }
 
 // reach is the caller's agency and clearance, as query clauses every
@@ -213,7 +240,7 @@ func (x *Indexer) Similar(ctx context.Context, c search.Caller, id string, size 
 	not.AddMust(bleve.NewConjunctionQuery(append(reach(c), like)...))
 	req := bleve.NewSearchRequestOptions(not, max(1, size), 0, false)
 	req.Fields = []string{"*"}
-	return x.run(ctx, req)
+	return x.run(ctx, req, "")
 }
 
 // Duplicates finds documents with id's number, symbol and issuer.
@@ -230,10 +257,11 @@ func (x *Indexer) Duplicates(ctx context.Context, c search.Caller, id string) (s
 	q.AddMustNot(bleve.NewDocIDQuery([]string{id}))
 	req := bleve.NewSearchRequestOptions(q, 50, 0, false)
 	req.Fields = []string{"*"}
-	return x.run(ctx, req)
+	return x.run(ctx, req, "")
 }
 
-func (x *Indexer) run(ctx context.Context, req *bleve.SearchRequest) (search.Result, error) {
+// run searches; q is the user's query, for snippets.
+func (x *Indexer) run(ctx context.Context, req *bleve.SearchRequest, q string) (search.Result, error) {
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return search.Result{}, err
@@ -247,7 +275,18 @@ func (x *Indexer) run(ctx context.Context, req *bleve.SearchRequest) (search.Res
 		d.Signer, d.Urgency = str("signer"), str("urgency")
 		hit := search.Hit{ID: h.ID, Score: h.Score, Doc: d}
 		for _, field := range []string{"subject", "text"} {
-			hit.Highlights = append(hit.Highlights, h.Fragments[field]...)
+			for _, f := range h.Fragments[field] {
+				// Bleve returns the start of every stored field; only
+				// fragments with a match are worth showing.
+				if strings.Contains(f, "<mark>") {
+					hit.Highlights = append(hit.Highlights, f)
+				}
+			}
+		}
+		if len(hit.Highlights) == 0 && q != "" {
+			// Bleve highlights the printed fields only; an unaccented or
+			// misspelt query matched the folded ones: mark the printed text.
+			hit.Highlights = append(search.Snippets(d.Subject, q, 1), search.Snippets(str("text"), q, 2)...)
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -313,7 +352,36 @@ func textQuery(q string) query.Query {
 	}
 	add([]string{"subject", "text", "issuer", "signer"}, exact, 2)
 	add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
+	if kind == search.Words {
+		any = append(any, typoQuery(folded))
+	}
 	return bleve.NewDisjunctionQuery(any...)
+}
+
+// typoQuery tolerates misspellings: every folded word must be within an
+// edit or two (by its length, as Elasticsearch's AUTO) of a word of the
+// subject or text. Its low boost ranks exact and folded matches first.
+func typoQuery(folded string) query.Query {
+	var words []query.Query
+	for _, w := range strings.FieldsFunc(folded, func(r rune) bool { return !stdunicode.IsLetter(r) && !stdunicode.IsDigit(r) }) {
+		var per []query.Query
+		for _, f := range []string{"subject_folded", "text_folded"} {
+			n := len([]rune(w))
+			switch {
+			case n < 3:
+				per = append(per, termQ(f, w))
+			default:
+				q := bleve.NewFuzzyQuery(w)
+				q.SetField(f)
+				q.SetFuzziness(map[bool]int{true: 1, false: 2}[n <= 5])
+				per = append(per, q)
+			}
+		}
+		words = append(words, bleve.NewDisjunctionQuery(per...))
+	}
+	c := bleve.NewConjunctionQuery(words...)
+	c.SetBoost(0.2)
+	return c
 }
 
 // Ping checks the index answers.

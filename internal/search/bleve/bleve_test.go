@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vanthu/vanthu/internal/search/searchtest"
@@ -14,4 +15,17 @@ func TestConformance(t *testing.T) {
 	}
 	defer x.Close()
 	searchtest.Run(t, x)
+}
+
+func TestOpenRefusesAnotherMapping(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "idx")
+	x, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.idx.SetInternal([]byte(mappingKey), []byte("1"))
+	x.Close()
+	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "vanthu index") {
+		t.Errorf("opened an index of another mapping: %v", err)
+	}
 }

@@ -262,10 +262,13 @@ func Query(opt search.Options) map[string]any {
 		size = 20
 	}
 	body := map[string]any{
-		"query":     map[string]any{"bool": map[string]any{"filter": filter, "must": must}},
-		"from":      max(0, opt.Offset),
-		"size":      size,
-		"highlight": map[string]any{"pre_tags": []string{"<mark>"}, "post_tags": []string{"</mark>"}, "fields": map[string]any{"subject": map[string]any{}, "text": map[string]any{}}},
+		"query": map[string]any{"bool": map[string]any{"filter": filter, "must": must}},
+		"from":  max(0, opt.Offset),
+		"size":  size,
+		"highlight": map[string]any{"pre_tags": []string{"<mark>"}, "post_tags": []string{"</mark>"}, "fields": map[string]any{
+			// The folded subfields highlight the printed source text, so
+			// an unaccented query gets its words marked as printed.
+			"subject": map[string]any{}, "text": map[string]any{}, "subject.folded": map[string]any{}, "text.folded": map[string]any{}}},
 		"aggs": map[string]any{
 			"doc_type": map[string]any{"terms": map[string]any{"field": "doc_type", "size": 30}},
 			"issuer":   map[string]any{"terms": map[string]any{"field": "issuer_key", "size": 20}},
@@ -316,6 +319,9 @@ func Parse(b []byte) (search.Result, error) {
 		hit := search.Hit{ID: h.ID, Score: h.Score, Doc: d}
 		hit.Highlights = append(hit.Highlights, h.Highlight["subject"]...)
 		hit.Highlights = append(hit.Highlights, h.Highlight["text"]...)
+		if len(hit.Highlights) == 0 {
+			hit.Highlights = append(h.Highlight["subject.folded"], h.Highlight["text.folded"]...)
+		}
 		out.Hits = append(out.Hits, hit)
 	}
 	for name, a := range r.Aggregations {

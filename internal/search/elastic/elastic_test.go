@@ -3,6 +3,7 @@ package elastic
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -102,7 +103,7 @@ func TestRequestsWeSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := rec.find("POST /vanthu-docs/_search")
-	for _, want := range []string{`{"term":{"agency":"ubnd-qn"}}`, `{"terms":{"secrecy":["public"]}}`, `"subject.folded^3"`, `"<mark>"`} {
+	for _, want := range []string{`{"term":{"agency":"ubnd-qn"}}`, `{"terms":{"secrecy":["public"]}}`, `"subject.folded^3"`, `"<mark>"`, `"text.folded":{}`} {
 		if !strings.Contains(q, want) {
 			t.Errorf("search request lacks %s:\n%s", want, q)
 		}
@@ -138,6 +139,10 @@ func TestParseRecordedResponse(t *testing.T) {
 	}
 	if r.Total != 2 || len(r.Hits) != 2 || r.Hits[0].Doc.Subject != "Về việc thành lập Tổ công tác" || len(r.Hits[0].Highlights) != 1 {
 		t.Errorf("%+v", r)
+	}
+	// b matched only on its folded text: the printed words, marked.
+	if fmt.Sprint(r.Hits[1].Highlights) != "[Đề nghị <mark>góp</mark> <mark>ý</mark> dự thảo]" {
+		t.Errorf("folded highlights: %q", r.Hits[1].Highlights)
 	}
 	if len(r.Facets["doc_type"]) != 2 || r.Facets["issuer"][0].Count != 2 {
 		t.Errorf("facets %v", r.Facets)

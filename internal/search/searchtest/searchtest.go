@@ -112,6 +112,44 @@ func Run(t *testing.T, x search.Indexer) {
 			t.Errorf("prefix: %v", got)
 		}
 	})
+	t.Run("ExactSpellingRanksFirst", func(t *testing.T) {
+		// "mã" (code), "má" and "mà" fold alike; the query's own spelling
+		// comes first, and the other spellings are still found.
+		more := []search.Document{
+			{ID: "ma1", Agency: "ubnd-qn", DocType: "CV", Subject: "Về việc cấp má ngành", Text: "má ngành"},
+			{ID: "ma2", Agency: "ubnd-qn", DocType: "CV", Subject: "Về việc cấp mã ngành", Text: "mã ngành"},
+			{ID: "ma3", Agency: "ubnd-qn", DocType: "CV", Subject: "Về việc cấp mà ngành", Text: "mà ngành"},
+		}
+		if err := x.Index(ctx, more...); err != nil {
+			t.Fatal(err)
+		}
+		defer x.Delete(ctx, "ma1", "ma2", "ma3")
+		for q, want := range map[string]string{"mã ngành": "ma2", "má ngành": "ma1", "mà ngành": "ma3"} {
+			r, err := x.Search(ctx, search.Options{Caller: qn, Query: q})
+			if err != nil || len(r.Hits) != 3 || r.Hits[0].ID != want {
+				t.Errorf("%q: %+v %v (want %s first, all three found)", q, r.Hits, err, want)
+			}
+		}
+	})
+	t.Run("TypoTolerance", func(t *testing.T) {
+		for _, q := range []string{"quyet dinh thanhh lap to cong tac", "Quyết địnk thành lập tổ công tác", "thanh lap tô cong tacs"} {
+			if got := find(qn, q); !got["a"] {
+				t.Errorf("%q did not find a: %v", q, got)
+			}
+		}
+		if got := find(qn, "giải quyết khiếu nại"); len(got) != 0 {
+			t.Errorf("typo tolerance matched unrelated words: %v", got)
+		}
+	})
+	t.Run("UnaccentedHighlights", func(t *testing.T) {
+		r, err := x.Search(ctx, search.Options{Caller: qn, Query: "thanh lap to cong tac"})
+		if err != nil || len(r.Hits) != 1 {
+			t.Fatalf("%+v %v", r, err)
+		}
+		if h := strings.Join(r.Hits[0].Highlights, " "); !strings.Contains(h, "<mark>thành</mark>") && !strings.Contains(h, "<mark>thành lập</mark>") {
+			t.Errorf("unaccented query, highlights %q: want the printed words marked", r.Hits[0].Highlights)
+		}
+	})
 	t.Run("SimilarAndDuplicates", func(t *testing.T) {
 		cleared := search.Caller{Agency: "ubnd-qn", Cleared: []string{"MẬT"}}
 		dup := docs()[0]
