@@ -143,6 +143,17 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	if opt.Caller.Agency == "" {
 		return search.Result{}, errors.New("search without a caller's agency")
 	}
+	res, err := x.search(ctx, opt, false)
+	if kind, _ := search.ParseQuery(opt.Query); err == nil && res.Total == 0 && kind == search.Words && opt.Query != "" {
+		// Nothing as typed or unaccented: allow typos. Only then, since
+		// expanding every word over the dictionary costs more than the
+		// search itself, and an exact match must never be outranked.
+		return x.search(ctx, opt, true)
+	}
+	return res, err
+}
+
+func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (search.Result, error) {
 	must := reach(opt.Caller)
 	if opt.DocType != "" {
 		must = append(must, termQ("doc_type", opt.DocType))
@@ -164,7 +175,7 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 		if key, ok := search.ParseNumberKey(q); ok {
 			must = append(must, termQ("number_key", key))
 		} else {
-			must = append(must, textQuery(q))
+			must = append(must, textQuery(q, typos))
 		}
 	}
 	size := opt.Size
@@ -311,7 +322,7 @@ func termQ(field, v string) query.Query {
 
 // textQuery matches the printed fields (boosted) or the folded ones: all
 // the words, a "phrase", or words ending in a prefix*.
-func textQuery(q string) query.Query {
+func textQuery(q string, typos bool) query.Query {
 	kind, text := search.ParseQuery(q)
 	exact, folded := viet.Canonical(text), viet.Fold(text)
 	var any []query.Query
@@ -352,7 +363,7 @@ func textQuery(q string) query.Query {
 	}
 	add([]string{"subject", "text", "issuer", "signer"}, exact, 2)
 	add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
-	if kind == search.Words {
+	if typos && kind == search.Words {
 		any = append(any, typoQuery(folded))
 	}
 	return bleve.NewDisjunctionQuery(any...)
@@ -374,6 +385,7 @@ func typoQuery(folded string) query.Query {
 				q := bleve.NewFuzzyQuery(w)
 				q.SetField(f)
 				q.SetFuzziness(map[bool]int{true: 1, false: 2}[n <= 5])
+				q.SetPrefix(1) // a typo is rarely in the first letter; this bounds the expansion
 				per = append(per, q)
 			}
 		}
