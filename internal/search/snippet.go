@@ -26,12 +26,7 @@ func Snippets(text, query string, n int) []string {
 	// word's position.
 	folded := make([]rune, len(runes))
 	for i, r := range runes {
-		f := []rune(viet.Fold(string(r)))
-		if len(f) == 1 {
-			folded[i] = f[0]
-		} else {
-			folded[i] = unicode.ToLower(r)
-		}
+		folded[i] = foldRune(r)
 	}
 	var hits []span
 	for _, w := range splitWords(string(folded)) {
@@ -84,4 +79,32 @@ func splitWords(s string) []span {
 		i = j
 	}
 	return out
+}
+
+// foldRune is viet.Fold of one rune, kept to one rune so that positions
+// carry over. Latin letters with marks all lie below U+2000: a table made
+// once answers them without normalising.
+func foldRune(r rune) rune {
+	if r < 0x80 {
+		return unicode.ToLower(r)
+	}
+	if r < rune(len(foldTable)) {
+		return foldTable[r]
+	}
+	return foldSlow(r)
+}
+
+var foldTable = func() (t [0x2000]rune) {
+	for r := range t {
+		t[r] = foldSlow(rune(r))
+	}
+	return t
+}()
+
+func foldSlow(r rune) rune {
+	f := []rune(viet.Fold(string(r)))
+	if len(f) == 1 {
+		return f[0]
+	}
+	return unicode.ToLower(r)
 }
