@@ -91,6 +91,8 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var opt search.Options
 	fs.StringVar(&opt.DocType, "type", "", "only this document type (QĐ, CV, TB, ...)")
 	fs.StringVar(&opt.Issuer, "issuer", "", "only this issuing body, as printed")
+	fs.StringVar(&opt.Urgency, "urgency", "", "only this urgency (Khẩn, Thượng khẩn, Hỏa tốc; accents optional)")
+	year := fs.Int("year", 0, "only documents issued in this year (shorthand for --from and --to)")
 	fs.StringVar(&opt.From, "from", "", "issued on or after (YYYY-MM-DD)")
 	fs.StringVar(&opt.To, "to", "", "issued on or before (YYYY-MM-DD)")
 	fs.BoolVar(&opt.ByDate, "by-date", false, "newest first instead of best first")
@@ -106,6 +108,13 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	opt.Query = strings.Join(fs.Args(), " ")
+	if *year != 0 {
+		if *year < 1945 || *year > 9999 {
+			fmt.Fprintf(stderr, "vanthu search: --year %d is not a year of the archive\n", *year)
+			return 2
+		}
+		opt.From, opt.To = fmt.Sprintf("%d-01-01", *year), fmt.Sprintf("%d-12-31", *year)
+	}
 	opt.Offset = max(0, *page-1) * max(1, opt.Size)
 	opt.Caller = search.Caller{Agency: *agency}
 	for _, c := range strings.Split(*cleared, ",") {

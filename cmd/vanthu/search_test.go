@@ -63,6 +63,13 @@ func TestIndexAndSearch(t *testing.T) {
 	if hits := search("--agency", "other", number); len(hits) != 0 {
 		t.Errorf("another agency found %v", hits)
 	}
+	year := tr["issued_at"].(string)[:4]
+	if hits := search("--agency", "ubnd", "--year", year, number); len(hits) != 1 {
+		t.Errorf("--year %s: %v", year, hits)
+	}
+	if hits := search("--agency", "ubnd", "--year", "1999", number); len(hits) != 0 {
+		t.Errorf("--year 1999 found %v", hits)
+	}
 	id := hits[0]["id"].(string)
 	if hits := search("--agency", "ubnd", "--duplicates", id); len(hits) != 0 {
 		t.Errorf("duplicates of a unique document: %v", hits)

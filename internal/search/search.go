@@ -43,6 +43,7 @@ type Options struct {
 	Query   string
 	DocType string
 	Issuer  string
+	Urgency string // only this urgency (Khẩn, Thượng khẩn, Hỏa tốc), however written
 	From    string // issued on or after, YYYY-MM-DD
 	To      string // issued on or before, YYYY-MM-DD
 	// ByDate sorts newest first instead of by relevance.
@@ -151,3 +152,6 @@ func Keywords(text string, n int) []string {
 	}
 	return order
 }
+
+// UrgencyKey is an urgency as filtered on: folded, one space between words.
+func UrgencyKey(u string) string { return strings.Join(strings.Fields(viet.Fold(u)), " ") }

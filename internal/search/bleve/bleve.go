@@ -42,6 +42,7 @@ type indexed struct {
 	// terms, where a range over the keyword walked every distinct day.
 	IssuedDate *time.Time `json:"issued_date,omitempty"`
 	IssuerKey  string     `json:"issuer_key"` // the issuer as one keyword, for filters and facets
+	UrgencyKey string     `json:"urgency_key"`
 }
 
 // analyzer is Bleve's standard analyzer without its English stop words:
@@ -77,7 +78,7 @@ func newMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, text(false))
 	}
 	doc.AddFieldMappingsAt("issued_date", bleve.NewDateTimeFieldMapping())
-	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type", "issued_at", "year", "issuer_key"} {
+	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type", "issued_at", "year", "issuer_key", "urgency_key"} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	m.DefaultMapping = doc
@@ -85,7 +86,7 @@ func newMapping() mapping.IndexMapping {
 }
 
 // mappingVersion names the mapping; change it with newMapping.
-const mappingVersion, mappingKey = "3", "vanthu-mapping"
+const mappingVersion, mappingKey = "4", "vanthu-mapping"
 
 // Open opens the index at path, creating it if needed.
 func Open(path string) (*Indexer, error) {
@@ -114,7 +115,7 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 	for _, d := range docs {
 		in := indexed{Document: d,
 			SubjectFolded: viet.Fold(d.Subject), TextFolded: viet.Fold(d.Text), IssuerFolded: viet.Fold(d.Issuer),
-			NumberKey: search.NumberKey(d.Number, d.Symbol), Secrecy: secrecy(d.Confidentiality),
+			NumberKey: search.NumberKey(d.Number, d.Symbol), Secrecy: secrecy(d.Confidentiality), UrgencyKey: search.UrgencyKey(d.Urgency),
 			IssuerKey: viet.Canonical(d.Issuer)}
 		if len(d.IssuedAt) >= 4 {
 			in.Year = d.IssuedAt[:4]
@@ -168,6 +169,9 @@ func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (s
 	}
 	if opt.Issuer != "" {
 		must = append(must, termQ("issuer_key", viet.Canonical(opt.Issuer)))
+	}
+	if opt.Urgency != "" {
+		must = append(must, termQ("urgency_key", search.UrgencyKey(opt.Urgency)))
 	}
 	if opt.From != "" || opt.To != "" {
 		var lo, hi time.Time

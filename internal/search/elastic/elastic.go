@@ -27,7 +27,7 @@ import (
 )
 
 // Version of the mapping; bump it when the template changes.
-const Version = 1
+const Version = 2
 
 // Alias the application reads and writes through (Indexer.Alias overrides
 // it, for tests against a shared cluster).
@@ -86,7 +86,7 @@ func Template(alias string) map[string]any {
 				"properties": map[string]any{
 					"agency": kw, "secrecy": kw, "confidentiality": kw, "doc_type": kw, "number": kw, "symbol": kw,
 					"number_key": kw, "issuer_key": kw, "issued_at": map[string]any{"type": "date", "format": "yyyy-MM-dd", "ignore_malformed": true},
-					"year": kw, "file": kw, "urgency": kw,
+					"year": kw, "file": kw, "urgency": kw, "urgency_key": kw,
 					"subject": text, "text": text, "issuer": text, "signer": text,
 				},
 			},
@@ -101,6 +101,8 @@ type source struct {
 	IssuerKey string `json:"issuer_key"`
 	Secrecy   string `json:"secrecy"`
 	Year      string `json:"year,omitempty"`
+	// UrgencyKey is the urgency folded: "HỎA TỐC" and "Hỏa tốc" filter alike.
+	UrgencyKey string `json:"urgency_key,omitempty"`
 }
 
 // Body is what is sent for one document.
@@ -112,6 +114,7 @@ func Body(d search.Document) ([]byte, error) {
 	if len(d.IssuedAt) >= 4 {
 		s.Year = d.IssuedAt[:4]
 	}
+	s.UrgencyKey = search.UrgencyKey(d.Urgency)
 	s.Subject, s.Issuer, s.Text = viet.Canonical(d.Subject), viet.Canonical(d.Issuer), viet.NormalizeTone(d.Text)
 	s.ID = "" // the ID is the _id, not a field
 	b, err := json.Marshal(s)
@@ -221,6 +224,9 @@ func Query(opt search.Options) map[string]any {
 	filter := reach(opt.Caller)
 	if opt.DocType != "" {
 		filter = append(filter, map[string]any{"term": map[string]any{"doc_type": opt.DocType}})
+	}
+	if opt.Urgency != "" {
+		filter = append(filter, map[string]any{"term": map[string]any{"urgency_key": search.UrgencyKey(opt.Urgency)}})
 	}
 	if opt.Issuer != "" {
 		filter = append(filter, map[string]any{"term": map[string]any{"issuer_key": viet.Canonical(opt.Issuer)}})

@@ -16,7 +16,7 @@ func docs() []search.Document {
 		{ID: "a", Agency: "ubnd-qn", DocType: "QĐ", Number: "06", Symbol: "QĐ-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", IssuedAt: "2024-06-01",
 			Subject: "Về việc thành lập Tổ công tác rà soát dự án", Text: "Quyết định thành lập tổ công tác"},
 		{ID: "b", Agency: "ubnd-qn", DocType: "TB", Number: "46", Symbol: "TB-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", IssuedAt: "2025-02-09",
-			Subject: "Kết luận cuộc họp về mã số thuế", Text: "thông báo kết luận", Confidentiality: "MẬT"},
+			Subject: "Kết luận cuộc họp về mã số thuế", Text: "thông báo kết luận", Confidentiality: "MẬT", Urgency: "HỎA TỐC"},
 		{ID: "c", Agency: "so-tc", DocType: "QĐ", Number: "07", Symbol: "QĐ-STC", Issuer: "SỞ TÀI CHÍNH",
 			Subject: "Về việc thành lập Tổ công tác", Text: "Quyết định thành lập tổ công tác của Sở"},
 	}
@@ -83,6 +83,14 @@ func Run(t *testing.T, x search.Indexer) {
 		r, _ = x.Search(ctx, search.Options{Caller: all, From: "2025-01-01", To: "2025-12-31"})
 		if r.Total != 1 || r.Hits[0].ID != "b" {
 			t.Errorf("date range: %+v", r)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: all, Urgency: "Hỏa tốc"})
+		if r.Total != 1 || r.Hits[0].ID != "b" {
+			t.Errorf("urgency filter (Hỏa tốc finds HỎA TỐC): %+v", r)
+		}
+		r, _ = x.Search(ctx, search.Options{Caller: qn, Urgency: "hoa toc"})
+		if r.Total != 0 {
+			t.Errorf("urgency filter found a MẬT document for an uncleared caller: %+v", r)
 		}
 		r, _ = x.Search(ctx, search.Options{Caller: qn})
 		if fmt.Sprint(r.Facets["doc_type"]) != "[{QĐ 1}]" {
