@@ -60,33 +60,50 @@ func newMapping() mapping.IndexMapping {
 		panic(err) // a fixed definition: fails in every test or never
 	}
 	doc := bleve.NewDocumentMapping()
-	text := func(store bool) *mapping.FieldMapping {
+	// Nothing goes into Bleve's composite _all field (every query names
+	// its fields) and text is not sorted or faceted on: without these
+	// the index was a third larger and slower to build.
+	text := func(store, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
 		f.Store = store
+		f.IncludeInAll = false
+		f.DocValues = false
+		f.IncludeTermVectors = positions
 		return f
 	}
 	kw := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = keyword.Name
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
 		return f
 	}
-	for _, name := range []string{"subject", "text", "issuer", "signer"} {
-		doc.AddFieldMappingsAt(name, text(true))
+	// The printed text is the longest field and its phrases are matched
+	// on the folded copy, so it keeps no positions.
+	doc.AddFieldMappingsAt("text", text(true, false))
+	for _, name := range []string{"subject", "issuer", "signer"} {
+		doc.AddFieldMappingsAt(name, text(true, true))
 	}
 	for _, name := range []string{"subject_folded", "text_folded", "issuer_folded"} {
-		doc.AddFieldMappingsAt(name, text(false))
+		doc.AddFieldMappingsAt(name, text(false, true))
 	}
-	doc.AddFieldMappingsAt("issued_date", bleve.NewDateTimeFieldMapping())
+	date := bleve.NewDateTimeFieldMapping()
+	date.IncludeInAll = false
+	doc.AddFieldMappingsAt("issued_date", date)
 	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type", "issued_at", "year", "issuer_key", "urgency_key"} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
+	// Other fields (number, symbol, file, ...) are kept to be shown, not
+	// searched.
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
 	m.DefaultMapping = doc
 	return m
 }
 
 // mappingVersion names the mapping; change it with newMapping.
-const mappingVersion, mappingKey = "4", "vanthu-mapping"
+const mappingVersion, mappingKey = "5", "vanthu-mapping"
 
 // Open opens the index at path, creating it if needed.
 func Open(path string) (*Indexer, error) {
@@ -339,6 +356,9 @@ func textQuery(q string, typos bool) query.Query {
 		for _, f := range fields {
 			switch kind {
 			case search.Phrase:
+				if f == "text" {
+					continue // no positions: text_folded answers phrases
+				}
 				m := bleve.NewMatchPhraseQuery(t)
 				m.SetField(f)
 				m.SetBoost(boost)
@@ -370,7 +390,13 @@ func textQuery(q string, typos bool) query.Query {
 			}
 		}
 	}
-	add([]string{"subject", "text", "issuer", "signer"}, exact, 2)
+	if folded == strings.ToLower(exact) {
+		// Typed without accents: the printed fields add nothing the
+		// folded ones do not find, and cost as much again.
+		add([]string{"signer"}, exact, 2)
+	} else {
+		add([]string{"subject", "text", "issuer", "signer"}, exact, 2)
+	}
 	add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
 	if typos && kind == search.Words {
 		any = append(any, typoQuery(folded))
