@@ -12,7 +12,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
-	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+	"github.com/vanthu/vanthu/internal/objstore/minio/miniotest"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
@@ -25,23 +25,9 @@ import (
 // functions read and extract it, the record is written beside the upload.
 // The same object uploaded twice is read once.
 func TestServeWithRealMinIO(t *testing.T) {
-	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_SERVE_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
-	if raw == "" || addr == "" {
-		t.Skip("no MinIO server with a webhook target for serve (scripts/test starts one)")
-	}
-	cfg, err := vminio.ParseURL(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := vminio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
 	bucket := "serve-test"
-	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::SERVE:webhook"); err != nil {
-		t.Fatal(err)
-	}
+	store, addr, token := miniotest.Bucket(t, "VANTHU_SERVE_ADDR", bucket, "arn:minio:sqs::SERVE:webhook")
+	ctx := context.Background()
 	src := t.TempDir()
 	if err := corpus.Generate(ctx, src, corpus.Options{N: 1, Seed: 12, Formats: []string{"pdf"}}); err != nil {
 		t.Fatal(err)
@@ -172,24 +158,13 @@ func TestServeWithRealMinIO(t *testing.T) {
 // queue, not the reconciler (which is the second line of defence). The
 // outage lasts $VANTHU_OUTAGE (default 5s; BENCHMARKS.md measured 60s).
 func TestServeMinIOOutage(t *testing.T) {
-	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_SERVE_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
-	if raw == "" || addr == "" {
-		t.Skip("no MinIO server with a webhook target for serve (scripts/test starts one)")
-	}
+	bucket := "outage-test"
+	store, addr, token := miniotest.Bucket(t, "VANTHU_SERVE_ADDR", bucket, "arn:minio:sqs::SERVE:webhook")
 	outage := 5 * time.Second
 	if v := os.Getenv("VANTHU_OUTAGE"); v != "" {
 		outage, _ = time.ParseDuration(v)
 	}
-	cfg, _ := vminio.ParseURL(raw)
-	store, err := vminio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	bucket := "outage-test"
-	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::SERVE:webhook"); err != nil {
-		t.Fatal(err)
-	}
 	src := t.TempDir()
 	if err := corpus.Generate(ctx, src, corpus.Options{N: 3, Seed: 13, Formats: []string{"pdf"}}); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +14,7 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/vanthu/vanthu/internal/events"
-	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
+	"github.com/vanthu/vanthu/internal/objstore/minio/miniotest"
 )
 
 type syncRecorder struct {
@@ -41,10 +40,8 @@ func (r *syncRecorder) events() []event.Event {
 // made with minio-go; ingest emits one event per upload, with the key
 // unescaped and the object's ETag.
 func TestRealMinIONotifications(t *testing.T) {
-	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_INGEST_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
-	if raw == "" || addr == "" {
-		t.Skip("no MinIO server with a webhook target (scripts/test starts one)")
-	}
+	bucket := "ingest-test"
+	store, addr, token := miniotest.Bucket(t, "VANTHU_INGEST_ADDR", bucket, "arn:minio:sqs::VANTHU:webhook")
 	rec := &syncRecorder{}
 	f := &Function{Token: token, Emit: rec, Log: New().Log}
 	ln, err := net.Listen("tcp", addr)
@@ -55,19 +52,7 @@ func TestRealMinIONotifications(t *testing.T) {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	cfg, err := vminio.ParseURL(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := vminio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	bucket := "ingest-test"
-	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::VANTHU:webhook"); err != nil {
-		t.Fatal(err)
-	}
 	body := []byte("%PDF-1.7 a scan")
 	info, err := store.Put(ctx, bucket, "scans/tháng 1/46 TB.pdf", bytes.NewReader(body), int64(len(body)), nil)
 	if err != nil {
@@ -121,10 +106,8 @@ func (f *failOnce) Emit(ctx context.Context, ev event.Event) error {
 // When ingest cannot pass an upload on, it answers 503; MinIO keeps the
 // event and delivers it again: the upload arrives once, not never.
 func TestRealMinIORedeliversAfterAnError(t *testing.T) {
-	raw, addr, token := os.Getenv("VANTHU_MINIO_URL"), os.Getenv("VANTHU_INGEST_ADDR"), os.Getenv("VANTHU_INGEST_TOKEN")
-	if raw == "" || addr == "" {
-		t.Skip("no MinIO server with a webhook target (scripts/test starts one)")
-	}
+	bucket := "ingest-retry-test"
+	store, addr, token := miniotest.Bucket(t, "VANTHU_INGEST_ADDR", bucket, "arn:minio:sqs::VANTHU:webhook")
 	rec := &failOnce{}
 	f := &Function{Token: token, Emit: rec, Log: New().Log}
 	ln, err := net.Listen("tcp", addr)
@@ -134,16 +117,7 @@ func TestRealMinIORedeliversAfterAnError(t *testing.T) {
 	srv := &http.Server{Handler: http.HandlerFunc(f.Handle)}
 	go srv.Serve(ln)
 	defer srv.Close()
-	cfg, _ := vminio.ParseURL(raw)
-	store, err := vminio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	bucket := "ingest-retry-test"
-	if err := store.NotifyBucket(ctx, bucket, "arn:minio:sqs::VANTHU:webhook"); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := store.Put(ctx, bucket, "retry.pdf", bytes.NewReader([]byte("%PDF")), 4, nil); err != nil {
 		t.Fatal(err)
 	}
