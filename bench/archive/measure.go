@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vanthu/vanthu/internal/search"
+	"github.com/vanthu/vanthu/internal/viet"
 )
 
 // Scores of a labelled set: recall@10 (the wanted document among the
@@ -27,7 +28,7 @@ func Measure(ctx context.Context, x Searcher, qs []Labelled, unaccented bool) (S
 	for _, q := range qs {
 		text := q.Query
 		if unaccented {
-			text = Unaccented(text)
+			text = viet.Fold(text)
 		}
 		r, err := x.Search(ctx, search.Options{Caller: search.Caller{Agency: q.Agency, Cleared: []string{"MẬT"}}, Query: text, Size: 10})
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/vanthu/vanthu/internal/search"
-	"github.com/vanthu/vanthu/internal/viet"
 )
 
 // Labelled is a query a clerk would type and the document it is for.
@@ -90,6 +89,3 @@ func Relevance(seed uint64) ([]search.Document, []Labelled) {
 	}
 	return docs, qs
 }
-
-// Unaccented is q as typed without diacritics.
-func Unaccented(q string) string { return viet.Fold(q) }

@@ -410,19 +410,22 @@ func textQuery(q string, typos bool) query.Query {
 func typoQuery(folded string) query.Query {
 	var words []query.Query
 	for _, w := range strings.FieldsFunc(folded, func(r rune) bool { return !stdunicode.IsLetter(r) && !stdunicode.IsDigit(r) }) {
+		n := len([]rune(w))
+		fuzziness := 2
+		if n <= 5 {
+			fuzziness = 1
+		}
 		var per []query.Query
 		for _, f := range []string{"subject_folded", "text_folded"} {
-			n := len([]rune(w))
-			switch {
-			case n < 3:
+			if n < 3 {
 				per = append(per, termQ(f, w))
-			default:
-				q := bleve.NewFuzzyQuery(w)
-				q.SetField(f)
-				q.SetFuzziness(map[bool]int{true: 1, false: 2}[n <= 5])
-				q.SetPrefix(1) // a typo is rarely in the first letter; this bounds the expansion
-				per = append(per, q)
+				continue
 			}
+			q := bleve.NewFuzzyQuery(w)
+			q.SetField(f)
+			q.SetFuzziness(fuzziness)
+			q.SetPrefix(1) // a typo is rarely in the first letter; this bounds the expansion
+			per = append(per, q)
 		}
 		words = append(words, bleve.NewDisjunctionQuery(per...))
 	}
