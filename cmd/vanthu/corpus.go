@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -11,17 +10,12 @@ import (
 )
 
 func runCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("corpus", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("corpus", "Usage: vanthu corpus [flags]\n\nGenerates synthetic Decree 30 documents (types "+strings.Join(corpus.Types, ", ")+")\nas born-digital PDFs and degraded scans, with truth.jsonl for 'vanthu eval'.", stderr)
 	out := fs.String("out", "corpus", "folder to write the documents and truth.jsonl into")
 	n := fs.Int("n", 60, "number of documents")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed writes the same corpus)")
 	dpi := fs.Int("dpi", 0, "scan resolution (0: 200 or 300 at random, per document)")
 	formats := fs.String("formats", strings.Join(corpus.Formats, ","), "comma-separated formats, taken in turn: "+strings.Join(corpus.Formats, ", "))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu corpus [flags]\n\nGenerates synthetic Decree 30 documents (types "+strings.Join(corpus.Types, ", ")+")\nas born-digital PDFs and degraded scans, with truth.jsonl for 'vanthu eval'.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,17 +16,12 @@ import (
 )
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("eval", "Usage: vanthu eval [flags] DIR\n\nRuns extract over a labelled folder (DIR/truth.jsonl: one line per file, the keys of\nthe extraction record) and prints, per field, correct/total and accuracy, then\nfull-text word F1 and character error rate where the truth has text, and pages per minute.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
 	misses := fs.Bool("misses", false, "list every field that was wrong, with what was read and what was expected")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	records := fs.String("records", "", "also write the extracted records (JSON lines) to this file")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu eval [flags] DIR\n\nRuns extract over a labelled folder (DIR/truth.jsonl: one line per file, the keys of\nthe extraction record) and prints, per field, correct/total and accuracy, then\nfull-text word F1 and character error rate where the truth has text, and pages per minute.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -62,16 +62,11 @@ func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engi
 }
 
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("extract", "Usage: vanthu extract [flags] FILE|DIR...\n\nPrints one JSON record per file to stdout (domain.md section 3), in input order;\nprogress goes to stderr. Folders are read recursively. Exits 1 if any file failed.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
 	quiet := fs.Bool("q", false, "no progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile to this file (time in Tesseract shows as cgo calls)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu extract [flags] FILE|DIR...\n\nPrints one JSON record per file to stdout (domain.md section 3), in input order;\nprogress goes to stderr. Folders are read recursively. Exits 1 if any file failed.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

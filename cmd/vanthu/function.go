@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -56,18 +55,13 @@ func (s *sinkEmitter) Emit(ctx context.Context, ev event.Event) error {
 // below Knative's timeout, so a stuck document fails (and is retried)
 // rather than being cut off mid-write.
 func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("function", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("function", "Usage: vanthu function [flags] NAME\n\nRuns one function as an HTTP service: ingest, ocr, extract, index, register or reconcile.\nindex and register keep their embedded backends under DATA (VANTHU_DATA).\nObject store from VANTHU_MINIO_URL; ingest checks VANTHU_INGEST_TOKEN; ingest and\nreconcile send to K_SINK.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
 	addr := fs.String("addr", ":"+envOr("PORT", "8080"), "listen address (Knative sets PORT)")
 	deadline := fs.Duration("deadline", 240*time.Second, "per-request deadline; keep it below the Knative Service's timeoutSeconds (300 by default)")
 	bucket := fs.String("bucket", envOr("VANTHU_BUCKET", "uploads"), "bucket (reconcile; env VANTHU_BUCKET)")
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder when no MinIO is configured")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu function [flags] NAME\n\nRuns one function as an HTTP service: ingest, ocr, extract, index, register or reconcile.\nindex and register keep their embedded backends under DATA (VANTHU_DATA).\nObject store from VANTHU_MINIO_URL; ingest checks VANTHU_INGEST_TOKEN; ingest and\nreconcile send to K_SINK.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

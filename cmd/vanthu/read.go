@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 )
@@ -11,14 +10,9 @@ import (
 // layer, poppler, OCR, blank), why, and its lines with boxes and
 // confidences. It is how a clerk or a developer sees why a field was missed.
 func runRead(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("read", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("read", "Usage: vanthu read [flags] FILE\n\nPrints each page's lines as the pipeline reads them: source, boxes (pixels at 300 dpi), confidence.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu read [flags] FILE\n\nPrints each page's lines as the pipeline reads them: source, boxes (pixels at 300 dpi), confidence.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -15,16 +14,11 @@ import (
 
 // runIndex extracts files and puts them into the search index under DATA.
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("index", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("index", "Usage: vanthu index [flags] FILE|DIR...\n\nReads the files (as vanthu extract does) and indexes their records for vanthu search.\nA file indexed again replaces its entry. Exits 1 if any file failed.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the index lives in DATA/index, or in Elasticsearch when VANTHU_ES_URL is set")
 	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency the documents belong to (env VANTHU_AGENCY)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu index [flags] FILE|DIR...\n\nReads the files (as vanthu extract does) and indexes their records for vanthu search.\nA file indexed again replaces its entry. Exits 1 if any file failed.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -82,8 +76,7 @@ type searchHit struct {
 
 // runSearch queries the index, within an agency and a clearance.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("search", "Usage: vanthu search [flags] [QUERY]\n\nSearches the index built by vanthu index or vanthu serve. Accents are optional\n(\"quyet dinh\" finds \"Quyết định\"); a number and symbol (\"46/TB-UBND\", \"46 tb ubnd\")\nfinds that document.", stderr)
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA)")
 	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "search as a member of this agency")
 	cleared := fs.String("cleared", "", "secrecy levels the searcher is cleared for, comma-separated (MẬT,TỐI MẬT,TUYỆT MẬT)")
@@ -100,10 +93,6 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	duplicates := fs.String("duplicates", "", "documents with the same number, symbol and issuer as this id")
 	page := fs.Int("page", 1, "result page")
 	fs.IntVar(&opt.Size, "size", 20, "hits per page")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu search [flags] [QUERY]\n\nSearches the index built by vanthu index or vanthu serve. Accents are optional\n(\"quyet dinh\" finds \"Quyết định\"); a number and symbol (\"46/TB-UBND\", \"46 tb ubnd\")\nfinds that document.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

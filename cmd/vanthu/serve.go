@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,8 +36,7 @@ import (
 // MinIO's webhook (POST /webhook/minio) or, on embedded defaults, from
 // files dropped into DATA/objects/BUCKET, found by the reconciler.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve", "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract, index, register and reconcile in one process: the search index\nin DATA/index (Bleve), the incoming register in DATA/vanthu.db (SQLite). Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -46,10 +44,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	bucket := fs.String("bucket", "uploads", "bucket clerks upload to")
 	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency of uploads whose metadata names none (env VANTHU_AGENCY)")
 	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload); 0 turns it off")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract, index, register and reconcile in one process: the search index\nin DATA/index (Bleve), the incoming register in DATA/vanthu.db (SQLite). Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
