@@ -35,6 +35,18 @@ func (r *syncRecorder) events() []event.Event {
 	return append([]event.Event(nil), r.got...)
 }
 
+// listen serves f where MinIO's webhook target posts, until the test ends.
+func listen(t *testing.T, addr string, f *Function) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(f.Handle)}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+}
+
 // TestRealMinIONotifications: a real MinIO server (started by scripts/test
 // with a webhook target at VANTHU_INGEST_ADDR) notifies ingest of uploads
 // made with minio-go; ingest emits one event per upload, with the key
@@ -43,14 +55,7 @@ func TestRealMinIONotifications(t *testing.T) {
 	bucket := "ingest-test"
 	store, addr, token := miniotest.Bucket(t, "VANTHU_INGEST_ADDR", bucket, "arn:minio:sqs::VANTHU:webhook")
 	rec := &syncRecorder{}
-	f := &Function{Token: token, Emit: rec, Log: New().Log}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(f.Handle)}
-	go srv.Serve(ln)
-	defer srv.Close()
+	listen(t, addr, &Function{Token: token, Emit: rec, Log: New().Log})
 
 	ctx := context.Background()
 	body := []byte("%PDF-1.7 a scan")
@@ -109,14 +114,7 @@ func TestRealMinIORedeliversAfterAnError(t *testing.T) {
 	bucket := "ingest-retry-test"
 	store, addr, token := miniotest.Bucket(t, "VANTHU_INGEST_ADDR", bucket, "arn:minio:sqs::VANTHU:webhook")
 	rec := &failOnce{}
-	f := &Function{Token: token, Emit: rec, Log: New().Log}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(f.Handle)}
-	go srv.Serve(ln)
-	defer srv.Close()
+	listen(t, addr, &Function{Token: token, Emit: rec, Log: New().Log})
 	ctx := context.Background()
 	if _, err := store.Put(ctx, bucket, "retry.pdf", bytes.NewReader([]byte("%PDF")), 4, nil); err != nil {
 		t.Fatal(err)
