@@ -6,9 +6,17 @@ package bleve
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 	stdunicode "unicode"
 
@@ -24,8 +32,13 @@ import (
 	"github.com/vanthu/vanthu/internal/viet"
 )
 
-// Indexer is a Bleve index on disk.
-type Indexer struct{ idx bleve.Index }
+// Indexer is a Bleve index on disk, split into shards searched in
+// parallel: a broad query walks long posting lists, and a shard per core
+// walks them side by side (what Elasticsearch does with primary shards).
+type Indexer struct {
+	shards []bleve.Index
+	idx    bleve.IndexAlias // all shards: searched together, results merged
+}
 
 var _ search.Indexer = (*Indexer)(nil)
 
@@ -102,33 +115,109 @@ func newMapping() mapping.IndexMapping {
 	return m
 }
 
-// mappingVersion names the mapping; change it with newMapping.
-const mappingVersion, mappingKey = "5", "vanthu-mapping"
+// mappingVersion names the mapping and layout; change it with newMapping.
+const mappingVersion = "6"
 
-// Open opens the index at path, creating it if needed.
-func Open(path string) (*Indexer, error) {
-	idx, err := bleve.Open(path)
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		idx, err = bleve.New(path, newMapping())
-		if err == nil {
-			err = idx.SetInternal([]byte(mappingKey), []byte(mappingVersion))
+// layoutFile records, beside the shards, how many there are and the
+// mapping they were built with.
+const layoutFile = "vanthu-index.json"
+
+type layout struct {
+	Mapping string `json:"mapping"`
+	Shards  int    `json:"shards"`
+}
+
+// DefaultShards is a shard per core up to four: beyond the cores a
+// query gains nothing, and on a laptop with many cores tiny shards only
+// add merging.
+func DefaultShards() int { return min(max(runtime.NumCPU(), 1), 4) }
+
+// Open opens the index at path, creating it with DefaultShards if needed.
+func Open(path string) (*Indexer, error) { return OpenShards(path, DefaultShards()) }
+
+// OpenShards opens the index at path, creating it with n shards if it
+// does not exist; an existing index keeps the shards it was made with.
+func OpenShards(path string, n int) (*Indexer, error) {
+	meta := filepath.Join(path, layoutFile)
+	var l layout
+	b, err := os.ReadFile(meta)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(b, &l); err != nil || l.Shards < 1 {
+			return nil, fmt.Errorf("search index %s: %s is damaged: move the index aside and run `vanthu index` again", path, layoutFile)
 		}
-	}
-	if err != nil {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, err := os.Stat(path); err == nil {
+			// An index keeps the mapping it was made with; searching one
+			// made with another gives quietly wrong answers, so say so.
+			return nil, fmt.Errorf("search index %s was built by an older vanthu (mapping before %q): move it aside and run `vanthu index` again", path, mappingVersion)
+		}
+		if n < 1 {
+			n = 1
+		}
+		if err := os.MkdirAll(path, 0o750); err != nil {
+			return nil, fmt.Errorf("search index %s: %w", path, err)
+		}
+		l = layout{Mapping: mappingVersion, Shards: n}
+		x := &Indexer{}
+		for i := range n {
+			s, err := bleve.New(filepath.Join(path, strconv.Itoa(i)), newMapping())
+			if err != nil {
+				x.closeShards()
+				return nil, fmt.Errorf("search index %s: %w", path, err)
+			}
+			x.shards = append(x.shards, s)
+		}
+		x.closeShards()
+		// Written last: an index whose creation was cut short has no
+		// layout file and is reported, not half used.
+		b, _ := json.Marshal(l)
+		if err := os.WriteFile(meta, b, 0o640); err != nil {
+			return nil, fmt.Errorf("search index %s: %w", path, err)
+		}
+	default:
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
-	// An index keeps the mapping it was made with; searching one made
-	// with another gives quietly wrong answers, so say so instead.
-	if v, err := idx.GetInternal([]byte(mappingKey)); err != nil || string(v) != mappingVersion {
-		idx.Close()
-		return nil, fmt.Errorf("search index %s was built with mapping %q, this vanthu needs %q: move it aside and run `vanthu index` again", path, v, mappingVersion)
+	if l.Mapping != mappingVersion {
+		return nil, fmt.Errorf("search index %s was built with mapping %q, this vanthu needs %q: move it aside and run `vanthu index` again", path, l.Mapping, mappingVersion)
 	}
-	return &Indexer{idx: idx}, nil
+	x := &Indexer{}
+	for i := range l.Shards {
+		s, err := bleve.Open(filepath.Join(path, strconv.Itoa(i)))
+		if err != nil {
+			x.closeShards()
+			return nil, fmt.Errorf("search index %s: shard %d: %w", path, i, err)
+		}
+		x.shards = append(x.shards, s)
+	}
+	x.idx = bleve.NewIndexAlias(x.shards...)
+	return x, nil
+}
+
+func (x *Indexer) closeShards() error {
+	var errs []error
+	for _, s := range x.shards {
+		errs = append(errs, s.Close())
+	}
+	x.shards = nil
+	return errors.Join(errs...)
+}
+
+// shard is where a document lives: by a hash of its ID, so that indexing
+// it again replaces it in the same shard.
+func (x *Indexer) shard(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(len(x.shards)))
 }
 
 // Index adds or replaces documents (same ID: replaced, never duplicated).
+// The shards' batches are written in parallel.
 func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
-	b := x.idx.NewBatch()
+	batches := make([]*bleve.Batch, len(x.shards))
+	for i, s := range x.shards {
+		batches[i] = s.NewBatch()
+	}
 	for _, d := range docs {
 		in := indexed{Document: d,
 			SubjectFolded: viet.Fold(d.Subject), TextFolded: viet.Fold(d.Text), IssuerFolded: viet.Fold(d.Issuer),
@@ -141,11 +230,28 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 			in.IssuedDate = &t
 		}
 		in.Subject, in.Text, in.Issuer = viet.Canonical(d.Subject), viet.NormalizeTone(d.Text), viet.Canonical(d.Issuer)
-		if err := b.Index(d.ID, in); err != nil {
-			return err
+		if err := batches[x.shard(d.ID)].Index(d.ID, in); err != nil {
+			return fmt.Errorf("index %s: %w", d.ID, err)
 		}
 	}
-	return x.idx.Batch(b)
+	return x.apply(ctx, batches)
+}
+
+// apply writes the non-empty batches, one goroutine a shard.
+func (x *Indexer) apply(ctx context.Context, batches []*bleve.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	errs := make([]error, len(batches))
+	var wg sync.WaitGroup
+	for i, b := range batches {
+		if b.Size() == 0 {
+			continue
+		}
+		wg.Go(func() { errs[i] = x.shards[i].Batch(b) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func secrecy(c string) string {
@@ -157,11 +263,14 @@ func secrecy(c string) string {
 
 // Delete removes documents.
 func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
-	b := x.idx.NewBatch()
-	for _, id := range ids {
-		b.Delete(id)
+	batches := make([]*bleve.Batch, len(x.shards))
+	for i, s := range x.shards {
+		batches[i] = s.NewBatch()
 	}
-	return x.idx.Batch(b)
+	for _, id := range ids {
+		batches[x.shard(id)].Delete(id)
+	}
+	return x.apply(ctx, batches)
 }
 
 // Search runs a query inside the caller's agency and clearance.
@@ -395,7 +504,12 @@ func textQuery(q string, typos bool) query.Query {
 		// folded ones do not find, and cost as much again.
 		add([]string{"signer"}, exact, 2)
 	} else {
-		add([]string{"subject", "text", "issuer", "signer"}, exact, 2)
+		// The exact spelling's weight is far above anything the folded
+		// fields give, so that scores fall in two tiers: every document
+		// with the words as typed, then those that only fold alike. A
+		// small boost was not enough once the index is sharded: each
+		// shard weighs a rare word by its own counts.
+		add([]string{"subject", "text", "issuer", "signer"}, exact, 1000)
 	}
 	add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
 	if typos && kind == search.Words {
@@ -441,4 +555,4 @@ func (x *Indexer) Ping(ctx context.Context) error {
 }
 
 // Close closes the index.
-func (x *Indexer) Close() error { return x.idx.Close() }
+func (x *Indexer) Close() error { return x.closeShards() }

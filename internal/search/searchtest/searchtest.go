@@ -138,6 +138,22 @@ func Run(t *testing.T, x search.Indexer) {
 				t.Errorf("%q: %+v %v (want %s first, all three found)", q, r.Hits, err, want)
 			}
 		}
+		// Pages of a ranked list agree with the whole list.
+		whole, _ := x.Search(ctx, search.Options{Caller: qn, Query: "mã ngành"})
+		var paged []string
+		for off := range 3 {
+			r, _ := x.Search(ctx, search.Options{Caller: qn, Query: "mã ngành", Offset: off, Size: 1})
+			for _, h := range r.Hits {
+				paged = append(paged, h.ID)
+			}
+		}
+		var ids []string
+		for _, h := range whole.Hits {
+			ids = append(ids, h.ID)
+		}
+		if fmt.Sprint(paged) != fmt.Sprint(ids) {
+			t.Errorf("pages of one hit %v, all at once %v", paged, ids)
+		}
 	})
 	t.Run("TypoTolerance", func(t *testing.T) {
 		for _, q := range []string{"quyet dinh thanhh lap to cong tac", "Quyết địnk thành lập tổ công tác", "thanh lap tô cong tacs"} {
