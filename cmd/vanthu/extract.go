@@ -159,9 +159,11 @@ func expandInputs(args []string) ([]string, error) {
 }
 
 // processAll runs the pipeline over files, jobs at a time, and hands the
-// records to emit in input order.
-func processAll(ctx context.Context, p *pipelines.Pipeline, files []string, jobs int, progress io.Writer, emit func(doc.Record)) {
+// records to emit in input order; progress goes to w (a bar on a terminal).
+func processAll(ctx context.Context, p *pipelines.Pipeline, files []string, jobs int, w io.Writer, emit func(doc.Record)) {
 	jobs = max(1, jobs)
+	progress := newProgress(w, len(files))
+	defer progress.finish()
 	results := make([]chan doc.Record, len(files))
 	for i := range results {
 		results[i] = make(chan doc.Record, 1)
@@ -184,11 +186,7 @@ func processAll(ctx context.Context, p *pipelines.Pipeline, files []string, jobs
 				defer func() { <-sem }()
 				start := time.Now()
 				rec := p.Process(ctx, f)
-				status := fmt.Sprintf("%d pages", rec.Pages)
-				if rec.Error != "" {
-					status = "ERROR: " + rec.Error
-				}
-				fmt.Fprintf(progress, "[%d/%d] %q %s (%.1fs)\n", i+1, len(files), f, status, time.Since(start).Seconds())
+				progress.file(i, f, rec.Pages, rec.Error, time.Since(start))
 				results[i] <- rec
 			})
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -48,9 +49,14 @@ type indexed struct {
 	SubjectFolded string `json:"subject_folded"`
 	TextFolded    string `json:"text_folded"`
 	IssuerFolded  string `json:"issuer_folded"`
-	NumberKey     string `json:"number_key"`
-	Secrecy       string `json:"secrecy"` // "public" when not secret: a keyword never empty
-	Year          string `json:"year"`
+	// PhraseFolded is the folded subject, issuer and text as pairs of
+	// adjacent words: a phrase is then the conjunction of its pairs, a
+	// few short posting lists, where matching positions in the text cost
+	// more than the rest of the search (Elasticsearch's index_phrases).
+	PhraseFolded string `json:"phrase_folded"`
+	NumberKey    string `json:"number_key"`
+	Secrecy      string `json:"secrecy"` // "public" when not secret: a keyword never empty
+	Year         string `json:"year"`
 	// IssuedDate is issued_at as a date: a range over it is a few numeric
 	// terms, where a range over the keyword walked every distinct day.
 	IssuedDate *time.Time `json:"issued_date,omitempty"`
@@ -63,6 +69,9 @@ type indexed struct {
 // do), and dropping them lost words users search for.
 const analyzer = "vi"
 
+// pairsAnalyzer makes the word pairs of PhraseFolded.
+const pairsAnalyzer = "vi_pairs"
+
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer(analyzer, map[string]any{
@@ -71,6 +80,18 @@ func newMapping() mapping.IndexMapping {
 		"token_filters": []string{lowercase.Name},
 	}); err != nil {
 		panic(err) // a fixed definition: fails in every test or never
+	}
+	if err := m.AddCustomTokenFilter("pairs", map[string]any{
+		"type": shingle.Name, "min": 2.0, "max": 2.0, "output_original": false, "separator": " ", "filler": "",
+	}); err != nil {
+		panic(err)
+	}
+	if err := m.AddCustomAnalyzer(pairsAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name, "pairs"},
+	}); err != nil {
+		panic(err)
 	}
 	doc := bleve.NewDocumentMapping()
 	// Nothing goes into Bleve's composite _all field (every query names
@@ -92,15 +113,18 @@ func newMapping() mapping.IndexMapping {
 		f.IncludeTermVectors = false
 		return f
 	}
-	// The printed text is the longest field and its phrases are matched
-	// on the folded copy, so it keeps no positions.
+	// Phrases are matched on the word pairs, so the long fields keep no
+	// positions; the short printed ones do, for a phrase as spelled.
 	doc.AddFieldMappingsAt("text", text(true, false))
 	for _, name := range []string{"subject", "issuer", "signer"} {
 		doc.AddFieldMappingsAt(name, text(true, true))
 	}
 	for _, name := range []string{"subject_folded", "text_folded", "issuer_folded"} {
-		doc.AddFieldMappingsAt(name, text(false, true))
+		doc.AddFieldMappingsAt(name, text(false, false))
 	}
+	pairs := text(false, false)
+	pairs.Analyzer = pairsAnalyzer
+	doc.AddFieldMappingsAt("phrase_folded", pairs)
 	date := bleve.NewDateTimeFieldMapping()
 	date.IncludeInAll = false
 	doc.AddFieldMappingsAt("issued_date", date)
@@ -116,7 +140,7 @@ func newMapping() mapping.IndexMapping {
 }
 
 // mappingVersion names the mapping and layout; change it with newMapping.
-const mappingVersion = "6"
+const mappingVersion = "7"
 
 // layoutFile records, beside the shards, how many there are and the
 // mapping they were built with.
@@ -230,6 +254,8 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 			in.IssuedDate = &t
 		}
 		in.Subject, in.Text, in.Issuer = viet.Canonical(d.Subject), viet.NormalizeTone(d.Text), viet.Canonical(d.Issuer)
+		// A full stop between the fields: no pair spans two of them.
+		in.PhraseFolded = in.SubjectFolded + " . " + in.IssuerFolded + " . " + in.TextFolded
 		if err := batches[x.shard(d.ID)].Index(d.ID, in); err != nil {
 			return fmt.Errorf("index %s: %w", d.ID, err)
 		}
@@ -466,7 +492,10 @@ func textQuery(q string, typos bool) query.Query {
 			switch kind {
 			case search.Phrase:
 				if f == "text" {
-					continue // no positions: text_folded answers phrases
+					continue // no positions: the pairs answer phrases
+				}
+				if strings.HasSuffix(f, "_folded") {
+					continue // the pairs, below
 				}
 				m := bleve.NewMatchPhraseQuery(t)
 				m.SetField(f)
@@ -511,11 +540,32 @@ func textQuery(q string, typos bool) query.Query {
 		// shard weighs a rare word by its own counts.
 		add([]string{"subject", "text", "issuer", "signer"}, exact, 1000)
 	}
-	add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
+	if p, ok := pairsQuery(folded); kind == search.Phrase && ok {
+		any = append(any, p)
+	} else {
+		if kind == search.Phrase {
+			kind = search.Words // one word in quotes is that word
+		}
+		add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
+	}
 	if typos && kind == search.Words {
 		any = append(any, typoQuery(folded))
 	}
 	return bleve.NewDisjunctionQuery(any...)
+}
+
+// pairsQuery is a folded phrase as the conjunction of its adjacent word
+// pairs in phrase_folded; false for fewer than two words.
+func pairsQuery(folded string) (query.Query, bool) {
+	words := strings.FieldsFunc(folded, func(r rune) bool { return !stdunicode.IsLetter(r) && !stdunicode.IsDigit(r) })
+	if len(words) < 2 {
+		return nil, false
+	}
+	var qs []query.Query
+	for i := 1; i < len(words); i++ {
+		qs = append(qs, termQ("phrase_folded", words[i-1]+" "+words[i]))
+	}
+	return bleve.NewConjunctionQuery(qs...), true
 }
 
 // typoQuery tolerates misspellings: every folded word must be within an
