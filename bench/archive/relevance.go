@@ -12,6 +12,7 @@ type Labelled struct {
 	Query  string // as typed, with accents
 	Agency string // whose archive is searched
 	Want   string // the document's ID
+	Group  string // "" for the needles; GroupSpelling, GroupTypo, GroupOCR
 }
 
 // needles are documents written by hand into the archive, each with the

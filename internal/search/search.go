@@ -137,7 +137,7 @@ func ParseQuery(q string) (QueryKind, string) {
 func Keywords(text string, n int) []string {
 	counts := map[string]int{}
 	var order []string
-	for _, w := range strings.FieldsFunc(viet.Fold(text), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+	for _, w := range strings.FieldsFunc(Fold(text), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
 		if len(w) < 3 {
 			continue
 		}

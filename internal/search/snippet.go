@@ -15,7 +15,7 @@ import (
 func Snippets(text, query string, n int) []string {
 	words := map[string]bool{}
 	_, q := ParseQuery(query)
-	for _, w := range splitWords(viet.Fold(q)) {
+	for _, w := range splitWords(Fold(q)) {
 		words[w.s] = true
 	}
 	if len(words) == 0 || text == "" {
@@ -30,7 +30,7 @@ func Snippets(text, query string, n int) []string {
 	}
 	var hits []span
 	for _, w := range splitWords(string(folded)) {
-		if words[w.s] {
+		if words[foldIY(w.s)] {
 			hits = append(hits, w)
 		}
 	}

@@ -140,7 +140,7 @@ func newMapping() mapping.IndexMapping {
 }
 
 // mappingVersion names the mapping and layout; change it with newMapping.
-const mappingVersion = "7"
+const mappingVersion = "8"
 
 // layoutFile records, beside the shards, how many there are and the
 // mapping they were built with.
@@ -244,7 +244,7 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 	}
 	for _, d := range docs {
 		in := indexed{Document: d,
-			SubjectFolded: viet.Fold(d.Subject), TextFolded: viet.Fold(d.Text), IssuerFolded: viet.Fold(d.Issuer),
+			SubjectFolded: search.Fold(d.Subject), TextFolded: search.Fold(d.Text), IssuerFolded: search.Fold(d.Issuer),
 			NumberKey: search.NumberKey(d.Number, d.Symbol), Secrecy: secrecy(d.Confidentiality), UrgencyKey: search.UrgencyKey(d.Urgency),
 			IssuerKey: viet.Canonical(d.Issuer)}
 		if len(d.IssuedAt) >= 4 {
@@ -485,7 +485,7 @@ func termQ(field, v string) query.Query {
 // the words, a "phrase", or words ending in a prefix*.
 func textQuery(q string, typos bool) query.Query {
 	kind, text := search.ParseQuery(q)
-	exact, folded := viet.Canonical(text), viet.Fold(text)
+	exact, folded := viet.Canonical(text), search.Fold(text)
 	var any []query.Query
 	add := func(fields []string, t string, boost float64) {
 		for _, f := range fields {

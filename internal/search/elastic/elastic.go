@@ -27,7 +27,7 @@ import (
 )
 
 // Version of the mapping; bump it when the template changes.
-const Version = 2
+const Version = 3
 
 // Alias the application reads and writes through (Indexer.Alias overrides
 // it, for tests against a shared cluster).
@@ -68,7 +68,9 @@ func New(cfg elasticsearch.Config) (*Indexer, error) {
 // filters, facets and the number/symbol key.
 func Template(alias string) map[string]any {
 	text := map[string]any{"type": "text", "analyzer": "vi_exact",
-		"fields": map[string]any{"folded": map[string]any{"type": "text", "analyzer": "vi_folded"}}}
+		// index_phrases: word pairs indexed, so phrases need no positions
+		// walk (as the Bleve backend's phrase_folded).
+		"fields": map[string]any{"folded": map[string]any{"type": "text", "analyzer": "vi_folded", "index_phrases": true}}}
 	kw := map[string]any{"type": "keyword"}
 	return map[string]any{
 		"index_patterns": []string{alias + "-v*"},
@@ -77,7 +79,11 @@ func Template(alias string) map[string]any {
 				"analysis": map[string]any{
 					"analyzer": map[string]any{
 						"vi_exact":  map[string]any{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase"}},
-						"vi_folded": map[string]any{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase", "asciifolding"}},
+						"vi_folded": map[string]any{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase", "asciifolding", "vi_lone_y"}},
+					},
+					// search.Fold's lone final y: Kỳ and Kì, lý and lí alike.
+					"filter": map[string]any{
+						"vi_lone_y": map[string]any{"type": "pattern_replace", "pattern": "^([bcdghklmnprstvx]+|qu)y$", "replacement": "$1i"},
 					},
 				},
 			},
@@ -248,7 +254,7 @@ func Query(opt search.Options) map[string]any {
 		} else {
 			kind, text := search.ParseQuery(q)
 			exact := map[string]any{"query": viet.Canonical(text), "fields": []string{"subject^3", "text", "issuer^2", "signer"}, "boost": 2}
-			folded := map[string]any{"query": viet.Fold(text), "fields": []string{"subject.folded^3", "text.folded", "issuer.folded^2", "signer.folded"}}
+			folded := map[string]any{"query": search.Fold(text), "fields": []string{"subject.folded^3", "text.folded", "issuer.folded^2", "signer.folded"}}
 			switch kind {
 			case search.Phrase:
 				exact["type"], folded["type"] = "phrase", "phrase"

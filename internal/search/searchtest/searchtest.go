@@ -165,6 +165,24 @@ func Run(t *testing.T, x search.Indexer) {
 			t.Errorf("typo tolerance matched unrelated words: %v", got)
 		}
 	})
+	t.Run("IAndYAlike", func(t *testing.T) {
+		// Both spellings are official; a clerk types either.
+		more := []search.Document{{ID: "ky", Agency: "ubnd-qn", DocType: "TB", Subject: "Lịch tiếp công dân tại Kỳ họp thứ 10 ở Lý Sơn"}}
+		if err := x.Index(ctx, more...); err != nil {
+			t.Fatal(err)
+		}
+		defer x.Delete(ctx, "ky")
+		for _, q := range []string{"kì họp Lí Sơn", "ki hop li son", "Kỳ họp Lý Sơn"} {
+			r, err := x.Search(ctx, search.Options{Caller: qn, Query: q})
+			if err != nil || len(r.Hits) != 1 || r.Hits[0].ID != "ky" {
+				t.Errorf("%q: %+v %v", q, r.Hits, err)
+				continue
+			}
+			if hl := strings.Join(r.Hits[0].Highlights, " "); !strings.Contains(hl, "<mark>Kỳ</mark> <mark>họp</mark>") || !strings.Contains(hl, "<mark>Lý</mark>") {
+				t.Errorf("%q highlights %q", q, hl)
+			}
+		}
+	})
 	t.Run("UnaccentedHighlights", func(t *testing.T) {
 		r, err := x.Search(ctx, search.Options{Caller: qn, Query: "thanh lap to cong tac"})
 		if err != nil || len(r.Hits) != 1 {
