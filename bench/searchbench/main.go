@@ -75,7 +75,7 @@ func run(ctx context.Context, n int, dsn, dir string) error {
 	}
 	fmt.Println("| | Bleve (vanthu) | PostgreSQL FTS (unaccent + GIN) |")
 	fmt.Println("|---|---|---|")
-	var names []string
+	var names, missed []string
 	rows := map[string]*[2]string{}
 	add := func(name string, col int, v string) {
 		if rows[name] == nil {
@@ -153,11 +153,18 @@ func run(ctx context.Context, n int, dsn, dir string) error {
 					how = "unaccented"
 				}
 				add(fmt.Sprintf("recall@10 / MRR: %s (%d), %s", g.name, len(g.qs), how), col, fmt.Sprintf("%.3f / %.3f", s.RecallAt10, s.MRR))
+				if len(s.Missed) > 0 {
+					missed = append(missed, fmt.Sprintf("%s, %s, %s: not in the first ten: %q", []string{"Bleve", "PostgreSQL"}[col], g.name, how, s.Missed))
+				}
 			}
 		}
 	}
 	for _, name := range names {
 		fmt.Printf("| %s | %s | %s |\n", name, rows[name][0], rows[name][1])
+	}
+	fmt.Println()
+	for _, m := range missed {
+		fmt.Println(m)
 	}
 	return nil
 }

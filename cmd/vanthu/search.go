@@ -79,9 +79,12 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlagSet("search", "Usage: vanthu search [flags] [QUERY]\n\nSearches the index built by vanthu index or vanthu serve. Accents are optional\n(\"quyet dinh\" finds \"Quyết định\"); a number and symbol (\"46/TB-UBND\", \"46 tb ubnd\")\nfinds that document.", stderr)
 	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA)")
 	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "search as a member of this agency")
+	var opt search.Options
+	also := fs.String("also", "", "other agencies the searcher may read, comma-separated (an office over its departments)")
+	fs.StringVar(&opt.Agency, "in", "", "only this agency's documents (the searcher's own or one of --also)")
+	fs.StringVar(&opt.Status, "status", "", "only records in this state")
 	cleared := fs.String("cleared", "", "secrecy levels the searcher is cleared for, comma-separated (MẬT,TỐI MẬT,TUYỆT MẬT)")
 	asJSON := fs.Bool("json", false, "one JSON object per hit, best first")
-	var opt search.Options
 	fs.StringVar(&opt.DocType, "type", "", "only this document type (QĐ, CV, TB, ...)")
 	fs.StringVar(&opt.Issuer, "issuer", "", "only this issuing body, as printed")
 	fs.StringVar(&opt.Urgency, "urgency", "", "only this urgency (Khẩn, Thượng khẩn, Hỏa tốc; accents optional)")
@@ -105,12 +108,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		opt.From, opt.To = fmt.Sprintf("%d-01-01", *year), fmt.Sprintf("%d-12-31", *year)
 	}
 	opt.Offset = max(0, *page-1) * max(1, opt.Size)
-	opt.Caller = search.Caller{Agency: *agency}
-	for _, c := range strings.Split(*cleared, ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			opt.Caller.Cleared = append(opt.Caller.Cleared, c)
-		}
-	}
+	opt.Caller = search.Caller{Agency: *agency, Cleared: commaList(*cleared), Also: commaList(*also)}
 	idx, err := openIndexer(ctx, *data)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu search:", err)
@@ -163,4 +161,15 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stdout)
 	}
 	return 0
+}
+
+// commaList splits a flag's comma-separated values, dropping empty ones.
+func commaList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -63,6 +63,13 @@ func TestIndexAndSearch(t *testing.T) {
 	if hits := search("--agency", "other", number); len(hits) != 0 {
 		t.Errorf("another agency found %v", hits)
 	}
+	if hits := search("--agency", "other", "--also", "ubnd", "--in", "ubnd", number); len(hits) != 1 {
+		t.Errorf("an office reading ubnd's archive: %v", hits)
+	}
+	var out, e bytes.Buffer
+	if code := run(context.Background(), []string{"search", "--data", data, "--agency", "other", "--in", "ubnd", number}, &out, &e); code != 1 || !strings.Contains(e.String(), "outside the caller's reach") {
+		t.Errorf("--in an agency out of reach: exit %d, %q %q", code, out.String(), e.String())
+	}
 	year := tr["issued_at"].(string)[:4]
 	if hits := search("--agency", "ubnd", "--year", year, number); len(hits) != 1 {
 		t.Errorf("--year %s: %v", year, hits)

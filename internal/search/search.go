@@ -6,6 +6,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -27,7 +28,10 @@ type Document struct {
 	Subject         string `json:"subject"`
 	Signer          string `json:"signer"`
 	Urgency         string `json:"urgency"`
-	Text            string `json:"text"`
+	// Status is the record's state as the records keep it (waiting for
+	// review, registered, ...): a keyword to filter and count by.
+	Status string `json:"status,omitempty"`
+	Text   string `json:"text"`
 }
 
 // Caller is who searches: results are limited to their agency and to the
@@ -35,6 +39,33 @@ type Document struct {
 type Caller struct {
 	Agency  string
 	Cleared []string // secrecy levels beyond "" this caller may see
+	// Also are other agencies whose archives this caller may read: a
+	// city's office over its departments. Secrecy applies to them too.
+	Also []string
+}
+
+// Agencies is every agency in the caller's reach, their own first.
+func (c Caller) Agencies() []string { return append([]string{c.Agency}, c.Also...) }
+
+// ErrOutOfReach is a filter on an agency the caller may not read.
+var ErrOutOfReach = errors.New("agency outside the caller's reach")
+
+// AgencyFilter checks opt.Agency against the caller's reach and returns
+// the agencies to search.
+func AgencyFilter(opt Options) ([]string, error) {
+	if opt.Caller.Agency == "" {
+		return nil, errors.New("search without a caller's agency")
+	}
+	all := opt.Caller.Agencies()
+	if opt.Agency == "" {
+		return all, nil
+	}
+	for _, a := range all {
+		if a == opt.Agency {
+			return []string{a}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %q", ErrOutOfReach, opt.Agency)
 }
 
 // Options of a search.
@@ -44,6 +75,8 @@ type Options struct {
 	DocType string
 	Issuer  string
 	Urgency string // only this urgency (Khẩn, Thượng khẩn, Hỏa tốc), however written
+	Status  string // only records in this state
+	Agency  string // only this agency's documents (one in the caller's reach)
 	From    string // issued on or after, YYYY-MM-DD
 	To      string // issued on or before, YYYY-MM-DD
 	// ByDate sorts newest first instead of by relevance.

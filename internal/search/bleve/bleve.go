@@ -128,7 +128,7 @@ func newMapping() mapping.IndexMapping {
 	date := bleve.NewDateTimeFieldMapping()
 	date.IncludeInAll = false
 	doc.AddFieldMappingsAt("issued_date", date)
-	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type", "issued_at", "year", "issuer_key", "urgency_key"} {
+	for _, name := range []string{"agency", "secrecy", "number_key", "doc_type", "issued_at", "year", "issuer_key", "urgency_key", "status"} {
 		doc.AddFieldMappingsAt(name, kw())
 	}
 	// Other fields (number, symbol, file, ...) are kept to be shown, not
@@ -140,7 +140,7 @@ func newMapping() mapping.IndexMapping {
 }
 
 // mappingVersion names the mapping and layout; change it with newMapping.
-const mappingVersion = "8"
+const mappingVersion = "9"
 
 // layoutFile records, beside the shards, how many there are and the
 // mapping they were built with.
@@ -301,8 +301,8 @@ func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
 
 // Search runs a query inside the caller's agency and clearance.
 func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result, error) {
-	if opt.Caller.Agency == "" {
-		return search.Result{}, errors.New("search without a caller's agency")
+	if _, err := search.AgencyFilter(opt); err != nil {
+		return search.Result{}, err
 	}
 	res, err := x.search(ctx, opt, false)
 	if kind, _ := search.ParseQuery(opt.Query); err == nil && res.Total == 0 && kind == search.Words && opt.Query != "" {
@@ -315,7 +315,14 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 }
 
 func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (search.Result, error) {
-	must := reach(opt.Caller)
+	agencies, err := search.AgencyFilter(opt)
+	if err != nil {
+		return search.Result{}, err
+	}
+	must := reachOf(agencies, opt.Caller.Cleared)
+	if opt.Status != "" {
+		must = append(must, termQ("status", opt.Status))
+	}
 	if opt.DocType != "" {
 		must = append(must, termQ("doc_type", opt.DocType))
 	}
@@ -361,7 +368,7 @@ func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (s
 	}
 	// Facets are computed on the filtered query: a caller never learns
 	// counts of documents out of their reach.
-	for _, f := range []string{"doc_type", "issuer_key", "year"} {
+	for _, f := range []string{"doc_type", "issuer_key", "year", "status"} {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
 	}
 	return x.run(ctx, req, opt.Query)
@@ -369,12 +376,18 @@ func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (s
 
 // reach is the caller's agency and clearance, as query clauses every
 // search carries.
-func reach(c search.Caller) []query.Query {
+func reach(c search.Caller) []query.Query { return reachOf(c.Agencies(), c.Cleared) }
+
+func reachOf(agencies, cleared []string) []query.Query {
 	levels := []query.Query{termQ("secrecy", "public")}
-	for _, l := range c.Cleared {
+	for _, l := range cleared {
 		levels = append(levels, termQ("secrecy", viet.Fold(l)))
 	}
-	return []query.Query{termQ("agency", c.Agency), bleve.NewDisjunctionQuery(levels...)}
+	var in []query.Query
+	for _, a := range agencies {
+		in = append(in, termQ("agency", a))
+	}
+	return []query.Query{bleve.NewDisjunctionQuery(in...), bleve.NewDisjunctionQuery(levels...)}
 }
 
 // get fetches a document the caller may see.
@@ -452,7 +465,7 @@ func (x *Indexer) run(ctx context.Context, req *bleve.SearchRequest, q string) (
 		str := func(k string) string { s, _ := h.Fields[k].(string); return s }
 		d.Agency, d.Confidentiality, d.File, d.DocType = str("agency"), str("confidentiality"), str("file"), str("doc_type")
 		d.Number, d.Symbol, d.Issuer, d.IssuedAt, d.Subject = str("number"), str("symbol"), str("issuer"), str("issued_at"), str("subject")
-		d.Signer, d.Urgency = str("signer"), str("urgency")
+		d.Signer, d.Urgency, d.Status = str("signer"), str("urgency"), str("status")
 		hit := search.Hit{ID: h.ID, Score: h.Score, Doc: d}
 		if q != "" {
 			// Marked in Go rather than by Bleve's highlighter: it is twice
@@ -528,17 +541,22 @@ func textQuery(q string, typos bool) query.Query {
 			}
 		}
 	}
-	if folded == strings.ToLower(exact) {
-		// Typed without accents: the printed fields add nothing the
-		// folded ones do not find, and cost as much again.
-		add([]string{"signer"}, exact, 2)
-	} else {
-		// The exact spelling's weight is far above anything the folded
-		// fields give, so that scores fall in two tiers: every document
-		// with the words as typed, then those that only fold alike. A
-		// small boost was not enough once the index is sharded: each
-		// shard weighs a rare word by its own counts.
+	// signer has no folded copy: it is matched as typed.
+	add([]string{"signer"}, exact, 2)
+	var spelled []query.Query
+	if folded != strings.ToLower(exact) {
+		// Typed with accents: the exact spelling's weight is far above
+		// anything the folded fields give, so that scores fall in two
+		// tiers: every document with the words as typed, then those that
+		// only fold alike. (A small boost was not enough once the index
+		// is sharded: each shard weighs a rare word by its own counts.)
+		// It is an optional clause beside the folded match, which finds
+		// the documents: the printed fields are then only looked up for
+		// those, not walked from end to end as a disjunction would.
+		n := len(any)
 		add([]string{"subject", "text", "issuer", "signer"}, exact, 1000)
+		spelled = append(spelled, any[n:]...)
+		any = any[:n]
 	}
 	if p, ok := pairsQuery(folded); kind == search.Phrase && ok {
 		any = append(any, p)
@@ -551,7 +569,14 @@ func textQuery(q string, typos bool) query.Query {
 	if typos && kind == search.Words {
 		any = append(any, typoQuery(folded))
 	}
-	return bleve.NewDisjunctionQuery(any...)
+	match := bleve.NewDisjunctionQuery(any...)
+	if len(spelled) == 0 {
+		return match
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(match)
+	b.AddShould(spelled...)
+	return b
 }
 
 // pairsQuery is a folded phrase as the conjunction of its adjacent word

@@ -92,7 +92,7 @@ func Template(alias string) map[string]any {
 				"properties": map[string]any{
 					"agency": kw, "secrecy": kw, "confidentiality": kw, "doc_type": kw, "number": kw, "symbol": kw,
 					"number_key": kw, "issuer_key": kw, "issued_at": map[string]any{"type": "date", "format": "yyyy-MM-dd", "ignore_malformed": true},
-					"year": kw, "file": kw, "urgency": kw, "urgency_key": kw,
+					"year": kw, "file": kw, "urgency": kw, "urgency_key": kw, "status": kw,
 					"subject": text, "text": text, "issuer": text, "signer": text,
 				},
 			},
@@ -227,7 +227,13 @@ func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
 // are filters inside the query, so no path (hits, facets, highlights)
 // sees past them.
 func Query(opt search.Options) map[string]any {
-	filter := reach(opt.Caller)
+	// An agency outside the reach leaves no agency: nothing matches
+	// (Search refuses it before asking).
+	agencies, _ := search.AgencyFilter(opt)
+	filter := reachOf(agencies, opt.Caller.Cleared)
+	if opt.Status != "" {
+		filter = append(filter, map[string]any{"term": map[string]any{"status": opt.Status}})
+	}
 	if opt.DocType != "" {
 		filter = append(filter, map[string]any{"term": map[string]any{"doc_type": opt.DocType}})
 	}
@@ -285,6 +291,7 @@ func Query(opt search.Options) map[string]any {
 			"doc_type": map[string]any{"terms": map[string]any{"field": "doc_type", "size": 30}},
 			"issuer":   map[string]any{"terms": map[string]any{"field": "issuer_key", "size": 20}},
 			"year":     map[string]any{"terms": map[string]any{"field": "year", "size": 20}},
+			"status":   map[string]any{"terms": map[string]any{"field": "status", "size": 20}},
 		},
 		"track_total_hits": true,
 	}
@@ -346,20 +353,25 @@ func Parse(b []byte) (search.Result, error) {
 
 // Search runs a query inside the caller's agency and clearance.
 func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result, error) {
-	if opt.Caller.Agency == "" {
-		return search.Result{}, errors.New("search without a caller's agency")
+	if _, err := search.AgencyFilter(opt); err != nil {
+		return search.Result{}, err
 	}
 	return x.query(ctx, Query(opt))
 }
 
 // reach is the caller's agency and clearance as filters.
-func reach(c search.Caller) []any {
+func reach(c search.Caller) []any { return reachOf(c.Agencies(), c.Cleared) }
+
+func reachOf(agencies, cleared []string) []any {
 	levels := []string{"public"}
-	for _, l := range c.Cleared {
+	for _, l := range cleared {
 		levels = append(levels, viet.Fold(l))
 	}
+	if agencies == nil {
+		agencies = []string{}
+	}
 	return []any{
-		map[string]any{"term": map[string]any{"agency": c.Agency}},
+		map[string]any{"terms": map[string]any{"agency": agencies}},
 		map[string]any{"terms": map[string]any{"secrecy": levels}},
 	}
 }

@@ -3,6 +3,7 @@ package elastic
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,7 +104,7 @@ func TestRequestsWeSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := rec.find("POST /vanthu-docs/_search")
-	for _, want := range []string{`{"term":{"agency":"ubnd-qn"}}`, `{"terms":{"secrecy":["public"]}}`, `"subject.folded^3"`, `"<mark>"`, `"text.folded":{}`} {
+	for _, want := range []string{`{"terms":{"agency":["ubnd-qn"]}}`, `{"terms":{"secrecy":["public"]}}`, `"subject.folded^3"`, `"<mark>"`, `"text.folded":{}`} {
 		if !strings.Contains(q, want) {
 			t.Errorf("search request lacks %s:\n%s", want, q)
 		}
@@ -118,7 +119,7 @@ func TestQueryKeepsCallerInsideEveryPath(t *testing.T) {
 	s := string(b)
 	// The filters sit in the query itself, so hits, highlights and the
 	// aggregations (facets) are all computed inside them.
-	for _, want := range []string{`{"term":{"agency":"so-tc"}}`, `{"terms":{"secrecy":["public","mat"]}}`, `{"term":{"number_key":"46/tb-ubnd"}}`, `"sort":[{"issued_at":"desc"},"_score"]`} {
+	for _, want := range []string{`{"terms":{"agency":["so-tc"]}}`, `{"terms":{"secrecy":["public","mat"]}}`, `{"term":{"number_key":"46/tb-ubnd"}}`, `"sort":[{"issued_at":"desc"},"_score"]`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("query lacks %s:\n%s", want, s)
 		}
@@ -189,9 +190,32 @@ func TestPhraseAndPrefixQueries(t *testing.T) {
 func TestSimilarQueryStaysInReach(t *testing.T) {
 	b, _ := json.Marshal(SimilarQuery(Alias, search.Caller{Agency: "so-tc"}, "x", 10))
 	s := string(b)
-	for _, want := range []string{`"more_like_this"`, `{"term":{"agency":"so-tc"}}`, `{"terms":{"secrecy":["public"]}}`, `"must_not":[{"ids":{"values":["x"]}}]`} {
+	for _, want := range []string{`"more_like_this"`, `{"terms":{"agency":["so-tc"]}}`, `{"terms":{"secrecy":["public"]}}`, `"must_not":[{"ids":{"values":["x"]}}]`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("similar query lacks %s:\n%s", want, s)
 		}
+	}
+}
+
+func TestQueryAgencyAndStatusFilters(t *testing.T) {
+	c := search.Caller{Agency: "ubnd-qn", Also: []string{"so-tc", "so-xd"}}
+	b, _ := json.Marshal(Query(search.Options{Caller: c, Query: "kế hoạch"}))
+	if !strings.Contains(string(b), `{"terms":{"agency":["ubnd-qn","so-tc","so-xd"]}}`) {
+		t.Errorf("reach of an office over its departments: %s", b)
+	}
+	b, _ = json.Marshal(Query(search.Options{Caller: c, Agency: "so-tc", Status: "registered"}))
+	for _, want := range []string{`{"terms":{"agency":["so-tc"]}}`, `{"term":{"status":"registered"}}`, `"status":{"terms":{"field":"status"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("query lacks %s: %s", want, b)
+		}
+	}
+	// An agency out of reach matches nothing, and Search refuses it.
+	b, _ = json.Marshal(Query(search.Options{Caller: c, Agency: "so-yt"}))
+	if !strings.Contains(string(b), `{"terms":{"agency":[]}}`) {
+		t.Errorf("out of reach: %s", b)
+	}
+	x, _ := newRecorded(t)
+	if _, err := x.Search(context.Background(), search.Options{Caller: c, Agency: "so-yt"}); !errors.Is(err, search.ErrOutOfReach) {
+		t.Errorf("search of an agency out of reach: %v", err)
 	}
 }

@@ -222,6 +222,48 @@ func Run(t *testing.T, x search.Indexer) {
 		}
 		x.Delete(ctx, "a-rescan", "a2")
 	})
+	t.Run("AgencyAndStatusFilters", func(t *testing.T) {
+		more := []search.Document{
+			{ID: "s1", Agency: "so-xd", DocType: "KH", Subject: "Kế hoạch kiểm tra công trình", Status: "review"},
+			{ID: "s2", Agency: "so-xd", DocType: "KH", Subject: "Kế hoạch kiểm tra vật liệu", Status: "registered"},
+			{ID: "s3", Agency: "so-yt", DocType: "KH", Subject: "Kế hoạch kiểm tra bệnh viện", Status: "review"},
+		}
+		if err := x.Index(ctx, more...); err != nil {
+			t.Fatal(err)
+		}
+		defer x.Delete(ctx, "s1", "s2", "s3")
+		// The provincial office reads its departments' archives too.
+		office := search.Caller{Agency: "ubnd-qn", Also: []string{"so-xd", "so-yt"}}
+		search1 := func(opt search.Options) search.Result {
+			t.Helper()
+			r, err := x.Search(ctx, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if got := ids(search1(search.Options{Caller: office, Query: "ke hoach kiem tra"})); len(got) != 3 {
+			t.Errorf("office over its departments: %v", got)
+		}
+		if got := ids(search1(search.Options{Caller: office, Query: "ke hoach kiem tra", Agency: "so-xd"})); len(got) != 2 || !got["s1"] || !got["s2"] {
+			t.Errorf("one department: %v", got)
+		}
+		r := search1(search.Options{Caller: office, Query: "ke hoach kiem tra", Status: "review"})
+		if got := ids(r); len(got) != 2 || !got["s1"] || !got["s3"] {
+			t.Errorf("waiting for review: %v", got)
+		}
+		if fmt.Sprint(search1(search.Options{Caller: office, Query: "ke hoach kiem tra"}).Facets["status"]) != "[{review 2} {registered 1}]" {
+			t.Errorf("status facet: %v", r.Facets)
+		}
+		// A department sees only itself, and cannot filter its way out.
+		xd := search.Caller{Agency: "so-xd"}
+		if got := ids(search1(search.Options{Caller: xd, Query: "ke hoach kiem tra"})); len(got) != 2 || got["s3"] {
+			t.Errorf("a department sees %v", got)
+		}
+		if r, err := x.Search(ctx, search.Options{Caller: xd, Query: "ke hoach", Agency: "so-yt"}); !errors.Is(err, search.ErrOutOfReach) || len(r.Hits) != 0 {
+			t.Errorf("filter on an agency out of reach: %+v %v", r, err)
+		}
+	})
 	t.Run("ReindexReplaces", func(t *testing.T) {
 		d := docs()[0]
 		d.Subject = "Về việc giải thể Tổ công tác"
