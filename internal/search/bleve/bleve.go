@@ -304,17 +304,31 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	if _, err := search.AgencyFilter(opt); err != nil {
 		return search.Result{}, err
 	}
-	res, err := x.search(ctx, opt, false)
-	if kind, _ := search.ParseQuery(opt.Query); err == nil && res.Total == 0 && kind == search.Words && opt.Query != "" {
-		// Nothing as typed or unaccented: allow typos. Only then, since
-		// expanding every word over the dictionary costs more than the
-		// search itself, and an exact match must never be outranked.
-		return x.search(ctx, opt, true)
+	res, err := x.search(ctx, opt, exactWords)
+	// Nothing as typed or unaccented: allow typos. Only then, since
+	// expanding every word over the dictionary costs more than the
+	// search itself, and an exact match must never be outranked. First
+	// in the words the archive does not know, then in every word (a typo
+	// can make another real word: "Trà Khú" is "khu", zone).
+	for _, t := range []typos{unknownWords, allWords} {
+		if kind, _ := search.ParseQuery(opt.Query); err != nil || res.Total > 0 || kind != search.Words || opt.Query == "" {
+			break
+		}
+		res, err = x.search(ctx, opt, t)
 	}
 	return res, err
 }
 
-func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (search.Result, error) {
+// typos says which words of a query may be misspelt.
+type typos int
+
+const (
+	exactWords   typos = iota // none
+	unknownWords              // those the archive does not hold as typed
+	allWords
+)
+
+func (x *Indexer) search(ctx context.Context, opt search.Options, typos typos) (search.Result, error) {
 	agencies, err := search.AgencyFilter(opt)
 	if err != nil {
 		return search.Result{}, err
@@ -354,7 +368,14 @@ func (x *Indexer) search(ctx context.Context, opt search.Options, typos bool) (s
 		if key, ok := search.ParseNumberKey(q); ok {
 			must = append(must, termQ("number_key", key))
 		} else {
-			must = append(must, textQuery(q, typos))
+			var known func(string) bool
+			switch typos {
+			case unknownWords:
+				known = func(w string) bool { return x.known(ctx, w) }
+			case allWords:
+				known = func(string) bool { return false }
+			}
+			must = append(must, textQuery(q, known))
 		}
 	}
 	size := opt.Size
@@ -496,7 +517,7 @@ func termQ(field, v string) query.Query {
 
 // textQuery matches the printed fields (boosted) or the folded ones: all
 // the words, a "phrase", or words ending in a prefix*.
-func textQuery(q string, typos bool) query.Query {
+func textQuery(q string, known func(word string) bool) query.Query {
 	kind, text := search.ParseQuery(q)
 	exact, folded := viet.Canonical(text), search.Fold(text)
 	var any []query.Query
@@ -566,8 +587,8 @@ func textQuery(q string, typos bool) query.Query {
 		}
 		add([]string{"subject_folded", "text_folded", "issuer_folded"}, folded, 1)
 	}
-	if typos && kind == search.Words {
-		any = append(any, typoQuery(folded))
+	if known != nil && kind == search.Words {
+		any = append(any, typoQuery(folded, known))
 	}
 	match := bleve.NewDisjunctionQuery(any...)
 	if len(spelled) == 0 {
@@ -593,10 +614,20 @@ func pairsQuery(folded string) (query.Query, bool) {
 	return bleve.NewConjunctionQuery(qs...), true
 }
 
-// typoQuery tolerates misspellings: every folded word must be within an
+// known reports whether a folded word is in the archive's subjects or
+// texts as it is.
+func (x *Indexer) known(ctx context.Context, w string) bool {
+	q := bleve.NewDisjunctionQuery(termQ("subject_folded", w), termQ("text_folded", w))
+	res, err := x.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+	return err == nil && res.Total > 0
+}
+
+// typoQuery tolerates misspellings: words the archive knows are taken as
+// they are (a clerk's "bau" is bàu, not bao or ban, whatever else is
+// misspelt), and every other folded word must be within an
 // edit or two (by its length, as Elasticsearch's AUTO) of a word of the
 // subject or text. Its low boost ranks exact and folded matches first.
-func typoQuery(folded string) query.Query {
+func typoQuery(folded string, known func(string) bool) query.Query {
 	var words []query.Query
 	for _, w := range strings.FieldsFunc(folded, func(r rune) bool { return !stdunicode.IsLetter(r) && !stdunicode.IsDigit(r) }) {
 		n := len([]rune(w))
@@ -605,8 +636,9 @@ func typoQuery(folded string) query.Query {
 			fuzziness = 1
 		}
 		var per []query.Query
+		exact := n < 3 || known(w)
 		for _, f := range []string{"subject_folded", "text_folded"} {
-			if n < 3 {
+			if exact {
 				per = append(per, termQ(f, w))
 				continue
 			}
