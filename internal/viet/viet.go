@@ -56,8 +56,41 @@ func NormalizeTone(s string) string {
 	return out.String()
 }
 
+// baseLetter maps a Latin letter below U+2000 to its lower-case base
+// letter without marks; 0 for anything else.
+var baseLetter = func() (t [0x2000]byte) {
+	for r := rune(0); r < 0x2000; r++ {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		b := []rune(norm.NFD.String(string(unicode.ToLower(r))))[0]
+		if b < 128 {
+			t[r] = byte(b)
+		}
+	}
+	return t
+}()
+
+// mayMoveTone: the word holds one of the pairs oa, oe, uy (any marks,
+// any case), the only ones whose mark NormalizeTone may move. Most words
+// do not, and skip the decomposition: it was a sixth of indexing.
+func mayMoveTone(w string) bool {
+	var prev byte
+	for _, r := range w {
+		var b byte
+		if r < 0x2000 {
+			b = baseLetter[r]
+		}
+		if (prev == 'o' && (b == 'a' || b == 'e')) || (prev == 'u' && b == 'y') {
+			return true
+		}
+		prev = b
+	}
+	return false
+}
+
 func normalizeWord(w string) string {
-	if w == "" {
+	if !mayMoveTone(w) {
 		return w
 	}
 	d := []rune(norm.NFD.String(w))
