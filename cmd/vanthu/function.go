@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
@@ -22,7 +21,6 @@ import (
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/internal/dispatch"
-	"github.com/vanthu/vanthu/internal/records"
 )
 
 // sinkEmitter posts events to K_SINK, the address a SinkBinding injects
@@ -106,7 +104,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			closeFn = func() { idx.Close() }
 			h = (&index.Function{Store: store, Index: idx, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
 		case "register":
-			reg, err := records.OpenSQLite(ctx, filepath.Join(*data, "vanthu.db"))
+			reg, err := openRecords(ctx, *data)
 			if err != nil {
 				fmt.Fprintln(stderr, "vanthu function register:", err)
 				return 1

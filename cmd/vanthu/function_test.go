@@ -112,7 +112,7 @@ func TestFunctionsOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	if lines, _ := reg.Incoming(context.Background(), "default", time.Now().Year()); len(lines) != 1 || lines[0].Key != "a/doc.pdf" {
+	if lines, _ := reg.Incoming(context.Background(), records.RegisterFilter{Agency: "default", Year: time.Now().Year(), Cleared: records.Levels}); len(lines) != 1 || lines[0].Key != "a/doc.pdf" {
 		t.Errorf("register after the register function: %+v", lines)
 	}
 }

@@ -66,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer idx.Close()
-	reg, err := records.OpenSQLite(ctx, filepath.Join(*data, "vanthu.db"))
+	reg, err := openRecords(ctx, *data)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
@@ -165,6 +165,15 @@ func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
 		return x, nil
 	}
 	return bleveidx.Open(filepath.Join(data, "index"))
+}
+
+// openRecords picks the records database: PostgreSQL when VANTHU_DB_URL
+// (postgres://...) is set, else SQLite in DATA/vanthu.db.
+func openRecords(ctx context.Context, data string) (*records.Store, error) {
+	if url := os.Getenv("VANTHU_DB_URL"); url != "" {
+		return records.Open(ctx, url)
+	}
+	return records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
 }
 
 func envOr(k, def string) string {

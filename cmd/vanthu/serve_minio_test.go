@@ -84,7 +84,7 @@ func TestServeWithRealMinIO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, _ := reg.Incoming(ctx, "default", time.Now().Year())
+	lines, _ := reg.Incoming(ctx, records.RegisterFilter{Agency: "default", Year: time.Now().Year(), Cleared: records.Levels})
 	reg.Close()
 	if len(lines) != 1 || lines[0].Key != "văn thư/QĐ 06.pdf" || lines[0].ArrivalNumber != 1 {
 		t.Errorf("register: %+v", lines)

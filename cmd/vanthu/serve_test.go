@@ -63,7 +63,7 @@ func TestServeTurnsDroppedFilesIntoRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	lines, _ := reg.Incoming(context.Background(), "default", time.Now().Year())
+	lines, _ := reg.Incoming(context.Background(), records.RegisterFilter{Agency: "default", Year: time.Now().Year(), Cleared: records.Levels})
 	if len(lines) != 1 || lines[0].ArrivalNumber != 1 || lines[0].DocType != tr["doc_type"] {
 		t.Errorf("register: %+v", lines)
 	}

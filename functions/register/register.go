@@ -1,6 +1,8 @@
-// Package register is the function that enters extracted documents into
-// the incoming register (on vn.vanthu.document.extracted): an arrival
-// number per agency and year, duplicates linked. Idempotent on the upload.
+// Package register is the function that turns extracted documents into
+// records (on vn.vanthu.document.extracted): the document, its line of the
+// incoming register (an arrival number per agency and year, duplicates
+// linked) or of the outgoing one, report, meeting and task records.
+// Idempotent on the upload.
 package register
 
 import (
@@ -30,11 +32,13 @@ func New() *Function { return &Function{Log: slog.Default()} }
 // Handle registers one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
 	return stage.Terminal(ctx, f.Store, ev, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
-		e, err := f.Records.Register(ctx, records.Entry{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag,
-			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: rec.Confidentiality})
-		if err == nil {
-			f.Log.Info("registered", "key", ref.Key, "agency", agency, "arrival", e.ArrivalNumber, "duplicate_of", e.DuplicateOf)
+		r, err := f.Records.Record(ctx, records.Upload{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag, File: rec.File}, rec)
+		if err == nil && r.New {
+			attrs := []any{"key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status}
+			if r.Incoming != nil {
+				attrs = append(attrs, "arrival", r.Incoming.ArrivalNumber, "duplicate_of", r.Incoming.DuplicateOf)
+			}
+			f.Log.Info("recorded", attrs...)
 		}
 		return err
 	})

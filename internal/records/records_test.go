@@ -1,98 +1,76 @@
-package records
+package records_test
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
+	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/records/recordstest"
+	"github.com/vanthu/vanthu/internal/testenv"
 )
 
-func open(t *testing.T) *Store {
-	t.Helper()
-	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "vanthu.db"))
+func TestConformanceSQLite(t *testing.T) {
+	s, err := records.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "vanthu.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	defer s.Close()
+	recordstest.Run(t, s)
 }
 
-// Fifty registrations at once: arrival numbers 1..50, each once.
-func TestArrivalNumbersGaplessUnderConcurrency(t *testing.T) {
-	s := open(t)
+// PostgreSQL runs in CI: scripts/test starts it and sets VANTHU_PG_URL
+// (and CI=true makes its absence a failure, not a skip).
+func TestConformancePostgres(t *testing.T) {
+	s := testenv.Postgres(t)
+	recordstest.Run(t, s)
+}
+
+// A database made by the register of issue 3 (schema version 2, SQLite)
+// carries on: its lines stay, numbering continues after them.
+func TestMigratesTheFirstRegister(t *testing.T) {
 	ctx := context.Background()
-	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	var wg sync.WaitGroup
-	errs := make(chan error, 50)
-	for i := range 50 {
-		wg.Go(func() {
-			_, err := s.Register(ctx, Entry{Agency: "ubnd-qn", ArrivedAt: at, Bucket: "uploads", Key: fmt.Sprintf("k%d.pdf", i), ETag: "e"})
-			errs <- err
-		})
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
+	for _, stmt := range []string{
+		`CREATE TABLE schema_version (version INTEGER NOT NULL)`,
+		`INSERT INTO schema_version VALUES (1), (2)`,
+		`CREATE TABLE incoming (id INTEGER PRIMARY KEY, agency TEXT NOT NULL, year INTEGER NOT NULL, arrival_number INTEGER, arrived_at TEXT NOT NULL,
+			bucket TEXT NOT NULL, key TEXT NOT NULL, etag TEXT NOT NULL, doc_type TEXT NOT NULL, number TEXT NOT NULL, symbol TEXT NOT NULL, issuer TEXT NOT NULL,
+			issued_at TEXT NOT NULL, subject TEXT NOT NULL, signer TEXT NOT NULL, urgency TEXT NOT NULL, confidentiality TEXT NOT NULL,
+			dedupe_key TEXT NOT NULL, duplicate_of INTEGER REFERENCES incoming(id), UNIQUE (bucket, key, etag), UNIQUE (agency, year, arrival_number))`,
+		`CREATE INDEX incoming_dedupe ON incoming(agency, dedupe_key)`,
+		`INSERT INTO incoming (agency, year, arrival_number, arrived_at, bucket, key, etag, doc_type, number, symbol, issuer, issued_at, subject, signer, urgency, confidentiality, dedupe_key)
+			VALUES ('ubnd-qn', 2025, 1, '2025-03-01T09:00:00Z', 'uploads', 'a.pdf', 'e', 'QĐ', '1', 'QĐ-UBND', 'X', '2025-03-01', 's', '', '', '', 'k1'),
+			       ('ubnd-qn', 2025, 2, '2025-03-01T09:00:00Z', 'uploads', 'b.pdf', 'e', 'QĐ', '2', 'QĐ-UBND', 'X', '2025-03-01', 's', '', '', '', 'k2')`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.Incoming(ctx, "ubnd-qn", 2025)
-	if err != nil || len(got) != 50 {
-		t.Fatalf("%d entries, %v", len(got), err)
-	}
-	for i, e := range got {
-		if e.ArrivalNumber != i+1 {
-			t.Fatalf("entry %d has arrival number %d", i, e.ArrivalNumber)
-		}
-	}
-	// Another agency numbers from 1.
-	e, _ := s.Register(ctx, Entry{Agency: "so-tc", ArrivedAt: at, Bucket: "uploads", Key: "x.pdf", ETag: "e"})
-	if e.ArrivalNumber != 1 {
-		t.Errorf("so-tc starts at %d", e.ArrivalNumber)
-	}
-}
-
-func TestRegisterIsIdempotentAndLinksDuplicates(t *testing.T) {
-	s := open(t)
-	ctx := context.Background()
-	first := Entry{Agency: "ubnd-qn", Bucket: "uploads", Key: "a.pdf", ETag: "e1", Number: "46", Symbol: "TB-UBND", Issuer: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"}
-	a, err := s.Register(ctx, first)
+	db.Close()
+	s, err := records.OpenSQLite(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := s.Register(ctx, first)
-	if again.ID != a.ID || again.ArrivalNumber != a.ArrivalNumber {
-		t.Errorf("a redelivery registered twice: %+v then %+v", a, again)
+	defer s.Close()
+	r, err := s.Record(ctx, records.Upload{Agency: "ubnd-qn", Bucket: "uploads", Key: "c.pdf", ETag: "e", At: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)},
+		recordstest.Rec("CV", "3", "UBND-VP", "UBND XÃ Y", "V/v z"))
+	if err != nil || r.Incoming.ArrivalNumber != 3 {
+		t.Fatalf("after migrating: %+v %v", r.Incoming, err)
 	}
-	scanAgain := first
-	scanAgain.Key, scanAgain.ETag, scanAgain.Issuer = "a-rescan.pdf", "e2", "UỶ BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
-	b, err := s.Register(ctx, scanAgain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.DuplicateOf != a.ID || b.ArrivalNumber != 0 {
-		t.Errorf("the same document scanned again: %+v (want linked to %d, not numbered)", b, a.ID)
-	}
-	if reg, _ := s.Incoming(ctx, "ubnd-qn", a.Year); len(reg) != 1 {
-		t.Errorf("register has %d lines, want 1: a duplicate is linked, not registered twice", len(reg))
+	lines, _ := s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", Year: 2025})
+	if len(lines) != 3 {
+		t.Errorf("%d lines after migrating, want 3", len(lines))
 	}
 }
 
-func TestMigrationsRunOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v.db")
-	for range 2 {
-		s, err := OpenSQLite(context.Background(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var n int
-		s.db.QueryRow(`SELECT COUNT(*) FROM schema_version`).Scan(&n)
-		if n != len(migrations) {
-			t.Errorf("schema_version has %d rows, want %d", n, len(migrations))
-		}
-		s.Close()
-	}
-}
+func TestMain(m *testing.M) { os.Exit(m.Run()) }

@@ -1,0 +1,326 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// Document states, in the order a document goes through them.
+const (
+	StatusReceived   = "received"   // uploaded; being read
+	StatusFailed     = "failed"     // could not be read (Error says why)
+	StatusReview     = "review"     // registered; some field waits for a person
+	StatusRegistered = "registered" // registered; nothing uncertain
+	StatusApproved   = "approved"   // a person has approved the record
+)
+
+// Document is one upload and the record read from it.
+type Document struct {
+	ID                int64
+	Agency            string
+	Bucket, Key, ETag string
+	File              string // the name it was uploaded under
+	Status            string
+	Error             string
+	Record            doc.Record // corrections applied
+	Review            []string   // fields still waiting for a person
+	UploadedBy        string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Upload is where a document came from.
+type Upload struct {
+	Agency, Bucket, Key, ETag, File, By string
+	At                                  time.Time // when it arrived (default now)
+}
+
+// Received records an upload before it is read, so that it has an ID to
+// follow at once. Idempotent on (bucket, key, etag).
+func (s *Store) Received(ctx context.Context, u Upload) (Document, error) {
+	if u.At.IsZero() {
+		u.At = s.now()
+	}
+	at := stamp(u.At)
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, uploaded_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING RETURNING id`),
+		u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, u.By, at, at).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Document{}, fmt.Errorf("record upload %s: %w", u.Key, err)
+	}
+	return s.byObject(ctx, s.db, u.Bucket, u.Key, u.ETag)
+}
+
+// Result is what recording a document produced.
+type Result struct {
+	Document Document
+	Incoming *Entry // nil for a document the agency issued itself
+	Outgoing bool
+	New      bool // false when the document had been recorded before
+}
+
+// reviewed are the fields a register line is made of: one the machine
+// was unsure of sends the record to review.
+var reviewed = []string{"doc_type", "number", "symbol", "issuer", "issued_at", "subject", "signer", "signer_title",
+	"urgency", "confidentiality", "meeting_time", "meeting_place"}
+
+// required are fields without which a register line is not complete.
+var required = []string{"doc_type", "issuer", "issued_at", "subject"}
+
+func (s *Store) needsReview(rec doc.Record) []string {
+	var out []string
+	vals := fields(rec)
+	for _, f := range reviewed {
+		c, ok := rec.Confidence[f]
+		if (ok && c < s.ReviewBelow && vals[f] != "") || (slices.Contains(required, f) && vals[f] == "") ||
+			(f == "confidentiality" && vals[f] != "" && Level(vals[f]) == "") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Record enters an extracted document into the records, in one
+// transaction: the document; a line of the incoming register (arrival
+// number drawn per agency and year, duplicates of number+symbol+issuer
+// linked, not numbered), or of the outgoing register when the agency
+// issued it; a report record for a báo cáo, a meeting for a giấy mời,
+// a task for each assignment. Idempotent on the upload: a second call
+// returns the first result and writes nothing.
+func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, error) {
+	if u.At.IsZero() {
+		u.At = s.now()
+	}
+	if u.File == "" {
+		u.File = rec.File
+	}
+	var res Result
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Insert-if-absent first: a concurrent delivery of the same upload
+		// waits here for the first one's commit (PostgreSQL's unique
+		// index; SQLite's write lock), then finds its work done.
+		at := stamp(u.At)
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, uploaded_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING`), u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, u.By, at, at); err != nil {
+			return err
+		}
+		var id int64
+		var status string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT id, status FROM documents WHERE bucket = ? AND key = ? AND etag = ?`+s.forUpdate()),
+			u.Bucket, u.Key, u.ETag).Scan(&id, &status); err != nil {
+			return err
+		}
+		if status != StatusReceived {
+			return errDone
+		}
+		res.New = true
+		var agency string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT agency FROM documents WHERE id = ?`), id).Scan(&agency); err != nil {
+			return err
+		}
+		if rec.Error != "" {
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = ?, updated_at = ? WHERE id = ?`),
+				StatusFailed, rec.Error, stamp(s.now()), id)
+			return err
+		}
+		review := s.needsReview(rec)
+		status = StatusRegistered
+		if len(review) > 0 {
+			status = StatusReview
+		}
+		if err := s.saveRecord(ctx, tx, id, status, rec, review); err != nil {
+			return err
+		}
+		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
+		if err != nil {
+			return err
+		}
+		if own {
+			res.Outgoing = true
+			recips, _ := json.Marshal(nonNil(rec.Recipients))
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO outgoing (agency, year, document_id, number, symbol, issued_at, doc_type, subject, signer, recipients, registered_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), agency, yearOf(rec.IssuedAt, u.At), id, rec.Number, rec.Symbol, rec.IssuedAt,
+				rec.DocType, rec.Subject, rec.Signer, string(recips), stamp(u.At)); err != nil {
+				return fmt.Errorf("outgoing register: %w", err)
+			}
+		} else {
+			unit := ""
+			if len(rec.Tasks) > 0 {
+				unit = rec.Tasks[0].Assignee
+			}
+			e, err := s.register(ctx, tx, Entry{Agency: agency, ArrivedAt: u.At, Bucket: u.Bucket, Key: u.Key, ETag: u.ETag, DocumentID: id,
+				DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
+				Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: storedLevel(rec.Confidentiality),
+				ReceivingUnit: unit, Deadline: Deadline(rec, u.At), Status: status})
+			if err != nil {
+				return err
+			}
+			res.Incoming = &e
+		}
+		switch rec.DocType {
+		case "BC":
+			regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
+			due := ReportDue(regime, period)
+			received := u.At.Format(time.DateOnly)
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO reports (agency, document_id, regime, period, reporting_agency, received_at, due, on_time)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), agency, id, regime, period, rec.Issuer, received, due, boolInt(due == "" || received <= due)); err != nil {
+				return fmt.Errorf("report record: %w", err)
+			}
+		case "GM":
+			inv, _ := json.Marshal(nonNil(rec.Recipients))
+			day := ""
+			if len(rec.MeetingTime) >= 10 {
+				day = rec.MeetingTime[:10]
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
+				return fmt.Errorf("meeting record: %w", err)
+			}
+		}
+		for i, t := range rec.Tasks {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tasks (agency, document_id, seq, assignee, task, due, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`),
+				agency, id, i+1, t.Assignee, t.Task, t.Due); err != nil {
+				return fmt.Errorf("task record: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDone) {
+		return Result{}, fmt.Errorf("record %s: %w", u.Key, err)
+	}
+	d, err := s.byObject(ctx, s.db, u.Bucket, u.Key, u.ETag)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Document = d
+	if e, err := s.incomingOf(ctx, d.ID); err == nil {
+		res.Incoming = &e
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return Result{}, err
+	}
+	var n int
+	s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM outgoing WHERE document_id = ?`), d.ID).Scan(&n)
+	res.Outgoing = n > 0
+	return res, nil
+}
+
+// errDone ends a transaction that finds its work done already.
+var errDone = errors.New("already recorded")
+
+func (s *Store) saveRecord(ctx context.Context, tx *sql.Tx, id int64, status string, rec doc.Record, review []string) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	rv, _ := json.Marshal(nonNil(review))
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = '', doc_type = ?, confidentiality = ?, record = ?, review = ?, updated_at = ? WHERE id = ?`),
+		status, rec.DocType, storedLevel(rec.Confidentiality), string(b), string(rv), stamp(s.now()), id)
+	return err
+}
+
+// issuedBy: the issuer printed on the document is the agency itself.
+func (s *Store) issuedBy(ctx context.Context, tx *sql.Tx, agency, issuer string) (bool, error) {
+	if issuer == "" {
+		return false, nil
+	}
+	var key string
+	err := tx.QueryRowContext(ctx, s.q(`SELECT name_key FROM agencies WHERE code = ?`), agency).Scan(&key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && key == nameKey(issuer), err
+}
+
+func nameKey(name string) string { return strings.Join(strings.Fields(viet.Fold(name)), " ") }
+
+// Agency is an office whose documents the records keep.
+type Agency struct{ Code, Name, Parent string }
+
+// PutAgency adds or renames an agency. Its name is how the records tell
+// the documents it issues (outgoing) from those it receives.
+func (s *Store) PutAgency(ctx context.Context, a Agency) error {
+	if a.Code == "" || a.Name == "" {
+		return errors.New("an agency needs a code and a name")
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO agencies (code, name, name_key, parent) VALUES (?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, parent = excluded.parent`),
+		a.Code, a.Name, nameKey(a.Name), a.Parent)
+	return err
+}
+
+const docColumns = `id, agency, bucket, key, etag, file, status, error, record, review, uploaded_by, created_at, updated_at`
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func scanDocument(row interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	var rec, review, created, updated string
+	if err := row.Scan(&d.ID, &d.Agency, &d.Bucket, &d.Key, &d.ETag, &d.File, &d.Status, &d.Error, &rec, &review, &d.UploadedBy, &created, &updated); err != nil {
+		return Document{}, err
+	}
+	d.Record = doc.NewRecord(d.File)
+	if err := json.Unmarshal([]byte(rec), &d.Record); err != nil {
+		return Document{}, fmt.Errorf("document %d: record: %w", d.ID, err)
+	}
+	json.Unmarshal([]byte(review), &d.Review)
+	d.CreatedAt, d.UpdatedAt = parseStamp(created), parseStamp(updated)
+	return d, nil
+}
+
+func (s *Store) byObject(ctx context.Context, q queryer, bucket, key, etag string) (Document, error) {
+	d, err := scanDocument(q.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE bucket = ? AND key = ? AND etag = ?`), bucket, key, etag))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Document{}, ErrNotFound
+	}
+	return d, err
+}
+
+// DocumentByID returns a document; access is the caller's to check
+// (Reader.Document does).
+func (s *Store) DocumentByID(ctx context.Context, id int64) (Document, error) {
+	d, err := scanDocument(s.db.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Document{}, ErrNotFound
+	}
+	return d, err
+}
+
+func yearOf(issuedAt string, at time.Time) int {
+	if t, err := time.Parse(time.DateOnly, issuedAt); err == nil {
+		return t.Year()
+	}
+	return at.Year()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// fields are a record's register fields by their names in domain.md.
+func fields(r doc.Record) map[string]string {
+	return map[string]string{"doc_type": r.DocType, "number": r.Number, "symbol": r.Symbol, "issuer": r.Issuer, "issued_at": r.IssuedAt,
+		"subject": r.Subject, "signer": r.Signer, "signer_title": r.SignerTitle, "urgency": r.Urgency, "confidentiality": r.Confidentiality,
+		"meeting_time": r.MeetingTime, "meeting_place": r.MeetingPlace, "place": r.Place, "parent": r.Parent, "signing_authority": r.SigningAuthority}
+}

@@ -1,0 +1,192 @@
+package records
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Task is an assignment read from a document: clear person, clear task,
+// clear deadline.
+type Task struct {
+	ID         int64
+	Agency     string
+	DocumentID int64
+	Assignee   string
+	Task       string
+	Due        string // YYYY-MM-DD or ""
+	Status     string // open, done
+}
+
+// TaskFilter narrows a task listing.
+type TaskFilter struct {
+	Agency    string // required
+	Assignee  string
+	DueBefore string // due on or before (YYYY-MM-DD)
+	Status    string
+	Cleared   []string
+	Limit     int
+}
+
+// secrecyCond keeps rows whose document the caller is cleared for.
+func secrecyCond(cleared []string) (string, []any) {
+	levels := append([]string{""}, cleared...)
+	args := make([]any, len(levels))
+	for i, l := range levels {
+		args[i] = l
+	}
+	return "document_id IN (SELECT id FROM documents WHERE confidentiality IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(levels)), ", ") + "))", args
+}
+
+// Tasks lists tasks, soonest due first (those without a due date last).
+func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
+	if f.Agency == "" {
+		return nil, errors.New("tasks belong to an agency: none given")
+	}
+	conds, args := []string{"agency = ?"}, []any{f.Agency}
+	if f.Assignee != "" {
+		conds, args = append(conds, "assignee = ?"), append(args, f.Assignee)
+	}
+	if f.DueBefore != "" {
+		if _, err := time.Parse(time.DateOnly, f.DueBefore); err != nil {
+			return nil, fmt.Errorf("due date %q: want YYYY-MM-DD", f.DueBefore)
+		}
+		conds, args = append(conds, "due <> '' AND due <= ?"), append(args, f.DueBefore)
+	}
+	if f.Status != "" {
+		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	c, a := secrecyCond(f.Cleared)
+	conds, args = append(conds, c), append(args, a...)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, document_id, assignee, task, due, status FROM tasks WHERE `+strings.Join(conds, " AND ")+`
+		ORDER BY CASE WHEN due = '' THEN 1 ELSE 0 END, due, id LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		var t Task
+		if err := rows.Scan(&t.ID, &t.Agency, &t.DocumentID, &t.Assignee, &t.Task, &t.Due, &t.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// SetTaskStatus marks a task open or done, within an agency.
+func (s *Store) SetTaskStatus(ctx context.Context, agency string, id int64, status string) error {
+	if status != "open" && status != "done" {
+		return fmt.Errorf("task status %q: want open or done", status)
+	}
+	r, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET status = ? WHERE id = ? AND agency = ?`), status, id, agency)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Report is a report record (Decree 09/2019).
+type Report struct {
+	ID              int64
+	Agency          string // who received it
+	DocumentID      int64
+	Regime, Period  string
+	ReportingAgency string
+	ReceivedAt, Due string
+	OnTime          bool
+}
+
+// ReportFilter narrows a report listing.
+type ReportFilter struct {
+	Agency, Regime, Period string
+	Cleared                []string
+}
+
+// Reports lists report records by period, then reporting agency.
+func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]Report, error) {
+	if f.Agency == "" {
+		return nil, errors.New("reports belong to an agency: none given")
+	}
+	conds, args := []string{"agency = ?"}, []any{f.Agency}
+	if f.Regime != "" {
+		conds, args = append(conds, "regime = ?"), append(args, f.Regime)
+	}
+	if f.Period != "" {
+		conds, args = append(conds, "period = ?"), append(args, f.Period)
+	}
+	c, a := secrecyCond(f.Cleared)
+	conds, args = append(conds, c), append(args, a...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, document_id, regime, period, reporting_agency, received_at, due, on_time FROM reports
+		WHERE `+strings.Join(conds, " AND ")+` ORDER BY period, reporting_agency, id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		var r Report
+		var on int
+		if err := rows.Scan(&r.ID, &r.Agency, &r.DocumentID, &r.Regime, &r.Period, &r.ReportingAgency, &r.ReceivedAt, &r.Due, &on); err != nil {
+			return nil, err
+		}
+		r.OnTime = on == 1
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Meeting is a meeting record, from a giấy mời.
+type Meeting struct {
+	ID         int64
+	Agency     string
+	DocumentID int64
+	Starts     string // ISO local time as read ("2025-03-12T14:00")
+	Place      string
+	Chair      string
+	Invitees   []string
+}
+
+// Meetings lists an agency's meetings whose day is within [from, to]
+// (YYYY-MM-DD, either may be empty), soonest first.
+func (s *Store) Meetings(ctx context.Context, agency, from, to string, cleared []string) ([]Meeting, error) {
+	if agency == "" {
+		return nil, errors.New("meetings belong to an agency: none given")
+	}
+	conds, args := []string{"agency = ?"}, []any{agency}
+	if from != "" {
+		conds, args = append(conds, "day >= ?"), append(args, from)
+	}
+	if to != "" {
+		conds, args = append(conds, "day <= ?"), append(args, to)
+	}
+	c, a := secrecyCond(cleared)
+	conds, args = append(conds, c), append(args, a...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, document_id, starts, place, chair, invitees FROM meetings WHERE `+strings.Join(conds, " AND ")+` ORDER BY starts, id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("meetings: %w", err)
+	}
+	defer rows.Close()
+	var out []Meeting
+	for rows.Next() {
+		var m Meeting
+		var inv string
+		if err := rows.Scan(&m.ID, &m.Agency, &m.DocumentID, &m.Starts, &m.Place, &m.Chair, &inv); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(inv), &m.Invitees)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

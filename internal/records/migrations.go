@@ -1,0 +1,150 @@
+package records
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// migrations are applied in order, each in a transaction, written once
+// for both engines: {{id}} is the engine's self-numbering key. The first
+// two are those of the SQLite-only register of issue 3, unchanged, so a
+// database made then carries on.
+var migrations = []string{
+	`CREATE TABLE incoming (
+		id {{id}},
+		agency TEXT NOT NULL,
+		year INTEGER NOT NULL,
+		arrival_number INTEGER, -- NULL for a duplicate: linked, not numbered again
+		arrived_at TEXT NOT NULL,
+		bucket TEXT NOT NULL, key TEXT NOT NULL, etag TEXT NOT NULL,
+		doc_type TEXT NOT NULL, number TEXT NOT NULL, symbol TEXT NOT NULL, issuer TEXT NOT NULL,
+		issued_at TEXT NOT NULL, subject TEXT NOT NULL, signer TEXT NOT NULL,
+		urgency TEXT NOT NULL, confidentiality TEXT NOT NULL,
+		dedupe_key TEXT NOT NULL,
+		duplicate_of INTEGER REFERENCES incoming(id),
+		UNIQUE (bucket, key, etag),
+		UNIQUE (agency, year, arrival_number)
+	)`,
+	`CREATE INDEX incoming_dedupe ON incoming(agency, dedupe_key)`,
+	// Numbers are drawn from a counter row, locked by the transaction
+	// that draws: gapless and unique on both engines.
+	`CREATE TABLE counters (agency TEXT NOT NULL, register TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+		PRIMARY KEY (agency, register, year));
+	INSERT INTO counters (agency, register, year, last)
+		SELECT agency, 'incoming', year, MAX(arrival_number) FROM incoming WHERE arrival_number IS NOT NULL GROUP BY agency, year`,
+	`CREATE TABLE agencies (code TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL, parent TEXT NOT NULL DEFAULT '')`,
+	`CREATE TABLE documents (
+		id {{id}},
+		agency TEXT NOT NULL,
+		bucket TEXT NOT NULL, key TEXT NOT NULL, etag TEXT NOT NULL,
+		file TEXT NOT NULL,
+		status TEXT NOT NULL, -- received, failed, review, registered, approved
+		error TEXT NOT NULL DEFAULT '',
+		doc_type TEXT NOT NULL DEFAULT '', confidentiality TEXT NOT NULL DEFAULT '',
+		record TEXT NOT NULL DEFAULT '{}', -- the extraction record, corrections applied
+		review TEXT NOT NULL DEFAULT '[]', -- fields still waiting for a person
+		uploaded_by TEXT NOT NULL DEFAULT '',
+		created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+		UNIQUE (bucket, key, etag)
+	);
+	CREATE INDEX documents_agency_status ON documents(agency, status);
+	ALTER TABLE incoming ADD COLUMN document_id INTEGER REFERENCES documents(id);
+	ALTER TABLE incoming ADD COLUMN receiving_unit TEXT NOT NULL DEFAULT '';
+	ALTER TABLE incoming ADD COLUMN deadline TEXT NOT NULL DEFAULT '';
+	ALTER TABLE incoming ADD COLUMN status TEXT NOT NULL DEFAULT 'registered';
+	ALTER TABLE incoming ADD COLUMN issuer_key TEXT NOT NULL DEFAULT '';
+	CREATE INDEX incoming_agency_arrived ON incoming(agency, arrived_at);
+	CREATE TABLE outgoing (
+		id {{id}},
+		agency TEXT NOT NULL, year INTEGER NOT NULL,
+		document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),
+		number TEXT NOT NULL, symbol TEXT NOT NULL, issued_at TEXT NOT NULL, doc_type TEXT NOT NULL,
+		subject TEXT NOT NULL, signer TEXT NOT NULL, recipients TEXT NOT NULL,
+		registered_at TEXT NOT NULL
+	);
+	CREATE TABLE reports (
+		id {{id}},
+		agency TEXT NOT NULL,
+		document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),
+		regime TEXT NOT NULL, period TEXT NOT NULL, reporting_agency TEXT NOT NULL,
+		received_at TEXT NOT NULL, due TEXT NOT NULL, on_time INTEGER NOT NULL
+	);
+	CREATE INDEX reports_agency_period ON reports(agency, regime, period);
+	CREATE TABLE meetings (
+		id {{id}},
+		agency TEXT NOT NULL,
+		document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),
+		starts TEXT NOT NULL, day TEXT NOT NULL, place TEXT NOT NULL, chair TEXT NOT NULL, invitees TEXT NOT NULL
+	);
+	CREATE TABLE tasks (
+		id {{id}},
+		agency TEXT NOT NULL,
+		document_id INTEGER NOT NULL REFERENCES documents(id),
+		seq INTEGER NOT NULL,
+		assignee TEXT NOT NULL, task TEXT NOT NULL, due TEXT NOT NULL,
+		status TEXT NOT NULL, -- open, done
+		UNIQUE (document_id, seq)
+	);
+	CREATE INDEX tasks_agency_due ON tasks(agency, due);
+	CREATE TABLE corrections (
+		id {{id}},
+		document_id INTEGER NOT NULL REFERENCES documents(id),
+		field TEXT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
+		confidence DOUBLE PRECISION NOT NULL, -- the machine's, for the value it read
+		user_name TEXT NOT NULL, at TEXT NOT NULL
+	);
+	CREATE TABLE users (
+		id {{id}},
+		name TEXT NOT NULL UNIQUE, role TEXT NOT NULL, agency TEXT NOT NULL, clearance TEXT NOT NULL DEFAULT '',
+		password TEXT NOT NULL, created_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE TABLE tokens (
+		hash TEXT PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES users(id),
+		kind TEXT NOT NULL, -- session, api
+		created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+	)`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	id := "INTEGER PRIMARY KEY"
+	if s.pg {
+		id = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+		// Two processes starting at once must not both migrate.
+		if _, err := s.db.ExecContext(ctx, `SELECT pg_advisory_lock(7046)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer s.db.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7046)`)
+	}
+	var v int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for i := v; i < len(migrations); i++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, stmt := range strings.Split(strings.ReplaceAll(migrations[i], "{{id}}", id), ";\n") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_version (version) VALUES (?)`), i+1); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,344 @@
+// Package recordstest is the conformance suite of the records store: the
+// same tests run against SQLite always and PostgreSQL when VANTHU_PG_URL
+// is set (scripts/test sets it).
+package recordstest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// Rec is an extraction record with every field read confidently.
+func Rec(docType, number, symbol, issuer, subject string) doc.Record {
+	r := doc.NewRecord(number + ".pdf")
+	r.DocType, r.Number, r.Symbol, r.Issuer, r.IssuedAt, r.Subject = docType, number, symbol, issuer, "2025-03-03", subject
+	r.Signer, r.SignerTitle = "Nguyễn Văn A", "PHÓ CHỦ TỊCH"
+	for _, f := range []string{"doc_type", "number", "symbol", "issuer", "issued_at", "subject", "signer", "signer_title"} {
+		r.Confidence[f] = 0.97
+	}
+	return r
+}
+
+var at = time.Date(2025, 3, 5, 9, 0, 0, 0, time.UTC)
+
+// Run runs the suite on a fresh store.
+func Run(t *testing.T, s *records.Store) {
+	ctx := context.Background()
+	if err := s.PutAgency(ctx, records.Agency{Code: "ubnd-qn", Name: "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"}); err != nil {
+		t.Fatal(err)
+	}
+	clerk, err := s.CreateUser(ctx, records.User{Name: "vanthu-qn", Role: records.RoleClerk, Agency: "ubnd-qn"}, "mat-khau-dai-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := func(key string) records.Upload {
+		return records.Upload{Agency: "ubnd-qn", Bucket: "uploads", Key: key, ETag: "e1", At: at}
+	}
+
+	t.Run("ArrivalNumbersGaplessUnderConcurrency", func(t *testing.T) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 50)
+		for i := range 50 {
+			wg.Go(func() {
+				_, err := s.Record(ctx, records.Upload{Agency: "so-gap", Bucket: "uploads", Key: fmt.Sprintf("gap/%d.pdf", i), ETag: "e", At: at},
+					Rec("CV", fmt.Sprint(100+i), "SXD-KT", "SỞ XÂY DỰNG", "V/v số "+fmt.Sprint(i)))
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Incoming(ctx, records.RegisterFilter{Agency: "so-gap", Year: 2025})
+		if err != nil || len(got) != 50 {
+			t.Fatalf("%d entries, %v", len(got), err)
+		}
+		for i, e := range got {
+			if e.ArrivalNumber != i+1 {
+				t.Fatalf("entry %d has arrival number %d", i, e.ArrivalNumber)
+			}
+		}
+	})
+
+	t.Run("RetryNeverDuplicates", func(t *testing.T) {
+		rec := Rec("QĐ", "12", "QĐ-UBND", "UBND HUYỆN BA TƠ", "Về việc thành lập Tổ công tác")
+		var wg sync.WaitGroup
+		res := make(chan records.Result, 8)
+		for range 8 {
+			wg.Go(func() {
+				r, err := s.Record(ctx, up("retry.pdf"), rec)
+				if err != nil {
+					t.Error(err)
+				}
+				res <- r
+			})
+		}
+		wg.Wait()
+		close(res)
+		var numbers []int
+		news := 0
+		for r := range res {
+			numbers = append(numbers, r.Incoming.ArrivalNumber)
+			if r.New {
+				news++
+			}
+		}
+		if news != 1 || slices.Min(numbers) != slices.Max(numbers) {
+			t.Errorf("eight deliveries of one upload: %d recorded anew, numbers %v", news, numbers)
+		}
+		lines, _ := s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn"})
+		n := 0
+		for _, l := range lines {
+			if l.Key == "retry.pdf" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d register lines for one upload", n)
+		}
+	})
+
+	t.Run("DuplicatesLinkedNotNumbered", func(t *testing.T) {
+		rec := Rec("TB", "46", "TB-UBND", "UBND TỈNH BÌNH ĐỊNH", "Kết luận cuộc họp")
+		a, err := s.Record(ctx, up("dup-a.pdf"), rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Number = "046" // leading zero, other case of the issuer
+		rec.Issuer = "Ubnd tỉnh Bình Định"
+		b, err := s.Record(ctx, up("dup-b.pdf"), rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Incoming.DuplicateOf != a.Incoming.ID || b.Incoming.ArrivalNumber != 0 {
+			t.Errorf("rescan: %+v (first %d)", b.Incoming, a.Incoming.ID)
+		}
+		c, _ := s.Record(ctx, up("dup-c.pdf"), Rec("TB", "47", "TB-UBND", "UBND TỈNH BÌNH ĐỊNH", "Khác"))
+		if c.Incoming.ArrivalNumber != a.Incoming.ArrivalNumber+1 {
+			t.Errorf("after a duplicate: number %d, want %d (no gap)", c.Incoming.ArrivalNumber, a.Incoming.ArrivalNumber+1)
+		}
+	})
+
+	t.Run("OutgoingForItsOwnDocuments", func(t *testing.T) {
+		rec := Rec("QĐ", "88", "QĐ-UBND", "Ủy ban nhân dân tỉnh Quảng Ngãi", "Về việc ban hành quy chế")
+		rec.Recipients = []string{"Sở Tài chính", "Sở Nội vụ"}
+		r, err := s.Record(ctx, up("own.pdf"), rec)
+		if err != nil || !r.Outgoing || r.Incoming != nil {
+			t.Fatalf("own document: %+v %v", r, err)
+		}
+		out, err := s.OutgoingRegister(ctx, records.RegisterFilter{Agency: "ubnd-qn", Year: 2025})
+		if err != nil || len(out) != 1 || out[0].Number != "88" || len(out[0].Recipients) != 2 {
+			t.Errorf("outgoing register: %+v %v", out, err)
+		}
+	})
+
+	t.Run("ReportMeetingAndTasks", func(t *testing.T) {
+		bc := Rec("BC", "15", "BC-UBND", "UBND HUYỆN SƠN TỊNH", "Báo cáo tình hình kinh tế - xã hội tháng 2 năm 2025")
+		if _, err := s.Record(ctx, up("bc.pdf"), bc); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := s.Reports(ctx, records.ReportFilter{Agency: "ubnd-qn", Regime: records.RegimeMonthly, Period: "2025-02"})
+		if err != nil || len(rs) != 1 || rs[0].Due != "2025-02-20" || rs[0].OnTime || rs[0].ReportingAgency != "UBND HUYỆN SƠN TỊNH" {
+			t.Errorf("report: %+v %v (received 2025-03-05, due 2025-02-20: late)", rs, err)
+		}
+		gm := Rec("GM", "30", "GM-UBND", "UBND HUYỆN BA TƠ", "Mời dự họp")
+		gm.MeetingTime, gm.MeetingPlace = "2025-03-12T14:00", "Hội trường UBND huyện"
+		gm.Text = "Trân trọng kính mời dự cuộc họp do đồng chí Trần Văn B, Chủ tịch UBND huyện chủ trì."
+		gm.Recipients = []string{"Phòng Tài chính - Kế hoạch", "Phòng Nội vụ"}
+		gm.Tasks = []doc.Task{{Assignee: "Phòng Tài chính - Kế hoạch", Task: "chuẩn bị báo cáo", Due: "2025-03-10"}}
+		r, err := s.Record(ctx, up("gm.pdf"), gm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Incoming.Deadline != "2025-03-10" || r.Incoming.ReceivingUnit != "Phòng Tài chính - Kế hoạch" {
+			t.Errorf("deadline and unit from the task: %+v", r.Incoming)
+		}
+		ms, err := s.Meetings(ctx, "ubnd-qn", "2025-03-10", "2025-03-16", nil)
+		if err != nil || len(ms) != 1 || ms[0].Chair != "Trần Văn B, Chủ tịch UBND huyện" || len(ms[0].Invitees) != 2 || ms[0].Starts != "2025-03-12T14:00" {
+			t.Errorf("meeting: %+v %v", ms, err)
+		}
+		ts, err := s.Tasks(ctx, records.TaskFilter{Agency: "ubnd-qn", Assignee: "Phòng Tài chính - Kế hoạch", DueBefore: "2025-03-31"})
+		if err != nil || len(ts) != 1 || ts[0].Task != "chuẩn bị báo cáo" || ts[0].Status != "open" {
+			t.Fatalf("tasks: %+v %v", ts, err)
+		}
+		if err := s.SetTaskStatus(ctx, "so-khac", ts[0].ID, "done"); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("another agency closed a task: %v", err)
+		}
+		if err := s.SetTaskStatus(ctx, "ubnd-qn", ts[0].ID, "done"); err != nil {
+			t.Error(err)
+		}
+	})
+
+	t.Run("ReviewCorrectApprove", func(t *testing.T) {
+		rec := Rec("CV", "7", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v hỗ trợ kinh phí")
+		rec.Number, rec.Confidence["number"] = "1", 0.4 // a handwritten number, read unsure
+		r, err := s.Record(ctx, up("review.pdf"), rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Document.Status != records.StatusReview || !slices.Equal(r.Document.Review, []string{"number"}) || r.Incoming.Status != records.StatusReview {
+			t.Fatalf("low confidence: %+v %+v", r.Document, r.Incoming)
+		}
+		q, _ := s.ReviewQueue(ctx, clerk, 0)
+		if !slices.ContainsFunc(q, func(d records.Document) bool { return d.ID == r.Document.ID }) {
+			t.Error("not in the review queue")
+		}
+		staff, _ := s.CreateUser(ctx, records.User{Name: "cv-qn", Role: records.RoleStaff, Agency: "ubnd-qn"}, "mat-khau-dai-2")
+		if _, err := s.Correct(ctx, staff, r.Document.ID, map[string]string{"number": "7"}); !errors.Is(err, records.ErrForbidden) {
+			t.Errorf("staff corrected a record: %v", err)
+		}
+		other, _ := s.CreateUser(ctx, records.User{Name: "vanthu-khac", Role: records.RoleClerk, Agency: "so-khac"}, "mat-khau-dai-3")
+		if _, err := s.Correct(ctx, other, r.Document.ID, map[string]string{"number": "7"}); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("a clerk of another agency corrected a record: %v", err)
+		}
+		if _, err := s.Correct(ctx, clerk, r.Document.ID, map[string]string{"text": "x"}); err == nil {
+			t.Error("corrected a field that is not correctable")
+		}
+		d, err := s.Correct(ctx, clerk, r.Document.ID, map[string]string{"number": "7"})
+		if err != nil || d.Status != records.StatusRegistered || d.Record.Number != "7" || len(d.Review) != 0 || d.Record.Confidence["number"] != 1 {
+			t.Fatalf("after correction: %+v %v", d, err)
+		}
+		h, _ := s.History(ctx, clerk, d.ID)
+		if len(h) != 1 || h[0].Old != "1" || h[0].New != "7" || h[0].User != "vanthu-qn" || h[0].Confidence != 0.4 {
+			t.Errorf("audit log: %+v", h)
+		}
+		lines, _ := s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", Status: records.StatusRegistered})
+		if !slices.ContainsFunc(lines, func(e records.Entry) bool { return e.DocumentID == d.ID && e.Number == "7" }) {
+			t.Error("the register line did not follow the correction")
+		}
+		if _, err := s.Approve(ctx, staff, d.ID); !errors.Is(err, records.ErrForbidden) {
+			t.Errorf("staff approved: %v", err)
+		}
+		leader, _ := s.CreateUser(ctx, records.User{Name: "ld-qn", Role: records.RoleLeader, Agency: "ubnd-qn"}, "mat-khau-dai-4")
+		if d, err = s.Approve(ctx, leader, d.ID); err != nil || d.Status != records.StatusApproved {
+			t.Errorf("approve: %+v %v", d, err)
+		}
+		cs, _ := s.Corrections(ctx, "ubnd-qn")
+		if len(cs) < 2 {
+			t.Errorf("training data: %+v", cs)
+		}
+	})
+
+	t.Run("SecretNeedsClearance", func(t *testing.T) {
+		rec := Rec("CV", "5", "CV-CA", "CÔNG AN TỈNH", "V/v bảo vệ mục tiêu")
+		rec.Confidentiality = "MẬT"
+		r, err := s.Record(ctx, up("secret.pdf"), rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DocumentFor(ctx, clerk, r.Document.ID); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("an uncleared clerk read a MẬT document: %v", err)
+		}
+		lines, _ := s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn"})
+		if slices.ContainsFunc(lines, func(e records.Entry) bool { return e.DocumentID == r.Document.ID }) {
+			t.Error("an uncleared register listing shows a MẬT line")
+		}
+		cleared, _ := s.CreateUser(ctx, records.User{Name: "vt-mat", Role: records.RoleClerk, Agency: "ubnd-qn", Clearance: "Mật"}, "mat-khau-dai-5")
+		if _, err := s.DocumentFor(ctx, cleared, r.Document.ID); err != nil {
+			t.Errorf("a cleared clerk: %v", err)
+		}
+		lines, _ = s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", Cleared: cleared.Cleared()})
+		if !slices.ContainsFunc(lines, func(e records.Entry) bool { return e.DocumentID == r.Document.ID }) {
+			t.Error("a cleared register listing lacks the MẬT line")
+		}
+		// A marking the machine cannot place is kept at the highest level.
+		rec.Confidentiality = "TỐI" // half a stamp: TỐI MẬT? TỐI KHẨN?
+		r, _ = s.Record(ctx, up("misread.pdf"), rec)
+		if _, err := s.DocumentFor(ctx, cleared, r.Document.ID); !errors.Is(err, records.ErrNotFound) || !slices.Contains(r.Document.Review, "confidentiality") {
+			t.Errorf("a misread marking: %v, review %v", err, r.Document.Review)
+		}
+	})
+
+	t.Run("RegisterFilters", func(t *testing.T) {
+		f := records.RegisterFilter{Agency: "ubnd-qn", From: "2025-03-05", To: "2025-03-05", Issuer: "ubnd tinh binh dinh", DocType: "TB"}
+		lines, err := s.Incoming(ctx, f)
+		if err != nil || len(lines) != 2 {
+			t.Errorf("by date, issuer (unaccented) and type: %+v %v", lines, err)
+		}
+		f.From = "2025-03-06"
+		if lines, _ := s.Incoming(ctx, f); len(lines) != 0 {
+			t.Errorf("after the day: %+v", lines)
+		}
+		if _, err := s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", From: "5/3/2025"}); err == nil {
+			t.Error("a malformed date was taken")
+		}
+		if _, err := s.Incoming(ctx, records.RegisterFilter{}); err == nil {
+			t.Error("a register of no agency was listed")
+		}
+	})
+
+	t.Run("FailedDocument", func(t *testing.T) {
+		rec := doc.NewRecord("bad.pdf")
+		rec.Error = "not a PDF: starts with ELF"
+		r, err := s.Record(ctx, up("bad.pdf"), rec)
+		if err != nil || r.Document.Status != records.StatusFailed || r.Document.Error != rec.Error || r.Incoming != nil {
+			t.Errorf("failed: %+v %v", r, err)
+		}
+	})
+
+	t.Run("ReceivedThenRecorded", func(t *testing.T) {
+		d, err := s.Received(ctx, records.Upload{Agency: "ubnd-qn", Bucket: "uploads", Key: "api/1.pdf", ETag: "x", File: "công văn.pdf", By: "vanthu-qn"})
+		if err != nil || d.Status != records.StatusReceived || d.ID == 0 {
+			t.Fatalf("received: %+v %v", d, err)
+		}
+		again, _ := s.Received(ctx, records.Upload{Agency: "ubnd-qn", Bucket: "uploads", Key: "api/1.pdf", ETag: "x"})
+		if again.ID != d.ID {
+			t.Errorf("received twice: ids %d and %d", d.ID, again.ID)
+		}
+		r, err := s.Record(ctx, records.Upload{Agency: "ubnd-qn", Bucket: "uploads", Key: "api/1.pdf", ETag: "x"}, Rec("CV", "9", "UBND-VP", "UBND XÃ X", "V/v y"))
+		if err != nil || r.Document.ID != d.ID || r.Document.Status != records.StatusRegistered || r.Document.File != "công văn.pdf" {
+			t.Errorf("recorded: %+v %v", r.Document, err)
+		}
+	})
+
+	t.Run("Accounts", func(t *testing.T) {
+		if _, err := s.CreateUser(ctx, records.User{Name: "x", Role: "boss", Agency: "a"}, "mat-khau-dai-6"); err == nil {
+			t.Error("a role that does not exist")
+		}
+		if _, err := s.CreateUser(ctx, records.User{Name: "x", Role: records.RoleStaff, Agency: "a"}, "short"); err == nil {
+			t.Error("a short password")
+		}
+		if _, err := s.CreateUser(ctx, records.User{Name: "vanthu-qn", Role: records.RoleStaff, Agency: "a"}, "mat-khau-dai-7"); err == nil {
+			t.Error("a name taken twice")
+		}
+		if _, err := s.Authenticate(ctx, "vanthu-qn", "mat-khau-sai-1"); !errors.Is(err, records.ErrBadLogin) {
+			t.Errorf("wrong password: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "nobody", "mat-khau-dai-1"); !errors.Is(err, records.ErrBadLogin) {
+			t.Errorf("unknown name: %v", err)
+		}
+		u, err := s.Authenticate(ctx, "vanthu-qn", "mat-khau-dai-1")
+		if err != nil || u.Role != records.RoleClerk || u.Agency != "ubnd-qn" {
+			t.Fatalf("login: %+v %v", u, err)
+		}
+		tok, err := s.NewToken(ctx, u.ID, records.TokenAPI, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, kind, err := s.UserByToken(ctx, tok); err != nil || got.ID != u.ID || kind != records.TokenAPI {
+			t.Errorf("token: %+v %s %v", got, kind, err)
+		}
+		if _, _, err := s.UserByToken(ctx, tok+"x"); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("a forged token: %v", err)
+		}
+		old, _ := s.NewToken(ctx, u.ID, records.TokenSession, -time.Second)
+		if _, _, err := s.UserByToken(ctx, old); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("an expired session: %v", err)
+		}
+		s.DeleteToken(ctx, tok)
+		if _, _, err := s.UserByToken(ctx, tok); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("a revoked token: %v", err)
+		}
+	})
+}

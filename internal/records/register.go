@@ -1,0 +1,241 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/internal/viet"
+)
+
+// Entry is a line of the incoming register (sổ văn bản đến).
+type Entry struct {
+	ID            int64
+	Agency        string
+	Year          int
+	ArrivalNumber int // runs through the year per agency, without gaps; 0 for a duplicate
+	ArrivedAt     time.Time
+	// The upload this entry is of: one version of one object.
+	Bucket, Key, ETag                                          string
+	DocumentID                                                 int64
+	DocType, Number, Symbol, Issuer, IssuedAt, Subject, Signer string
+	Urgency, Confidentiality                                   string
+	ReceivingUnit                                              string // who handles it
+	Deadline                                                   string // YYYY-MM-DD or ""
+	Status                                                     string // the document's
+	// DuplicateOf links a document registered before with the same
+	// number, symbol and issuer.
+	DuplicateOf int64
+}
+
+func dedupeKey(e Entry) string {
+	if e.Number == "" || e.Symbol == "" {
+		return ""
+	}
+	return viet.Fold(strings.TrimLeft(e.Number, "0") + "/" + e.Symbol + "|" + viet.Canonical(e.Issuer))
+}
+
+// register writes an incoming line inside tx. The arrival number is drawn
+// from the agency's counter row, which the transaction then holds: a
+// concurrent registration waits for the commit (PostgreSQL's row lock,
+// SQLite's write lock), and a rollback returns the number. So numbers are
+// unique and gapless.
+func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error) {
+	e.Year = e.ArrivedAt.Year()
+	var number sql.NullInt64
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO counters (agency, register, year, last) VALUES (?, 'incoming', ?, 1)
+		ON CONFLICT (agency, register, year) DO UPDATE SET last = counters.last + 1 RETURNING last`), e.Agency, e.Year).Scan(&number); err != nil {
+		return Entry{}, fmt.Errorf("incoming register: number: %w", err)
+	}
+	// Looked for under the counter's lock, so that two copies of one
+	// document arriving at once cannot both be numbered.
+	key := dedupeKey(e)
+	var dup sql.NullInt64
+	if key != "" {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(id) FROM incoming WHERE agency = ? AND dedupe_key = ?`), e.Agency, key).Scan(&dup); err != nil {
+			return Entry{}, err
+		}
+	}
+	if dup.Valid {
+		// Linked, not numbered: give the number back.
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE counters SET last = last - 1 WHERE agency = ? AND register = 'incoming' AND year = ?`), e.Agency, e.Year); err != nil {
+			return Entry{}, err
+		}
+		number = sql.NullInt64{}
+	}
+	e.ArrivalNumber = int(number.Int64)
+	var docID sql.NullInt64
+	if e.DocumentID != 0 {
+		docID = sql.NullInt64{Int64: e.DocumentID, Valid: true}
+	}
+	if e.Status == "" {
+		e.Status = StatusRegistered
+	}
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO incoming (agency, year, arrival_number, arrived_at, bucket, key, etag,
+		doc_type, number, symbol, issuer, issued_at, subject, signer, urgency, confidentiality, dedupe_key, duplicate_of,
+		document_id, receiving_unit, deadline, status, issuer_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		e.Agency, e.Year, number, stamp(e.ArrivedAt), e.Bucket, e.Key, e.ETag,
+		e.DocType, e.Number, e.Symbol, e.Issuer, e.IssuedAt, e.Subject, e.Signer, e.Urgency, e.Confidentiality, key, dup,
+		docID, e.ReceivingUnit, e.Deadline, e.Status, nameKey(e.Issuer)).Scan(&e.ID)
+	if err != nil {
+		return Entry{}, fmt.Errorf("incoming register %s: %w", e.Key, err)
+	}
+	e.DuplicateOf = dup.Int64
+	return e, nil
+}
+
+const entryColumns = `id, agency, year, COALESCE(arrival_number, 0), arrived_at, bucket, key, etag, COALESCE(document_id, 0), doc_type, number, symbol, issuer,
+	issued_at, subject, signer, urgency, confidentiality, receiving_unit, deadline, status, COALESCE(duplicate_of, 0)`
+
+func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
+	var e Entry
+	var at string
+	err := row.Scan(&e.ID, &e.Agency, &e.Year, &e.ArrivalNumber, &at, &e.Bucket, &e.Key, &e.ETag, &e.DocumentID, &e.DocType, &e.Number,
+		&e.Symbol, &e.Issuer, &e.IssuedAt, &e.Subject, &e.Signer, &e.Urgency, &e.Confidentiality, &e.ReceivingUnit, &e.Deadline, &e.Status, &e.DuplicateOf)
+	if err == nil {
+		e.ArrivedAt = parseStamp(at)
+	}
+	return e, err
+}
+
+func (s *Store) incomingOf(ctx context.Context, documentID int64) (Entry, error) {
+	return scanEntry(s.db.QueryRowContext(ctx, s.q(`SELECT `+entryColumns+` FROM incoming WHERE document_id = ?`), documentID))
+}
+
+// RegisterFilter narrows a register listing. Dates are YYYY-MM-DD,
+// inclusive; empty fields do not filter.
+type RegisterFilter struct {
+	Agency   string // required
+	Year     int
+	From, To string // arrival dates
+	Issuer   string // as printed, any case and accents
+	DocType  string
+	Status   string
+	Unit     string // receiving unit
+	Limit    int    // default 1000
+	Offset   int
+	// Cleared are the secrecy levels the caller may see; lines of other
+	// secret documents are left out (nil: public ones only).
+	Cleared []string
+}
+
+func (f RegisterFilter) where(s *Store, table, dateCol string) (string, []any, error) {
+	if f.Agency == "" {
+		return "", nil, errors.New("a register belongs to an agency: none given")
+	}
+	conds := []string{"agency = ?"}
+	args := []any{f.Agency}
+	if f.Year != 0 {
+		conds, args = append(conds, "year = ?"), append(args, f.Year)
+	}
+	for _, d := range []struct {
+		v, op string
+	}{{f.From, ">="}, {f.To, "<"}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.v)
+		if err != nil {
+			return "", nil, fmt.Errorf("date %q: want YYYY-MM-DD", d.v)
+		}
+		if d.op == "<" {
+			t = t.AddDate(0, 0, 1) // inclusive of the last day
+		}
+		conds, args = append(conds, dateCol+" "+d.op+" ?"), append(args, stamp(t))
+	}
+	if f.DocType != "" {
+		conds, args = append(conds, "doc_type = ?"), append(args, f.DocType)
+	}
+	if f.Issuer != "" && table == "incoming" {
+		conds, args = append(conds, "issuer_key = ?"), append(args, nameKey(f.Issuer))
+	}
+	if f.Status != "" && table == "incoming" {
+		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	if f.Unit != "" && table == "incoming" {
+		conds, args = append(conds, "receiving_unit = ?"), append(args, f.Unit)
+	}
+	levels := append([]string{""}, f.Cleared...)
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(levels)), ", ")
+	conds = append(conds, "confidentiality IN ("+ph+")")
+	for _, l := range levels {
+		args = append(args, l)
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// Incoming lists an agency's incoming register in arrival order;
+// duplicates are not lines of the register.
+func (s *Store) Incoming(ctx context.Context, f RegisterFilter) ([]Entry, error) {
+	where, args, err := f.where(s, "incoming", "arrived_at")
+	if err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+entryColumns+` FROM incoming WHERE `+where+` AND duplicate_of IS NULL
+		ORDER BY year, arrival_number LIMIT ? OFFSET ?`), append(args, limit, max(0, f.Offset))...)
+	if err != nil {
+		return nil, fmt.Errorf("incoming register: %w", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Outgoing is a line of the outgoing register (sổ văn bản đi).
+type Outgoing struct {
+	ID                                                 int64
+	Agency                                             string
+	Year                                               int
+	DocumentID                                         int64
+	Number, Symbol, IssuedAt, DocType, Subject, Signer string
+	Recipients                                         []string
+	RegisteredAt                                       time.Time
+}
+
+// OutgoingRegister lists an agency's outgoing register by issue date.
+func (s *Store) OutgoingRegister(ctx context.Context, f RegisterFilter) ([]Outgoing, error) {
+	where, args, err := f.where(s, "outgoing", "registered_at")
+	if err != nil {
+		return nil, err
+	}
+	// Secrecy lives on the document; outgoing lines are joined to it.
+	where = strings.Replace(where, "confidentiality IN", "document_id IN (SELECT id FROM documents WHERE confidentiality IN", 1) + ")"
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, year, document_id, number, symbol, issued_at, doc_type, subject, signer, recipients, registered_at
+		FROM outgoing WHERE `+where+` ORDER BY issued_at, id LIMIT ? OFFSET ?`), append(args, limit, max(0, f.Offset))...)
+	if err != nil {
+		return nil, fmt.Errorf("outgoing register: %w", err)
+	}
+	defer rows.Close()
+	var out []Outgoing
+	for rows.Next() {
+		var o Outgoing
+		var recips, at string
+		if err := rows.Scan(&o.ID, &o.Agency, &o.Year, &o.DocumentID, &o.Number, &o.Symbol, &o.IssuedAt, &o.DocType, &o.Subject, &o.Signer, &recips, &at); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(recips), &o.Recipients)
+		o.RegisteredAt = parseStamp(at)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,315 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// storedLevel is the secrecy a document is kept under. A marking that is
+// not a level (misread, handwritten) is kept under the highest one: a
+// person lowers it in review, the machine never guesses it down.
+func storedLevel(s string) string {
+	if l := Level(s); l != "" || s == "" {
+		return l
+	}
+	return Levels[len(Levels)-1]
+}
+
+// Correctable are the fields a person may correct.
+var Correctable = []string{"doc_type", "number", "symbol", "issuer", "parent", "issued_at", "place", "subject", "signer",
+	"signer_title", "signing_authority", "urgency", "confidentiality", "meeting_time", "meeting_place"}
+
+func setField(r *doc.Record, field, v string) {
+	switch field {
+	case "doc_type":
+		r.DocType = v
+	case "number":
+		r.Number = v
+	case "symbol":
+		r.Symbol = v
+	case "issuer":
+		r.Issuer = v
+	case "parent":
+		r.Parent = v
+	case "issued_at":
+		r.IssuedAt = v
+	case "place":
+		r.Place = v
+	case "subject":
+		r.Subject = v
+	case "signer":
+		r.Signer = v
+	case "signer_title":
+		r.SignerTitle = v
+	case "signing_authority":
+		r.SigningAuthority = v
+	case "urgency":
+		r.Urgency = v
+	case "confidentiality":
+		r.Confidentiality = v
+	case "meeting_time":
+		r.MeetingTime = v
+	case "meeting_place":
+		r.MeetingPlace = v
+	}
+}
+
+// ErrForbidden is an action the user's role does not allow.
+var ErrForbidden = errors.New("not allowed for this role")
+
+// Correction is one changed field, as the audit log keeps it. The log is
+// also training data: what the machine read, with its confidence and
+// where, and what a person says it is.
+type Correction struct {
+	ID         int64
+	DocumentID int64
+	Field      string
+	Old, New   string
+	Confidence float64
+	User       string
+	At         time.Time
+}
+
+func (s *Store) lockDocument(ctx context.Context, tx *sql.Tx, u User, id int64) (Document, error) {
+	d, err := scanDocument(tx.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE id = ?`+s.forUpdate()), id))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !u.MayRead(d.Agency, d.Record.Confidentiality)) {
+		return Document{}, ErrNotFound
+	}
+	return d, err
+}
+
+// Correct changes fields of a document's record: each change is logged
+// (who, when, old, new, the machine's confidence), the field leaves the
+// review queue, and the register lines follow. Clerks may correct.
+func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[string]string) (Document, error) {
+	if u.Role != RoleClerk {
+		return Document{}, ErrForbidden
+	}
+	for f, v := range changes {
+		if !slices.Contains(Correctable, f) {
+			return Document{}, fmt.Errorf("field %q cannot be corrected (correctable: %v)", f, Correctable)
+		}
+		if f == "issued_at" && v != "" {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return Document{}, fmt.Errorf("issued_at %q: want YYYY-MM-DD", v)
+			}
+		}
+		if f == "confidentiality" && v != "" && Level(v) == "" {
+			return Document{}, fmt.Errorf("confidentiality %q: want one of %v or empty", v, Levels)
+		}
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		d, err := s.lockDocument(ctx, tx, u, id)
+		if err != nil {
+			return err
+		}
+		if d.Status == StatusReceived || d.Status == StatusFailed {
+			return fmt.Errorf("document %d is %s: nothing to correct yet", id, d.Status)
+		}
+		rec := d.Record
+		if rec.Confidence == nil {
+			rec.Confidence = map[string]float64{}
+		}
+		old := fields(rec)
+		now := s.now()
+		keys := make([]string, 0, len(changes))
+		for f := range changes {
+			keys = append(keys, f)
+		}
+		slices.Sort(keys)
+		for _, f := range keys {
+			v := changes[f]
+			if f == "confidentiality" {
+				v = Level(v)
+			}
+			if old[f] == v {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO corrections (document_id, field, old, new, confidence, user_name, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				id, f, old[f], v, rec.Confidence[f], u.Name, stamp(now)); err != nil {
+				return err
+			}
+			setField(&rec, f, v)
+			rec.Confidence[f] = 1 // a person said so
+		}
+		review := slices.DeleteFunc(slices.Clone(d.Review), func(f string) bool { _, ok := changes[f]; return ok })
+		status := d.Status
+		if status == StatusReview && len(review) == 0 {
+			status = StatusRegistered
+		}
+		if err := s.saveRecord(ctx, tx, id, status, rec, review); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
+			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ? WHERE document_id = ?`),
+			rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
+			storedLevel(rec.Confidentiality), status, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outgoing SET doc_type = ?, number = ?, symbol = ?, issued_at = ?, subject = ?, signer = ? WHERE document_id = ?`),
+			rec.DocType, rec.Number, rec.Symbol, rec.IssuedAt, rec.Subject, rec.Signer, id); err != nil {
+			return err
+		}
+		if rec.DocType == "BC" {
+			regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET regime = ?, period = ?, reporting_agency = ?, due = ? WHERE document_id = ?`),
+				regime, period, rec.Issuer, ReportDue(regime, period), id); err != nil {
+				return err
+			}
+		}
+		day := ""
+		if len(rec.MeetingTime) >= 10 {
+			day = rec.MeetingTime[:10]
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE meetings SET starts = ?, day = ?, place = ? WHERE document_id = ?`), rec.MeetingTime, day, rec.MeetingPlace, id)
+		return err
+	})
+	if err != nil {
+		return Document{}, err
+	}
+	return s.DocumentByID(ctx, id)
+}
+
+// Approve marks a record approved: the person vouches for every field,
+// those still in review included. Clerks and leaders may approve.
+func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error) {
+	if u.Role != RoleClerk && u.Role != RoleLeader {
+		return Document{}, ErrForbidden
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		d, err := s.lockDocument(ctx, tx, u, id)
+		if err != nil {
+			return err
+		}
+		if d.Status == StatusReceived || d.Status == StatusFailed {
+			return fmt.Errorf("document %d is %s: nothing to approve", id, d.Status)
+		}
+		if err := s.saveRecord(ctx, tx, id, StatusApproved, d.Record, nil); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO corrections (document_id, field, old, new, confidence, user_name, at) VALUES (?, 'status', ?, ?, 1, ?, ?)`),
+			id, d.Status, StatusApproved, u.Name, stamp(s.now())); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE incoming SET status = ? WHERE document_id = ?`), StatusApproved, id)
+		return err
+	})
+	if err != nil {
+		return Document{}, err
+	}
+	return s.DocumentByID(ctx, id)
+}
+
+// DocumentFor returns a document the user may read.
+func (s *Store) DocumentFor(ctx context.Context, u User, id int64) (Document, error) {
+	d, err := s.DocumentByID(ctx, id)
+	if err != nil || !u.MayRead(d.Agency, d.Record.Confidentiality) {
+		return Document{}, ErrNotFound
+	}
+	return d, nil
+}
+
+// ReviewQueue lists the user's agency's documents waiting for review
+// that the user may read, oldest first.
+func (s *Store) ReviewQueue(ctx context.Context, u User, limit int) ([]Document, error) {
+	return s.documents(ctx, u, StatusReview, limit)
+}
+
+// Documents lists the user's agency's documents (newest first), of one
+// status or all.
+func (s *Store) Documents(ctx context.Context, u User, status string, limit int) ([]Document, error) {
+	return s.documents(ctx, u, status, limit)
+}
+
+func (s *Store) documents(ctx context.Context, u User, status string, limit int) ([]Document, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	levels := append([]string{""}, u.Cleared()...)
+	args := []any{u.Agency}
+	for _, l := range levels {
+		args = append(args, l)
+	}
+	cond := ""
+	order := "id DESC"
+	if status != "" {
+		cond, args = " AND status = ?", append(args, status)
+		if status == StatusReview {
+			order = "id"
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE agency = ? AND confidentiality IN (?`+
+		stringsRepeat(", ?", len(levels)-1)+`)`+cond+` ORDER BY `+order+` LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("documents: %w", err)
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func stringsRepeat(s string, n int) string {
+	out := ""
+	for range n {
+		out += s
+	}
+	return out
+}
+
+// Corrections lists an agency's audit log, oldest first: the training
+// data for extraction and classification.
+func (s *Store) Corrections(ctx context.Context, agency string) ([]Correction, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.user_name, c.at
+		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? ORDER BY c.id`), agency)
+	if err != nil {
+		return nil, fmt.Errorf("corrections: %w", err)
+	}
+	defer rows.Close()
+	var out []Correction
+	for rows.Next() {
+		var c Correction
+		var at string
+		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.User, &at); err != nil {
+			return nil, err
+		}
+		c.At = parseStamp(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// History is a document's corrections, oldest first.
+func (s *Store) History(ctx context.Context, u User, id int64) ([]Correction, error) {
+	if _, err := s.DocumentFor(ctx, u, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, document_id, field, old, new, confidence, user_name, at FROM corrections WHERE document_id = ? ORDER BY id`), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Correction
+	for rows.Next() {
+		var c Correction
+		var at string
+		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.User, &at); err != nil {
+			return nil, err
+		}
+		c.At = parseStamp(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

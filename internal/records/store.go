@@ -1,0 +1,149 @@
+// Package records keeps what reading a document produces: the document
+// and its corrected fields, the incoming and outgoing registers, report,
+// meeting and task records, the review queue and its audit log, and the
+// accounts that may see them. One schema over database/sql: SQLite as the
+// embedded default, PostgreSQL for deployments; one conformance suite
+// (recordstest) runs against both.
+package records
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL, registered as "pgx"
+	_ "modernc.org/sqlite"             // the embedded engine
+)
+
+// Store is the records database.
+type Store struct {
+	db *sql.DB
+	pg bool
+	// ReviewBelow is the confidence under which a field waits for a
+	// person (default 0.8).
+	ReviewBelow float64
+	now         func() time.Time
+}
+
+// Open opens a database by URL: postgres:// or postgresql:// for
+// PostgreSQL, anything else is a SQLite file path.
+func Open(ctx context.Context, url string) (*Store, error) {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return OpenPostgres(ctx, url)
+	}
+	return OpenSQLite(ctx, url)
+}
+
+// OpenSQLite opens (creating) the database file and migrates it. Write
+// transactions take SQLite's write lock when they begin (_txlock=immediate),
+// so that numbering reads and inserts are serialised.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("records %s: %w", path, err)
+	}
+	return open(ctx, db, false, path)
+}
+
+// OpenPostgres connects and migrates.
+func OpenPostgres(ctx context.Context, url string) (*Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("records %s: %w", redact(url), err)
+	}
+	db.SetMaxOpenConns(20)
+	return open(ctx, db, true, redact(url))
+}
+
+// redact drops a password from a URL for messages.
+func redact(url string) string {
+	if at := strings.LastIndex(url, "@"); at > 0 {
+		if i := strings.Index(url, "://"); i > 0 && i < at {
+			if c := strings.Index(url[i+3:at], ":"); c >= 0 {
+				return url[:i+3+c] + ":***" + url[at:]
+			}
+		}
+	}
+	return url
+}
+
+func open(ctx context.Context, db *sql.DB, pg bool, name string) (*Store, error) {
+	s := &Store{db: db, pg: pg, ReviewBelow: 0.8, now: time.Now}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("records %s: %w", name, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("records %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Engine names the database engine ("sqlite" or "postgres").
+func (s *Store) Engine() string {
+	if s.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// q rewrites a statement written with ? placeholders for the engine:
+// PostgreSQL numbers them ($1, $2, ...). Statements hold no literal "?".
+func (s *Store) q(stmt string) string {
+	if !s.pg {
+		return stmt
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range stmt {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// forUpdate locks the rows read until the transaction ends. SQLite needs
+// no clause: its write transactions are serialised from their start.
+func (s *Store) forUpdate() string {
+	if s.pg {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// stamp is how times are stored: RFC 3339 in UTC, sortable as text.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// inTx runs fn in a transaction, committed if fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// ErrNotFound is a record that does not exist or is out of the caller's
+// reach: the two are not told apart, so that IDs cannot be probed.
+var ErrNotFound = errors.New("not found")

@@ -1,0 +1,237 @@
+package records
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/vanthu/vanthu/internal/viet"
+)
+
+// Roles, each with what it may do (the API checks them):
+//   - clerk (văn thư): upload, correct and approve records, read the
+//     registers and export them;
+//   - staff (chuyên viên): read and search, update the tasks;
+//   - leader (lãnh đạo): read everything of the agency, approve;
+//   - admin: manage accounts; reads like staff.
+const (
+	RoleClerk  = "clerk"
+	RoleStaff  = "staff"
+	RoleLeader = "leader"
+	RoleAdmin  = "admin"
+)
+
+// Roles lists the roles.
+var Roles = []string{RoleClerk, RoleStaff, RoleLeader, RoleAdmin}
+
+// Secrecy levels, lowest first (Law on Protection of State Secrets).
+var Levels = []string{"MẬT", "TỐI MẬT", "TUYỆT MẬT"}
+
+// Level is a secrecy marking in its canonical form ("" when not secret
+// or not a level): "mat", "Mật", "MẬT" are all MẬT.
+func Level(s string) string {
+	f := strings.Join(strings.Fields(viet.Fold(s)), " ")
+	for _, l := range Levels {
+		if viet.Fold(l) == f {
+			return l
+		}
+	}
+	return ""
+}
+
+// User is an account.
+type User struct {
+	ID        int64
+	Name      string
+	Role      string
+	Agency    string
+	Clearance string // the highest secrecy level this user may read, or ""
+	Disabled  bool
+}
+
+// Cleared are the secrecy levels the user may read: theirs and those
+// below it.
+func (u User) Cleared() []string {
+	i := slices.Index(Levels, u.Clearance)
+	if i < 0 {
+		return nil
+	}
+	return Levels[:i+1]
+}
+
+// MayRead says whether the user may read a document of an agency with a
+// secrecy marking.
+func (u User) MayRead(agency, confidentiality string) bool {
+	if u.ID == 0 || u.Disabled || agency != u.Agency {
+		return false
+	}
+	l := storedLevel(confidentiality)
+	return l == "" || slices.Contains(u.Cleared(), l)
+}
+
+// Argon2id parameters: OWASP's first recommendation (19 MiB, two passes).
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+func hashPassword(pw string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+func checkPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when a name is unknown, so that a wrong
+// name takes as long as a wrong password.
+var dummyHash, _ = hashPassword("not a password")
+
+// CreateUser adds an account. Passwords of fewer than 10 characters are
+// refused.
+func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, error) {
+	switch {
+	case strings.TrimSpace(u.Name) == "":
+		return User{}, errors.New("a user needs a name")
+	case !slices.Contains(Roles, u.Role):
+		return User{}, fmt.Errorf("role %q: want one of %s", u.Role, strings.Join(Roles, ", "))
+	case u.Agency == "":
+		return User{}, errors.New("a user needs an agency")
+	case u.Clearance != "" && Level(u.Clearance) == "":
+		return User{}, fmt.Errorf("clearance %q: want one of %s", u.Clearance, strings.Join(Levels, ", "))
+	case len([]rune(password)) < 10:
+		return User{}, errors.New("a password needs at least 10 characters")
+	}
+	u.Clearance = Level(u.Clearance)
+	h, err := hashPassword(password)
+	if err != nil {
+		return User{}, err
+	}
+	err = s.db.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now())).Scan(&u.ID)
+	if err != nil {
+		return User{}, fmt.Errorf("create user %q: %w", u.Name, err)
+	}
+	return u, nil
+}
+
+// ErrBadLogin is a wrong name or password (not told apart).
+var ErrBadLogin = errors.New("wrong name or password")
+
+// Authenticate checks a name and password.
+func (s *Store) Authenticate(ctx context.Context, name, password string) (User, error) {
+	var u User
+	var h string
+	var disabled int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, password, disabled FROM users WHERE name = ?`), name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &h, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		checkPassword(dummyHash, password)
+		return User{}, ErrBadLogin
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if !checkPassword(h, password) || disabled != 0 {
+		return User{}, ErrBadLogin
+	}
+	return u, nil
+}
+
+// UserByName looks an account up.
+func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
+	var u User
+	var disabled int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, disabled FROM users WHERE name = ?`), name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, ErrNotFound
+	}
+	u.Disabled = disabled != 0
+	return u, err
+}
+
+// Token kinds.
+const (
+	TokenSession = "session" // the web UI's cookie
+	TokenAPI     = "api"     // a program's bearer token
+)
+
+// NewToken issues a token for a user, valid for ttl. Only its SHA-256 is
+// kept: a copy of the database lets nobody in.
+func (s *Store) NewToken(ctx context.Context, userID int64, kind string, ttl time.Duration) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	tok := "vt_" + base64.RawURLEncoding.EncodeToString(b)
+	now := s.now()
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+		tokenHash(tok), userID, kind, stamp(now), stamp(now.Add(ttl)))
+	return tok, err
+}
+
+func tokenHash(tok string) string {
+	h := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(h[:])
+}
+
+// UserByToken is the user a live token belongs to.
+func (s *Store) UserByToken(ctx context.Context, tok string) (User, string, error) {
+	var u User
+	var kind, expires string
+	var disabled int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT u.id, u.name, u.role, u.agency, u.clearance, u.disabled, t.kind, t.expires_at
+		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), tokenHash(tok)).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &kind, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, "", ErrNotFound
+	}
+	if err != nil {
+		return User{}, "", err
+	}
+	if disabled != 0 || !s.now().Before(parseStamp(expires)) {
+		return User{}, "", ErrNotFound
+	}
+	return u, kind, nil
+}
+
+// DeleteToken ends a session or revokes a token.
+func (s *Store) DeleteToken(ctx context.Context, tok string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tokens WHERE hash = ?`), tokenHash(tok))
+	return err
+}
