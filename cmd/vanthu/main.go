@@ -30,6 +30,7 @@ var commands = []command{
 	{"eval", "measure extraction against a labelled folder (truth.jsonl)", runEval},
 	{"corpus", "generate a labelled corpus of synthetic documents", runCorpus},
 	{"serve", "run every function in one process (uploads to records)", runServe},
+	{"admin", "accounts and agencies: create-user, token, create-agency", runAdmin},
 	{"function", "run one function as the HTTP CloudEvents service Knative deploys", runFunction},
 	{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 		fmt.Println("vanthu", version)

@@ -20,6 +20,7 @@ import (
 	"github.com/vanthu/vanthu/functions/ocr"
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
+	"github.com/vanthu/vanthu/internal/api"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -88,6 +89,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
+	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log,
+		SecureCookies: os.Getenv("VANTHU_SECURE_COOKIES") == "1"}
+	mux.Handle("/api/", apiSrv.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 const Source = "vanthu/ocr"
 
 // Stage names this stage's artifacts.
-const Stage = "pages"
+const Stage = stage.PagesStage
 
 // Artifact is what the read stage writes: the pages, or why the file could
 // not be read (the extract stage turns that into a record with its error).

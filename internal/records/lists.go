@@ -52,7 +52,7 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	}
 	if f.DueBefore != "" {
 		if _, err := time.Parse(time.DateOnly, f.DueBefore); err != nil {
-			return nil, fmt.Errorf("due date %q: want YYYY-MM-DD", f.DueBefore)
+			return nil, fmt.Errorf("%w: due date %q: want YYYY-MM-DD", ErrInvalid, f.DueBefore)
 		}
 		conds, args = append(conds, "due <> '' AND due <= ?"), append(args, f.DueBefore)
 	}
@@ -85,7 +85,7 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 // SetTaskStatus marks a task open or done, within an agency.
 func (s *Store) SetTaskStatus(ctx context.Context, agency string, id int64, status string) error {
 	if status != "open" && status != "done" {
-		return fmt.Errorf("task status %q: want open or done", status)
+		return fmt.Errorf("%w: task status %q: want open or done", ErrInvalid, status)
 	}
 	r, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET status = ? WHERE id = ? AND agency = ?`), status, id, agency)
 	if err != nil {

@@ -141,7 +141,7 @@ func (f RegisterFilter) where(s *Store, table, dateCol string) (string, []any, e
 		}
 		t, err := time.Parse(time.DateOnly, d.v)
 		if err != nil {
-			return "", nil, fmt.Errorf("date %q: want YYYY-MM-DD", d.v)
+			return "", nil, fmt.Errorf("%w: date %q: want YYYY-MM-DD", ErrInvalid, d.v)
 		}
 		if d.op == "<" {
 			t = t.AddDate(0, 0, 1) // inclusive of the last day

@@ -93,15 +93,15 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 	}
 	for f, v := range changes {
 		if !slices.Contains(Correctable, f) {
-			return Document{}, fmt.Errorf("field %q cannot be corrected (correctable: %v)", f, Correctable)
+			return Document{}, fmt.Errorf("%w: field %q cannot be corrected (correctable: %v)", ErrInvalid, f, Correctable)
 		}
 		if f == "issued_at" && v != "" {
 			if _, err := time.Parse(time.DateOnly, v); err != nil {
-				return Document{}, fmt.Errorf("issued_at %q: want YYYY-MM-DD", v)
+				return Document{}, fmt.Errorf("%w: issued_at %q: want YYYY-MM-DD", ErrInvalid, v)
 			}
 		}
 		if f == "confidentiality" && v != "" && Level(v) == "" {
-			return Document{}, fmt.Errorf("confidentiality %q: want one of %v or empty", v, Levels)
+			return Document{}, fmt.Errorf("%w: confidentiality %q: want one of %v or empty", ErrInvalid, v, Levels)
 		}
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -110,7 +110,7 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 			return err
 		}
 		if d.Status == StatusReceived || d.Status == StatusFailed {
-			return fmt.Errorf("document %d is %s: nothing to correct yet", id, d.Status)
+			return fmt.Errorf("%w: document %d is %s: nothing to correct yet", ErrInvalid, id, d.Status)
 		}
 		rec := d.Record
 		if rec.Confidence == nil {
@@ -188,7 +188,7 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 			return err
 		}
 		if d.Status == StatusReceived || d.Status == StatusFailed {
-			return fmt.Errorf("document %d is %s: nothing to approve", id, d.Status)
+			return fmt.Errorf("%w: document %d is %s: nothing to approve", ErrInvalid, id, d.Status)
 		}
 		if err := s.saveRecord(ctx, tx, id, StatusApproved, d.Record, nil); err != nil {
 			return err

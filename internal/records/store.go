@@ -147,3 +147,8 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // ErrNotFound is a record that does not exist or is out of the caller's
 // reach: the two are not told apart, so that IDs cannot be probed.
 var ErrNotFound = errors.New("not found")
+
+// ErrInvalid wraps every refusal of bad input (a field that cannot be
+// corrected, a malformed date, a short password...): the message says
+// what and why, and is fit to show.
+var ErrInvalid = errors.New("invalid")

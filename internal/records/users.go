@@ -126,15 +126,15 @@ var dummyHash, _ = hashPassword("not a password")
 func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, error) {
 	switch {
 	case strings.TrimSpace(u.Name) == "":
-		return User{}, errors.New("a user needs a name")
+		return User{}, fmt.Errorf("%w: a user needs a name", ErrInvalid)
 	case !slices.Contains(Roles, u.Role):
-		return User{}, fmt.Errorf("role %q: want one of %s", u.Role, strings.Join(Roles, ", "))
+		return User{}, fmt.Errorf("%w: role %q: want one of %s", ErrInvalid, u.Role, strings.Join(Roles, ", "))
 	case u.Agency == "":
-		return User{}, errors.New("a user needs an agency")
+		return User{}, fmt.Errorf("%w: a user needs an agency", ErrInvalid)
 	case u.Clearance != "" && Level(u.Clearance) == "":
-		return User{}, fmt.Errorf("clearance %q: want one of %s", u.Clearance, strings.Join(Levels, ", "))
+		return User{}, fmt.Errorf("%w: clearance %q: want one of %s", ErrInvalid, u.Clearance, strings.Join(Levels, ", "))
 	case len([]rune(password)) < 10:
-		return User{}, errors.New("a password needs at least 10 characters")
+		return User{}, fmt.Errorf("%w: a password needs at least 10 characters", ErrInvalid)
 	}
 	u.Clearance = Level(u.Clearance)
 	h, err := hashPassword(password)

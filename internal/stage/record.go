@@ -16,6 +16,9 @@ import (
 // RecordsStage names the extract stage's artifacts.
 const RecordsStage = "records"
 
+// PagesStage names the read (OCR) stage's artifacts.
+const PagesStage = "pages"
+
 // LoadRecord reads the extraction record an extracted event points at, and
 // the agency the upload belongs to (the object's "agency" metadata, or
 // fallback).

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vanthu/vanthu/internal/records"
+)
+
+// runAdmin manages accounts and agencies in the records database.
+func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	usage := "Usage: vanthu admin SUBCOMMAND [flags]\n\n" +
+		"  create-user --name N --role clerk|staff|leader|admin --agency A [--clearance MẬT|TỐI MẬT|TUYỆT MẬT]\n" +
+		"              the password is read from standard input (one line); without one, a random\n" +
+		"              password is made and printed\n" +
+		"  token --user N [--ttl 8760h]   print a bearer token for programs\n" +
+		"  create-agency --code C --name \"ỦY BAN NHÂN DÂN ...\" [--parent P]\n" +
+		"              the name as printed on its documents: that is how its own (outgoing)\n" +
+		"              documents are told from those it receives\n\n" +
+		"The database is DATA/vanthu.db, or PostgreSQL when VANTHU_DB_URL is set."
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("admin "+sub, usage, stderr)
+	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA)")
+	name := fs.String("name", "", "user name (create-user) or agency name (create-agency)")
+	role := fs.String("role", "", "clerk, staff, leader or admin")
+	agency := fs.String("agency", "", "the user's agency code")
+	clearance := fs.String("clearance", "", "the highest secrecy level the user may read")
+	user := fs.String("user", "", "the user a token is for")
+	ttl := fs.Duration("ttl", 365*24*time.Hour, "how long a token lasts")
+	code := fs.String("code", "", "agency code")
+	parent := fs.String("parent", "", "the agency above")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := os.MkdirAll(*data, 0o750); err != nil {
+		fmt.Fprintln(stderr, "vanthu admin:", err)
+		return 1
+	}
+	st, err := openRecords(ctx, *data)
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu admin:", err)
+		return 1
+	}
+	defer st.Close()
+	switch sub {
+	case "create-user":
+		pw, generated, err := readPassword(os.Stdin)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
+			return 1
+		}
+		u, err := st.CreateUser(ctx, records.User{Name: *name, Role: *role, Agency: *agency, Clearance: *clearance}, pw)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "created %s (%s of %s", u.Name, u.Role, u.Agency)
+		if u.Clearance != "" {
+			fmt.Fprintf(stdout, ", cleared for %s", u.Clearance)
+		}
+		fmt.Fprintln(stdout, ")")
+		if generated {
+			fmt.Fprintln(stdout, "password:", pw)
+		}
+	case "token":
+		u, err := st.UserByName(ctx, *user)
+		if err != nil {
+			fmt.Fprintf(stderr, "vanthu admin token: no user %q\n", *user)
+			return 1
+		}
+		tok, err := st.NewToken(ctx, u.ID, records.TokenAPI, *ttl)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin token:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, tok)
+	case "create-agency":
+		if err := st.PutAgency(ctx, records.Agency{Code: *code, Name: *name, Parent: *parent}); err != nil {
+			fmt.Fprintln(stderr, "vanthu admin create-agency:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "agency %s: %s\n", *code, *name)
+	default:
+		fmt.Fprintf(stderr, "vanthu admin: no subcommand %q\n\n%s\n", sub, usage)
+		return 2
+	}
+	return 0
+}
+
+// readPassword takes one line from standard input when it is not a
+// terminal; otherwise (or on an empty line) a random password is made.
+func readPassword(in *os.File) (pw string, generated bool, err error) {
+	if st, err := in.Stat(); err == nil && st.Mode()&os.ModeCharDevice == 0 {
+		line, err := bufio.NewReader(in).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", false, err
+		}
+		if line = strings.TrimRight(line, "\r\n"); line != "" {
+			return line, false, nil
+		}
+	}
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		return "", false, err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), true, nil
+}

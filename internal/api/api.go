@@ -1,0 +1,366 @@
+// Package api is the REST API (/api/v1/..., JSON): documents, registers,
+// tasks, reports, meetings, review, search and accounts. Every endpoint
+// authenticates (a bearer token for programs, a session cookie for the
+// web UI), checks the role, and answers only within the user's agency and
+// clearance. The OpenAPI document is at /api/v1/openapi.json.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
+)
+
+// Emitter passes an upload on to the pipeline (the dispatcher in one
+// process, the broker on Knative).
+type Emitter interface {
+	Emit(ctx context.Context, ev event.Event) error
+}
+
+// Server serves the API.
+type Server struct {
+	Records *records.Store
+	Store   objstore.Store
+	Bucket  string         // where uploads go
+	Index   search.Indexer // nil: no search endpoint
+	Emit    Emitter        // nil: uploads wait for the object store's notification or the reconciler
+	Log     *slog.Logger
+	// MaxUpload bounds one request's body (default 200 MiB).
+	MaxUpload int64
+	// SessionTTL is how long a login lasts (default 12 hours).
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure (behind HTTPS).
+	SecureCookies bool
+
+	limiter loginLimiter
+}
+
+// Handler is the API's routes.
+func (s *Server) Handler() http.Handler {
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	m := http.NewServeMux()
+	m.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	m.HandleFunc("POST /api/v1/login", s.login)
+	for _, rt := range s.routes() {
+		m.HandleFunc(rt.method+" "+rt.path, s.authed(rt.roles, rt.h))
+	}
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	return m
+}
+
+// route is an authenticated endpoint: the OpenAPI document is made from
+// the same list, so the two cannot drift apart.
+type route struct {
+	method, path string
+	roles        []string
+	h            http.HandlerFunc
+	summary      string
+	query        []string // query parameters
+	body         string   // request body: "json", "multipart" or ""
+	produces     []string // other than application/json
+}
+
+func (s *Server) routes() []route {
+	reg := []string{"year", "from", "to", "issuer", "type", "status", "unit", "limit", "offset", "format"}
+	return []route{
+		{"POST", "/api/v1/logout", anyRole, s.logout, "End the session or revoke the bearer token.", nil, "", nil},
+		{"GET", "/api/v1/me", anyRole, s.me, "The authenticated user.", nil, "", nil},
+		{"POST", "/api/v1/users", roles(records.RoleAdmin), s.createUser, "Create an account in the admin's agency.", nil, "json", nil},
+		{"POST", "/api/v1/documents", roles(records.RoleClerk), s.upload, "Upload documents (multipart field \"file\", one or more); 202 with their ids.", nil, "multipart", nil},
+		{"GET", "/api/v1/documents", anyRole, s.listDocuments, "The agency's documents, newest first (status=review: the review queue, oldest first).", []string{"status", "limit"}, "", nil},
+		{"GET", "/api/v1/documents/{id}", anyRole, s.getDocument, "A document: status through the stages and its record (domain.md section 3).", nil, "", nil},
+		{"GET", "/api/v1/documents/{id}/file", anyRole, s.getFile, "The original upload.", nil, "", []string{"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}},
+		{"GET", "/api/v1/documents/{id}/history", anyRole, s.history, "The document's corrections (audit log).", nil, "", nil},
+		{"PATCH", "/api/v1/documents/{id}", roles(records.RoleClerk), s.correct, "Correct fields: {\"field\": \"value\"}.", nil, "json", nil},
+		{"POST", "/api/v1/documents/{id}/approve", roles(records.RoleClerk, records.RoleLeader), s.approve, "Approve the record.", nil, "", nil},
+		{"GET", "/api/v1/registers/incoming", anyRole, s.incoming, "The incoming register (sổ văn bản đến); format=csv|xlsx exports it.", reg, "",
+			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+		{"GET", "/api/v1/registers/outgoing", anyRole, s.outgoing, "The outgoing register (sổ văn bản đi); format=csv|xlsx exports it.", reg, "",
+			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+		{"GET", "/api/v1/tasks", anyRole, s.tasks, "Tasks read from documents, soonest due first.", []string{"assignee", "due_before", "status", "limit"}, "", nil},
+		{"PATCH", "/api/v1/tasks/{id}", roles(records.RoleClerk, records.RoleStaff, records.RoleLeader), s.setTask, "Mark a task open or done: {\"status\": \"done\"}.", nil, "json", nil},
+		{"GET", "/api/v1/reports", anyRole, s.reports, "Report records (Decree 09/2019): regime, period, on time or late.", []string{"regime", "period"}, "", nil},
+		{"GET", "/api/v1/meetings", anyRole, s.meetings, "Meetings from giấy mời.", []string{"from", "to"}, "", nil},
+		{"GET", "/api/v1/corrections", roles(records.RoleClerk, records.RoleAdmin), s.corrections, "The agency's corrections as training data, one JSON object a line.", nil, "", []string{"application/x-ndjson"}},
+		{"GET", "/api/v1/search", anyRole, s.search, "Search the archive (accents optional).", []string{"q", "type", "issuer", "urgency", "status", "from", "to", "sort", "offset", "size"}, "", nil},
+	}
+}
+
+type ctxKey struct{}
+
+// UserOf is the authenticated user of a request.
+func UserOf(r *http.Request) records.User {
+	u, _ := r.Context().Value(ctxKey{}).(records.User)
+	return u
+}
+
+// SessionCookie names the web UI's session cookie.
+const SessionCookie = "vanthu_session"
+
+var anyRole = records.Roles
+
+func roles(rs ...string) []string { return rs }
+
+// authed wraps a handler: the request must carry a live token of a user
+// whose role is among allowed. A session cookie is only taken for a
+// state-changing request from the same origin (a cross-site form cannot
+// act in the user's name); bearer tokens are not sent by browsers unasked.
+func (s *Server) authed(allowed []string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, fromCookie := "", false
+		if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "Bearer ") {
+			tok = strings.TrimSpace(strings.TrimPrefix(a, "Bearer "))
+		} else if c, err := r.Cookie(SessionCookie); err == nil {
+			tok, fromCookie = c.Value, true
+		}
+		if tok == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vanthu"`)
+			writeError(w, http.StatusUnauthorized, "log in first: a bearer token or a session is needed")
+			return
+		}
+		u, _, err := s.Records.UserByToken(r.Context(), tok)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vanthu", error="invalid_token"`)
+			writeError(w, http.StatusUnauthorized, "the token or session is not valid (expired, revoked or unknown)")
+			return
+		}
+		if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+			writeError(w, http.StatusForbidden, "a request changing data must come from this site")
+			return
+		}
+		if !contains(allowed, u.Role) {
+			writeError(w, http.StatusForbidden, "the role "+u.Role+" may not do this")
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
+	}
+}
+
+// sameOrigin: the Origin (or, without it, the Referer) names this host.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		o = r.Header.Get("Referer")
+	}
+	if o == "" {
+		return false
+	}
+	o = strings.TrimPrefix(strings.TrimPrefix(o, "https://"), "http://")
+	if i := strings.IndexByte(o, '/'); i >= 0 {
+		o = o[:i]
+	}
+	return o == r.Host
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// fail answers an error from the records: not found, forbidden, bad
+// input, or an internal error (logged, not shown).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, records.ErrNotFound), errors.Is(err, search.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not found")
+	case errors.Is(err, records.ErrForbidden):
+		writeError(w, http.StatusForbidden, err.Error())
+	case errors.Is(err, records.ErrInvalid):
+		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), records.ErrInvalid.Error()+": "))
+	default:
+		s.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, records.ErrNotFound
+	}
+	return id, nil
+}
+
+// loginLimiter counts failed logins per name and per client address:
+// five in fifteen minutes, then wait.
+type loginLimiter struct {
+	mu    sync.Mutex
+	fails map[string][]time.Time
+}
+
+const (
+	loginFails  = 5
+	loginWindow = 15 * time.Minute
+)
+
+func (l *loginLimiter) blocked(now time.Time, keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var wait time.Duration
+	for _, k := range keys {
+		ts := l.recent(now, k)
+		if len(ts) >= loginFails {
+			wait = max(wait, ts[0].Add(loginWindow).Sub(now))
+		}
+	}
+	return wait
+}
+
+func (l *loginLimiter) recent(now time.Time, k string) []time.Time {
+	ts := l.fails[k]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) > loginWindow {
+		i++
+	}
+	ts = ts[i:]
+	if l.fails == nil {
+		l.fails = map[string][]time.Time{}
+	}
+	l.fails[k] = ts
+	return ts
+}
+
+func (l *loginLimiter) fail(now time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		l.fails[k] = append(l.recent(now, k), now)
+	}
+}
+
+func (l *loginLimiter) reset(k string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.fails, k)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil || in.Name == "" {
+		writeError(w, http.StatusBadRequest, `send {"name": ..., "password": ...}`)
+		return
+	}
+	now := time.Now()
+	keys := []string{"name:" + in.Name, "ip:" + clientIP(r)}
+	if wait := s.limiter.blocked(now, keys...); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		writeError(w, http.StatusTooManyRequests, "too many failed logins: try again later")
+		return
+	}
+	u, err := s.Records.Authenticate(r.Context(), in.Name, in.Password)
+	if errors.Is(err, records.ErrBadLogin) {
+		s.limiter.fail(now, keys...)
+		writeError(w, http.StatusUnauthorized, "wrong name or password")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.limiter.reset(keys[0])
+	ttl := s.SessionTTL
+	if ttl <= 0 {
+		ttl = 12 * time.Hour
+	}
+	tok, err := s.Records.NewToken(r.Context(), u.ID, records.TokenSession, ttl)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(ttl.Seconds())})
+	writeJSON(w, http.StatusOK, map[string]any{"user": userJSON(u), "token": tok, "expires_in": int(ttl.Seconds())})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	tok := strings.TrimSpace(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	if c, err := r.Cookie(SessionCookie); err == nil && r.Header.Get("Authorization") == "" {
+		tok = c.Value
+	}
+	s.Records.DeleteToken(r.Context(), tok)
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func userJSON(u records.User) map[string]any {
+	return map[string]any{"name": u.Name, "role": u.Role, "agency": u.Agency, "clearance": u.Clearance}
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, userJSON(UserOf(r)))
+}
+
+// createUser: an admin makes accounts of their own agency.
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name      string `json:"name"`
+		Role      string `json:"role"`
+		Clearance string `json:"clearance"`
+		Password  string `json:"password"`
+		Agency    string `json:"agency"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
+		writeError(w, http.StatusBadRequest, "a JSON object with name, role, password (and clearance) is needed")
+		return
+	}
+	admin := UserOf(r)
+	if in.Agency != "" && in.Agency != admin.Agency {
+		writeError(w, http.StatusForbidden, "an admin makes accounts of their own agency only")
+		return
+	}
+	if _, err := s.Records.UserByName(r.Context(), in.Name); err == nil {
+		writeError(w, http.StatusConflict, "the name "+in.Name+" is taken")
+		return
+	}
+	u, err := s.Records.CreateUser(r.Context(), records.User{Name: in.Name, Role: in.Role, Agency: admin.Agency, Clearance: in.Clearance}, in.Password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, userJSON(u))
+}

@@ -1,0 +1,377 @@
+package api
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vanthu/vanthu/internal/objstore/local"
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/records/recordstest"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+type fixture struct {
+	t      *testing.T
+	srv    *httptest.Server
+	st     *records.Store
+	tokens map[string]string // user name → bearer token
+	docs   map[string]int64  // name → document id
+}
+
+// newFixture: two agencies, a user of each role in A, a clerk in B, a
+// cleared staff member in A; documents: a public one and a MẬT one in A,
+// one in B.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := records.OpenSQLite(ctx, filepath.Join(t.TempDir(), "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	store, err := local.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Records: st, Store: store, Bucket: "uploads"}
+	f := &fixture{t: t, srv: httptest.NewServer(s.Handler()), st: st, tokens: map[string]string{}, docs: map[string]int64{}}
+	t.Cleanup(f.srv.Close)
+	for _, u := range []records.User{
+		{Name: "clerk-a", Role: records.RoleClerk, Agency: "a"},
+		{Name: "staff-a", Role: records.RoleStaff, Agency: "a"},
+		{Name: "leader-a", Role: records.RoleLeader, Agency: "a"},
+		{Name: "admin-a", Role: records.RoleAdmin, Agency: "a"},
+		{Name: "clerk-b", Role: records.RoleClerk, Agency: "b"},
+		{Name: "staff-a-mat", Role: records.RoleStaff, Agency: "a", Clearance: "MẬT"},
+	} {
+		u, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.tokens[u.Name], err = st.NewToken(ctx, u.ID, records.TokenAPI, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := func(agency, key, conf string) int64 {
+		r := recordstest.Rec("CV", "12", "UBND-VP", "UBND XÃ NGHĨA HÀ", "V/v hỗ trợ kinh phí "+key)
+		r.Confidentiality = conf
+		r.Number = fmt.Sprint(len(key)) // each its own number: not duplicates of each other
+		r.Tasks = append(r.Tasks, doc.Task{Assignee: "Phòng Tài chính", Task: "lập dự toán", Due: "2025-03-20"})
+		res, err := st.Record(ctx, records.Upload{Agency: agency, Bucket: "uploads", Key: key, ETag: "e", File: key, At: time.Date(2025, 3, 5, 8, 0, 0, 0, time.UTC)}, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Document.ID
+	}
+	f.docs["a"], f.docs["a-mat"], f.docs["b"] = rec("a", "a.pdf", ""), rec("a", "a-mat.pdf", "MẬT"), rec("b", "b.pdf", "")
+	return f
+}
+
+func (f *fixture) do(user, method, path string, body io.Reader, hdr ...string) (*http.Response, []byte) {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, body)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if user != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+func TestEveryEndpointNeedsAuthentication(t *testing.T) {
+	f := newFixture(t)
+	s := &Server{}
+	for _, rt := range s.routes() {
+		path := strings.ReplaceAll(rt.path, "{id}", fmt.Sprint(f.docs["a"]))
+		res, _ := f.do("", rt.method, path, strings.NewReader("{}"))
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s %s without a token: %d", rt.method, path, res.StatusCode)
+		}
+		f.tokens["forged"] = "vt_forged"
+		if res, _ := f.do("forged", rt.method, path, strings.NewReader("{}")); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s %s with a forged token: %d", rt.method, path, res.StatusCode)
+		}
+	}
+}
+
+// Each role can do what it must and nothing more.
+func TestRoles(t *testing.T) {
+	f := newFixture(t)
+	id := fmt.Sprint(f.docs["a"])
+	type call struct{ method, path, body string }
+	correct := call{"PATCH", "/api/v1/documents/" + id, `{"subject": "V/v hỗ trợ kinh phí (sửa)"}`}
+	approve := call{"POST", "/api/v1/documents/" + id + "/approve", ""}
+	upload := call{"POST", "/api/v1/documents", ""}
+	newUser := call{"POST", "/api/v1/users", `{"name": "new-%s", "role": "staff", "password": "mat-khau-moi-1"}`}
+	read := []call{{"GET", "/api/v1/documents/" + id, ""}, {"GET", "/api/v1/registers/incoming?year=2025", ""}, {"GET", "/api/v1/tasks", ""},
+		{"GET", "/api/v1/reports", ""}, {"GET", "/api/v1/meetings", ""}, {"GET", "/api/v1/documents", ""}, {"GET", "/api/v1/documents/" + id + "/history", ""}}
+	allowed := map[string][]call{
+		"clerk-a":  {correct, approve},
+		"leader-a": {approve},
+		"admin-a":  {newUser},
+	}
+	for _, user := range []string{"clerk-a", "staff-a", "leader-a", "admin-a"} {
+		for _, c := range read {
+			if res, b := f.do(user, c.method, c.path, nil); res.StatusCode != http.StatusOK {
+				t.Errorf("%s may read %s: %d %s", user, c.path, res.StatusCode, b)
+			}
+		}
+		for _, c := range []call{correct, approve, newUser} {
+			want := http.StatusForbidden
+			for _, a := range allowed[user] {
+				if a == c {
+					want = http.StatusOK
+					if c == newUser {
+						want = http.StatusCreated
+					}
+				}
+			}
+			res, b := f.do(user, c.method, c.path, strings.NewReader(strings.ReplaceAll(c.body, "%s", user)))
+			if res.StatusCode != want {
+				t.Errorf("%s %s %s: %d %s, want %d", user, c.method, c.path, res.StatusCode, b, want)
+			}
+		}
+		res, _ := f.do(user, upload.method, upload.path, strings.NewReader(""), "Content-Type", "multipart/form-data; boundary=x")
+		if (user == "clerk-a") != (res.StatusCode != http.StatusForbidden) {
+			t.Errorf("%s upload: %d", user, res.StatusCode)
+		}
+	}
+}
+
+// A user of agency B sees nothing of agency A's, through every path.
+func TestAgencyScope(t *testing.T) {
+	f := newFixture(t)
+	id := fmt.Sprint(f.docs["a"])
+	for _, c := range [][2]string{{"GET", "/api/v1/documents/" + id}, {"GET", "/api/v1/documents/" + id + "/file"}, {"GET", "/api/v1/documents/" + id + "/history"},
+		{"PATCH", "/api/v1/documents/" + id}, {"POST", "/api/v1/documents/" + id + "/approve"}} {
+		if res, b := f.do("clerk-b", c[0], c[1], strings.NewReader(`{"subject": "x"}`)); res.StatusCode != http.StatusNotFound {
+			t.Errorf("clerk-b %s %s: %d %s", c[0], c[1], res.StatusCode, b)
+		}
+	}
+	for _, path := range []string{"/api/v1/registers/incoming?year=2025", "/api/v1/tasks", "/api/v1/documents", "/api/v1/registers/incoming?format=csv"} {
+		_, b := f.do("clerk-b", "GET", path, nil)
+		if strings.Contains(string(b), "a.pdf") || strings.Contains(string(b), "kinh phí a") {
+			t.Errorf("clerk-b's %s shows agency a's documents: %s", path, b)
+		}
+		if !strings.Contains(string(b), "b.pdf") && !strings.Contains(string(b), "kinh phí b") && !strings.Contains(path, "tasks") {
+			t.Errorf("clerk-b's %s lacks its own: %s", path, b)
+		}
+	}
+	// A task of agency A cannot be closed from B.
+	var ts struct{ Tasks []struct{ ID int64 } }
+	_, b := f.do("staff-a", "GET", "/api/v1/tasks", nil)
+	json.Unmarshal(b, &ts)
+	if len(ts.Tasks) == 0 {
+		t.Fatalf("no tasks: %s", b)
+	}
+	if res, _ := f.do("clerk-b", "PATCH", fmt.Sprintf("/api/v1/tasks/%d", ts.Tasks[0].ID), strings.NewReader(`{"status": "done"}`)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("clerk-b closed a task of a: %d", res.StatusCode)
+	}
+	if res, b := f.do("staff-a", "PATCH", fmt.Sprintf("/api/v1/tasks/%d", ts.Tasks[0].ID), strings.NewReader(`{"status": "done"}`)); res.StatusCode != http.StatusOK {
+		t.Errorf("staff-a closing a task: %d %s", res.StatusCode, b)
+	}
+	if res, _ := f.do("admin-a", "POST", "/api/v1/users", strings.NewReader(`{"name": "x-b", "role": "clerk", "agency": "b", "password": "mat-khau-dai-9"}`)); res.StatusCode != http.StatusForbidden {
+		t.Errorf("admin of a made an account in b: %d", res.StatusCode)
+	}
+}
+
+func TestSecretNeedsClearance(t *testing.T) {
+	f := newFixture(t)
+	id := fmt.Sprint(f.docs["a-mat"])
+	if res, _ := f.do("staff-a", "GET", "/api/v1/documents/"+id, nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("uncleared staff read a MẬT document: %d", res.StatusCode)
+	}
+	if res, b := f.do("staff-a-mat", "GET", "/api/v1/documents/"+id, nil); res.StatusCode != http.StatusOK {
+		t.Errorf("cleared staff: %d %s", res.StatusCode, b)
+	}
+	_, b := f.do("staff-a", "GET", "/api/v1/registers/incoming?year=2025", nil)
+	if strings.Contains(string(b), "a-mat") {
+		t.Errorf("the uncleared register shows the MẬT line: %s", b)
+	}
+	_, b = f.do("staff-a-mat", "GET", "/api/v1/registers/incoming?year=2025", nil)
+	if !strings.Contains(string(b), "a-mat") {
+		t.Errorf("the cleared register lacks the MẬT line: %s", b)
+	}
+}
+
+func multipartBody(t *testing.T, files map[string][]byte) (io.Reader, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for name, data := range files {
+		w, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	mw.Close()
+	return &b, mw.FormDataContentType()
+}
+
+const tinyPDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+func TestUpload(t *testing.T) {
+	f := newFixture(t)
+	body, ctype := multipartBody(t, map[string][]byte{"../../etc/Công văn số 12.pdf": []byte(tinyPDF)})
+	res, b := f.do("clerk-a", "POST", "/api/v1/documents", body, "Content-Type", ctype)
+	var out struct {
+		ID        int64
+		Status    string
+		Documents []uploadResult
+	}
+	json.Unmarshal(b, &out)
+	if res.StatusCode != http.StatusAccepted || out.ID == 0 || out.Status != records.StatusReceived {
+		t.Fatalf("upload: %d %s", res.StatusCode, b)
+	}
+	res, b = f.do("clerk-a", "GET", fmt.Sprint("/api/v1/documents/", out.ID), nil)
+	var d documentJSON
+	json.Unmarshal(b, &d)
+	if res.StatusCode != http.StatusOK || d.File != "Công văn số 12.pdf" || d.Status != "received" || !d.Stages["received"] || d.Stages["read"] {
+		t.Errorf("after upload: %d %s", res.StatusCode, b)
+	}
+	res, b = f.do("clerk-a", "GET", fmt.Sprint("/api/v1/documents/", out.ID, "/file"), nil)
+	if res.StatusCode != http.StatusOK || string(b) != tinyPDF || res.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("download: %d %v", res.StatusCode, res.Header)
+	}
+	// An executable named .pdf is refused, by name and reason; with a good
+	// file beside it, the good one is still taken.
+	elf := append([]byte("\x7fELF"), make([]byte, 64)...)
+	body, ctype = multipartBody(t, map[string][]byte{"hóa đơn.pdf": elf})
+	res, b = f.do("clerk-a", "POST", "/api/v1/documents", body, "Content-Type", ctype)
+	if res.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(b), "hóa đơn.pdf") || !strings.Contains(string(b), "unsupported") {
+		t.Errorf("ELF: %d %s", res.StatusCode, b)
+	}
+	body, ctype = multipartBody(t, map[string][]byte{"hóa đơn.pdf": elf, "tờ trình.pdf": []byte(tinyPDF)})
+	res, b = f.do("clerk-a", "POST", "/api/v1/documents", body, "Content-Type", ctype)
+	json.Unmarshal(b, &out)
+	if res.StatusCode != http.StatusAccepted || len(out.Documents) != 2 || out.ID == 0 {
+		t.Errorf("one bad of two: %d %s", res.StatusCode, b)
+	}
+}
+
+func TestSessionsAndLoginLimits(t *testing.T) {
+	f := newFixture(t)
+	login := func(name, pw string) *http.Response {
+		res, _ := f.do("", "POST", "/api/v1/login", strings.NewReader(fmt.Sprintf(`{"name": %q, "password": %q}`, name, pw)))
+		return res
+	}
+	res := login("clerk-a", "mat-khau-clerk-a")
+	if res.StatusCode != http.StatusOK || len(res.Cookies()) == 0 {
+		t.Fatalf("login: %d", res.StatusCode)
+	}
+	c := res.Cookies()[0]
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Errorf("session cookie: %+v", c)
+	}
+	withCookie := func(method, path, origin string) int {
+		req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(`{"subject": "Về việc khác"}`))
+		req.AddCookie(c)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := withCookie("GET", "/api/v1/me", ""); code != http.StatusOK {
+		t.Errorf("GET with the session: %d", code)
+	}
+	patch := fmt.Sprint("/api/v1/documents/", f.docs["a"])
+	if code := withCookie("PATCH", patch, "https://evil.example"); code != http.StatusForbidden {
+		t.Errorf("a cross-site PATCH with the session: %d", code)
+	}
+	if code := withCookie("PATCH", patch, f.srv.URL); code != http.StatusOK {
+		t.Errorf("a same-site PATCH with the session: %d", code)
+	}
+	for range 5 {
+		if res := login("leader-a", "sai-mat-khau"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password: %d", res.StatusCode)
+		}
+	}
+	if res := login("leader-a", "mat-khau-leader-a"); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("after five failures: %d", res.StatusCode)
+	}
+}
+
+func TestRegisterExports(t *testing.T) {
+	f := newFixture(t)
+	res, b := f.do("staff-a", "GET", "/api/v1/registers/incoming?from=2025-03-01&to=2025-03-31&format=csv", nil)
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("\ufeffSố đến,Ngày đến,Tác giả")) || !strings.Contains(string(b), "\n1,2025-03-05,UBND XÃ NGHĨA HÀ,5,UBND-VP,") {
+		t.Errorf("CSV: %d %q", res.StatusCode, b)
+	}
+	res, b = f.do("staff-a", "GET", "/api/v1/registers/incoming?year=2025&format=xlsx", nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("xlsx: %d", res.StatusCode)
+	}
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheet string
+	for _, zf := range z.File {
+		if zf.Name == "xl/worksheets/sheet1.xml" {
+			rc, _ := zf.Open()
+			x, _ := io.ReadAll(rc)
+			sheet = string(x)
+		}
+	}
+	for _, want := range []string{"Trích yếu nội dung", "V/v hỗ trợ kinh phí a.pdf", `<c r="A2" t="inlineStr" s="0"><is><t xml:space="preserve">1</t>`} {
+		if !strings.Contains(sheet, want) {
+			t.Errorf("sheet lacks %q", want)
+		}
+	}
+	if res, b := f.do("staff-a", "GET", "/api/v1/registers/incoming?from=5/3/2025", nil); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "YYYY-MM-DD") {
+		t.Errorf("a bad date: %d %s", res.StatusCode, b)
+	}
+}
+
+func TestOpenAPIListsEveryRoute(t *testing.T) {
+	f := newFixture(t)
+	res, b := f.do("", "GET", "/api/v1/openapi.json", nil)
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil || res.StatusCode != 200 || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi.json: %d %v", res.StatusCode, err)
+	}
+	for _, rt := range (&Server{}).routes() {
+		if doc.Paths[rt.path][strings.ToLower(rt.method)] == nil {
+			t.Errorf("openapi.json lacks %s %s", rt.method, rt.path)
+		}
+	}
+}
+
+func TestCSVDefusesFormulas(t *testing.T) {
+	got := csvSafe([]string{"=HYPERLINK(\"x\")", "-5", "+84 912", "@SUM(A1)", "Kế hoạch"})
+	want := []string{"'=HYPERLINK(\"x\")", "-5", "'+84 912", "'@SUM(A1)", "Kế hoạch"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("csvSafe: %q", got)
+	}
+}
+

@@ -1,0 +1,340 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/stage"
+	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/sniff"
+)
+
+// documentJSON is a document as the API shows it: its status through the
+// stages and the record under the field names of domain.md section 3.
+type documentJSON struct {
+	ID         int64           `json:"id"`
+	Agency     string          `json:"agency"`
+	File       string          `json:"file"`
+	Status     string          `json:"status"`
+	Stages     map[string]bool `json:"stages"`
+	Error      string          `json:"error,omitempty"`
+	Review     []string        `json:"review"`
+	Record     *doc.Record     `json:"record,omitempty"`
+	UploadedBy string          `json:"uploaded_by,omitempty"`
+	UploadedAt time.Time       `json:"uploaded_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}
+
+func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) documentJSON {
+	out := documentJSON{ID: d.ID, Agency: d.Agency, File: d.File, Status: d.Status, Error: d.Error, Review: d.Review,
+		UploadedBy: d.UploadedBy, UploadedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if out.Review == nil {
+		out.Review = []string{}
+	}
+	recorded := d.Status != records.StatusReceived
+	out.Stages = map[string]bool{"received": true, "read": recorded, "extracted": recorded, "registered": recorded && d.Status != records.StatusFailed,
+		"approved": d.Status == records.StatusApproved}
+	if !recorded && s.Store != nil {
+		// Still on its way: the stages' artifacts say how far it got.
+		ref := events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag}
+		for name, st := range map[string]string{"read": stage.PagesStage, "extracted": stage.RecordsStage} {
+			if _, err := s.Store.Stat(r.Context(), d.Bucket, events.ArtifactKey(st, ref)); err == nil {
+				out.Stages[name] = true
+			}
+		}
+	}
+	if full && recorded && d.Status != records.StatusFailed {
+		rec := d.Record
+		rec.File = d.File
+		out.Record = &rec
+	}
+	return out
+}
+
+// maxUploadName bounds a stored file name (runes).
+const maxUploadName = 200
+
+// cleanName keeps the last path element of a client's file name, without
+// control characters: it is shown, never used as a path.
+func cleanName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base("/" + name)
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "/" || name == "." || name == "" {
+		name = "tài liệu"
+	}
+	if rs := []rune(name); len(rs) > maxUploadName {
+		name = string(rs[len(rs)-maxUploadName:])
+	}
+	return name
+}
+
+type uploadResult struct {
+	ID     int64  `json:"id,omitempty"`
+	File   string `json:"file"`
+	Status string `json:"status,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// upload takes one or more files (multipart field "file"): each is
+// checked by its bytes, stored under a key of our making (the client's
+// name is kept only to be shown), recorded as received and passed on.
+// 202 with the documents' IDs; a bad file is named with its reason and
+// the others are still taken.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	u := UserOf(r)
+	max := s.MaxUpload
+	if max <= 0 {
+		max = 200 << 20
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "send the files as multipart/form-data in the field \"file\"")
+		return
+	}
+	var results []uploadResult
+	accepted := 0
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the upload is over %d MiB", max>>20))
+			return
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "malformed multipart body: "+err.Error())
+			return
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		name := cleanName(part.FileName())
+		res, err := s.accept(r, u, name, part)
+		part.Close()
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("%q: the upload is over %d MiB", name, max>>20))
+			return
+		}
+		if err != nil {
+			results = append(results, uploadResult{File: name, Error: err.Error()})
+			continue
+		}
+		accepted++
+		results = append(results, res)
+	}
+	switch {
+	case len(results) == 0:
+		writeError(w, http.StatusBadRequest, "no file: send it in the multipart field \"file\"")
+	case accepted == 0 && len(results) == 1:
+		writeJSON(w, http.StatusUnsupportedMediaType, map[string]any{"error": fmt.Sprintf("%q: %s", results[0].File, results[0].Error), "documents": results})
+	case accepted == 0:
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "no file could be taken", "documents": results})
+	default:
+		out := map[string]any{"documents": results}
+		for _, res := range results {
+			if res.ID != 0 {
+				out["id"], out["status"] = res.ID, res.Status
+				break
+			}
+		}
+		writeJSON(w, http.StatusAccepted, out)
+	}
+}
+
+func (s *Server) accept(r *http.Request, u records.User, name string, body io.Reader) (uploadResult, error) {
+	ctx := r.Context()
+	// Spooled to a temporary file: the object store wants the size, and
+	// the first bytes decide whether it is taken at all.
+	tmp, err := os.CreateTemp("", "vanthu-upload-*")
+	if err != nil {
+		return uploadResult{}, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	size, err := io.Copy(tmp, body)
+	if err != nil {
+		return uploadResult{}, err
+	}
+	head := make([]byte, sniff.HeaderLen)
+	n, _ := tmp.ReadAt(head, 0)
+	kind, err := sniff.Sniff(head[:n])
+	if err != nil {
+		return uploadResult{}, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return uploadResult{}, err
+	}
+	rnd := make([]byte, 8)
+	rand.Read(rnd)
+	now := time.Now()
+	key := fmt.Sprintf("api/%s/%s/%s.%s", u.Agency, now.Format("2006/01"), hex.EncodeToString(rnd), kind)
+	info, err := s.Store.Put(ctx, s.Bucket, key, tmp, size, map[string]string{"agency": u.Agency, "filename": url.QueryEscape(name), "uploaded-by": u.Name})
+	if err != nil {
+		return uploadResult{}, fmt.Errorf("store: %w", err)
+	}
+	d, err := s.Records.Received(ctx, records.Upload{Agency: u.Agency, Bucket: s.Bucket, Key: key, ETag: info.ETag, File: name, By: u.Name, At: now})
+	if err != nil {
+		return uploadResult{}, err
+	}
+	if s.Emit != nil {
+		ev, err := events.New(events.TypeUploaded, "vanthu/api", events.Ref{Bucket: s.Bucket, Key: key, ETag: info.ETag, Size: size})
+		if err == nil {
+			err = s.Emit.Emit(ctx, ev)
+		}
+		if err != nil {
+			// Stored and recorded: the reconciler finds it. Not lost.
+			s.Log.Warn("upload: passing on later", "key", key, "err", err)
+		}
+	}
+	s.Log.Info("uploaded", "document", d.ID, "file", name, "key", key, "user", u.Name, "bytes", size)
+	return uploadResult{ID: d.ID, File: name, Status: d.Status}, nil
+}
+
+func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
+	u := UserOf(r)
+	ds, err := s.Records.Documents(r.Context(), u, r.URL.Query().Get("status"), atoi(r.URL.Query().Get("limit")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := []documentJSON{}
+	for _, d := range ds {
+		out = append(out, s.documentJSON(r, d, false))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+}
+
+func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.Records.DocumentFor(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
+}
+
+// getFile sends the original upload, as an attachment under its name.
+func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.Records.DocumentFor(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc, info, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer rc.Close()
+	if info.ETag != d.ETag {
+		// The object was overwritten since: this document's bytes are gone.
+		writeError(w, http.StatusGone, "the original was replaced by a later upload under the same key")
+		return
+	}
+	ctype := map[string]string{"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff", "webp": "image/webp"}[strings.TrimPrefix(path.Ext(d.Key), ".")]
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.File}))
+	w.Header().Set("Content-Length", fmt.Sprint(info.Size))
+	io.Copy(w, rc)
+}
+
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cs, err := s.Records.History(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	for _, c := range cs {
+		out = append(out, correctionJSON(c))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"corrections": out})
+}
+
+func correctionJSON(c records.Correction) map[string]any {
+	return map[string]any{"id": c.ID, "document_id": c.DocumentID, "field": c.Field, "old": c.Old, "new": c.New,
+		"confidence": c.Confidence, "user": c.User, "at": c.At}
+}
+
+// correct takes {"field": "new value", ...}.
+func (s *Server) correct(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var changes map[string]string
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&changes); err != nil || len(changes) == 0 {
+		writeError(w, http.StatusBadRequest, `send the corrected fields as {"field": "value", ...}`)
+		return
+	}
+	d, err := s.Records.Correct(r.Context(), UserOf(r), id, changes)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
+}
+
+func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.Records.Approve(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
+}
+
+func atoi(s string) int {
+	var n int
+	fmt.Sscan(s, &n)
+	return n
+}
