@@ -11,6 +11,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
+	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -32,7 +33,7 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 	return stage.Terminal(ctx, f.Store, ev, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
 		d := search.Document{ID: stage.DocID(ref), Agency: agency, Confidentiality: rec.Confidentiality, File: rec.File,
 			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text}
+			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: records.StatusOf(rec)}
 		return f.Index.Index(ctx, d)
 	})
 }

@@ -374,4 +374,3 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		t.Errorf("csvSafe: %q", got)
 	}
 }
-

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/doc"
 	"github.com/vanthu/vanthu/pipelines/sniff"
@@ -316,6 +317,7 @@ func (s *Server) correct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.reindex(r, d)
 	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
 }
 
@@ -330,7 +332,24 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.reindex(r, d)
 	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
+}
+
+// reindex puts a corrected or approved record into the search index, so
+// that search shows what the register shows. A failure is logged: the
+// record is right, and the next correction or a reindex mends the index.
+func (s *Server) reindex(r *http.Request, d records.Document) {
+	if s.Index == nil {
+		return
+	}
+	rec := d.Record
+	err := s.Index.Index(r.Context(), search.Document{ID: stage.DocID(events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag}), Agency: d.Agency,
+		Confidentiality: rec.Confidentiality, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
+		IssuedAt: rec.IssuedAt, Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: d.Status})
+	if err != nil {
+		s.Log.Error("reindex", "document", d.ID, "err", err)
+	}
 }
 
 func atoi(s string) int {

@@ -77,12 +77,33 @@ var reviewed = []string{"doc_type", "number", "symbol", "issuer", "issued_at", "
 // required are fields without which a register line is not complete.
 var required = []string{"doc_type", "issuer", "issued_at", "subject"}
 
-func (s *Store) needsReview(rec doc.Record) []string {
+func (s *Store) needsReview(rec doc.Record) []string { return NeedsReview(rec, s.ReviewBelow) }
+
+// DefaultReviewBelow is the confidence under which a field waits for a
+// person, unless a Store says otherwise.
+const DefaultReviewBelow = 0.8
+
+// StatusOf is the status a freshly read record gets: review when a field
+// waits for a person, else registered (failed when it could not be read).
+func StatusOf(rec doc.Record) string {
+	switch {
+	case rec.Error != "":
+		return StatusFailed
+	case len(NeedsReview(rec, DefaultReviewBelow)) > 0:
+		return StatusReview
+	}
+	return StatusRegistered
+}
+
+// NeedsReview lists the fields of rec a person must look at: read with a
+// confidence under below, required but missing, or a secrecy marking
+// that is not a level.
+func NeedsReview(rec doc.Record, below float64) []string {
 	var out []string
 	vals := fields(rec)
 	for _, f := range reviewed {
 		c, ok := rec.Confidence[f]
-		if (ok && c < s.ReviewBelow && vals[f] != "") || (slices.Contains(required, f) && vals[f] == "") ||
+		if (ok && c < below && vals[f] != "") || (slices.Contains(required, f) && vals[f] == "") ||
 			(f == "confidentiality" && vals[f] != "" && Level(vals[f]) == "") {
 			out = append(out, f)
 		}
@@ -285,6 +306,11 @@ func (s *Store) byObject(ctx context.Context, q queryer, bucket, key, etag strin
 		return Document{}, ErrNotFound
 	}
 	return d, err
+}
+
+// DocumentByObject returns the document of one upload.
+func (s *Store) DocumentByObject(ctx context.Context, bucket, key, etag string) (Document, error) {
+	return s.byObject(ctx, s.db, bucket, key, etag)
 }
 
 // DocumentByID returns a document; access is the caller's to check

@@ -72,7 +72,7 @@ func redact(url string) string {
 }
 
 func open(ctx context.Context, db *sql.DB, pg bool, name string) (*Store, error) {
-	s := &Store{db: db, pg: pg, ReviewBelow: 0.8, now: time.Now}
+	s := &Store{db: db, pg: pg, ReviewBelow: DefaultReviewBelow, now: time.Now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("records %s: %w", name, err)
