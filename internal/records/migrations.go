@@ -55,6 +55,9 @@ var migrations = []string{
 	ALTER TABLE incoming ADD COLUMN status TEXT NOT NULL DEFAULT 'registered';
 	ALTER TABLE incoming ADD COLUMN issuer_key TEXT NOT NULL DEFAULT '';
 	CREATE INDEX incoming_agency_arrived ON incoming(agency, arrived_at);
+	CREATE INDEX incoming_agency_issuer ON incoming(agency, issuer_key, year, arrival_number);
+	CREATE INDEX incoming_agency_status ON incoming(agency, status, year, arrival_number);
+	CREATE INDEX incoming_document ON incoming(document_id);
 	CREATE TABLE outgoing (
 		id {{id}},
 		agency TEXT NOT NULL, year INTEGER NOT NULL,
