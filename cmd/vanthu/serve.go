@@ -37,7 +37,7 @@ import (
 // MinIO's webhook (POST /webhook/minio) or, on embedded defaults, from
 // files dropped into DATA/objects/BUCKET, found by the reconciler.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("serve", "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract, index, register and reconcile in one process: the search index\nin DATA/index (Bleve), the incoming register in DATA/vanthu.db (SQLite). Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/.", stderr)
+	fs := newFlagSet("serve", "Usage: vanthu serve [flags]\n\nRuns ingest, ocr, extract, index, register and reconcile in one process: the search index\nin DATA/index (Bleve), the records (registers, reports, meetings,\ntasks, accounts) in DATA/vanthu.db (SQLite) or PostgreSQL when VANTHU_DB_URL is set. Object store: MinIO when\nVANTHU_MINIO_URL (http://ACCESS:SECRET@host:port) is set, else the folder DATA/objects.\nMinIO's webhook posts to /webhook/minio with the bearer token VANTHU_INGEST_TOKEN.\nRecords are written beside each upload under vanthu/records/. The REST API is under /api/v1/\n(OpenAPI at /api/v1/openapi.json; accounts: vanthu admin).", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")

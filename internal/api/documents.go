@@ -296,8 +296,12 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 }
 
 func correctionJSON(c records.Correction) map[string]any {
-	return map[string]any{"id": c.ID, "document_id": c.DocumentID, "field": c.Field, "old": c.Old, "new": c.New,
+	m := map[string]any{"id": c.ID, "document_id": c.DocumentID, "field": c.Field, "old": c.Old, "new": c.New,
 		"confidence": c.Confidence, "user": c.User, "at": c.At}
+	if c.Evidence != "" {
+		m["evidence"] = json.RawMessage(c.Evidence)
+	}
+	return m
 }
 
 // correct takes {"field": "new value", ...}.

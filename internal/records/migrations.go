@@ -95,6 +95,7 @@ var migrations = []string{
 		document_id INTEGER NOT NULL REFERENCES documents(id),
 		field TEXT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
 		confidence DOUBLE PRECISION NOT NULL, -- the machine's, for the value it read
+		evidence TEXT NOT NULL DEFAULT '', -- where it read it: {"page": n, "box": [x, y, w, h]}
 		user_name TEXT NOT NULL, at TEXT NOT NULL
 	);
 	CREATE TABLE users (

@@ -3,6 +3,7 @@ package records
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -72,6 +73,7 @@ type Correction struct {
 	Field      string
 	Old, New   string
 	Confidence float64
+	Evidence   string // JSON {"page", "box"} of where the machine read it, or ""
 	User       string
 	At         time.Time
 }
@@ -131,8 +133,13 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 			if old[f] == v {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO corrections (document_id, field, old, new, confidence, user_name, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				id, f, old[f], v, rec.Confidence[f], u.Name, stamp(now)); err != nil {
+			ev := ""
+			if e, ok := rec.Evidence[f]; ok {
+				b, _ := json.Marshal(e)
+				ev = string(b)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO corrections (document_id, field, old, new, confidence, evidence, user_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+				id, f, old[f], v, rec.Confidence[f], ev, u.Name, stamp(now)); err != nil {
 				return err
 			}
 			setField(&rec, f, v)
@@ -272,7 +279,7 @@ func stringsRepeat(s string, n int) string {
 // Corrections lists an agency's audit log, oldest first: the training
 // data for extraction and classification.
 func (s *Store) Corrections(ctx context.Context, agency string) ([]Correction, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.user_name, c.at
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.evidence, c.user_name, c.at
 		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? ORDER BY c.id`), agency)
 	if err != nil {
 		return nil, fmt.Errorf("corrections: %w", err)
@@ -282,7 +289,7 @@ func (s *Store) Corrections(ctx context.Context, agency string) ([]Correction, e
 	for rows.Next() {
 		var c Correction
 		var at string
-		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.User, &at); err != nil {
+		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.Evidence, &c.User, &at); err != nil {
 			return nil, err
 		}
 		c.At = parseStamp(at)
@@ -296,7 +303,7 @@ func (s *Store) History(ctx context.Context, u User, id int64) ([]Correction, er
 	if _, err := s.DocumentFor(ctx, u, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, document_id, field, old, new, confidence, user_name, at FROM corrections WHERE document_id = ? ORDER BY id`), id)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, document_id, field, old, new, confidence, evidence, user_name, at FROM corrections WHERE document_id = ? ORDER BY id`), id)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +312,7 @@ func (s *Store) History(ctx context.Context, u User, id int64) ([]Correction, er
 	for rows.Next() {
 		var c Correction
 		var at string
-		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.User, &at); err != nil {
+		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.Evidence, &c.User, &at); err != nil {
 			return nil, err
 		}
 		c.At = parseStamp(at)

@@ -183,6 +183,7 @@ func Run(t *testing.T, s *records.Store) {
 	t.Run("ReviewCorrectApprove", func(t *testing.T) {
 		rec := Rec("CV", "7", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v hỗ trợ kinh phí")
 		rec.Number, rec.Confidence["number"] = "1", 0.4 // a handwritten number, read unsure
+		rec.Evidence["number"] = doc.Evidence{Page: 1, Box: [4]int{310, 402, 60, 38}}
 		r, err := s.Record(ctx, up("review.pdf"), rec)
 		if err != nil {
 			t.Fatal(err)
@@ -210,7 +211,7 @@ func Run(t *testing.T, s *records.Store) {
 			t.Fatalf("after correction: %+v %v", d, err)
 		}
 		h, _ := s.History(ctx, clerk, d.ID)
-		if len(h) != 1 || h[0].Old != "1" || h[0].New != "7" || h[0].User != "vanthu-qn" || h[0].Confidence != 0.4 {
+		if len(h) != 1 || h[0].Old != "1" || h[0].New != "7" || h[0].User != "vanthu-qn" || h[0].Confidence != 0.4 || h[0].Evidence != `{"page":1,"box":[310,402,60,38]}` {
 			t.Errorf("audit log: %+v", h)
 		}
 		lines, _ := s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", Status: records.StatusRegistered})
