@@ -99,6 +99,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/reports", anyRole, s.reports, "Report records (Decree 09/2019): regime, period, on time or late.", []string{"regime", "period"}, "", nil},
 		{"GET", "/api/v1/meetings", anyRole, s.meetings, "Meetings from giấy mời.", []string{"from", "to"}, "", nil},
 		{"GET", "/api/v1/corrections", roles(records.RoleClerk, records.RoleAdmin), s.corrections, "The agency's corrections as training data, one JSON object a line.", nil, "", []string{"application/x-ndjson"}},
+		{"GET", "/api/v1/documents/{id}/pages/{n}", anyRole, s.page, "Page n of the original as PNG; X-Vanthu-Scale relates its pixels to evidence boxes (300 dpi).", nil, "", []string{"image/png"}},
+		{"GET", "/api/v1/documents/{id}/related", anyRole, s.related, "Documents like this one, and its duplicates (same number, symbol and issuer).", nil, "", nil},
+		{"GET", "/api/v1/dashboard", anyRole, s.dashboard, "The leader's dashboard: documents in and out by month, type and issuer; tasks due and overdue by assignee; meetings this week; reports received and missing.", []string{"from", "to"}, "", nil},
+		{"GET", "/api/v1/summary", anyRole, s.summary, "The summary of a day, week or month, written from the records (format=pdf for printing).", []string{"period", "date", "from", "to", "format"}, "", []string{"application/pdf"}},
 		{"GET", "/api/v1/search", anyRole, s.search, "Search the archive (accents optional).", []string{"q", "type", "issuer", "urgency", "status", "from", "to", "sort", "offset", "size"}, "", nil},
 	}
 }

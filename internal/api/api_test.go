@@ -374,3 +374,37 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		t.Errorf("csvSafe: %q", got)
 	}
 }
+
+func TestDashboardAndSummary(t *testing.T) {
+	f := newFixture(t)
+	res, b := f.do("leader-a", "GET", "/api/v1/dashboard?from=2025-01-01&to=2025-12-31", nil)
+	var d struct {
+		InByType []records.Count `json:"in_by_type"`
+		Total    int             `json:"documents_total"`
+	}
+	json.Unmarshal(b, &d)
+	if res.StatusCode != 200 || d.Total != 1 || len(d.InByType) != 1 || d.InByType[0].N != 1 {
+		// a and a-mat are agency a's; the leader is not cleared for MẬT.
+		t.Errorf("dashboard: %d %s", res.StatusCode, b)
+	}
+	_, b = f.do("staff-a-mat", "GET", "/api/v1/dashboard?from=2025-01-01&to=2025-12-31", nil)
+	json.Unmarshal(b, &d)
+	if d.Total != 2 {
+		t.Errorf("a cleared user's dashboard counts %d documents, want 2: %s", d.Total, b)
+	}
+	res, b = f.do("leader-a", "GET", "/api/v1/summary?from=2025-03-01&to=2025-03-31", nil)
+	var s struct{ Paragraphs []string }
+	json.Unmarshal(b, &s)
+	text := strings.Join(s.Paragraphs, " ")
+	if res.StatusCode != 200 || !strings.Contains(text, "tiếp nhận 1 văn bản đến") || !strings.Contains(text, "Phòng Tài chính lập dự toán (hạn 20/03/2025)") ||
+		strings.Contains(text, "a-mat") {
+		t.Errorf("summary: %d %s", res.StatusCode, b)
+	}
+	res, b = f.do("leader-a", "GET", "/api/v1/summary?period=month&date=2025-03-15&format=pdf", nil)
+	if res.StatusCode != 200 || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("summary PDF: %d %q", res.StatusCode, b[:min(20, len(b))])
+	}
+	if res, _ := f.do("leader-a", "GET", "/api/v1/summary?period=year", nil); res.StatusCode != 400 {
+		t.Errorf("a period that is not one: %d", res.StatusCode)
+	}
+}

@@ -43,6 +43,9 @@ func (s *Server) OpenAPI() map[string]any {
 		if strings.Contains(rt.path, "{id}") {
 			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
 		}
+		if strings.Contains(rt.path, "{n}") {
+			params = append(params, map[string]any{"name": "n", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+		}
 		for _, q := range rt.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": map[string]any{"type": "string"}})
 		}

@@ -245,23 +245,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	hits := []map[string]any{}
 	for _, h := range res.Hits {
-		d := h.Doc
-		hl := h.Highlights
-		if hl == nil {
-			hl = []string{}
-		}
-		// The index names a document by its upload; the records by a number.
-		var docID int64
-		if at := strings.LastIndex(h.ID, "@"); at > 0 {
-			if slash := strings.Index(h.ID, "/"); slash > 0 && slash < at {
-				if rd, err := s.Records.DocumentByObject(r.Context(), h.ID[:slash], h.ID[slash+1:at], h.ID[at+1:]); err == nil {
-					docID = rd.ID
-					d.File = rd.File
-				}
-			}
-		}
-		hits = append(hits, map[string]any{"id": h.ID, "document_id": docID, "file": d.File, "score": h.Score, "doc_type": d.DocType, "number": d.Number, "symbol": d.Symbol,
-			"issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject, "status": d.Status, "highlights": hl})
+		hits = append(hits, s.hitJSON(r, h))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "hits": hits, "facets": res.Facets})
 }

@@ -1,0 +1,312 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
+	"github.com/vanthu/vanthu/internal/stage"
+	"github.com/vanthu/vanthu/pipelines/raster"
+)
+
+// FontDir holds the Liberation fonts the summary PDF is set in.
+var FontDir = "/usr/share/fonts/truetype/liberation2"
+
+func today() string { return time.Now().In(vnTime).Format(time.DateOnly) }
+
+// period reads ?period=day|week|month&date=YYYY-MM-DD (or from/to) into a
+// date range.
+func period(r *http.Request) (from, to string, err error) {
+	q := r.URL.Query()
+	if q.Get("from") != "" || q.Get("to") != "" {
+		return q.Get("from"), q.Get("to"), nil
+	}
+	day := time.Now().In(vnTime)
+	if d := q.Get("date"); d != "" {
+		if day, err = time.Parse(time.DateOnly, d); err != nil {
+			return "", "", fmt.Errorf("%w: date %q: want YYYY-MM-DD", records.ErrInvalid, d)
+		}
+	}
+	lo, hi := day, day
+	switch q.Get("period") {
+	case "", "day":
+	case "week":
+		lo = day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+		hi = lo.AddDate(0, 0, 6)
+	case "month":
+		lo = time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
+		hi = lo.AddDate(0, 1, -1)
+	default:
+		return "", "", fmt.Errorf("%w: period %q: want day, week or month", records.ErrInvalid, q.Get("period"))
+	}
+	return lo.Format(time.DateOnly), hi.Format(time.DateOnly), nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, to := q.Get("from"), q.Get("to")
+	if to == "" {
+		to = today()
+	}
+	if from == "" {
+		t, _ := time.Parse(time.DateOnly, to)
+		from = t.AddDate(0, -11, 0).Format("2006-01") + "-01"
+	}
+	d, err := s.Records.Dashboard(r.Context(), UserOf(r), from, to, today())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	meetings := []map[string]any{}
+	for _, m := range d.MeetingsWeek {
+		meetings = append(meetings, map[string]any{"document_id": m.DocumentID, "starts": m.Starts, "place": m.Place, "chair": m.Chair, "invitees": m.Invitees})
+	}
+	overdue := []map[string]any{}
+	for _, t := range d.Overdue {
+		overdue = append(overdue, map[string]any{"id": t.ID, "document_id": t.DocumentID, "assignee": t.Assignee, "task": t.Task, "due": t.Due})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "documents_total": d.DocumentsTotal, "waiting_review": d.WaitingReview,
+		"in_by_month": d.InByMonth, "out_by_month": d.OutByMonth, "in_by_type": d.InByType, "out_by_type": d.OutByType, "in_by_issuer": d.InByIssuer,
+		"tasks_due": d.TasksDue, "tasks_overdue": d.TasksOverdue, "overdue": overdue, "meetings_week": meetings, "reports": d.Reports})
+}
+
+// summary answers the period's summary as JSON, or as a PDF for printing
+// (?format=pdf).
+func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
+	from, to, err := period(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := UserOf(r)
+	sum, err := s.Records.Summarize(r.Context(), u, from, to, today())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "pdf" {
+		b, err := SummaryPDF(sum, u.Agency)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tom-tat-%s-%s.pdf"`, from, to))
+		w.Write(b)
+		return
+	}
+	decisions := []map[string]any{}
+	for _, d := range sum.Decisions {
+		decisions = append(decisions, map[string]any{"document_id": d.ID, "number": d.Number, "symbol": d.Symbol, "issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject})
+	}
+	tasks := []map[string]any{}
+	for _, t := range sum.Tasks {
+		tasks = append(tasks, map[string]any{"document_id": t.DocumentID, "assignee": t.Assignee, "task": t.Task, "due": t.Due})
+	}
+	figures := []map[string]any{}
+	for _, f := range sum.Figures {
+		figures = append(figures, map[string]any{"document_id": f.DocumentID, "issuer": f.Issuer, "sentence": f.Sentence})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "received": sum.Received, "issued": sum.Issued, "by_type": sum.ByType,
+		"decisions": decisions, "tasks": tasks, "figures": figures, "overdue": len(sum.Overdue), "meetings": len(sum.Meetings), "paragraphs": sum.Paragraphs})
+}
+
+// SummaryPDF sets a summary on A4 in Liberation Serif.
+func SummaryPDF(sum records.Summary, agency string) ([]byte, error) {
+	for _, f := range []string{"LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"} {
+		if _, err := os.Stat(filepath.Join(FontDir, f)); err != nil {
+			return nil, fmt.Errorf("font %s missing (install fonts-liberation2): %w", f, err)
+		}
+	}
+	pdf := fpdf.New("P", "mm", "A4", FontDir)
+	pdf.AddUTF8Font("serif", "", "LiberationSerif-Regular.ttf")
+	pdf.AddUTF8Font("serif", "B", "LiberationSerif-Bold.ttf")
+	pdf.SetMargins(25, 20, 20)
+	pdf.AddPage()
+	pdf.SetFont("serif", "B", 14)
+	pdf.MultiCell(0, 8, "TÓM TẮT TÌNH HÌNH VĂN BẢN", "", "C", false)
+	pdf.SetFont("serif", "", 12)
+	pdf.MultiCell(0, 7, fmt.Sprintf("Cơ quan: %s — từ %s đến %s", agency, viDate(sum.From), viDate(sum.To)), "", "C", false)
+	pdf.Ln(4)
+	for _, p := range sum.Paragraphs {
+		pdf.MultiCell(0, 6.5, p, "", "J", false)
+		pdf.Ln(2)
+	}
+	if len(sum.Tasks) > 0 {
+		pdf.Ln(2)
+		pdf.SetFont("serif", "B", 12)
+		pdf.MultiCell(0, 7, "Nhiệm vụ được giao", "", "L", false)
+		pdf.SetFont("serif", "", 11)
+		for _, t := range sum.Tasks {
+			line := "• " + t.Assignee + ": " + t.Task
+			if t.Due != "" {
+				line += " — hạn " + viDate(t.Due)
+			}
+			pdf.MultiCell(0, 6, line, "", "L", false)
+		}
+	}
+	pdf.Ln(4)
+	pdf.SetFont("serif", "", 9)
+	pdf.MultiCell(0, 5, "Tóm tắt do Vanthu lập từ sổ văn bản và nội dung văn bản, lúc "+time.Now().In(vnTime).Format("15:04 02/01/2006")+".", "", "L", false)
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func viDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("02/01/2006")
+}
+
+// page renders page n of a document's original as PNG, for the review
+// screen and the document view. X-Vanthu-Scale is the ratio of the
+// image's pixels to the 300-dpi pixels evidence boxes are given in.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > 2000 {
+		s.fail(w, r, records.ErrNotFound)
+		return
+	}
+	d, err := s.Records.DocumentFor(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc, _, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, 512<<20))
+	rc.Close()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	const maxPixels = 75_000_000
+	var img image.Image
+	scale := 1.0
+	switch path.Ext(d.Key) {
+	case ".pdf":
+		tmp, err := os.CreateTemp("", "vanthu-page-*.pdf")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer os.Remove(tmp.Name())
+		tmp.Write(data)
+		tmp.Close()
+		const dpi = 110
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		rgba, err := raster.RenderPDFPage(ctx, tmp.Name(), n, dpi, 0, 0, maxPixels)
+		if err != nil {
+			s.fail(w, r, records.ErrNotFound)
+			return
+		}
+		img, scale = rgba, float64(dpi)/300
+	default:
+		pages, err := raster.DecodeImage(data, maxPixels)
+		if err != nil || n > len(pages) {
+			s.fail(w, r, records.ErrNotFound)
+			return
+		}
+		src := pages[n-1]
+		b := src.Bounds()
+		dpi := raster.EstimateDPI(b.Dx(), b.Dy())
+		// Shown at about 110 dpi: enough to read, light to send.
+		f := min(1, 110/dpi)
+		dst := image.NewRGBA(image.Rect(0, 0, int(float64(b.Dx())*f), int(float64(b.Dy())*f)))
+		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
+		img, scale = dst, dpi*f/300
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("X-Vanthu-Scale", strconv.FormatFloat(scale, 'f', 4, 64))
+	png.Encode(w, img)
+}
+
+// related lists documents like this one and its duplicates, from the
+// search index, within the user's reach.
+func (s *Server) related(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := UserOf(r)
+	d, err := s.Records.DocumentFor(r.Context(), u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"similar": []map[string]any{}, "duplicates": []map[string]any{}}
+	if s.Index == nil {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	caller := search.Caller{Agency: u.Agency, Cleared: u.Cleared()}
+	ix := stage.DocID(events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
+	for name, f := range map[string]func() (search.Result, error){
+		"similar":    func() (search.Result, error) { return s.Index.Similar(r.Context(), caller, ix, 5) },
+		"duplicates": func() (search.Result, error) { return s.Index.Duplicates(r.Context(), caller, ix) },
+	} {
+		res, err := f()
+		if err != nil {
+			continue // not indexed yet: nothing related to show
+		}
+		list := []map[string]any{}
+		for _, h := range res.Hits {
+			list = append(list, s.hitJSON(r, h))
+		}
+		out[name] = list
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// hitJSON is a search hit with the records' document id beside the
+// index's.
+func (s *Server) hitJSON(r *http.Request, h search.Hit) map[string]any {
+	d := h.Doc
+	var docID int64
+	if at := strings.LastIndex(h.ID, "@"); at > 0 {
+		if slash := strings.Index(h.ID, "/"); slash > 0 && slash < at {
+			if rd, err := s.Records.DocumentByObject(r.Context(), h.ID[:slash], h.ID[slash+1:at], h.ID[at+1:]); err == nil {
+				docID = rd.ID
+				d.File = rd.File
+			}
+		}
+	}
+	hl := h.Highlights
+	if hl == nil {
+		hl = []string{}
+	}
+	return map[string]any{"id": h.ID, "document_id": docID, "file": d.File, "score": h.Score, "doc_type": d.DocType, "number": d.Number, "symbol": d.Symbol,
+		"issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject, "status": d.Status, "highlights": hl}
+}
