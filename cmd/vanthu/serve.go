@@ -21,6 +21,7 @@ import (
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/internal/api"
+	"github.com/vanthu/vanthu/internal/web"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -92,6 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log,
 		SecureCookies: os.Getenv("VANTHU_SECURE_COOKIES") == "1"}
 	mux.Handle("/api/", apiSrv.Handler())
+	mux.Handle("/", web.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/testenv"
+	"github.com/vanthu/vanthu/internal/viet"
+	"github.com/vanthu/vanthu/pipelines/corpus"
+)
+
+// The web application in headless Chromium, as its three kinds of users
+// use it: a clerk uploads generated scans, waits for them to be
+// registered, corrects a field and approves; a user of another agency
+// sees none of it; a leader searches without diacritics, opens the hit,
+// and finds the documents counted on the dashboard and in the summary.
+// A screenshot of each screen goes to $VANTHU_SCREENSHOTS (default: a
+// folder under the system's temporary folder, named in the log).
+func TestWebApplication(t *testing.T) {
+	testenv.Need(t, "chromium")
+	t.Setenv("VANTHU_MINIO_URL", "")
+	t.Setenv("VANTHU_DB_URL", "")
+	ctx := context.Background()
+	data, src := t.TempDir(), t.TempDir()
+	shots := os.Getenv("VANTHU_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join(os.TempDir(), "vanthu-screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+	if err := corpus.Generate(ctx, src, corpus.Options{N: 2, Seed: 44, Formats: []string{"pdf", "png"}}); err != nil {
+		t.Fatal(err)
+	}
+	var truth []map[string]any
+	b, _ := os.ReadFile(filepath.Join(src, "truth.jsonl"))
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var m map[string]any
+		json.Unmarshal([]byte(line), &m)
+		truth = append(truth, m)
+	}
+	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []records.User{
+		// Generated scans may carry a MẬT stamp: the clerk and the leader
+		// are cleared for it.
+		{Name: "vanthu-qn", Role: records.RoleClerk, Agency: "ubnd-qn", Clearance: "TUYỆT MẬT"},
+		{Name: "lanhdao-qn", Role: records.RoleLeader, Agency: "ubnd-qn", Clearance: "TUYỆT MẬT"},
+		{Name: "chuyenvien-stc", Role: records.RoleStaff, Agency: "so-tc"},
+	} {
+		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	sctx, stop := context.WithCancel(ctx)
+	exit := make(chan int, 1)
+	var serr bytes.Buffer
+	go func() {
+		exit <- run(sctx, []string{"serve", "--addr", addr, "--data", data, "--reconcile", "0", "--workers", "2"}, io.Discard, &serr)
+	}()
+	defer func() {
+		stop()
+		<-exit
+	}()
+	base := "http://" + addr
+	for {
+		if res, err := http.Get(base + "/"); err == nil {
+			res.Body.Close()
+			break
+		}
+		select {
+		case code := <-exit:
+			t.Fatalf("serve exited %d: %s", code, serr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 1000), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(80))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		os.WriteFile(filepath.Join(shots, name+".jpg"), png, 0o644)
+	}
+	login := func(name string) {
+		t.Helper()
+		t.Logf("log in as %s", name)
+		if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/dang-nhap")); err != nil {
+			t.Fatalf("open the login page: %v", err)
+		}
+		t.Logf("at the login page")
+		err := chromedp.Do(bctx,
+			chromedp.WaitVisible(chromedp.CSS("#login")),
+			chromedp.SendKeys(chromedp.CSS("#name"), name),
+			chromedp.SendKeys(chromedp.CSS("#password"), "mat-khau-"+name),
+			chromedp.Click(chromedp.CSS("#login button[type=submit]")), // Submit would call form.submit(), which skips the page's handler
+			chromedp.WaitVisible(chromedp.CSS("#nav:not([hidden])")),
+		)
+		if err != nil {
+			t.Fatalf("login as %s: %v\n%s", name, err, serr.String())
+		}
+	}
+	text := func() string {
+		s, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#main")))
+		return s
+	}
+	waitText := func(want string) {
+		t.Helper()
+		for range 600 {
+			if strings.Contains(text(), want) {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("the page never said %q:\n%s", want, text())
+	}
+
+	// The clerk uploads both files and waits for them to be registered.
+	login("vanthu-qn")
+	var files []string
+	for _, tr := range truth {
+		files = append(files, filepath.Join(src, tr["file"].(string)))
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/tai-len"), chromedp.WaitVisible(chromedp.CSS("#files")), chromedp.SetUploadFiles(chromedp.CSS("#files"), files)); err != nil {
+		t.Fatal(err)
+	}
+	var done int
+	for range 3000 {
+		done, _ = chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('li[data-status="registered"], li[data-status="review"]').length`))
+		if done == 2 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	shot("1-tai-len")
+	if done != 2 {
+		t.Fatalf("registered %d of 2:\n%s\n%s", done, text(), serr.String())
+	}
+	id, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('li[data-id]').dataset.id`))
+
+	// The review screen: correct the subject, approve with the keyboard.
+	const corrected = "Về việc nghiệm thu công trình kè sông Trà Bồng"
+	err = chromedp.Do(bctx, chromedp.Navigate(base+"/#/duyet/"+id), chromedp.WaitVisible(chromedp.CSS("#f-subject")), chromedp.WaitVisible(chromedp.CSS(".pageview img")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // the page image and its boxes
+	shot("2-duyet")
+	err = chromedp.Do(bctx, chromedp.SetValue(chromedp.CSS("#f-subject"), corrected), chromedp.Focus(chromedp.CSS("#f-subject")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/van-ban/"+id)); err != nil {
+		t.Fatal(err)
+	}
+	waitText(corrected)
+	waitText("Đã duyệt")
+	shot("3-van-ban")
+	if s := text(); !strings.Contains(s, "vanthu-qn") || !strings.Contains(s, "Lịch sử sửa đổi") {
+		t.Errorf("the document view lacks the correction's history:\n%s", s)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/so-den")); err != nil {
+		t.Fatal(err)
+	}
+	waitText("2 văn bản")
+	shot("4-so-den")
+
+	// Another agency sees nothing of it.
+	chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#logout")))
+	login("chuyenvien-stc")
+	chromedp.Do(bctx, chromedp.Navigate(base+"/#/so-den"))
+	waitText("0 văn bản")
+	chromedp.Do(bctx, chromedp.Navigate(base+"/#/van-ban/"+id))
+	waitText("Lỗi: not found")
+	shot("5-co-quan-khac")
+	chromedp.Do(bctx, chromedp.Navigate(base+"/#/tim-kiem"), chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "nghiem thu cong trinh ke song tra bong\r"))
+	waitText("0 kết quả")
+
+	// The leader searches without diacritics, opens the hit, and sees the
+	// documents counted on the dashboard and in the summary.
+	chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#logout")))
+	login("lanhdao-qn")
+	query := viet.Fold(strings.ToLower(corrected))
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/tim-kiem"), chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), query+"\r")); err != nil {
+		t.Fatal(err)
+	}
+	waitText("1 kết quả")
+	shot("6-tim-kiem")
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(".hit a.title")), chromedp.WaitVisible(chromedp.CSS(".pageview"))); err != nil {
+		t.Fatal(err)
+	}
+	waitText(corrected)
+	chromedp.Do(bctx, chromedp.Navigate(base+"/#/tong-quan"))
+	waitText("Văn bản đến theo tháng")
+	inTotal, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#in-total")))
+	shot("7-tong-quan")
+	if inTotal != "2" {
+		t.Errorf("the dashboard counts %q documents in, want 2", inTotal)
+	}
+	chromedp.Do(bctx, chromedp.Navigate(base+"/#/tom-tat"))
+	waitText("đã tiếp nhận 2 văn bản đến")
+	shot("8-tom-tat")
+}
