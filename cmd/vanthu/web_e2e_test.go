@@ -127,10 +127,25 @@ func TestWebApplication(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#password"), "mat-khau-"+name),
 			chromedp.Click(chromedp.CSS("#login button[type=submit]")), // Submit would call form.submit(), which skips the page's handler
 			chromedp.WaitVisible(chromedp.CSS("#nav:not([hidden])")),
+			chromedp.WaitVisible(chromedp.CSS(`body[data-view]:not([data-view="#/dang-nhap"])`)),
 		)
 		if err != nil {
 			t.Fatalf("login as %s: %v\n%s", name, err, serr.String())
 		}
+	}
+	// open shows a screen and waits until the application has drawn it.
+	open := func(hash string) {
+		t.Helper()
+		if err := chromedp.Do(bctx, chromedp.Navigate(base+"/"+hash)); err != nil {
+			t.Fatalf("open %s: %v", hash, err)
+		}
+		for range 600 {
+			if v, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.dataset.view || ""`)); v == hash {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("the screen %s was never drawn", hash)
 	}
 	text := func() string {
 		s, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#main")))
@@ -153,7 +168,8 @@ func TestWebApplication(t *testing.T) {
 	for _, tr := range truth {
 		files = append(files, filepath.Join(src, tr["file"].(string)))
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/tai-len"), chromedp.WaitVisible(chromedp.CSS("#files")), chromedp.SetUploadFiles(chromedp.CSS("#files"), files)); err != nil {
+	open("#/tai-len")
+	if err := chromedp.Do(bctx, chromedp.SetUploadFiles(chromedp.CSS("#files"), files)); err != nil {
 		t.Fatal(err)
 	}
 	var done int
@@ -172,40 +188,34 @@ func TestWebApplication(t *testing.T) {
 
 	// The review screen: correct the subject, approve with the keyboard.
 	const corrected = "Về việc nghiệm thu công trình kè sông Trà Bồng"
-	err = chromedp.Do(bctx, chromedp.Navigate(base+"/#/duyet/"+id), chromedp.WaitVisible(chromedp.CSS("#f-subject")), chromedp.WaitVisible(chromedp.CSS(".pageview img")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	open("#/duyet/" + id)
 	time.Sleep(500 * time.Millisecond) // the page image and its boxes
 	shot("2-duyet")
 	err = chromedp.Do(bctx, chromedp.SetValue(chromedp.CSS("#f-subject"), corrected), chromedp.Focus(chromedp.CSS("#f-subject")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/van-ban/"+id)); err != nil {
-		t.Fatal(err)
-	}
+	open("#/van-ban/" + id)
 	waitText(corrected)
 	waitText("Đã duyệt")
 	shot("3-van-ban")
 	if s := text(); !strings.Contains(s, "vanthu-qn") || !strings.Contains(s, "Lịch sử sửa đổi") {
 		t.Errorf("the document view lacks the correction's history:\n%s", s)
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/so-den")); err != nil {
-		t.Fatal(err)
-	}
+	open("#/so-den")
 	waitText("2 văn bản")
 	shot("4-so-den")
 
 	// Another agency sees nothing of it.
 	chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#logout")))
 	login("chuyenvien-stc")
-	chromedp.Do(bctx, chromedp.Navigate(base+"/#/so-den"))
+	open("#/so-den")
 	waitText("0 văn bản")
-	chromedp.Do(bctx, chromedp.Navigate(base+"/#/van-ban/"+id))
+	open("#/van-ban/" + id)
 	waitText("Lỗi: not found")
 	shot("5-co-quan-khac")
-	chromedp.Do(bctx, chromedp.Navigate(base+"/#/tim-kiem"), chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "nghiem thu cong trinh ke song tra bong\r"))
+	open("#/tim-kiem")
+	chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("#q"), "nghiem thu cong trinh ke song tra bong\r"))
 	waitText("0 kết quả")
 
 	// The leader searches without diacritics, opens the hit, and sees the
@@ -213,23 +223,37 @@ func TestWebApplication(t *testing.T) {
 	chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#logout")))
 	login("lanhdao-qn")
 	query := viet.Fold(strings.ToLower(corrected))
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/#/tim-kiem"), chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), query+"\r")); err != nil {
+	t.Logf("search %q", query)
+	open("#/tim-kiem")
+	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("#q"), query+"\r")); err != nil {
 		t.Fatal(err)
 	}
 	waitText("1 kết quả")
 	shot("6-tim-kiem")
-	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(".hit a.title")), chromedp.WaitVisible(chromedp.CSS(".pageview"))); err != nil {
+	t.Logf("open the hit")
+	href, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector(".hit a.title").getAttribute("href")`))
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(".hit a.title"))); err != nil {
 		t.Fatal(err)
 	}
+	for i := 0; ; i++ {
+		if v, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.dataset.view || ""`)); v == href {
+			break
+		}
+		if i == 600 {
+			t.Fatalf("the hit %s never opened:\n%s", href, text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	waitText(corrected)
-	chromedp.Do(bctx, chromedp.Navigate(base+"/#/tong-quan"))
+	t.Logf("dashboard")
+	open("#/tong-quan")
 	waitText("Văn bản đến theo tháng")
 	inTotal, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#in-total")))
 	shot("7-tong-quan")
 	if inTotal != "2" {
 		t.Errorf("the dashboard counts %q documents in, want 2", inTotal)
 	}
-	chromedp.Do(bctx, chromedp.Navigate(base+"/#/tom-tat"))
+	open("#/tom-tat")
 	waitText("đã tiếp nhận 2 văn bản đến")
 	shot("8-tom-tat")
 }

@@ -89,7 +89,9 @@ async function route() {
     const m = h.match(re);
     if (m) {
       main.replaceChildren();
+      delete document.body.dataset.view;
       try { await view(...m.slice(1)); } catch (e) { main.append(el("p", { class: "error", role: "alert" }, "Lỗi: " + e.message)); }
+      if (location.hash === h) document.body.dataset.view = h; // the screen is drawn (tests wait on it)
       main.focus();
       return;
     }
@@ -108,7 +110,8 @@ function loginView() {
     ev.preventDefault();
     try {
       const r = await api("/login", { method: "POST", body: JSON.stringify({ name: name.value, password: pw.value }) });
-      me = r.user; location.hash = ""; route();
+      me = r.user;
+      location.hash = me.role === "leader" ? "#/tong-quan" : me.role === "clerk" ? "#/tai-len" : "#/tim-kiem";
     } catch (e) { err.textContent = e.message === "wrong name or password" ? "Sai tên đăng nhập hoặc mật khẩu." : e.message; }
   } }, el("label", { for: "name" }, "Tên đăng nhập"), name, el("label", { for: "password" }, "Mật khẩu"), pw, el("p", {}, el("button", { type: "submit" }, "Đăng nhập")), err));
   name.focus();
@@ -306,7 +309,7 @@ async function searchView() {
       }
     }
     out.replaceChildren(el("p", {}, r.total + " kết quả"), facets,
-      r.hits.map(h => el("div", { class: "hit" }, el("a", { href: "#/van-ban/" + h.document_id, class: "title" }, (typeNames[h.doc_type] || h.doc_type) + " " + h.number + "/" + h.symbol + " — " + h.subject),
+      ...r.hits.map(h => el("div", { class: "hit" }, el("a", { href: "#/van-ban/" + h.document_id, class: "title" }, (typeNames[h.doc_type] || h.doc_type) + " " + h.number + "/" + h.symbol + " — " + h.subject),
         el("div", { class: "hint" }, h.issuer + " · " + vnDate(h.issued_at) + " · " + h.file), h.highlights.map(s => el("div", {}, "… ", marked(s), " …")))),
       el("p", {}, offset > 0 ? el("button", { type: "button", class: "secondary", onclick: () => { offset -= 10; run(); } }, "← Trang trước") : null, " ",
         offset + 10 < r.total ? el("button", { type: "button", class: "secondary", id: "next", onclick: () => { offset += 10; run(); } }, "Trang sau →") : null));
@@ -387,7 +390,7 @@ async function summaryView() {
     const p = new URLSearchParams({ period: period.value, date: date.value });
     const s = await api("/summary?" + p);
     out.replaceChildren(el("p", { class: "hint" }, "Từ " + vnDate(s.from) + " đến " + vnDate(s.to) + " · ",
-      el("a", { href: "/api/v1/summary?" + p + "&format=pdf" }, "Tải bản PDF để in")), s.paragraphs.map(t => el("p", {}, t)));
+      el("a", { href: "/api/v1/summary?" + p + "&format=pdf" }, "Tải bản PDF để in")), ...s.paragraphs.map(t => el("p", {}, t)));
   };
   main.append(el("h1", {}, "Tóm tắt tình hình"), el("form", { class: "inline", onsubmit: e => { e.preventDefault(); load(); } },
     el("div", {}, el("label", { for: "period" }, "Kỳ"), period), el("div", {}, el("label", { for: "date" }, "Ngày"), date), el("button", { type: "submit" }, "Xem")), out);
