@@ -21,7 +21,6 @@ import (
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/internal/api"
-	"github.com/vanthu/vanthu/internal/web"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -31,6 +30,7 @@ import (
 	"github.com/vanthu/vanthu/internal/search"
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/internal/search/elastic"
+	"github.com/vanthu/vanthu/internal/web"
 )
 
 // runServe runs every function in one process, wired by the in-process
