@@ -148,7 +148,7 @@ func TestRenderedManifestsValidate(t *testing.T) {
 			t.Errorf("%s: unexpected %s %s/%s", m.source, m.group, m.kind, m.name)
 		}
 	}
-	want := map[string]int{"Service": 6, "Broker": 1, "Trigger": 4, "SinkBinding": 1, "PingSource": 1, "Job": 1, "PersistentVolumeClaim": 2}
+	want := map[string]int{"Service": 7, "Broker": 1, "Trigger": 4, "SinkBinding": 1, "PingSource": 2, "Job": 1, "PersistentVolumeClaim": 2}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Errorf("rendered %v, want %v", kinds, want)
 	}

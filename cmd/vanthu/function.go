@@ -20,6 +20,7 @@ import (
 	"github.com/vanthu/vanthu/functions/ocr"
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
+	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/dispatch"
 )
 
@@ -79,7 +80,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return 1
 		}
 		handler = http.HandlerFunc((&ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: em, Log: log}).Handle)
-	case "ocr", "extract", "reconcile", "index", "register":
+	case "ocr", "extract", "reconcile", "index", "register", "summary":
 		store, err := openStore(ctx, *data, *bucket)
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu function:", err)
@@ -111,6 +112,14 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			closeFn = func() { reg.Close() }
 			h = (&register.Function{Store: store, Records: reg, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
+		case "summary":
+			reg, err := openRecords(ctx, *data)
+			if err != nil {
+				fmt.Fprintln(stderr, "vanthu function summary:", err)
+				return 1
+			}
+			closeFn = func() { reg.Close() }
+			h = (&summary.Function{Store: store, Bucket: *bucket, Records: reg, Log: log}).Handle
 		case "reconcile":
 			em, err := newSinkEmitter()
 			if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/vanthu/vanthu/functions/ocr"
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
+	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/api"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
@@ -110,6 +111,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer t.Stop()
 		tick = t.C
 	}
+	// The leaders' summaries are written into the object store once they
+	// are due (the day before, the week on Mondays, the month on the 1st);
+	// looked for at start and every hour.
+	sum := &summary.Function{Store: store, Bucket: *bucket, Records: reg, Log: log}
+	hourly := time.NewTicker(time.Hour)
+	defer hourly.Stop()
+	go func() {
+		for {
+			if _, err := sum.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("summary", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-hourly.C:
+			}
+		}
+	}()
 	for {
 		if *every > 0 {
 			if n, err := rec.Run(ctx); err != nil {

@@ -430,3 +430,22 @@ func lowerFirst(s string) string {
 	}
 	return string(r)
 }
+
+// Agencies lists every agency the records know: registered ones and those
+// documents were uploaded for.
+func (s *Store) Agencies(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code FROM agencies UNION SELECT DISTINCT agency FROM documents ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
