@@ -67,7 +67,7 @@ var (
 
 func TestFuncYAMLFollowsTheSchema(t *testing.T) {
 	files, _ := filepath.Glob("*/func.yaml")
-	if len(files) != 6 {
+	if len(files) != 7 {
 		t.Fatalf("func.yaml files: %v", files)
 	}
 	for _, f := range files {
