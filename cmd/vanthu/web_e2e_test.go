@@ -256,4 +256,19 @@ func TestWebApplication(t *testing.T) {
 	open("#/tom-tat")
 	waitText("đã tiếp nhận 2 văn bản đến")
 	shot("8-tom-tat")
+
+	// On a phone: the same screens, one column, nothing cut off.
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	open("#/tim-kiem")
+	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("#q"), query+"\r")); err != nil {
+		t.Fatal(err)
+	}
+	waitText("1 kết quả")
+	wide, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > 391`))
+	shot("9-dien-thoai")
+	if wide {
+		t.Error("the search screen is wider than a phone: it scrolls sideways")
+	}
 }
