@@ -93,6 +93,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	mux.HandleFunc("/webhook/minio", in.Handle)
 	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log,
 		SecureCookies: os.Getenv("VANTHU_SECURE_COOKIES") == "1"}
+	if url := os.Getenv("VANTHU_LLM_URL"); url != "" {
+		// Optional: an OpenAI-compatible model rewrites the summaries'
+		// prose; they are complete without it.
+		apiSrv.Prose = &api.Prose{URL: url, Model: os.Getenv("VANTHU_LLM_MODEL"), Key: os.Getenv("VANTHU_LLM_KEY")}
+	}
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.Handle("/", web.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })

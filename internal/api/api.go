@@ -44,6 +44,8 @@ type Server struct {
 	SessionTTL time.Duration
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
+	// Prose, when set, lets a language model write the summaries' prose.
+	Prose *Prose
 
 	limiter loginLimiter
 }

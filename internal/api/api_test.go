@@ -408,3 +408,59 @@ func TestDashboardAndSummary(t *testing.T) {
 		t.Errorf("a period that is not one: %d", res.StatusCode)
 	}
 }
+
+// A model may write the summary's prose, but only keeping every figure;
+// a rewrite that drops one, or a model that fails, leaves the records'
+// own text.
+func TestSummaryProseByAModel(t *testing.T) {
+	var answer string
+	var asked map[string]any
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/chat/completions" || r.Header.Get("Authorization") != "Bearer k" {
+			http.Error(w, "no", http.StatusNotFound)
+			return
+		}
+		json.NewDecoder(r.Body).Decode(&asked)
+		if answer == "" {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant", "content": answer}}}})
+	}))
+	defer model.Close()
+	f := newFixture(t)
+	s := &Server{Records: f.st, Prose: &Prose{URL: model.URL + "/v1", Model: "m", Key: "k"}}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	get := func() (out struct {
+		Paragraphs []string
+		WrittenBy  string `json:"written_by"`
+	}) {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/summary?from=2025-03-01&to=2025-03-31", nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens["leader-a"])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		json.NewDecoder(res.Body).Decode(&out)
+		return out
+	}
+	plain := get() // the model is down
+	if plain.WrittenBy != "records" || len(plain.Paragraphs) == 0 {
+		t.Fatalf("with the model down: %+v", plain)
+	}
+	orig := strings.Join(plain.Paragraphs, "\n\n")
+	answer = "Trong tháng, " + strings.ToLower(orig[:1]) + orig[1:]
+	if got := get(); got.WrittenBy != "model" || !strings.HasPrefix(got.Paragraphs[0], "Trong tháng,") {
+		t.Errorf("a faithful rewrite: %+v", got)
+	}
+	msgs, _ := asked["messages"].([]any)
+	if len(msgs) != 2 || !strings.Contains(fmt.Sprint(msgs[1]), "20/03/2025") {
+		t.Errorf("the model was asked %v", asked)
+	}
+	answer = strings.ReplaceAll(orig, "20/03/2025", "21/03/2025") // a date changed
+	if got := get(); got.WrittenBy != "records" || strings.Join(got.Paragraphs, "\n\n") != orig {
+		t.Errorf("a rewrite that changed a date was used: %+v", got)
+	}
+}

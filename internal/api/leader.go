@@ -100,6 +100,14 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	writtenBy := "records"
+	if s.Prose != nil {
+		if ps, err := s.Prose.Rewrite(r.Context(), sum.Paragraphs); err != nil {
+			s.Log.Warn("summary prose: the records' text stands", "err", err)
+		} else {
+			sum.Paragraphs, writtenBy = ps, "model"
+		}
+	}
 	if r.URL.Query().Get("format") == "pdf" {
 		b, err := SummaryPDF(sum, u.Agency)
 		if err != nil {
@@ -124,7 +132,7 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
 		figures = append(figures, map[string]any{"document_id": f.DocumentID, "issuer": f.Issuer, "sentence": f.Sentence})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "received": sum.Received, "issued": sum.Issued, "by_type": sum.ByType,
-		"decisions": decisions, "tasks": tasks, "figures": figures, "overdue": len(sum.Overdue), "meetings": len(sum.Meetings), "paragraphs": sum.Paragraphs})
+		"decisions": decisions, "tasks": tasks, "figures": figures, "overdue": len(sum.Overdue), "meetings": len(sum.Meetings), "paragraphs": sum.Paragraphs, "written_by": writtenBy})
 }
 
 // SummaryPDF sets a summary on A4 in Liberation Serif.
