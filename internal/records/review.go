@@ -22,8 +22,10 @@ func storedLevel(s string) string {
 	return Levels[len(Levels)-1]
 }
 
-// Correctable are the fields a person may correct.
-var Correctable = []string{"doc_type", "number", "symbol", "issuer", "parent", "issued_at", "place", "subject", "signer",
+// Correctable are the fields a person may correct. receiving_unit is the
+// register's (who handles the document), not the record's: a clerk
+// assigns it.
+var Correctable = []string{"receiving_unit", "doc_type", "number", "symbol", "issuer", "parent", "issued_at", "place", "subject", "signer",
 	"signer_title", "signing_authority", "urgency", "confidentiality", "meeting_time", "meeting_place"}
 
 func setField(r *doc.Record, field, v string) {
@@ -119,6 +121,11 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 			rec.Confidence = map[string]float64{}
 		}
 		old := fields(rec)
+		var unit string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT receiving_unit FROM incoming WHERE document_id = ?`), id).Scan(&unit); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		old["receiving_unit"] = unit
 		now := s.now()
 		keys := make([]string, 0, len(changes))
 		for f := range changes {
@@ -142,6 +149,10 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 				id, f, old[f], v, rec.Confidence[f], ev, u.Name, stamp(now)); err != nil {
 				return err
 			}
+			if f == "receiving_unit" {
+				unit = v
+				continue
+			}
 			setField(&rec, f, v)
 			rec.Confidence[f] = 1 // a person said so
 		}
@@ -154,9 +165,9 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
-			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ? WHERE document_id = ?`),
+			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ?, receiving_unit = ? WHERE document_id = ?`),
 			rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
-			storedLevel(rec.Confidentiality), status, id); err != nil {
+			storedLevel(rec.Confidentiality), status, unit, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outgoing SET doc_type = ?, number = ?, symbol = ?, issued_at = ?, subject = ?, signer = ? WHERE document_id = ?`),

@@ -225,6 +225,17 @@ func Run(t *testing.T, s *records.Store) {
 		if d, err = s.Approve(ctx, leader, d.ID); err != nil || d.Status != records.StatusApproved {
 			t.Errorf("approve: %+v %v", d, err)
 		}
+		// The clerk assigns who handles it: the register's unit, logged too.
+		if d, err = s.Correct(ctx, clerk, d.ID, map[string]string{"receiving_unit": "Phòng Kinh tế"}); err != nil {
+			t.Fatal(err)
+		}
+		lines, _ = s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", Unit: "Phòng Kinh tế"})
+		if len(lines) != 1 || lines[0].DocumentID != d.ID {
+			t.Errorf("by receiving unit after assigning it: %+v", lines)
+		}
+		if h, _ := s.History(ctx, clerk, d.ID); len(h) < 2 || h[len(h)-1].Field != "receiving_unit" || h[len(h)-1].New != "Phòng Kinh tế" {
+			t.Errorf("the assignment is not in the log: %+v", h)
+		}
 		cs, _ := s.Corrections(ctx, "ubnd-qn")
 		if len(cs) < 2 {
 			t.Errorf("training data: %+v", cs)
