@@ -191,7 +191,7 @@ func TestWebApplication(t *testing.T) {
 	open("#/duyet/" + id)
 	time.Sleep(500 * time.Millisecond) // the page image and its boxes
 	shot("2-duyet")
-	err = chromedp.Do(bctx, chromedp.SetValue(chromedp.CSS("#f-subject"), corrected), chromedp.Focus(chromedp.CSS("#f-subject")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	err = chromedp.Do(bctx, chromedp.SetValue(chromedp.CSS("#f-receiving_unit"), "Phòng Kinh tế - Hạ tầng"), chromedp.SetValue(chromedp.CSS("#f-subject"), corrected), chromedp.Focus(chromedp.CSS("#f-subject")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +204,7 @@ func TestWebApplication(t *testing.T) {
 	}
 	open("#/so-den")
 	waitText("2 văn bản")
+	waitText("Phòng Kinh tế - Hạ tầng") // the unit the clerk assigned, in the register
 	shot("4-so-den")
 
 	// Another agency sees nothing of it.

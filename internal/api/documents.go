@@ -35,6 +35,8 @@ type documentJSON struct {
 	Error      string          `json:"error,omitempty"`
 	Review     []string        `json:"review"`
 	Record     *doc.Record     `json:"record,omitempty"`
+	// Register is the document's line of the incoming register.
+	Register *registerJSON `json:"register,omitempty"`
 	UploadedBy string          `json:"uploaded_by,omitempty"`
 	UploadedAt time.Time       `json:"uploaded_at"`
 	UpdatedAt  time.Time       `json:"updated_at"`
@@ -62,8 +64,20 @@ func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) do
 		rec := d.Record
 		rec.File = d.File
 		out.Record = &rec
+		if e, err := s.Records.IncomingOf(r.Context(), d.ID); err == nil {
+			out.Register = &registerJSON{ArrivalNumber: e.ArrivalNumber, ArrivedAt: e.ArrivedAt.In(vnTime).Format(time.DateOnly),
+				ReceivingUnit: e.ReceivingUnit, Deadline: e.Deadline, DuplicateOf: e.DuplicateOf}
+		}
 	}
 	return out
+}
+
+type registerJSON struct {
+	ArrivalNumber int    `json:"arrival_number"`
+	ArrivedAt     string `json:"arrived_at"`
+	ReceivingUnit string `json:"receiving_unit"`
+	Deadline      string `json:"deadline"`
+	DuplicateOf   int64  `json:"duplicate_of,omitempty"`
 }
 
 // maxUploadName bounds a stored file name (runes).

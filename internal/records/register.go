@@ -103,6 +103,12 @@ func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
 	return e, err
 }
 
+// IncomingOf is a document's line of the incoming register
+// (sql.ErrNoRows for a document the agency issued, or not yet recorded).
+func (s *Store) IncomingOf(ctx context.Context, documentID int64) (Entry, error) {
+	return s.incomingOf(ctx, documentID)
+}
+
 func (s *Store) incomingOf(ctx context.Context, documentID int64) (Entry, error) {
 	return scanEntry(s.db.QueryRowContext(ctx, s.q(`SELECT `+entryColumns+` FROM incoming WHERE document_id = ?`), documentID))
 }

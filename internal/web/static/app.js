@@ -236,9 +236,16 @@ async function reviewView(id) {
     form.append(el("div", { class: "field" + (low.includes(f) ? " low" : "") }, el("label", { for: "f-" + f }, fieldNames[f]), input,
       low.includes(f) ? el("div", { class: "note", id: "n-" + f }, "⚠ Máy đọc chưa chắc" + (conf != null ? " (độ tin cậy " + Math.round(conf * 100) + "%)" : "") + ": hãy kiểm tra") : null));
   }
+  if (d.register) {
+    // Who handles it: the register's, assigned by the clerk.
+    const unit = el("input", { id: "f-receiving_unit", name: "receiving_unit", value: d.register.receiving_unit || "", size: 40 });
+    inputs.receiving_unit = unit;
+    form.prepend(el("div", { class: "field" }, el("label", { for: "f-receiving_unit" }, "Đơn vị xử lý (số đến " + d.register.arrival_number + ", hạn " + (vnDate(d.register.deadline) || "—") + ")"), unit));
+  }
+  const original = f => f === "receiving_unit" ? ((d.register && d.register.receiving_unit) || "") : (rec[f] || "");
   const save = async approve => {
     const changes = {};
-    for (const [f, i] of Object.entries(inputs)) if (i.value !== (rec[f] || "")) changes[f] = i.value;
+    for (const [f, i] of Object.entries(inputs)) if (i.value !== original(f)) changes[f] = i.value;
     try {
       if (Object.keys(changes).length) await api("/documents/" + id, { method: "PATCH", body: JSON.stringify(changes) });
       if (approve) {
