@@ -27,19 +27,19 @@ import (
 // documentJSON is a document as the API shows it: its status through the
 // stages and the record under the field names of domain.md section 3.
 type documentJSON struct {
-	ID         int64           `json:"id"`
-	Agency     string          `json:"agency"`
-	File       string          `json:"file"`
-	Status     string          `json:"status"`
-	Stages     map[string]bool `json:"stages"`
-	Error      string          `json:"error,omitempty"`
-	Review     []string        `json:"review"`
-	Record     *doc.Record     `json:"record,omitempty"`
+	ID     int64           `json:"id"`
+	Agency string          `json:"agency"`
+	File   string          `json:"file"`
+	Status string          `json:"status"`
+	Stages map[string]bool `json:"stages"`
+	Error  string          `json:"error,omitempty"`
+	Review []string        `json:"review"`
+	Record *doc.Record     `json:"record,omitempty"`
 	// Register is the document's line of the incoming register.
-	Register *registerJSON `json:"register,omitempty"`
-	UploadedBy string          `json:"uploaded_by,omitempty"`
-	UploadedAt time.Time       `json:"uploaded_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	Register   *registerJSON `json:"register,omitempty"`
+	UploadedBy string        `json:"uploaded_by,omitempty"`
+	UploadedAt time.Time     `json:"uploaded_at"`
+	UpdatedAt  time.Time     `json:"updated_at"`
 }
 
 func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) documentJSON {
