@@ -59,12 +59,8 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 		return d, fmt.Errorf("%w: to %q: want YYYY-MM-DD", ErrInvalid, to)
 	}
 	cleared := u.Cleared()
-	levels := append([]string{""}, cleared...)
-	in := strings.TrimSuffix(strings.Repeat("?, ", len(levels)), ", ")
-	largs := make([]any, len(levels))
-	for i, l := range levels {
-		largs[i] = l
-	}
+	mayRead, largs := readable("confidentiality", cleared)
+	docRead, _ := secrecyCond(cleared)
 	count := func(q string, args ...any) ([]Count, error) {
 		rows, err := s.db.QueryContext(ctx, s.q(q), args...)
 		if err != nil {
@@ -82,7 +78,7 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 		return out, rows.Err()
 	}
 	inArgs := append([]any{u.Agency, stamp(lo), stamp(hi.AddDate(0, 0, 1))}, largs...)
-	inWhere := `FROM incoming WHERE agency = ? AND arrived_at >= ? AND arrived_at < ? AND duplicate_of IS NULL AND confidentiality IN (` + in + `)`
+	inWhere := `FROM incoming WHERE agency = ? AND arrived_at >= ? AND arrived_at < ? AND duplicate_of IS NULL AND ` + mayRead
 	if d.InByMonth, err = count(`SELECT SUBSTR(arrived_at, 1, 7), COUNT(*) `+inWhere+` GROUP BY SUBSTR(arrived_at, 1, 7) ORDER BY 1`, inArgs...); err != nil {
 		return d, err
 	}
@@ -93,7 +89,7 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 		return d, err
 	}
 	outArgs := append([]any{u.Agency, from, to}, largs...)
-	outWhere := `FROM outgoing WHERE agency = ? AND issued_at >= ? AND issued_at <= ? AND document_id IN (SELECT id FROM documents WHERE confidentiality IN (` + in + `))`
+	outWhere := `FROM outgoing WHERE agency = ? AND issued_at >= ? AND issued_at <= ? AND ` + docRead
 	if d.OutByMonth, err = count(`SELECT SUBSTR(issued_at, 1, 7), COUNT(*) `+outWhere+` GROUP BY SUBSTR(issued_at, 1, 7) ORDER BY 1`, outArgs...); err != nil {
 		return d, err
 	}
@@ -125,7 +121,7 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 		return d, err
 	}
 	d.Reports = reportStatus(reports)
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'review' THEN 1 ELSE 0 END), 0) FROM documents WHERE agency = ? AND confidentiality IN (`+in+`)`),
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'review' THEN 1 ELSE 0 END), 0) FROM documents WHERE agency = ? AND `+mayRead),
 		append([]any{u.Agency}, largs...)...)
 	if err := row.Scan(&d.DocumentsTotal, &d.WaitingReview); err != nil {
 		return d, err
@@ -284,26 +280,9 @@ func dueKey(d string) string {
 
 // documentsBetween: recorded documents that arrived in [lo, hi).
 func (s *Store) documentsBetween(ctx context.Context, u User, lo, hi time.Time) ([]Document, error) {
-	levels := append([]string{""}, u.Cleared()...)
-	args := []any{u.Agency, stamp(lo), stamp(hi)}
-	for _, l := range levels {
-		args = append(args, l)
-	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE agency = ? AND created_at >= ? AND created_at < ?
-		AND status IN ('review', 'registered', 'approved') AND confidentiality IN (?`+stringsRepeat(", ?", len(levels)-1)+`) ORDER BY id`), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	c, args := readable("confidentiality", u.Cleared())
+	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE agency = ? AND created_at >= ? AND created_at < ?
+		AND status IN ('review', 'registered', 'approved') AND `+c+` ORDER BY id`, append([]any{u.Agency, stamp(lo), stamp(hi)}, args...)...)
 }
 
 // sentences splits a text at full stops and line ends, joining the

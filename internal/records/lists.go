@@ -31,14 +31,21 @@ type TaskFilter struct {
 	Limit     int
 }
 
-// secrecyCond keeps rows whose document the caller is cleared for.
-func secrecyCond(cleared []string) (string, []any) {
+// readable is the condition keeping rows whose secrecy column col holds
+// a level the caller may read: none, or one of cleared.
+func readable(col string, cleared []string) (string, []any) {
 	levels := append([]string{""}, cleared...)
 	args := make([]any, len(levels))
 	for i, l := range levels {
 		args[i] = l
 	}
-	return "document_id IN (SELECT id FROM documents WHERE confidentiality IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(levels)), ", ") + "))", args
+	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(levels)), ", ") + ")", args
+}
+
+// secrecyCond keeps rows whose document the caller is cleared for.
+func secrecyCond(cleared []string) (string, []any) {
+	c, args := readable("confidentiality", cleared)
+	return "document_id IN (SELECT id FROM documents WHERE " + c + ")", args
 }
 
 // Tasks lists tasks, soonest due first (those without a due date last).

@@ -166,12 +166,13 @@ func (f RegisterFilter) where(s *Store, table, dateCol string) (string, []any, e
 	if f.Unit != "" && table == "incoming" {
 		conds, args = append(conds, "receiving_unit = ?"), append(args, f.Unit)
 	}
-	levels := append([]string{""}, f.Cleared...)
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(levels)), ", ")
-	conds = append(conds, "confidentiality IN ("+ph+")")
-	for _, l := range levels {
-		args = append(args, l)
+	// Incoming lines carry the secrecy; outgoing ones are joined to
+	// their document's.
+	c, a := readable("confidentiality", f.Cleared)
+	if table == "outgoing" {
+		c, a = secrecyCond(f.Cleared)
 	}
+	conds, args = append(conds, c), append(args, a...)
 	return strings.Join(conds, " AND "), args, nil
 }
 
@@ -220,8 +221,6 @@ func (s *Store) OutgoingRegister(ctx context.Context, f RegisterFilter) ([]Outgo
 	if err != nil {
 		return nil, err
 	}
-	// Secrecy lives on the document; outgoing lines are joined to it.
-	where = strings.Replace(where, "confidentiality IN", "document_id IN (SELECT id FROM documents WHERE confidentiality IN", 1) + ")"
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 1000

@@ -249,11 +249,8 @@ func (s *Store) documents(ctx context.Context, u User, status string, limit int)
 	if limit <= 0 {
 		limit = 100
 	}
-	levels := append([]string{""}, u.Cleared()...)
-	args := []any{u.Agency}
-	for _, l := range levels {
-		args = append(args, l)
-	}
+	c, args := readable("confidentiality", u.Cleared())
+	args = append([]any{u.Agency}, args...)
 	cond := ""
 	order := "id DESC"
 	if status != "" {
@@ -262,8 +259,12 @@ func (s *Store) documents(ctx context.Context, u User, status string, limit int)
 			order = "id"
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE agency = ? AND confidentiality IN (?`+
-		stringsRepeat(", ?", len(levels)-1)+`)`+cond+` ORDER BY `+order+` LIMIT ?`), append(args, limit)...)
+	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE agency = ? AND `+c+cond+` ORDER BY `+order+` LIMIT ?`, append(args, limit)...)
+}
+
+// queryDocuments runs a query of docColumns.
+func (s *Store) queryDocuments(ctx context.Context, stmt string, args ...any) ([]Document, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(stmt), args...)
 	if err != nil {
 		return nil, fmt.Errorf("documents: %w", err)
 	}
@@ -279,34 +280,11 @@ func (s *Store) documents(ctx context.Context, u User, status string, limit int)
 	return out, rows.Err()
 }
 
-func stringsRepeat(s string, n int) string {
-	out := ""
-	for range n {
-		out += s
-	}
-	return out
-}
-
 // Corrections lists an agency's audit log, oldest first: the training
 // data for extraction and classification.
 func (s *Store) Corrections(ctx context.Context, agency string) ([]Correction, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.evidence, c.user_name, c.at
-		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? ORDER BY c.id`), agency)
-	if err != nil {
-		return nil, fmt.Errorf("corrections: %w", err)
-	}
-	defer rows.Close()
-	var out []Correction
-	for rows.Next() {
-		var c Correction
-		var at string
-		if err := rows.Scan(&c.ID, &c.DocumentID, &c.Field, &c.Old, &c.New, &c.Confidence, &c.Evidence, &c.User, &at); err != nil {
-			return nil, err
-		}
-		c.At = parseStamp(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.queryCorrections(ctx, `SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.evidence, c.user_name, c.at
+		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? ORDER BY c.id`, agency)
 }
 
 // History is a document's corrections, oldest first.
@@ -314,9 +292,14 @@ func (s *Store) History(ctx context.Context, u User, id int64) ([]Correction, er
 	if _, err := s.DocumentFor(ctx, u, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, document_id, field, old, new, confidence, evidence, user_name, at FROM corrections WHERE document_id = ? ORDER BY id`), id)
+	return s.queryCorrections(ctx, `SELECT id, document_id, field, old, new, confidence, evidence, user_name, at FROM corrections WHERE document_id = ? ORDER BY id`, id)
+}
+
+// queryCorrections runs a query of the corrections' columns, in order.
+func (s *Store) queryCorrections(ctx context.Context, stmt string, args ...any) ([]Correction, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(stmt), args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("corrections: %w", err)
 	}
 	defer rows.Close()
 	var out []Correction
