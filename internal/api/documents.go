@@ -243,15 +243,28 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
 }
 
-func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
+// pathDocument is the document {id} of the path, if the user may read
+// it; otherwise it has answered and returns false.
+func (s *Server) pathDocument(w http.ResponseWriter, r *http.Request) (records.Document, bool) {
 	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if err == nil {
+		var d records.Document
+		if d, err = s.Records.DocumentFor(r.Context(), UserOf(r), id); err == nil {
+			return d, true
+		}
 	}
-	d, err := s.Records.DocumentFor(r.Context(), UserOf(r), id)
-	if err != nil {
-		s.fail(w, r, err)
+	s.fail(w, r, err)
+	return records.Document{}, false
+}
+
+// indexID is the document's ID in the search index.
+func indexID(d records.Document) string {
+	return stage.DocID(events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
+}
+
+func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.pathDocument(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
@@ -259,14 +272,8 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
 
 // getFile sends the original upload, as an attachment under its name.
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := s.Records.DocumentFor(r.Context(), UserOf(r), id)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.pathDocument(w, r)
+	if !ok {
 		return
 	}
 	rc, info, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
@@ -362,7 +369,7 @@ func (s *Server) reindex(r *http.Request, d records.Document) {
 		return
 	}
 	rec := d.Record
-	err := s.Index.Index(r.Context(), search.Document{ID: stage.DocID(events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag}), Agency: d.Agency,
+	err := s.Index.Index(r.Context(), search.Document{ID: indexID(d), Agency: d.Agency,
 		Confidentiality: rec.Confidentiality, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
 		IssuedAt: rec.IssuedAt, Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: d.Status})
 	if err != nil {

@@ -12,13 +12,11 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 	xdraw "golang.org/x/image/draw"
 
-	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
@@ -191,19 +189,13 @@ func viDate(d string) string {
 // screen and the document view. X-Vanthu-Scale is the ratio of the
 // image's pixels to the 300-dpi pixels evidence boxes are given in.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 || n > 2000 {
 		s.fail(w, r, records.ErrNotFound)
 		return
 	}
-	d, err := s.Records.DocumentFor(r.Context(), UserOf(r), id)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.pathDocument(w, r)
+	if !ok {
 		return
 	}
 	rc, _, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
@@ -263,24 +255,18 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 // related lists documents like this one and its duplicates, from the
 // search index, within the user's reach.
 func (s *Server) related(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.pathDocument(w, r)
+	if !ok {
 		return
 	}
 	u := UserOf(r)
-	d, err := s.Records.DocumentFor(r.Context(), u, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	out := map[string]any{"similar": []map[string]any{}, "duplicates": []map[string]any{}}
 	if s.Index == nil {
 		writeJSON(w, http.StatusOK, out)
 		return
 	}
 	caller := search.Caller{Agency: u.Agency, Cleared: u.Cleared()}
-	ix := stage.DocID(events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
+	ix := indexID(d)
 	for name, f := range map[string]func() (search.Result, error){
 		"similar":    func() (search.Result, error) { return s.Index.Similar(r.Context(), caller, ix, 5) },
 		"duplicates": func() (search.Result, error) { return s.Index.Duplicates(r.Context(), caller, ix) },
@@ -303,12 +289,10 @@ func (s *Server) related(w http.ResponseWriter, r *http.Request) {
 func (s *Server) hitJSON(r *http.Request, h search.Hit) map[string]any {
 	d := h.Doc
 	var docID int64
-	if at := strings.LastIndex(h.ID, "@"); at > 0 {
-		if slash := strings.Index(h.ID, "/"); slash > 0 && slash < at {
-			if rd, err := s.Records.DocumentByObject(r.Context(), h.ID[:slash], h.ID[slash+1:at], h.ID[at+1:]); err == nil {
-				docID = rd.ID
-				d.File = rd.File
-			}
+	if ref, ok := stage.RefOfDocID(h.ID); ok {
+		if rd, err := s.Records.DocumentByObject(r.Context(), ref.Bucket, ref.Key, ref.ETag); err == nil {
+			docID = rd.ID
+			d.File = rd.File
 		}
 	}
 	hl := h.Highlights

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
@@ -45,6 +46,17 @@ func LoadRecord(ctx context.Context, store objstore.Store, ref events.Ref, fallb
 
 // DocID is the search and register identity of one version of an upload.
 func DocID(ref events.Ref) string { return ref.Bucket + "/" + ref.Key + "@" + ref.ETag }
+
+// RefOfDocID reads back what DocID wrote (a bucket has no "/", an ETag no
+// "@"); false for an ID it did not write.
+func RefOfDocID(id string) (events.Ref, bool) {
+	at := strings.LastIndex(id, "@")
+	slash := strings.Index(id, "/")
+	if slash <= 0 || at <= slash+1 {
+		return events.Ref{}, false
+	}
+	return events.Ref{Bucket: id[:slash], Key: id[slash+1 : at], ETag: id[at+1:]}, true
+}
 
 // Terminal runs a stage that ends the chain (index, register): it loads
 // the record the event points at and hands it on, unless the file could
