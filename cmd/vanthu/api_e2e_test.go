@@ -46,23 +46,7 @@ func TestAPIUploadToRegister(t *testing.T) {
 	}
 	token := strings.TrimSpace(out.String())
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	sctx, cancel := context.WithCancel(ctx)
-	exit := make(chan int, 1)
-	var serr bytes.Buffer
-	go func() {
-		exit <- run(sctx, []string{"serve", "--addr", addr, "--data", data, "--reconcile", "0", "--workers", "2"}, io.Discard, &serr)
-	}()
-	defer func() {
-		cancel()
-		<-exit
-	}()
-	base := "http://" + addr
+	base, serr := startServe(t, data)
 	call := func(method, path string, body io.Reader, ctype string) (int, []byte) {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, body)
@@ -77,16 +61,6 @@ func TestAPIUploadToRegister(t *testing.T) {
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, b
-	}
-	for i := 0; ; i++ {
-		if code, _ := call("GET", "/api/v1/me", nil, ""); code == http.StatusOK {
-			break
-		}
-		select {
-		case code := <-exit:
-			t.Fatalf("serve exited %d: %s", code, serr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
 	}
 	pdf, _ := os.ReadFile(filepath.Join(src, tr["file"].(string)))
 	var body bytes.Buffer
@@ -144,5 +118,40 @@ func TestAPIUploadToRegister(t *testing.T) {
 	_, resb = call("GET", "/api/v1/registers/incoming", nil, "")
 	if !strings.Contains(string(resb), "nghiệm thu cầu Trà Khúc") {
 		t.Errorf("register after the correction: %s", resb)
+	}
+}
+
+// startServe runs vanthu serve with data as its state folder on a free
+// port until the test ends, and returns its address once it answers, and
+// its log.
+func startServe(t *testing.T, data string) (base string, log *bytes.Buffer) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	log = &bytes.Buffer{}
+	go func() {
+		exit <- run(ctx, []string{"serve", "--addr", addr, "--data", data, "--reconcile", "0", "--workers", "2"}, io.Discard, log)
+	}()
+	t.Cleanup(func() {
+		stop()
+		<-exit
+	})
+	base = "http://" + addr
+	for {
+		if res, err := http.Get(base + "/"); err == nil {
+			res.Body.Close()
+			return base, log
+		}
+		select {
+		case code := <-exit:
+			t.Fatalf("serve exited %d: %s", code, log.String())
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }

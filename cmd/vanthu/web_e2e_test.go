@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,34 +65,7 @@ func TestWebApplication(t *testing.T) {
 	}
 	st.Close()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	sctx, stop := context.WithCancel(ctx)
-	exit := make(chan int, 1)
-	var serr bytes.Buffer
-	go func() {
-		exit <- run(sctx, []string{"serve", "--addr", addr, "--data", data, "--reconcile", "0", "--workers", "2"}, io.Discard, &serr)
-	}()
-	defer func() {
-		stop()
-		<-exit
-	}()
-	base := "http://" + addr
-	for {
-		if res, err := http.Get(base + "/"); err == nil {
-			res.Body.Close()
-			break
-		}
-		select {
-		case code := <-exit:
-			t.Fatalf("serve exited %d: %s", code, serr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	base, serr := startServe(t, data)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
