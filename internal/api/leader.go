@@ -148,7 +148,7 @@ func SummaryPDF(sum records.Summary, agency string) ([]byte, error) {
 	pdf.SetFont("serif", "B", 14)
 	pdf.MultiCell(0, 8, "TÓM TẮT TÌNH HÌNH VĂN BẢN", "", "C", false)
 	pdf.SetFont("serif", "", 12)
-	pdf.MultiCell(0, 7, fmt.Sprintf("Cơ quan: %s — từ %s đến %s", agency, viDate(sum.From), viDate(sum.To)), "", "C", false)
+	pdf.MultiCell(0, 7, fmt.Sprintf("Cơ quan: %s — từ %s đến %s", agency, records.VietDate(sum.From), records.VietDate(sum.To)), "", "C", false)
 	pdf.Ln(4)
 	for _, p := range sum.Paragraphs {
 		pdf.MultiCell(0, 6.5, p, "", "J", false)
@@ -162,7 +162,7 @@ func SummaryPDF(sum records.Summary, agency string) ([]byte, error) {
 		for _, t := range sum.Tasks {
 			line := "• " + t.Assignee + ": " + t.Task
 			if t.Due != "" {
-				line += " — hạn " + viDate(t.Due)
+				line += " — hạn " + records.VietDate(t.Due)
 			}
 			pdf.MultiCell(0, 6, line, "", "L", false)
 		}
@@ -175,14 +175,6 @@ func SummaryPDF(sum records.Summary, agency string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-func viDate(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("02/01/2006")
 }
 
 // page renders page n of a document's original as PNG, for the review

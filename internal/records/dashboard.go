@@ -312,7 +312,7 @@ func prose(s Summary) []string {
 		}
 		types = append(types, fmt.Sprintf("%d %s", c.N, name))
 	}
-	p := fmt.Sprintf("Từ ngày %s đến ngày %s, cơ quan đã tiếp nhận %d văn bản đến và ban hành %d văn bản đi", viDate(s.From), viDate(s.To), s.Received, s.Issued)
+	p := fmt.Sprintf("Từ ngày %s đến ngày %s, cơ quan đã tiếp nhận %d văn bản đến và ban hành %d văn bản đi", VietDate(s.From), VietDate(s.To), s.Received, s.Issued)
 	if len(types) > 0 {
 		p += ", gồm " + strings.Join(types, ", ")
 	}
@@ -320,7 +320,7 @@ func prose(s Summary) []string {
 	if len(s.Decisions) > 0 {
 		var ds []string
 		for _, d := range s.Decisions {
-			ds = append(ds, fmt.Sprintf("Quyết định số %s/%s ngày %s của %s %s", d.Number, d.Symbol, viDate(d.IssuedAt), titleCase(d.Issuer), lowerFirst(strings.TrimSuffix(d.Subject, "."))))
+			ds = append(ds, fmt.Sprintf("Quyết định số %s/%s ngày %s của %s %s", d.Number, d.Symbol, VietDate(d.IssuedAt), titleCase(d.Issuer), lowerFirst(strings.TrimSuffix(d.Subject, "."))))
 		}
 		ps = append(ps, fmt.Sprintf("Có %d quyết định: %s.", len(ds), strings.Join(ds, "; ")))
 	}
@@ -333,7 +333,7 @@ func prose(s Summary) []string {
 			}
 			x := t.Assignee + " " + strings.TrimSuffix(t.Task, ".")
 			if t.Due != "" {
-				x += " (hạn " + viDate(t.Due) + ")"
+				x += " (hạn " + VietDate(t.Due) + ")"
 			}
 			ts = append(ts, x)
 		}
@@ -342,7 +342,7 @@ func prose(s Summary) []string {
 	if len(s.Overdue) > 0 {
 		var ts []string
 		for _, t := range s.Overdue {
-			ts = append(ts, fmt.Sprintf("%s (hạn %s)", t.Assignee, viDate(t.Due)))
+			ts = append(ts, fmt.Sprintf("%s (hạn %s)", t.Assignee, VietDate(t.Due)))
 		}
 		ps = append(ps, fmt.Sprintf("Có %d nhiệm vụ đã quá hạn chưa hoàn thành: %s.", len(s.Overdue), strings.Join(ts, "; ")))
 	}
@@ -370,7 +370,9 @@ func prose(s Summary) []string {
 	return ps
 }
 
-func viDate(d string) string {
+// VietDate writes a YYYY-MM-DD date as Vietnamese text does (15/06/2024);
+// anything else is left as it is.
+func VietDate(d string) string {
 	t, err := time.Parse(time.DateOnly, d)
 	if err != nil {
 		return d

@@ -303,10 +303,7 @@ func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
 
 // Search runs a query inside the caller's agency and clearance.
 func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result, error) {
-	if _, err := search.AgencyFilter(opt); err != nil {
-		return search.Result{}, err
-	}
-	res, err := x.search(ctx, opt, exactWords)
+	res, err := x.search(ctx, opt, exactWords) // checks the caller's reach first
 	// Nothing as typed or unaccented: allow typos. Only then, since
 	// expanding every word over the dictionary costs more than the
 	// search itself, and an exact match must never be outranked. First
