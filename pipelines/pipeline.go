@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -127,7 +128,13 @@ func (p *Pipeline) process(ctx context.Context, path string) (doc.Record, error)
 
 // Extract runs extraction and classification over read pages, applying
 // the digits-only readings of blank numbers and days.
-func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
+func (p *Pipeline) Extract(ctx context.Context, rd *Read) (rec doc.Record) {
+	defer func() {
+		if r := recover(); r != nil {
+			rec = doc.NewRecord("")
+			rec.Error = "the record could not be extracted: " + recovered(r, 0).Error()
+		}
+	}()
 	res := extract.Extract(rd.Pages)
 	for _, b := range res.Blanks {
 		digits, conf := "", 0.0
@@ -138,7 +145,7 @@ func (p *Pipeline) Extract(ctx context.Context, rd *Read) doc.Record {
 		}
 		res.ApplyDigits(b, digits, conf)
 	}
-	rec := res.Record
+	rec = res.Record
 	rec.Pages = len(rd.Pages)
 	texts := make([]string, len(rd.Pages))
 	for i, pg := range rd.Pages {
@@ -192,8 +199,27 @@ func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, f
 	return s.String(), conf
 }
 
+// guard turns a panic while reading page n (0: the file) into that
+// page's error: a file that trips a bug in a decoder or a library is one
+// failed document, not a crashed process.
+func guard(err *error, n int) {
+	if r := recover(); r != nil {
+		*err = recovered(r, n)
+	}
+}
+
+func recovered(r any, n int) error {
+	where := "the file"
+	if n > 0 {
+		where = fmt.Sprintf("page %d", n)
+	}
+	slog.Error("panic while reading", "where", where, "panic", r, "stack", string(debug.Stack()))
+	return fmt.Errorf("%s could not be read (internal error: %v)", where, r)
+}
+
 // ReadFile sniffs and reads the pages of one file.
-func (p *Pipeline) ReadFile(ctx context.Context, path string) (*Read, error) {
+func (p *Pipeline) ReadFile(ctx context.Context, path string) (rd *Read, err error) {
+	defer guard(&err, 0)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
@@ -218,7 +244,6 @@ func (p *Pipeline) ReadFile(ctx context.Context, path string) (*Read, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rd *Read
 	var first *image.Gray
 	if kind == sniff.PDF {
 		rd, first, err = p.readPDF(ctx, path, f, st.Size())
@@ -261,6 +286,7 @@ func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) 
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
+			defer guard(&errs[i], i+1)
 			// Pages are decoded only when a slot is free: memory stays
 			// bounded by the workers, not by the page count.
 			select {
@@ -486,6 +512,7 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 	var wg sync.WaitGroup
 	for i := range npages {
 		wg.Go(func() {
+			defer guard(&errs[i], i+1)
 			var pt textlayer.PageText
 			if d != nil {
 				pt = d.Page(i + 1)

@@ -10,8 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -147,7 +149,7 @@ func (s *Server) authed(allowed []string, h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusUnauthorized, "the token or session is not valid (expired, revoked or unknown)")
 			return
 		}
-		if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+		if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead && !s.sameOrigin(r) {
 			writeError(w, http.StatusForbidden, "a request changing data must come from this site")
 			return
 		}
@@ -159,20 +161,26 @@ func (s *Server) authed(allowed []string, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// sameOrigin: the Origin (or, without it, the Referer) names this host.
-func sameOrigin(r *http.Request) bool {
+// sameOrigin: the Origin (or, without it, the Referer) is this site:
+// scheme and host. The scheme is https behind TLS, or when the cookies are
+// marked Secure (TLS ended by a proxy in front).
+func (s *Server) sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
 	if o == "" {
 		o = r.Header.Get("Referer")
 	}
-	if o == "" {
+	if o == "" || o == "null" {
 		return false
 	}
-	o = strings.TrimPrefix(strings.TrimPrefix(o, "https://"), "http://")
-	if i := strings.IndexByte(o, '/'); i >= 0 {
-		o = o[:i]
+	u, err := url.Parse(o)
+	if err != nil {
+		return false
 	}
-	return o == r.Host
+	scheme := "http"
+	if r.TLS != nil || s.SecureCookies {
+		scheme = "https"
+	}
+	return u.Scheme == scheme && u.Host == r.Host && u.User == nil
 }
 
 func contains(xs []string, x string) bool {
@@ -203,10 +211,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, records.ErrNotFound), errors.Is(err, search.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not found")
+	case errors.Is(err, objstore.ErrNotFound):
+		writeError(w, http.StatusGone, "the original is no longer stored")
 	case errors.Is(err, records.ErrForbidden):
-		writeError(w, http.StatusForbidden, err.Error())
+		writeError(w, http.StatusForbidden, strings.TrimPrefix(err.Error(), records.ErrForbidden.Error()+": "))
 	case errors.Is(err, records.ErrInvalid):
 		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), records.ErrInvalid.Error()+": "))
+	case errors.Is(err, search.ErrInvalid):
+		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), search.ErrInvalid.Error()+": "))
+	case errors.Is(err, search.ErrOutOfReach):
+		writeError(w, http.StatusForbidden, "that agency is outside your reach")
+	case errors.Is(err, errBody):
+		writeError(w, http.StatusBadRequest, err.Error())
 	default:
 		s.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal error")
@@ -221,57 +237,92 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// loginLimiter counts failed logins per name and per client address:
-// five in fifteen minutes, then wait.
+// loginLimiter slows password guessing without letting anybody lock a
+// victim out: failures are counted per name and address together (an
+// attacker elsewhere does not block the victim's own address), per
+// address (spraying many names from one place), and per name from
+// everywhere, with a far higher bar. A blocked key waits, the wait
+// doubling with each failure past the bar, up to the window. Entries end
+// with their window, and the table is bounded.
 type loginLimiter struct {
 	mu    sync.Mutex
-	fails map[string][]time.Time
+	fails map[string]*failures
+	swept time.Time
+}
+
+type failures struct {
+	n     int
+	first time.Time // start of the window
+	until time.Time // blocked until
 }
 
 const (
-	loginFails  = 5
-	loginWindow = 15 * time.Minute
+	loginFails     = 5   // per name and address
+	loginFailsAddr = 50  // per address, any names
+	loginFailsName = 200 // per name, any addresses
+	loginWindow    = 15 * time.Minute
+	loginKeys      = 100_000 // entries kept at most
 )
 
-func (l *loginLimiter) blocked(now time.Time, keys ...string) time.Duration {
+// loginKeys names what a login attempt is counted against, with its bar.
+func loginKeysOf(name, ip string) map[string]int {
+	return map[string]int{"pair:" + name + "\x00" + ip: loginFails, "ip:" + ip: loginFailsAddr, "name:" + name: loginFailsName}
+}
+
+// blocked is how long the attempt must wait (0: go on).
+func (l *loginLimiter) blocked(now time.Time, keys map[string]int) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var wait time.Duration
-	for _, k := range keys {
-		ts := l.recent(now, k)
-		if len(ts) >= loginFails {
-			wait = max(wait, ts[0].Add(loginWindow).Sub(now))
+	for k := range keys {
+		if f := l.fails[k]; f != nil && now.Before(f.until) {
+			wait = max(wait, f.until.Sub(now))
 		}
 	}
 	return wait
 }
 
-func (l *loginLimiter) recent(now time.Time, k string) []time.Time {
-	ts := l.fails[k]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) > loginWindow {
-		i++
-	}
-	ts = ts[i:]
+func (l *loginLimiter) fail(now time.Time, keys map[string]int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.fails == nil {
-		l.fails = map[string][]time.Time{}
+		l.fails = map[string]*failures{}
 	}
-	l.fails[k] = ts
-	return ts
+	if len(l.fails) >= loginKeys && now.Sub(l.swept) > time.Second {
+		l.sweep(now)
+		l.swept = now
+	}
+	for k, bar := range keys {
+		f := l.fails[k]
+		if f == nil || now.Sub(f.first) > loginWindow && now.After(f.until) {
+			if len(l.fails) >= loginKeys {
+				continue // full of live entries: the other keys still count
+			}
+			f = &failures{first: now}
+			l.fails[k] = f
+		}
+		f.n++
+		if over := f.n - bar; over >= 0 {
+			// A minute at the bar, doubling after, the window at most.
+			wait := min(time.Minute<<min(over, 10), loginWindow)
+			f.until = now.Add(wait)
+		}
+	}
 }
 
-func (l *loginLimiter) fail(now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		l.fails[k] = append(l.recent(now, k), now)
+// sweep drops the entries whose window and wait are over.
+func (l *loginLimiter) sweep(now time.Time) {
+	for k, f := range l.fails {
+		if now.Sub(f.first) > loginWindow && now.After(f.until) {
+			delete(l.fails, k)
+		}
 	}
 }
 
-func (l *loginLimiter) reset(k string) {
+func (l *loginLimiter) reset(name, ip string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.fails, k)
+	delete(l.fails, "pair:"+name+"\x00"+ip)
 }
 
 func clientIP(r *http.Request) string {
@@ -287,20 +338,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		Name     string `json:"name"`
 		Password string `json:"password"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil || in.Name == "" {
+	// A JSON body only: a cross-site form (text/plain, urlencoded) cannot
+	// send one without the browser asking first, so no other site logs a
+	// browser in under an account of its choosing. A request that names
+	// its origin must name this one.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, `send {"name": ..., "password": ...} as application/json`)
+		return
+	}
+	if r.Header.Get("Origin") != "" && !s.sameOrigin(r) {
+		writeError(w, http.StatusForbidden, "a login must come from this site")
+		return
+	}
+	if err := jsonBody(w, r, &in); err != nil || in.Name == "" || len(in.Name) > 200 || len(in.Password) > 1024 {
 		writeError(w, http.StatusBadRequest, `send {"name": ..., "password": ...}`)
 		return
 	}
 	now := time.Now()
-	keys := []string{"name:" + in.Name, "ip:" + clientIP(r)}
-	if wait := s.limiter.blocked(now, keys...); wait > 0 {
+	keys := loginKeysOf(in.Name, clientIP(r))
+	if wait := s.limiter.blocked(now, keys); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		writeError(w, http.StatusTooManyRequests, "too many failed logins: try again later")
 		return
 	}
 	u, err := s.Records.Authenticate(r.Context(), in.Name, in.Password)
 	if errors.Is(err, records.ErrBadLogin) {
-		s.limiter.fail(now, keys...)
+		s.limiter.fail(now, keys)
 		writeError(w, http.StatusUnauthorized, "wrong name or password")
 		return
 	}
@@ -308,7 +371,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.limiter.reset(keys[0])
+	s.limiter.reset(in.Name, clientIP(r))
 	ttl := s.SessionTTL
 	if ttl <= 0 {
 		ttl = 12 * time.Hour
@@ -341,7 +404,8 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, userJSON(UserOf(r)))
 }
 
-// createUser: an admin makes accounts of their own agency.
+// createUser: an admin makes accounts of their own agency, with a role
+// and clearance records.MayGrant allows.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name      string `json:"name"`
@@ -350,20 +414,30 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		Password  string `json:"password"`
 		Agency    string `json:"agency"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
+	if err := jsonBody(w, r, &in); err != nil {
 		writeError(w, http.StatusBadRequest, "a JSON object with name, role, password (and clearance) is needed")
 		return
 	}
 	admin := UserOf(r)
-	if in.Agency != "" && in.Agency != admin.Agency {
+	if in.Agency == "" {
+		in.Agency = admin.Agency
+	}
+	u := records.User{Name: strings.TrimSpace(in.Name), Role: in.Role, Agency: in.Agency, Clearance: in.Clearance}
+	if err := records.MayGrant(admin, u.Role, u.Clearance); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u.Agency != admin.Agency {
 		writeError(w, http.StatusForbidden, "an admin makes accounts of their own agency only")
 		return
 	}
-	if _, err := s.Records.UserByName(r.Context(), in.Name); err == nil {
-		writeError(w, http.StatusConflict, "the name "+in.Name+" is taken")
+	u, err := s.Records.CreateUserAs(r.Context(), admin, u, in.Password)
+	if errors.Is(err, records.ErrNameTaken) {
+		// Names are logins, unique across agencies: say only that this
+		// one cannot be had, not where it is used.
+		writeError(w, http.StatusConflict, "this name cannot be used: choose another")
 		return
 	}
-	u, err := s.Records.CreateUser(r.Context(), records.User{Name: in.Name, Role: in.Role, Agency: admin.Agency, Clearance: in.Clearance}, in.Password)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -15,23 +15,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-pdf/fpdf"
+
+	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/records/recordstest"
+	"github.com/vanthu/vanthu/internal/search"
+	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
+	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
 type fixture struct {
 	t      *testing.T
 	srv    *httptest.Server
+	api    *Server
 	st     *records.Store
 	tokens map[string]string // user name → bearer token
 	docs   map[string]int64  // name → document id
 }
 
-// newFixture: two agencies, a user of each role in A, a clerk in B, a
-// cleared staff member in A; documents: a public one and a MẬT one in A,
-// one in B.
+// newFixture: two agencies, a user of each role in A, a clerk in B,
+// cleared staff, clerks and an admin in A; documents (stored, recorded and
+// indexed): a public one and a MẬT one in A, one in B.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
@@ -44,8 +51,13 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Records: st, Store: store, Bucket: "uploads"}
-	f := &fixture{t: t, srv: httptest.NewServer(s.Handler()), st: st, tokens: map[string]string{}, docs: map[string]int64{}}
+	idx, err := bleveidx.OpenShards(filepath.Join(t.TempDir(), "index"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	s := &Server{Records: st, Store: store, Bucket: "uploads", Index: idx}
+	f := &fixture{t: t, srv: httptest.NewServer(s.Handler()), api: s, st: st, tokens: map[string]string{}, docs: map[string]int64{}}
 	t.Cleanup(f.srv.Close)
 	for _, u := range []records.User{
 		{Name: "clerk-a", Role: records.RoleClerk, Agency: "a"},
@@ -54,6 +66,9 @@ func newFixture(t *testing.T) *fixture {
 		{Name: "admin-a", Role: records.RoleAdmin, Agency: "a"},
 		{Name: "clerk-b", Role: records.RoleClerk, Agency: "b"},
 		{Name: "staff-a-mat", Role: records.RoleStaff, Agency: "a", Clearance: "MẬT"},
+		{Name: "clerk-a-mat", Role: records.RoleClerk, Agency: "a", Clearance: "MẬT"},
+		{Name: "admin-a-mat", Role: records.RoleAdmin, Agency: "a", Clearance: "MẬT"},
+		{Name: "clerk-a-tm", Role: records.RoleClerk, Agency: "a", Clearance: "TUYỆT MẬT"},
 	} {
 		u, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name)
 		if err != nil {
@@ -63,19 +78,54 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	rec := func(agency, key, conf string) int64 {
-		r := recordstest.Rec("CV", "12", "UBND-VP", "UBND XÃ NGHĨA HÀ", "V/v hỗ trợ kinh phí "+key)
-		r.Confidentiality = conf
-		r.Number = fmt.Sprint(len(key)) // each its own number: not duplicates of each other
-		r.Tasks = append(r.Tasks, doc.Task{Assignee: "Phòng Tài chính", Task: "lập dự toán", Due: "2025-03-20"})
-		res, err := st.Record(ctx, records.Upload{Agency: agency, Bucket: "uploads", Key: key, ETag: "e", File: key, At: time.Date(2025, 3, 5, 8, 0, 0, 0, time.UTC)}, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Document.ID
-	}
-	f.docs["a"], f.docs["a-mat"], f.docs["b"] = rec("a", "a.pdf", ""), rec("a", "a-mat.pdf", "MẬT"), rec("b", "b.pdf", "")
+	f.docs["a"], f.docs["a-mat"], f.docs["b"] = f.record("a", "a.pdf", "", "CV"), f.record("a", "a-mat.pdf", "MẬT", "CV"), f.record("b", "b.pdf", "", "CV")
 	return f
+}
+
+// record stores a one-page PDF under key, records a document of docType
+// read from it (its subject names the key, a task to the Phòng Tài
+// chính) and indexes it; it returns the document's ID.
+func (f *fixture) record(agency, key, conf, docType string) int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	data := onePagePDF(f.t, "Cong van "+key)
+	info, err := f.api.Store.Put(ctx, "uploads", key, bytes.NewReader(data), int64(len(data)), map[string]string{"agency": agency})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	r := recordstest.Rec(docType, "12", "UBND-VP", "UBND XÃ NGHĨA HÀ", "V/v hỗ trợ kinh phí "+key)
+	r.Confidentiality = conf
+	r.Number = fmt.Sprint(len(key)) // each its own number: not duplicates of each other
+	r.Text = "Về việc hỗ trợ kinh phí " + key + ". Tổng kinh phí 120 triệu đồng."
+	r.Tasks = append(r.Tasks, doc.Task{Assignee: "Phòng Tài chính", Task: "lập dự toán " + key, Due: "2025-03-20"})
+	if docType == "GM" {
+		r.MeetingTime, r.MeetingPlace = "2025-03-12T14:00", "Hội trường "+key
+	}
+	ref := events.Ref{Bucket: "uploads", Key: key, ETag: info.ETag}
+	res, err := f.st.Record(ctx, records.Upload{Agency: agency, Bucket: "uploads", Key: key, ETag: info.ETag, File: key, At: time.Date(2025, 3, 5, 8, 0, 0, 0, time.UTC)}, r)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	err = f.api.Index.Index(ctx, search.Document{ID: stage.DocID(ref), Agency: agency, Confidentiality: records.SecrecyOf(conf), File: key, DocType: docType,
+		Number: r.Number, Symbol: r.Symbol, Issuer: r.Issuer, IssuedAt: r.IssuedAt, Subject: r.Subject, Text: r.Text, Status: res.Document.Status})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res.Document.ID
+}
+
+// onePagePDF is a born-digital one-page PDF saying text.
+func onePagePDF(t *testing.T, text string) []byte {
+	t.Helper()
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 14)
+	pdf.Text(30, 40, text)
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func (f *fixture) do(user, method, path string, body io.Reader, hdr ...string) (*http.Response, []byte) {
@@ -250,7 +300,12 @@ func TestUpload(t *testing.T) {
 	if res.StatusCode != http.StatusOK || d.File != "Công văn số 12.pdf" || d.Status != "received" || !d.Stages["received"] || d.Stages["read"] {
 		t.Errorf("after upload: %d %s", res.StatusCode, b)
 	}
-	res, b = f.do("clerk-a", "GET", fmt.Sprint("/api/v1/documents/", out.ID, "/file"), nil)
+	// Its marking is not read yet: it is TUYỆT MẬT until then, and only
+	// those cleared for it have its bytes — not even the uploader.
+	if res, _ := f.do("clerk-a", "GET", fmt.Sprint("/api/v1/documents/", out.ID, "/file"), nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the uncleared uploader downloaded a document of unknown marking: %d", res.StatusCode)
+	}
+	res, b = f.do("clerk-a-tm", "GET", fmt.Sprint("/api/v1/documents/", out.ID, "/file"), nil)
 	if res.StatusCode != http.StatusOK || string(b) != tinyPDF || res.Header.Get("Content-Type") != "application/pdf" ||
 		!strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("download: %d %v", res.StatusCode, res.Header)
@@ -274,8 +329,17 @@ func TestUpload(t *testing.T) {
 func TestSessionsAndLoginLimits(t *testing.T) {
 	f := newFixture(t)
 	login := func(name, pw string) *http.Response {
-		res, _ := f.do("", "POST", "/api/v1/login", strings.NewReader(fmt.Sprintf(`{"name": %q, "password": %q}`, name, pw)))
+		res, _ := f.do("", "POST", "/api/v1/login", strings.NewReader(fmt.Sprintf(`{"name": %q, "password": %q}`, name, pw)), "Content-Type", "application/json")
 		return res
+	}
+	// A cross-site form cannot log a browser in: text/plain is refused,
+	// and so is another origin (or the same host under another scheme).
+	for _, hdr := range [][]string{{"Content-Type", "text/plain"}, {"Content-Type", "application/x-www-form-urlencoded"},
+		{"Content-Type", "application/json", "Origin", "https://evil.example"}, {"Content-Type", "application/json", "Origin", strings.Replace(f.srv.URL, "http:", "https:", 1)}} {
+		res, _ := f.do("", "POST", "/api/v1/login", strings.NewReader(`{"name": "clerk-a", "password": "mat-khau-clerk-a"}`), hdr...)
+		if res.StatusCode == http.StatusOK || len(res.Cookies()) > 0 {
+			t.Errorf("login with %v: %d, cookies %v", hdr, res.StatusCode, res.Cookies())
+		}
 	}
 	res := login("clerk-a", "mat-khau-clerk-a")
 	if res.StatusCode != http.StatusOK || len(res.Cookies()) == 0 {
@@ -304,6 +368,10 @@ func TestSessionsAndLoginLimits(t *testing.T) {
 	patch := fmt.Sprint("/api/v1/documents/", f.docs["a"])
 	if code := withCookie("PATCH", patch, "https://evil.example"); code != http.StatusForbidden {
 		t.Errorf("a cross-site PATCH with the session: %d", code)
+	}
+	// The same host under another scheme is another origin.
+	if code := withCookie("PATCH", patch, strings.Replace(f.srv.URL, "http:", "https:", 1)); code != http.StatusForbidden {
+		t.Errorf("a PATCH from https://the-same-host with the session: %d", code)
 	}
 	if code := withCookie("PATCH", patch, f.srv.URL); code != http.StatusOK {
 		t.Errorf("a same-site PATCH with the session: %d", code)
@@ -396,7 +464,7 @@ func TestDashboardAndSummary(t *testing.T) {
 	var s struct{ Paragraphs []string }
 	json.Unmarshal(b, &s)
 	text := strings.Join(s.Paragraphs, " ")
-	if res.StatusCode != 200 || !strings.Contains(text, "tiếp nhận 1 văn bản đến") || !strings.Contains(text, "Phòng Tài chính lập dự toán (hạn 20/03/2025)") ||
+	if res.StatusCode != 200 || !strings.Contains(text, "tiếp nhận 1 văn bản đến") || !strings.Contains(text, "Phòng Tài chính lập dự toán a.pdf (hạn 20/03/2025)") ||
 		strings.Contains(text, "a-mat") {
 		t.Errorf("summary: %d %s", res.StatusCode, b)
 	}

@@ -231,7 +231,13 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 
 func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	u := UserOf(r)
-	ds, err := s.Records.Documents(r.Context(), u, r.URL.Query().Get("status"), atoi(r.URL.Query().Get("limit")))
+	q := r.URL.Query()
+	limit, err := intParam(q, "limit", 1, maxLimit, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ds, err := s.Records.Documents(r.Context(), u, q.Get("status"), limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -262,12 +268,20 @@ func indexID(d records.Document) string {
 	return stage.DocID(events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
 }
 
+// getDocument answers a document the user may read, or their own upload
+// whose marking is not known yet: its status only.
 func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.pathDocument(w, r)
-	if !ok {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
+	d, readable, err := s.Records.UploadFor(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.documentJSON(r, d, readable))
 }
 
 // getFile sends the original upload, as an attachment under its name.
@@ -332,8 +346,8 @@ func (s *Server) correct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var changes map[string]string
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&changes); err != nil || len(changes) == 0 {
+	changes, err := stringFields(w, r)
+	if err != nil || len(changes) == 0 {
 		writeError(w, http.StatusBadRequest, `send the corrected fields as {"field": "value", ...}`)
 		return
 	}
@@ -370,15 +384,9 @@ func (s *Server) reindex(r *http.Request, d records.Document) {
 	}
 	rec := d.Record
 	err := s.Index.Index(r.Context(), search.Document{ID: indexID(d), Agency: d.Agency,
-		Confidentiality: rec.Confidentiality, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
+		Confidentiality: d.Secrecy, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
 		IssuedAt: rec.IssuedAt, Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: d.Status})
 	if err != nil {
 		s.Log.Error("reindex", "document", d.ID, "err", err)
 	}
-}
-
-func atoi(s string) int {
-	var n int
-	fmt.Sscan(s, &n)
-	return n
 }

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -33,7 +34,7 @@ func today() string { return time.Now().In(vnTime).Format(time.DateOnly) }
 func period(r *http.Request) (from, to string, err error) {
 	q := r.URL.Query()
 	if q.Get("from") != "" || q.Get("to") != "" {
-		return q.Get("from"), q.Get("to"), nil
+		return dateRange(q, today(), maxSummaryDays)
 	}
 	day := time.Now().In(vnTime)
 	if d := q.Get("date"); d != "" {
@@ -56,15 +57,47 @@ func period(r *http.Request) (from, to string, err error) {
 	return lo.Format(time.DateOnly), hi.Format(time.DateOnly), nil
 }
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	from, to := q.Get("from"), q.Get("to")
-	if to == "" {
-		to = today()
+// Longest periods a dashboard and a summary cover: a summary reads every
+// document of its period.
+const (
+	maxDashboardDays = 20 * 366
+	maxSummaryDays   = 366
+)
+
+// dateRange reads from and to (YYYY-MM-DD); to defaults to the day
+// given, from to the start of the twelfth month before it. The range may
+// span at most maxDays.
+func dateRange(q url.Values, day string, maxDays int) (string, string, error) {
+	from, err := dateParam(q, "from")
+	if err != nil {
+		return "", "", err
 	}
+	to, err := dateParam(q, "to")
+	if err != nil {
+		return "", "", err
+	}
+	if to == "" {
+		to = day
+	}
+	hi, _ := time.Parse(time.DateOnly, to)
 	if from == "" {
-		t, _ := time.Parse(time.DateOnly, to)
-		from = t.AddDate(0, -11, 0).Format("2006-01") + "-01"
+		from = hi.AddDate(0, -11, 0).Format("2006-01") + "-01"
+	}
+	lo, _ := time.Parse(time.DateOnly, from)
+	switch {
+	case hi.Before(lo):
+		return "", "", fmt.Errorf("%w: the period ends (%s) before it starts (%s)", records.ErrInvalid, to, from)
+	case hi.Sub(lo) > time.Duration(maxDays)*24*time.Hour:
+		return "", "", fmt.Errorf("%w: the period %s to %s is longer than %d days", records.ErrInvalid, from, to, maxDays)
+	}
+	return from, to, nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	from, to, err := dateRange(r.URL.Query(), today(), maxDashboardDays)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	d, err := s.Records.Dashboard(r.Context(), UserOf(r), from, to, today())
 	if err != nil {
@@ -269,7 +302,9 @@ func (s *Server) related(w http.ResponseWriter, r *http.Request) {
 		}
 		list := []map[string]any{}
 		for _, h := range res.Hits {
-			list = append(list, s.hitJSON(r, h))
+			if hit, ok := s.hitJSON(r, h); ok {
+				list = append(list, hit)
+			}
 		}
 		out[name] = list
 	}
@@ -277,12 +312,17 @@ func (s *Server) related(w http.ResponseWriter, r *http.Request) {
 }
 
 // hitJSON is a search hit with the records' document id beside the
-// index's.
-func (s *Server) hitJSON(r *http.Request, h search.Hit) map[string]any {
+// index's. The index answers within the caller's reach; the records are
+// asked again, so that an index entry left behind by a change of marking
+// (a correction whose re-indexing failed) shows nothing: false.
+func (s *Server) hitJSON(r *http.Request, h search.Hit) (map[string]any, bool) {
 	d := h.Doc
 	var docID int64
 	if ref, ok := stage.RefOfDocID(h.ID); ok {
 		if rd, err := s.Records.DocumentByObject(r.Context(), ref.Bucket, ref.Key, ref.ETag); err == nil {
+			if !UserOf(r).MayRead(rd.Agency, rd.Secrecy) {
+				return nil, false
+			}
 			docID = rd.ID
 			d.File = rd.File
 		}
@@ -292,5 +332,5 @@ func (s *Server) hitJSON(r *http.Request, h search.Hit) map[string]any {
 		hl = []string{}
 	}
 	return map[string]any{"id": h.ID, "document_id": docID, "file": d.File, "score": h.Score, "doc_type": d.DocType, "number": d.Number, "symbol": d.Symbol,
-		"issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject, "status": d.Status, "highlights": hl}
+		"issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject, "status": d.Status, "highlights": hl}, true
 }

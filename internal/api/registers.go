@@ -24,17 +24,27 @@ type table struct {
 func (s *Server) registerFilter(r *http.Request) (records.RegisterFilter, error) {
 	u := UserOf(r)
 	q := r.URL.Query()
-	f := records.RegisterFilter{Agency: u.Agency, From: q.Get("from"), To: q.Get("to"), Issuer: q.Get("issuer"), DocType: q.Get("type"),
-		Status: q.Get("status"), Unit: q.Get("unit"), Cleared: u.Cleared(), Limit: atoi(q.Get("limit")), Offset: atoi(q.Get("offset"))}
-	if y := q.Get("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 1945 || n > 9999 {
-			return f, fmt.Errorf("%w: year %q", records.ErrInvalid, y)
-		}
-		f.Year = n
+	f := records.RegisterFilter{Agency: u.Agency, Issuer: q.Get("issuer"), DocType: q.Get("type"),
+		Status: q.Get("status"), Unit: q.Get("unit"), Cleared: u.Cleared()}
+	def := 1000
+	if q.Get("format") != "" {
+		def = maxExport // an export is the whole register
 	}
-	if f.Limit <= 0 && q.Get("format") != "" {
-		f.Limit = 100000 // an export is the whole register
+	var err error
+	if f.Limit, err = intParam(q, "limit", 1, maxExport, def); err != nil {
+		return f, err
+	}
+	if f.Offset, err = intParam(q, "offset", 0, maxOffset, 0); err != nil {
+		return f, err
+	}
+	if f.Year, err = intParam(q, "year", 1945, 2200, 0); err != nil {
+		return f, err
+	}
+	if f.From, err = dateParam(q, "from"); err != nil {
+		return f, err
+	}
+	if f.To, err = dateParam(q, "to"); err != nil {
+		return f, err
 	}
 	return f, nil
 }
@@ -146,8 +156,18 @@ func csvSafe(row []string) []string {
 func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 	u := UserOf(r)
 	q := r.URL.Query()
-	ts, err := s.Records.Tasks(r.Context(), records.TaskFilter{Agency: u.Agency, Assignee: q.Get("assignee"), DueBefore: q.Get("due_before"),
-		Status: q.Get("status"), Cleared: u.Cleared(), Limit: atoi(q.Get("limit"))})
+	limit, err := intParam(q, "limit", 1, 10*maxLimit, maxLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	due, err := dateParam(q, "due_before")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ts, err := s.Records.Tasks(r.Context(), records.TaskFilter{Agency: u.Agency, Assignee: q.Get("assignee"), DueBefore: due,
+		Status: q.Get("status"), Cleared: u.Cleared(), Limit: limit})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -168,17 +188,17 @@ func (s *Server) setTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Status string `json:"status"`
+		Status *string `json:"status"`
 	}
-	if err := jsonBody(w, r, &in); err != nil {
+	if err := jsonBody(w, r, &in); err != nil || in.Status == nil {
 		writeError(w, http.StatusBadRequest, `send {"status": "open" | "done"}`)
 		return
 	}
-	if err := s.Records.SetTaskStatus(r.Context(), UserOf(r).Agency, id, in.Status); err != nil {
+	if err := s.Records.SetTaskStatus(r.Context(), UserOf(r), id, *in.Status); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": in.Status})
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": *in.Status})
 }
 
 func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
@@ -200,7 +220,17 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
 func (s *Server) meetings(w http.ResponseWriter, r *http.Request) {
 	u := UserOf(r)
 	q := r.URL.Query()
-	ms, err := s.Records.Meetings(r.Context(), u.Agency, q.Get("from"), q.Get("to"), u.Cleared())
+	from, err := dateParam(q, "from")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	to, err := dateParam(q, "to")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.Records.Meetings(r.Context(), u.Agency, from, to, u.Cleared())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -214,7 +244,7 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) {
 
 // corrections is the audit log as training data, one JSON object a line.
 func (s *Server) corrections(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.Records.Corrections(r.Context(), UserOf(r).Agency)
+	cs, err := s.Records.Corrections(r.Context(), UserOf(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -236,16 +266,34 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	u := UserOf(r)
 	q := r.URL.Query()
 	opt := search.Options{Caller: search.Caller{Agency: u.Agency, Cleared: u.Cleared()}, Query: q.Get("q"), DocType: q.Get("type"),
-		Issuer: q.Get("issuer"), Urgency: q.Get("urgency"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"),
-		ByDate: q.Get("sort") == "date", Offset: atoi(q.Get("offset")), Size: atoi(q.Get("size"))}
+		Issuer: q.Get("issuer"), Urgency: q.Get("urgency"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to")}
+	switch q.Get("sort") {
+	case "", "relevance":
+	case "date":
+		opt.ByDate = true
+	default:
+		s.fail(w, r, fmt.Errorf("%w: sort %q: want relevance or date", records.ErrInvalid, clip(q.Get("sort"))))
+		return
+	}
+	var err error
+	if opt.Size, err = intParam(q, "size", 1, search.MaxSize, 20); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if opt.Offset, err = intParam(q, "offset", 0, search.MaxWindow-opt.Size, 0); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	res, err := s.Index.Search(r.Context(), opt)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		s.fail(w, r, err)
 		return
 	}
 	hits := []map[string]any{}
 	for _, h := range res.Hits {
-		hits = append(hits, s.hitJSON(r, h))
+		if hit, ok := s.hitJSON(r, h); ok {
+			hits = append(hits, hit)
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "hits": hits, "facets": res.Facets})
 }

@@ -6,7 +6,9 @@ package dispatch
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -91,7 +93,7 @@ func (d *Dispatcher) deliver(ctx context.Context, h Handler, ev event.Event, cha
 	}()
 	wait := d.Backoff
 	for attempt := 0; ; attempt++ {
-		out, err := h(ctx, ev)
+		out, err := call(ctx, h, ev)
 		if err == nil {
 			if out != nil {
 				d.Emit(ctx, *out)
@@ -109,6 +111,18 @@ func (d *Dispatcher) deliver(ctx context.Context, h Handler, ev event.Event, cha
 		time.Sleep(wait)
 		wait *= 2
 	}
+}
+
+// call runs a handler; a panic is its error (retried, then a dead
+// letter), never the process's end: one poisonous document must not take
+// the others down with it.
+func call(ctx context.Context, h Handler, ev event.Event) (out *event.Event, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("handler panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return h(ctx, ev)
 }
 
 // Wait blocks until every delivery in flight has finished.

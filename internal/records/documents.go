@@ -30,12 +30,16 @@ type Document struct {
 	Bucket, Key, ETag string
 	File              string // the name it was uploaded under
 	Status            string
-	Error             string
-	Record            doc.Record // corrections applied
-	Review            []string   // fields still waiting for a person
-	UploadedBy        string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Secrecy is the level the document is kept under: its marking once
+	// read, and the highest level until then (received, or failed to be
+	// read): nobody uncleared sees a document whose marking is unknown.
+	Secrecy    string
+	Error      string
+	Record     doc.Record // corrections applied
+	Review     []string   // fields still waiting for a person
+	UploadedBy string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Upload is where a document came from.
@@ -52,9 +56,9 @@ func (s *Store) Received(ctx context.Context, u Upload) (Document, error) {
 	}
 	at := stamp(u.At)
 	var id int64
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, uploaded_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING RETURNING id`),
-		u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, u.By, at, at).Scan(&id)
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING RETURNING id`),
+		u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at).Scan(&id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Document{}, fmt.Errorf("record upload %s: %w", u.Key, err)
 	}
@@ -131,8 +135,8 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 		// waits here for the first one's commit (PostgreSQL's unique
 		// index; SQLite's write lock), then finds its work done.
 		at := stamp(u.At)
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, uploaded_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING`), u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, u.By, at, at); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING`), u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at); err != nil {
 			return err
 		}
 		var id int64
@@ -150,8 +154,9 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			return err
 		}
 		if rec.Error != "" {
-			_, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = ?, updated_at = ? WHERE id = ?`),
-				StatusFailed, rec.Error, stamp(s.now()), id)
+			// Its marking was never read: it stays at the highest level.
+			_, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = ?, confidentiality = ?, updated_at = ? WHERE id = ?`),
+				StatusFailed, rec.Error, UnknownSecrecy, stamp(s.now()), id)
 			return err
 		}
 		review := s.needsReview(rec)
@@ -181,7 +186,7 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			}
 			e, err := s.register(ctx, tx, Entry{Agency: agency, ArrivedAt: u.At, Bucket: u.Bucket, Key: u.Key, ETag: u.ETag, DocumentID: id,
 				DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-				Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: storedLevel(rec.Confidentiality),
+				Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: SecrecyOf(rec.Confidentiality),
 				ReceivingUnit: unit, Deadline: Deadline(rec, u.At), Status: status})
 			if err != nil {
 				return err
@@ -245,7 +250,7 @@ func (s *Store) saveRecord(ctx context.Context, tx *sql.Tx, id int64, status str
 	}
 	rv, _ := json.Marshal(nonNil(review))
 	_, err = tx.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = '', doc_type = ?, confidentiality = ?, record = ?, review = ?, updated_at = ? WHERE id = ?`),
-		status, rec.DocType, storedLevel(rec.Confidentiality), string(b), string(rv), stamp(s.now()), id)
+		status, rec.DocType, SecrecyOf(rec.Confidentiality), string(b), string(rv), stamp(s.now()), id)
 	return err
 }
 
@@ -279,7 +284,7 @@ func (s *Store) PutAgency(ctx context.Context, a Agency) error {
 	return err
 }
 
-const docColumns = `id, agency, bucket, key, etag, file, status, error, record, review, uploaded_by, created_at, updated_at`
+const docColumns = `id, agency, bucket, key, etag, file, status, confidentiality, error, record, review, uploaded_by, created_at, updated_at`
 
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -288,7 +293,7 @@ type queryer interface {
 func scanDocument(row interface{ Scan(...any) error }) (Document, error) {
 	var d Document
 	var rec, review, created, updated string
-	if err := row.Scan(&d.ID, &d.Agency, &d.Bucket, &d.Key, &d.ETag, &d.File, &d.Status, &d.Error, &rec, &review, &d.UploadedBy, &created, &updated); err != nil {
+	if err := row.Scan(&d.ID, &d.Agency, &d.Bucket, &d.Key, &d.ETag, &d.File, &d.Status, &d.Secrecy, &d.Error, &rec, &review, &d.UploadedBy, &created, &updated); err != nil {
 		return Document{}, err
 	}
 	d.Record = doc.NewRecord(d.File)

@@ -89,12 +89,18 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	return out, rows.Err()
 }
 
-// SetTaskStatus marks a task open or done, within an agency.
-func (s *Store) SetTaskStatus(ctx context.Context, agency string, id int64, status string) error {
+// SetTaskStatus marks a task open or done, for a user of its agency
+// cleared for its document; a task out of reach is not found, like one
+// that does not exist (one statement answers both).
+func (s *Store) SetTaskStatus(ctx context.Context, u User, id int64, status string) error {
 	if status != "open" && status != "done" {
 		return fmt.Errorf("%w: task status %q: want open or done", ErrInvalid, status)
 	}
-	r, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET status = ? WHERE id = ? AND agency = ?`), status, id, agency)
+	if u.ID == 0 || u.Disabled {
+		return ErrNotFound
+	}
+	c, args := secrecyCond(u.Cleared())
+	r, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET status = ? WHERE id = ? AND agency = ? AND `+c), append([]any{status, id, u.Agency}, args...)...)
 	if err != nil {
 		return err
 	}

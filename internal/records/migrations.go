@@ -109,6 +109,10 @@ var migrations = []string{
 		kind TEXT NOT NULL, -- session, api
 		created_at TEXT NOT NULL, expires_at TEXT NOT NULL
 	)`,
+	// A document whose marking is not known yet (or never read) is kept
+	// under the highest level: until this migration such documents had
+	// none, and anybody of the agency could read them.
+	`UPDATE documents SET confidentiality = 'TUYỆT MẬT' WHERE status IN ('received', 'failed')`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

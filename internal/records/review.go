@@ -12,15 +12,20 @@ import (
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
-// storedLevel is the secrecy a document is kept under. A marking that is
-// not a level (misread, handwritten) is kept under the highest one: a
-// person lowers it in review, the machine never guesses it down.
-func storedLevel(s string) string {
-	if l := Level(s); l != "" || s == "" {
+// SecrecyOf is the secrecy a document with this marking is kept under
+// ("" when not secret). A marking that is not a level (misread,
+// handwritten) is kept under the highest one: a person lowers it in
+// review, the machine never guesses it down.
+func SecrecyOf(marking string) string {
+	if l := Level(marking); l != "" || marking == "" {
 		return l
 	}
-	return Levels[len(Levels)-1]
+	return UnknownSecrecy
 }
+
+// UnknownSecrecy is the level of a document whose marking is not known
+// (not read yet, unreadable, or not a level): the highest.
+var UnknownSecrecy = Levels[len(Levels)-1]
 
 // Correctable are the fields a person may correct. receiving_unit is the
 // register's (who handles the document), not the record's: a clerk
@@ -81,8 +86,10 @@ type Correction struct {
 }
 
 func (s *Store) lockDocument(ctx context.Context, tx *sql.Tx, u User, id int64) (Document, error) {
-	d, err := scanDocument(tx.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE id = ?`+s.forUpdate()), id))
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !u.MayRead(d.Agency, d.Record.Confidentiality)) {
+	c, args := readable("confidentiality", u.Cleared())
+	d, err := scanDocument(tx.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE id = ? AND agency = ? AND `+c+s.forUpdate()),
+		append([]any{id, u.Agency}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !u.MayRead(d.Agency, d.Secrecy)) {
 		return Document{}, ErrNotFound
 	}
 	return d, err
@@ -167,7 +174,7 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
 			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ?, receiving_unit = ? WHERE document_id = ?`),
 			rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
-			storedLevel(rec.Confidentiality), status, unit, id); err != nil {
+			SecrecyOf(rec.Confidentiality), status, unit, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outgoing SET doc_type = ?, number = ?, symbol = ?, issued_at = ?, subject = ?, signer = ? WHERE document_id = ?`),
@@ -224,13 +231,37 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 	return s.DocumentByID(ctx, id)
 }
 
-// DocumentFor returns a document the user may read.
+// DocumentFor returns a document the user may read: of their agency, at
+// a level they are cleared for. A document out of reach and one that does
+// not exist are the same ErrNotFound, answered by the same query.
 func (s *Store) DocumentFor(ctx context.Context, u User, id int64) (Document, error) {
-	d, err := s.DocumentByID(ctx, id)
-	if err != nil || !u.MayRead(d.Agency, d.Record.Confidentiality) {
+	if u.ID == 0 || u.Disabled {
 		return Document{}, ErrNotFound
 	}
-	return d, nil
+	c, args := readable("confidentiality", u.Cleared())
+	d, err := scanDocument(s.db.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE id = ? AND agency = ? AND `+c),
+		append([]any{id, u.Agency}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !u.MayRead(d.Agency, d.Secrecy)) {
+		return Document{}, ErrNotFound
+	}
+	return d, err
+}
+
+// UploadFor returns a document the user may follow: one they may read,
+// or their own upload while its marking is unknown (received, or failed
+// to be read) — its status and name only, which the uploader knows
+// already. Readable says which: the caller shows nothing more of an
+// unreadable one.
+func (s *Store) UploadFor(ctx context.Context, u User, id int64) (d Document, readable bool, err error) {
+	if d, err := s.DocumentFor(ctx, u, id); err == nil || !errors.Is(err, ErrNotFound) {
+		return d, err == nil, err
+	}
+	d, err = scanDocument(s.db.QueryRowContext(ctx, s.q(`SELECT `+docColumns+` FROM documents WHERE id = ? AND agency = ? AND uploaded_by = ?
+		AND status IN (?, ?)`), id, u.Agency, u.Name, StatusReceived, StatusFailed))
+	if errors.Is(err, sql.ErrNoRows) || u.ID == 0 || u.Disabled || u.Name == "" {
+		return Document{}, false, ErrNotFound
+	}
+	return d, false, err
 }
 
 // ReviewQueue lists the user's agency's documents waiting for review
@@ -250,7 +281,10 @@ func (s *Store) documents(ctx context.Context, u User, status string, limit int)
 		limit = 100
 	}
 	c, args := readable("confidentiality", u.Cleared())
-	args = append([]any{u.Agency}, args...)
+	// The user's own uploads whose marking is unknown are listed too
+	// (UploadFor: their status, not their content).
+	c = "(" + c + " OR (uploaded_by = ? AND status IN (?, ?)))"
+	args = append(append([]any{u.Agency}, args...), u.Name, StatusReceived, StatusFailed)
 	cond := ""
 	order := "id DESC"
 	if status != "" {
@@ -280,11 +314,14 @@ func (s *Store) queryDocuments(ctx context.Context, stmt string, args ...any) ([
 	return out, rows.Err()
 }
 
-// Corrections lists an agency's audit log, oldest first: the training
-// data for extraction and classification.
-func (s *Store) Corrections(ctx context.Context, agency string) ([]Correction, error) {
+// Corrections lists the audit log of the user's agency, oldest first:
+// the training data for extraction and classification. Corrections of
+// documents above the user's clearance are left out (their old and new
+// values are the documents' content).
+func (s *Store) Corrections(ctx context.Context, u User) ([]Correction, error) {
+	c, args := readable("d.confidentiality", u.Cleared())
 	return s.queryCorrections(ctx, `SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.evidence, c.user_name, c.at
-		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? ORDER BY c.id`, agency)
+		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? AND `+c+` ORDER BY c.id`, append([]any{u.Agency}, args...)...)
 }
 
 // History is a document's corrections, oldest first.

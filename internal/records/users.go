@@ -76,7 +76,7 @@ func (u User) MayRead(agency, confidentiality string) bool {
 	if u.ID == 0 || u.Disabled || agency != u.Agency {
 		return false
 	}
-	l := storedLevel(confidentiality)
+	l := SecrecyOf(confidentiality)
 	return l == "" || slices.Contains(u.Cleared(), l)
 }
 
@@ -141,13 +141,66 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	if err != nil {
 		return User{}, err
 	}
-	err = s.db.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+	err = s.db.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO NOTHING RETURNING id`),
 		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now())).Scan(&u.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("create user %q: %w", u.Name, ErrNameTaken)
+	}
 	if err != nil {
 		return User{}, fmt.Errorf("create user %q: %w", u.Name, err)
 	}
 	return u, nil
 }
+
+// Grantable are the roles an admin may give through the API. An admin
+// account is made by the operator (vanthu admin create-user), who holds
+// the machine: an admin cannot multiply admins.
+var Grantable = []string{RoleClerk, RoleStaff, RoleLeader}
+
+// MayGrant says whether granter may make an account with this role and
+// clearance: an admin, a grantable role, and a clearance no higher than
+// the granter's own (one cannot give what one does not hold).
+func MayGrant(granter User, role, clearance string) error {
+	if granter.Role != RoleAdmin || granter.Disabled {
+		return fmt.Errorf("%w: only an admin makes accounts", ErrForbidden)
+	}
+	if !slices.Contains(Grantable, role) {
+		return fmt.Errorf("%w: an admin may make accounts with the roles %s; an admin account is made by the operator (vanthu admin create-user)",
+			ErrForbidden, strings.Join(Grantable, ", "))
+	}
+	if clearance == "" {
+		return nil
+	}
+	want := slices.Index(Levels, Level(clearance))
+	if want < 0 {
+		return fmt.Errorf("%w: clearance %q: want one of %s", ErrInvalid, clearance, strings.Join(Levels, ", "))
+	}
+	if want > slices.Index(Levels, granter.Clearance) {
+		held := granter.Clearance
+		if held == "" {
+			held = "none"
+		}
+		return fmt.Errorf("%w: an admin grants at most their own clearance (%s), not %s", ErrForbidden, held, Levels[want])
+	}
+	return nil
+}
+
+// CreateUserAs is CreateUser on behalf of an admin: in the admin's
+// agency, within what MayGrant allows.
+func (s *Store) CreateUserAs(ctx context.Context, granter User, u User, password string) (User, error) {
+	if err := MayGrant(granter, u.Role, u.Clearance); err != nil {
+		return User{}, err
+	}
+	if u.Agency != granter.Agency {
+		return User{}, fmt.Errorf("%w: an admin makes accounts of their own agency only", ErrForbidden)
+	}
+	return s.CreateUser(ctx, u, password)
+}
+
+// ErrNameTaken is an account name already in use (names are logins,
+// unique across agencies).
+var ErrNameTaken = errors.New("the name is taken")
 
 // ErrBadLogin is a wrong name or password (not told apart).
 var ErrBadLogin = errors.New("wrong name or password")

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/vanthu/vanthu/internal/viet"
 )
@@ -83,6 +85,81 @@ type Options struct {
 	ByDate bool
 	Offset int
 	Size   int // default 20
+}
+
+// Bounds of a search request. A query comes from anybody: every number
+// and length in it is bounded before a backend sees it (Bleve adds size
+// to offset in a goroutine of its own, where an overflow kills the
+// process; a fuzzy query over one long word builds an automaton as large
+// as the word).
+const (
+	MaxSize        = 100    // hits per page
+	MaxWindow      = 10_000 // offset + size: as deep as paging goes (Elasticsearch's max_result_window)
+	MaxQueryRunes  = 500    // a pasted subject line fits
+	MaxQueryWords  = 32
+	MaxFilterRunes = 200 // type, issuer, urgency, status, agency
+	// MaxFuzzyRunes: longer words are matched as typed, never fuzzily.
+	MaxFuzzyRunes = 20
+)
+
+// ErrInvalid wraps every refusal of a malformed search request; its
+// message says what is wrong and is fit to show.
+var ErrInvalid = errors.New("invalid search")
+
+// Earliest and latest issue dates a date filter distinguishes: bounds
+// outside them are open (Bleve keeps dates as Unix nanoseconds, which
+// cannot hold the year 1 or 9999).
+var (
+	EarliestDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	LatestDate   = time.Date(2200, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// Check refuses a request out of bounds and returns it with its defaults
+// filled in (size 20) and its date bounds read: every backend calls it
+// first.
+func (o Options) Check() (Options, error) {
+	bad := func(format string, a ...any) (Options, error) {
+		return o, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...)
+	}
+	if o.Size == 0 {
+		o.Size = 20
+	}
+	switch {
+	case o.Size < 0 || o.Size > MaxSize:
+		return bad("size %d: want 1 to %d", o.Size, MaxSize)
+	case o.Offset < 0 || o.Offset > MaxWindow-o.Size:
+		return bad("offset %d: want 0 to %d (results are paged %d deep)", o.Offset, MaxWindow-o.Size, MaxWindow)
+	case !utf8.ValidString(o.Query):
+		return bad("the query is not UTF-8 text")
+	case utf8.RuneCountInString(o.Query) > MaxQueryRunes:
+		return bad("the query has %d characters: at most %d", utf8.RuneCountInString(o.Query), MaxQueryRunes)
+	case len(strings.Fields(o.Query)) > MaxQueryWords:
+		return bad("the query has %d words: at most %d", len(strings.Fields(o.Query)), MaxQueryWords)
+	}
+	for name, v := range map[string]string{"type": o.DocType, "issuer": o.Issuer, "urgency": o.Urgency, "status": o.Status, "agency": o.Agency} {
+		if utf8.RuneCountInString(v) > MaxFilterRunes || !utf8.ValidString(v) {
+			return bad("%s: at most %d characters of text", name, MaxFilterRunes)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		v    *string
+	}{{"from", &o.From}, {"to", &o.To}} {
+		if *d.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, *d.v)
+		if err != nil {
+			return bad("%s date %q: want YYYY-MM-DD", d.name, *d.v)
+		}
+		if t.Before(EarliestDate) || t.After(LatestDate) {
+			*d.v = "" // beyond every document: the bound is open
+		}
+	}
+	if o.From != "" && o.To != "" && o.To < o.From {
+		return bad("the date range ends (%s) before it starts (%s)", o.To, o.From)
+	}
+	return o, nil
 }
 
 // Hit is one result.

@@ -172,10 +172,11 @@ func Run(t *testing.T, s *records.Store) {
 		if err != nil || len(ts) != 1 || ts[0].Task != "chuẩn bị báo cáo" || ts[0].Status != "open" {
 			t.Fatalf("tasks: %+v %v", ts, err)
 		}
-		if err := s.SetTaskStatus(ctx, "so-khac", ts[0].ID, "done"); !errors.Is(err, records.ErrNotFound) {
+		other := records.User{ID: 99, Name: "x", Role: records.RoleStaff, Agency: "so-khac"}
+		if err := s.SetTaskStatus(ctx, other, ts[0].ID, "done"); !errors.Is(err, records.ErrNotFound) {
 			t.Errorf("another agency closed a task: %v", err)
 		}
-		if err := s.SetTaskStatus(ctx, "ubnd-qn", ts[0].ID, "done"); err != nil {
+		if err := s.SetTaskStatus(ctx, clerk, ts[0].ID, "done"); err != nil {
 			t.Error(err)
 		}
 	})
@@ -236,7 +237,7 @@ func Run(t *testing.T, s *records.Store) {
 		if h, _ := s.History(ctx, clerk, d.ID); len(h) < 2 || h[len(h)-1].Field != "receiving_unit" || h[len(h)-1].New != "Phòng Kinh tế" {
 			t.Errorf("the assignment is not in the log: %+v", h)
 		}
-		cs, _ := s.Corrections(ctx, "ubnd-qn")
+		cs, _ := s.Corrections(ctx, clerk)
 		if len(cs) < 2 {
 			t.Errorf("training data: %+v", cs)
 		}
@@ -245,6 +246,7 @@ func Run(t *testing.T, s *records.Store) {
 	t.Run("SecretNeedsClearance", func(t *testing.T) {
 		rec := Rec("CV", "5", "CV-CA", "CÔNG AN TỈNH", "V/v bảo vệ mục tiêu")
 		rec.Confidentiality = "MẬT"
+		rec.Tasks = []doc.Task{{Assignee: "Phòng Cảnh sát cơ động", Task: "bảo vệ mục tiêu", Due: "2025-03-20"}}
 		r, err := s.Record(ctx, up("secret.pdf"), rec)
 		if err != nil {
 			t.Fatal(err)
@@ -263,6 +265,38 @@ func Run(t *testing.T, s *records.Store) {
 		lines, _ = s.Incoming(ctx, records.RegisterFilter{Agency: "ubnd-qn", Cleared: cleared.Cleared()})
 		if !slices.ContainsFunc(lines, func(e records.Entry) bool { return e.DocumentID == r.Document.ID }) {
 			t.Error("a cleared register listing lacks the MẬT line")
+		}
+		// Its tasks and corrections are out of the uncleared's reach too,
+		// and a task out of reach answers as one that does not exist.
+		ts, _ := s.Tasks(ctx, records.TaskFilter{Agency: "ubnd-qn", Cleared: cleared.Cleared()})
+		var secretTask int64
+		for _, x := range ts {
+			if x.DocumentID == r.Document.ID {
+				secretTask = x.ID
+			}
+		}
+		if secretTask == 0 {
+			t.Fatal("the MẬT document's task is not listed for the cleared")
+		}
+		if err := s.SetTaskStatus(ctx, clerk, secretTask, "done"); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("an uncleared clerk changed a task of a MẬT document: %v", err)
+		}
+		if err := s.SetTaskStatus(ctx, clerk, 1<<40, "done"); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("a task that does not exist: %v", err)
+		}
+		if err := s.SetTaskStatus(ctx, cleared, secretTask, "done"); err != nil {
+			t.Errorf("the cleared closing it: %v", err)
+		}
+		if _, err := s.Correct(ctx, cleared, r.Document.ID, map[string]string{"subject": "V/v bảo vệ mục tiêu trọng yếu"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range mustCorrections(t, s, clerk) {
+			if c.DocumentID == r.Document.ID {
+				t.Errorf("the uncleared export shows a correction of a MẬT document: %+v", c)
+			}
+		}
+		if cs := mustCorrections(t, s, cleared); !slices.ContainsFunc(cs, func(c records.Correction) bool { return c.DocumentID == r.Document.ID }) {
+			t.Error("the cleared export lacks the MẬT document's correction")
 		}
 		// A marking the machine cannot place is kept at the highest level.
 		rec.Confidentiality = "TỐI" // half a stamp: TỐI MẬT? TỐI KHẨN?
@@ -288,6 +322,53 @@ func Run(t *testing.T, s *records.Store) {
 		if _, err := s.Incoming(ctx, records.RegisterFilter{}); err == nil {
 			t.Error("a register of no agency was listed")
 		}
+	})
+
+	t.Run("SecrecyUnknownUntilRead", func(t *testing.T) {
+		// Received and not read yet, then failed to be read: its marking is
+		// unknown, so it is kept at the highest level. Only its uploader
+		// follows it (status, no content), and those cleared TUYỆT MẬT.
+		top, _ := s.CreateUser(ctx, records.User{Name: "vt-tm", Role: records.RoleClerk, Agency: "ubnd-qn", Clearance: "TUYỆT MẬT"}, "mat-khau-dai-8")
+		mat, _ := s.CreateUser(ctx, records.User{Name: "vt-mat-2", Role: records.RoleClerk, Agency: "ubnd-qn", Clearance: "MẬT"}, "mat-khau-dai-9")
+		u := up("pending.pdf")
+		u.By = clerk.Name
+		d, err := s.Received(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(state string) {
+			t.Helper()
+			if _, err := s.DocumentFor(ctx, clerk, d.ID); !errors.Is(err, records.ErrNotFound) {
+				t.Errorf("%s: the uploader reads its content: %v", state, err)
+			}
+			if got, readable, err := s.UploadFor(ctx, clerk, d.ID); err != nil || readable || got.ID != d.ID {
+				t.Errorf("%s: the uploader follows it: %v readable=%v", state, err, readable)
+			}
+			if _, err := s.DocumentFor(ctx, mat, d.ID); !errors.Is(err, records.ErrNotFound) {
+				t.Errorf("%s: a MẬT clerk reads a document of unknown marking: %v", state, err)
+			}
+			if _, _, err := s.UploadFor(ctx, mat, d.ID); !errors.Is(err, records.ErrNotFound) {
+				t.Errorf("%s: another clerk follows somebody's upload: %v", state, err)
+			}
+			if _, err := s.DocumentFor(ctx, top, d.ID); err != nil {
+				t.Errorf("%s: the TUYỆT MẬT clerk: %v", state, err)
+			}
+			ds, _ := s.Documents(ctx, mat, "", 1000)
+			if slices.ContainsFunc(ds, func(x records.Document) bool { return x.ID == d.ID }) {
+				t.Errorf("%s: listed for a MẬT clerk", state)
+			}
+			ds, _ = s.Documents(ctx, clerk, "", 1000)
+			if !slices.ContainsFunc(ds, func(x records.Document) bool { return x.ID == d.ID }) {
+				t.Errorf("%s: not listed for its uploader", state)
+			}
+		}
+		check("received")
+		rec := doc.NewRecord("pending.pdf")
+		rec.Error = "PDF is truncated"
+		if _, err := s.Record(ctx, u, rec); err != nil {
+			t.Fatal(err)
+		}
+		check("failed")
 	})
 
 	t.Run("FailedDocument", func(t *testing.T) {
@@ -353,4 +434,13 @@ func Run(t *testing.T, s *records.Store) {
 			t.Errorf("a revoked token: %v", err)
 		}
 	})
+}
+
+func mustCorrections(t *testing.T, s *records.Store, u records.User) []records.Correction {
+	t.Helper()
+	cs, err := s.Corrections(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }

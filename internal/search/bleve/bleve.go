@@ -276,7 +276,17 @@ func (x *Indexer) apply(ctx context.Context, batches []*bleve.Batch) error {
 		if b.Size() == 0 {
 			continue
 		}
-		wg.Go(func() { errs[i] = x.shards[i].Batch(b) })
+		wg.Go(func() {
+			// A write Bleve cannot make (a full or read-only disk, a
+			// closed index) can panic inside it: an error of this write,
+			// which the stage retries and reports, never the process's end.
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("search index shard %d: write failed: %v", i, p)
+				}
+			}()
+			errs[i] = x.shards[i].Batch(b)
+		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -303,6 +313,10 @@ func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
 
 // Search runs a query inside the caller's agency and clearance.
 func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result, error) {
+	opt, err := opt.Check()
+	if err != nil {
+		return search.Result{}, err
+	}
 	res, err := x.search(ctx, opt, exactWords) // checks the caller's reach first
 	// Nothing as typed or unaccented: allow typos. Only then, since
 	// expanding every word over the dictionary costs more than the
@@ -374,11 +388,7 @@ func (x *Indexer) search(ctx context.Context, opt search.Options, typos typos) (
 			must = append(must, textQuery(q, known))
 		}
 	}
-	size := opt.Size
-	if size <= 0 {
-		size = 20
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), size, max(0, opt.Offset), false)
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), opt.Size, opt.Offset, false)
 	req.Fields = []string{"*"}
 	if opt.ByDate {
 		req.SortBy([]string{"-issued_at", "-_score"})
@@ -486,7 +496,7 @@ func (x *Indexer) Similar(ctx context.Context, c search.Caller, id string, size 
 	not := bleve.NewBooleanQuery()
 	not.AddMustNot(bleve.NewDocIDQuery([]string{id}))
 	not.AddMust(bleve.NewConjunctionQuery(append(reach(c), like)...))
-	req := bleve.NewSearchRequestOptions(not, max(1, size), 0, false)
+	req := bleve.NewSearchRequestOptions(not, min(max(1, size), search.MaxSize), 0, false)
 	req.Fields = []string{"*"}
 	return x.run(ctx, req, "")
 }
@@ -670,7 +680,9 @@ func typoQuery(folded string, known func(string) bool) query.Query {
 			fuzziness = 1
 		}
 		var per []query.Query
-		exact := n < 3 || known(w)
+		// Long words are taken as typed: a fuzzy automaton grows with the
+		// word, and no Vietnamese syllable is that long.
+		exact := n < 3 || n > search.MaxFuzzyRunes || known(w)
 		for _, f := range []string{"subject_folded", "text_folded"} {
 			if exact {
 				per = append(per, termQ(f, w))

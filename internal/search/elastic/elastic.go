@@ -353,6 +353,10 @@ func Parse(b []byte) (search.Result, error) {
 
 // Search runs a query inside the caller's agency and clearance.
 func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result, error) {
+	opt, err := opt.Check()
+	if err != nil {
+		return search.Result{}, err
+	}
 	if _, err := search.AgencyFilter(opt); err != nil {
 		return search.Result{}, err
 	}
@@ -428,7 +432,7 @@ func (x *Indexer) Similar(ctx context.Context, c search.Caller, id string, size 
 	if _, err := x.visible(ctx, c, id); err != nil {
 		return search.Result{}, err
 	}
-	return x.query(ctx, SimilarQuery(x.alias(), c, id, size))
+	return x.query(ctx, SimilarQuery(x.alias(), c, id, min(max(1, size), search.MaxSize)))
 }
 
 // Duplicates finds documents with id's number, symbol and issuer.
