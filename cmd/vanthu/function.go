@@ -22,6 +22,7 @@ import (
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/dispatch"
+	"github.com/vanthu/vanthu/internal/health"
 )
 
 // sinkEmitter posts events to K_SINK, the address a SinkBinding injects
@@ -71,6 +72,8 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	log := newLogger(stderr, pf.verbose)
 	var handler http.Handler
 	var closeFn func()
+	hc := health.New()
+	hc.Log = log
 	name := fs.Arg(0)
 	switch name {
 	case "ingest":
@@ -86,6 +89,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			fmt.Fprintln(stderr, "vanthu function:", err)
 			return 1
 		}
+		hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, store, *bucket) })
 		var h dispatch.Handler
 		switch name {
 		case "ocr", "extract":
@@ -103,6 +107,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 				return 1
 			}
 			closeFn = func() { idx.Close() }
+			hc.Probe("index", idx.Ping)
 			h = (&index.Function{Store: store, Index: idx, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
 		case "register":
 			reg, err := openRecords(ctx, *data)
@@ -111,6 +116,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 				return 1
 			}
 			closeFn = func() { reg.Close() }
+			hc.Probe("records", reg.Ping)
 			h = (&register.Function{Store: store, Records: reg, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
 		case "summary":
 			reg, err := openRecords(ctx, *data)
@@ -128,6 +134,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			h = (&reconcile.Function{Store: store, Bucket: *bucket, Emit: em, Log: log}).Handle
 		}
+		h = hc.Wrap(name, h)
 		p, err := cloudevents.NewHTTP()
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu function:", err)
@@ -154,7 +161,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		defer closeFn()
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.Handle("GET /readyz", hc)
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.Handle("/", http.TimeoutHandler(handler, *deadline, "deadline exceeded"))
 	ln, err := net.Listen("tcp", *addr)
@@ -162,7 +169,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "vanthu function:", err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(mux, log)
 	log.Info("function serving", "name", name, "addr", ln.Addr().String())
 	go srv.Serve(ln)
 	<-ctx.Done()

@@ -24,6 +24,7 @@ import (
 	"github.com/vanthu/vanthu/internal/api"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/health"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
@@ -81,17 +82,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	d.Log = log
 	o := &ocr.Function{Store: store, Pipeline: p, Log: log}
 	x := &extract.Function{Store: store, Pipeline: p, Log: log}
-	d.On(events.TypeUploaded, o.Handle)
-	d.On(events.TypeRead, x.Handle)
-	d.On(events.TypeExtracted, (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle)
-	d.On(events.TypeExtracted, (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle)
+	hc := health.New()
+	hc.Log = log
+	hc.Probe("records", reg.Ping)
+	hc.Probe("index", idx.Ping)
+	hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, store, *bucket) })
+	d.On(events.TypeUploaded, hc.Wrap("read", o.Handle))
+	d.On(events.TypeRead, hc.Wrap("extract", x.Handle))
+	d.On(events.TypeExtracted, hc.Wrap("index", (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle))
+	d.On(events.TypeExtracted, hc.Wrap("register", (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle))
 	in := &ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
 	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
 		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
-	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log,
+	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log, Health: hc,
 		SecureCookies: os.Getenv("VANTHU_SECURE_COOKIES") == "1"}
 	if url := os.Getenv("VANTHU_LLM_URL"); url != "" {
 		// Optional: an OpenAI-compatible model rewrites the summaries'
@@ -100,13 +106,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.Handle("/", web.Handler())
+	// healthz: the process lives; readyz: it can take documents now.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.Handle("GET /readyz", hc)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(mux, log)
 	go srv.Serve(ln)
 	log.Info("serving", "addr", ln.Addr().String(), "bucket", *bucket)
 
@@ -141,6 +149,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			} else if n > 0 {
 				log.Info("queued", "documents", n)
 			}
+			if n, err := apiSrv.RepairIndex(ctx); err != nil {
+				log.Error("repair the index", "err", err)
+			} else if n > 0 {
+				log.Info("index repaired", "documents", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -152,6 +165,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		case <-tick:
 		}
 	}
+}
+
+// newHTTPServer bounds what a client can hold: the headers must come in
+// 10 s; a request's body in ReadTimeout (an upload extends its own
+// deadline while bytes keep coming, internal/api); idle connections are
+// closed after two minutes. A panic in a handler is answered 500 by
+// net/http, never the process's end.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 10 * time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+}
+
+// storeReachable: the object store answers for the bucket (a missing key
+// is an answer).
+func storeReachable(ctx context.Context, store objstore.Store, bucket string) error {
+	_, err := store.Stat(ctx, bucket, "vanthu/readyz-probe")
+	if errors.Is(err, objstore.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // openStore picks the object store: MinIO when configured, else a folder.

@@ -31,7 +31,7 @@ func New() *Function { return &Function{Log: slog.Default()} }
 
 // Handle registers one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	return stage.Terminal(ctx, f.Store, ev, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
+	return stage.Terminal(ctx, f.Store, ev, stage.RegisteredStage, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
 		r, err := f.Records.Record(ctx, records.Upload{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag, File: rec.File}, rec)
 		if err == nil && r.New {
 			attrs := []any{"key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status}

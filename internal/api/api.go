@@ -21,6 +21,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/health"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
@@ -42,12 +43,17 @@ type Server struct {
 	Log     *slog.Logger
 	// MaxUpload bounds one request's body (default 200 MiB).
 	MaxUpload int64
+	// StallTimeout is how long an upload's body may send nothing before
+	// it is cut (default 30 s).
+	StallTimeout time.Duration
 	// SessionTTL is how long a login lasts (default 12 hours).
 	SessionTTL time.Duration
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// Prose, when set, lets a language model write the summaries' prose.
 	Prose *Prose
+	// Health, when set, hears of the index writes that fail (readiness).
+	Health *health.Checker
 
 	limiter loginLimiter
 }
@@ -88,12 +94,14 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/me", anyRole, s.me, "The authenticated user.", nil, "", nil},
 		{"POST", "/api/v1/users", roles(records.RoleAdmin), s.createUser, "Create an account in the admin's agency.", nil, "json", nil},
 		{"POST", "/api/v1/documents", roles(records.RoleClerk), s.upload, "Upload documents (multipart field \"file\", one or more); 202 with their ids.", nil, "multipart", nil},
-		{"GET", "/api/v1/documents", anyRole, s.listDocuments, "The agency's documents, newest first (status=review: the review queue, oldest first).", []string{"status", "limit"}, "", nil},
+		{"GET", "/api/v1/documents", anyRole, s.listDocuments, "The agency's documents, newest first (status=review: the review queue, oldest first; status=failed: those that could not be read).", []string{"status", "limit"}, "", nil},
 		{"GET", "/api/v1/documents/{id}", anyRole, s.getDocument, "A document: status through the stages and its record (domain.md section 3).", nil, "", nil},
 		{"GET", "/api/v1/documents/{id}/file", anyRole, s.getFile, "The original upload.", nil, "", []string{"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}},
 		{"GET", "/api/v1/documents/{id}/history", anyRole, s.history, "The document's corrections (audit log).", nil, "", nil},
 		{"PATCH", "/api/v1/documents/{id}", roles(records.RoleClerk), s.correct, "Correct fields: {\"field\": \"value\"}.", nil, "json", nil},
 		{"POST", "/api/v1/documents/{id}/approve", roles(records.RoleClerk, records.RoleLeader), s.approve, "Approve the record.", nil, "", nil},
+		{"POST", "/api/v1/documents/{id}/retry", roles(records.RoleClerk), s.retry, "Read a document that failed again (after the cause is mended).", nil, "", nil},
+		{"DELETE", "/api/v1/documents/{id}", roles(records.RoleClerk), s.deleteDocument, "Delete a document that could not be read (registered ones are kept).", nil, "", nil},
 		{"GET", "/api/v1/registers/incoming", anyRole, s.incoming, "The incoming register (sổ văn bản đến); format=csv|xlsx exports it.", reg, "",
 			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
 		{"GET", "/api/v1/registers/outgoing", anyRole, s.outgoing, "The outgoing register (sổ văn bản đi); format=csv|xlsx exports it.", reg, "",
@@ -223,11 +231,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusForbidden, "that agency is outside your reach")
 	case errors.Is(err, errBody):
 		writeError(w, http.StatusBadRequest, err.Error())
+	case records.Transient(err), errors.Is(err, errUnavailable):
+		s.Log.Warn("api: unavailable for now", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, "busy for now: nothing was done, send the request again in a moment")
 	default:
 		s.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal error")
 	}
 }
+
+// errUnavailable wraps a failure of a backend that may pass (the object
+// store unreachable, a full disk): answered 503 with Retry-After.
+var errUnavailable = errors.New("unavailable for now")
 
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

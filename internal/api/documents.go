@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
@@ -121,14 +123,24 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if max <= 0 {
 		max = 200 << 20
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, max)
+	// A large upload may take longer than the server's ReadTimeout: its
+	// deadline moves on while bytes come, and a body that stalls is cut
+	// after StallTimeout.
+	rc := http.NewResponseController(w)
+	stall := s.StallTimeout
+	if stall <= 0 {
+		stall = 30 * time.Second
+	}
+	rc.SetWriteDeadline(time.Time{})
+	r.Body = http.MaxBytesReader(w, &progressReader{r: r.Body, rc: rc, stall: stall}, max)
+	defer rc.SetWriteDeadline(time.Now().Add(time.Minute))
 	mr, err := r.MultipartReader()
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "send the files as multipart/form-data in the field \"file\"")
 		return
 	}
 	var results []uploadResult
-	accepted := 0
+	accepted, busy := 0, 0
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -154,16 +166,26 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("%q: the upload is over %d MiB", name, max>>20))
 			return
 		}
-		if err != nil {
-			results = append(results, uploadResult{File: name, Error: err.Error()})
-			continue
+		var refused *refusal
+		switch {
+		case errors.As(err, &refused):
+			results = append(results, uploadResult{File: name, Error: refused.reason})
+		case err != nil:
+			// Not taken, and nothing of it kept: the client sends it again.
+			s.Log.Warn("upload not taken", "file", name, "user", u.Name, "err", err)
+			busy++
+			results = append(results, uploadResult{File: name, Error: "not taken for now (the server is busy): send this file again"})
+		default:
+			accepted++
+			results = append(results, res)
 		}
-		accepted++
-		results = append(results, res)
 	}
 	switch {
 	case len(results) == 0:
 		writeError(w, http.StatusBadRequest, "no file: send it in the multipart field \"file\"")
+	case accepted == 0 && busy > 0:
+		w.Header().Set("Retry-After", "2")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "busy for now: nothing was taken, send the files again in a moment", "documents": results})
 	case accepted == 0 && len(results) == 1:
 		writeJSON(w, http.StatusUnsupportedMediaType, map[string]any{"error": fmt.Sprintf("%q: %s", results[0].File, results[0].Error), "documents": results})
 	case accepted == 0:
@@ -179,6 +201,32 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusAccepted, out)
 	}
 }
+
+// progressReader pushes the connection's read deadline StallTimeout
+// ahead of each read: an upload may last as long as it keeps sending.
+type progressReader struct {
+	r     io.Reader
+	rc    *http.ResponseController
+	stall time.Duration
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	p.rc.SetReadDeadline(time.Now().Add(p.stall))
+	return p.r.Read(b)
+}
+
+func (p *progressReader) Close() error {
+	if c, ok := p.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// refusal is a file not taken for what it is (not a document type we
+// read, empty): its reason is the client's to see.
+type refusal struct{ reason string }
+
+func (r *refusal) Error() string { return r.reason }
 
 func (s *Server) accept(r *http.Request, u records.User, name string, body io.Reader) (uploadResult, error) {
 	ctx := r.Context()
@@ -198,7 +246,7 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 	n, _ := tmp.ReadAt(head, 0)
 	kind, err := sniff.Sniff(head[:n])
 	if err != nil {
-		return uploadResult{}, err
+		return uploadResult{}, &refusal{err.Error()}
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return uploadResult{}, err
@@ -209,10 +257,17 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 	key := fmt.Sprintf("api/%s/%s/%s.%s", u.Agency, now.Format("2006/01"), hex.EncodeToString(rnd), kind)
 	info, err := s.Store.Put(ctx, s.Bucket, key, tmp, size, map[string]string{"agency": u.Agency, "filename": url.QueryEscape(name), "uploaded-by": u.Name})
 	if err != nil {
-		return uploadResult{}, fmt.Errorf("store: %w", err)
+		return uploadResult{}, fmt.Errorf("store %s: %w", key, err)
 	}
 	d, err := s.Records.Received(ctx, records.Upload{Agency: u.Agency, Bucket: s.Bucket, Key: key, ETag: info.ETag, File: name, By: u.Name, At: now})
 	if err != nil {
+		// Not recorded: not taken. The stored bytes go too, or the
+		// reconciler would register what the client is told to send
+		// again, and it would be there twice. (If this removal fails the
+		// reconciler registers it: a duplicate, linked as such.)
+		if derr := s.Store.Delete(context.WithoutCancel(ctx), s.Bucket, key); derr != nil {
+			s.Log.Error("upload: remove what was not recorded", "key", key, "err", derr)
+		}
 		return uploadResult{}, err
 	}
 	if s.Emit != nil {
@@ -375,18 +430,138 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.documentJSON(r, d, true))
 }
 
+// retry reads a failed document again: its stages' artifacts removed,
+// received again, passed on.
+func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := UserOf(r)
+	d, _, err := s.Records.UploadFor(r.Context(), u, id)
+	if err == nil && d.Status != records.StatusFailed {
+		err = fmt.Errorf("%w: document %d is %s, not failed: there is nothing to read again", records.ErrInvalid, id, d.Status)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref := events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag}
+	if err := s.removeArtifacts(r, ref); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d, err = s.Records.Retry(r.Context(), u, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.Emit != nil {
+		ev, err := events.New(events.TypeUploaded, "vanthu/api", ref)
+		if err == nil {
+			err = s.Emit.Emit(r.Context(), ev)
+		}
+		if err != nil {
+			s.Log.Warn("retry: passing on later", "document", id, "err", err) // the reconciler finds it
+		}
+	}
+	s.Log.Info("retry", "document", id, "user", u.Name)
+	writeJSON(w, http.StatusAccepted, s.documentJSON(r, d, false))
+}
+
+// deleteDocument removes a document that could not be read: its object
+// and artifacts first (so that no reconciler brings it back), then its
+// record. A registered document is a record of the office: 400.
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := UserOf(r)
+	d, _, err := s.Records.UploadFor(r.Context(), u, id)
+	if err == nil && d.Status != records.StatusFailed {
+		err = fmt.Errorf("%w: document %d is %s: only a document that could not be read is deleted", records.ErrInvalid, id, d.Status)
+	}
+	if err == nil {
+		err = s.removeArtifacts(r, events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
+	}
+	if err == nil {
+		// Only this version's bytes: a later upload under the same key is
+		// another document.
+		if info, serr := s.Store.Stat(r.Context(), d.Bucket, d.Key); serr == nil && info.ETag == d.ETag {
+			err = s.Store.Delete(r.Context(), d.Bucket, d.Key)
+		}
+	}
+	if err == nil {
+		err = s.Records.DeleteFailed(r.Context(), u, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("deleted", "document", id, "file", d.File, "user", u.Name)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) removeArtifacts(r *http.Request, ref events.Ref) error {
+	for _, k := range stage.ArtifactKeys(ref) {
+		if err := s.Store.Delete(r.Context(), ref.Bucket, k); err != nil && !errors.Is(err, objstore.ErrNotFound) {
+			return fmt.Errorf("remove %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
 // reindex puts a corrected or approved record into the search index, so
-// that search shows what the register shows. A failure is logged: the
-// record is right, and the next correction or a reindex mends the index.
+// that search shows what the register shows. A failure leaves the record
+// right and the document marked: RepairIndex puts it in later.
 func (s *Server) reindex(r *http.Request, d records.Document) {
 	if s.Index == nil {
 		return
 	}
-	rec := d.Record
-	err := s.Index.Index(r.Context(), search.Document{ID: indexID(d), Agency: d.Agency,
-		Confidentiality: d.Secrecy, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
-		IssuedAt: rec.IssuedAt, Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: d.Status})
-	if err != nil {
+	if err := s.Index.Index(r.Context(), searchDocument(d)); err != nil {
 		s.Log.Error("reindex", "document", d.ID, "err", err)
+		if s.Health != nil {
+			s.Health.Observe("index", err)
+		}
+		if err := s.Records.MarkReindex(context.WithoutCancel(r.Context()), d.ID); err != nil {
+			s.Log.Error("reindex: mark", "document", d.ID, "err", err)
+		}
 	}
+}
+
+// searchDocument is a recorded document as the search index keeps it.
+func searchDocument(d records.Document) search.Document {
+	rec := d.Record
+	return search.Document{ID: indexID(d), Agency: d.Agency,
+		Confidentiality: d.Secrecy, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
+		IssuedAt: rec.IssuedAt, Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: d.Status}
+}
+
+// RepairIndex re-indexes the documents whose re-indexing failed, and
+// returns how many it mended.
+func (s *Server) RepairIndex(ctx context.Context) (int, error) {
+	if s.Index == nil {
+		return 0, nil
+	}
+	ds, err := s.Records.PendingReindex(ctx, 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range ds {
+		err := s.Index.Index(ctx, searchDocument(d))
+		if s.Health != nil {
+			s.Health.Observe("index", err)
+		}
+		if err != nil {
+			return n, fmt.Errorf("repair the index: document %d: %w", d.ID, err)
+		}
+		if err := s.Records.Reindexed(ctx, d); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

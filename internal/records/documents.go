@@ -56,7 +56,7 @@ func (s *Store) Received(ctx context.Context, u Upload) (Document, error) {
 	}
 	at := stamp(u.At)
 	var id int64
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
+	err := s.w.QueryRowContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING RETURNING id`),
 		u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at).Scan(&id)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -278,7 +278,7 @@ func (s *Store) PutAgency(ctx context.Context, a Agency) error {
 	if a.Code == "" || a.Name == "" {
 		return errors.New("an agency needs a code and a name")
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO agencies (code, name, name_key, parent) VALUES (?, ?, ?, ?)
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO agencies (code, name, name_key, parent) VALUES (?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, parent = excluded.parent`),
 		a.Code, a.Name, nameKey(a.Name), a.Parent)
 	return err
@@ -354,4 +354,23 @@ func fields(r doc.Record) map[string]string {
 	return map[string]string{"doc_type": r.DocType, "number": r.Number, "symbol": r.Symbol, "issuer": r.Issuer, "issued_at": r.IssuedAt,
 		"subject": r.Subject, "signer": r.Signer, "signer_title": r.SignerTitle, "urgency": r.Urgency, "confidentiality": r.Confidentiality,
 		"meeting_time": r.MeetingTime, "meeting_place": r.MeetingPlace, "place": r.Place, "parent": r.Parent, "signing_authority": r.SigningAuthority}
+}
+
+// MarkReindex notes that a document's record is not in the search index
+// as the records have it (a re-indexing failed): RepairIndex's work.
+func (s *Store) MarkReindex(ctx context.Context, id int64) error {
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET reindex = 1 WHERE id = ?`), id)
+	return err
+}
+
+// PendingReindex lists up to limit documents marked for re-indexing.
+func (s *Store) PendingReindex(ctx context.Context, limit int) ([]Document, error) {
+	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE reindex = 1 ORDER BY id LIMIT ?`, limit)
+}
+
+// Reindexed clears the mark of a document indexed again, unless it was
+// changed since updated (then it waits for the next pass).
+func (s *Store) Reindexed(ctx context.Context, d Document) error {
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET reindex = 0 WHERE id = ? AND updated_at = ?`), d.ID, stamp(d.UpdatedAt))
+	return err
 }

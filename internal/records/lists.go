@@ -100,7 +100,7 @@ func (s *Store) SetTaskStatus(ctx context.Context, u User, id int64, status stri
 		return ErrNotFound
 	}
 	c, args := secrecyCond(u.Cleared())
-	r, err := s.db.ExecContext(ctx, s.q(`UPDATE tasks SET status = ? WHERE id = ? AND agency = ? AND `+c), append([]any{status, id, u.Agency}, args...)...)
+	r, err := s.w.ExecContext(ctx, s.q(`UPDATE tasks SET status = ? WHERE id = ? AND agency = ? AND `+c), append([]any{status, id, u.Agency}, args...)...)
 	if err != nil {
 		return err
 	}

@@ -351,3 +351,52 @@ func (s *Store) queryCorrections(ctx context.Context, stmt string, args ...any) 
 	}
 	return out, rows.Err()
 }
+
+// Retry sends a failed document back to be read: received again, its
+// reason cleared. Clerks who may follow it (its uploader, or cleared for
+// it) may; the caller removes the stages' artifacts of the upload and
+// passes it on.
+func (s *Store) Retry(ctx context.Context, u User, id int64) (Document, error) {
+	if u.Role != RoleClerk {
+		return Document{}, ErrForbidden
+	}
+	d, _, err := s.UploadFor(ctx, u, id)
+	if err != nil {
+		return Document{}, err
+	}
+	if d.Status != StatusFailed {
+		return Document{}, fmt.Errorf("%w: document %d is %s, not failed: there is nothing to read again", ErrInvalid, id, d.Status)
+	}
+	r, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = '', updated_at = ? WHERE id = ? AND status = ?`),
+		StatusReceived, stamp(s.now()), id, StatusFailed)
+	if err != nil {
+		return Document{}, fmt.Errorf("retry document %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return Document{}, fmt.Errorf("%w: document %d changed meanwhile", ErrInvalid, id)
+	}
+	return s.DocumentByID(ctx, id)
+}
+
+// DeleteFailed removes a document that could not be read (it never
+// reached a register): the clerk uploads it again, or gives it up. The
+// caller removes its object and artifacts first, so that no reconciler
+// brings it back. Registered documents are records of the office and are
+// never deleted.
+func (s *Store) DeleteFailed(ctx context.Context, u User, id int64) error {
+	if u.Role != RoleClerk {
+		return ErrForbidden
+	}
+	d, _, err := s.UploadFor(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if d.Status != StatusFailed {
+		return fmt.Errorf("%w: document %d is %s: only a document that could not be read is deleted", ErrInvalid, id, d.Status)
+	}
+	_, err = s.w.ExecContext(ctx, s.q(`DELETE FROM documents WHERE id = ? AND status = ?`), id, StatusFailed)
+	if err != nil {
+		return fmt.Errorf("delete document %d: %w", id, err)
+	}
+	return nil
+}

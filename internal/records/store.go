@@ -9,19 +9,28 @@ package records
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"net"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL, registered as "pgx"
-	_ "modernc.org/sqlite"             // the embedded engine
+	"modernc.org/sqlite"               // the embedded engine
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Store is the records database.
 type Store struct {
-	db *sql.DB
+	db *sql.DB // reads
+	// w takes the writes. On SQLite it is a pool of one connection: the
+	// engine has one writer at a time, and writers queued in Go never
+	// meet "database is locked" (other processes still wait on
+	// busy_timeout). On PostgreSQL it is db.
+	w  *sql.DB
 	pg bool
 	// ReviewBelow is the confidence under which a field waits for a
 	// person (default 0.8).
@@ -42,11 +51,22 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // transactions take SQLite's write lock when they begin (_txlock=immediate),
 // so that numbering reads and inserts are serialised.
 func OpenSQLite(ctx context.Context, path string) (*Store, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("records %s: %w", path, err)
 	}
-	return open(ctx, db, false, path)
+	w.SetMaxOpenConns(1)
+	if err := w.PingContext(ctx); err != nil { // makes the file and WAL before readers open it
+		w.Close()
+		return nil, fmt.Errorf("records %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("records %s: %w", path, err)
+	}
+	return open(ctx, db, w, false, path)
 }
 
 // OpenPostgres connects and migrates.
@@ -56,7 +76,7 @@ func OpenPostgres(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("records %s: %w", redact(url), err)
 	}
 	db.SetMaxOpenConns(20)
-	return open(ctx, db, true, redact(url))
+	return open(ctx, db, db, true, redact(url))
 }
 
 // redact drops a password from a URL for messages.
@@ -71,21 +91,29 @@ func redact(url string) string {
 	return url
 }
 
-func open(ctx context.Context, db *sql.DB, pg bool, name string) (*Store, error) {
-	s := &Store{db: db, pg: pg, ReviewBelow: DefaultReviewBelow, now: time.Now}
+func open(ctx context.Context, db, w *sql.DB, pg bool, name string) (*Store, error) {
+	s := &Store{db: db, w: w, pg: pg, ReviewBelow: DefaultReviewBelow, now: time.Now}
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("records %s: %w", name, err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("records %s: %w", name, err)
 	}
 	return s, nil
 }
 
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.w != s.db {
+		s.w.Close()
+	}
+	return s.db.Close()
+}
 
 // Engine names the database engine ("sqlite" or "postgres").
 func (s *Store) Engine() string {
@@ -133,7 +161,7 @@ func parseStamp(s string) time.Time {
 
 // inTx runs fn in a transaction, committed if fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -147,6 +175,39 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // ErrNotFound is a record that does not exist or is out of the caller's
 // reach: the two are not told apart, so that IDs cannot be probed.
 var ErrNotFound = errors.New("not found")
+
+// Transient says whether err is the database being busy or out of reach
+// for now (locked, a serialisation conflict, a lost or refused
+// connection, too many clients, a full disk): nothing of the statement
+// was done, and the same request may succeed later.
+func Transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// serialization_failure, deadlock_detected, too_many_connections,
+		// admin/crash shutdown, cannot_connect_now, lock_not_available
+		switch pgErr.Code {
+		case "40001", "40P01", "57P01", "57P02", "57P03", "55P03":
+			return true
+		}
+		// connection exceptions, insufficient resources (a full disk)
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "53")
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
+			return true
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
+}
 
 // ErrInvalid wraps every refusal of bad input (a field that cannot be
 // corrected, a malformed date, a short password...): the message says

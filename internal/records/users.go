@@ -141,7 +141,7 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	if err != nil {
 		return User{}, err
 	}
-	err = s.db.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at) VALUES (?, ?, ?, ?, ?, ?)
+	err = s.w.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO NOTHING RETURNING id`),
 		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now())).Scan(&u.ID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -253,7 +253,7 @@ func (s *Store) NewToken(ctx context.Context, userID int64, kind string, ttl tim
 	}
 	tok := "vt_" + base64.RawURLEncoding.EncodeToString(b)
 	now := s.now()
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO tokens (hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
 		tokenHash(tok), userID, kind, stamp(now), stamp(now.Add(ttl)))
 	return tok, err
 }
@@ -285,6 +285,6 @@ func (s *Store) UserByToken(ctx context.Context, tok string) (User, string, erro
 
 // DeleteToken ends a session or revokes a token.
 func (s *Store) DeleteToken(ctx context.Context, tok string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tokens WHERE hash = ?`), tokenHash(tok))
+	_, err := s.w.ExecContext(ctx, s.q(`DELETE FROM tokens WHERE hash = ?`), tokenHash(tok))
 	return err
 }

@@ -1,11 +1,14 @@
 package stage
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
@@ -58,20 +61,72 @@ func RefOfDocID(id string) (events.Ref, bool) {
 	return events.Ref{Bucket: id[:slash], Key: id[slash+1 : at], ETag: id[at+1:]}, true
 }
 
-// Terminal runs a stage that ends the chain (index, register): it loads
-// the record the event points at and hands it on, unless the file could
-// not be read (that record waits for a clerk, nowhere else).
-func Terminal(ctx context.Context, store objstore.Store, ev event.Event, fallbackAgency string, work func(ref events.Ref, rec doc.Record, agency string) error) (*event.Event, error) {
+// Terminal stages end the chain; each writes a marker
+// (vanthu/<stage>/<key>@<etag>.json) once its work is done, so that the
+// end of an upload's way is checkable from the object store alone.
+const (
+	IndexedStage    = "indexed"
+	RegisteredStage = "registered"
+)
+
+// TerminalStages are the stages an upload is done with when each has its
+// marker.
+var TerminalStages = []string{IndexedStage, RegisteredStage}
+
+// AttemptsStage counts how often the reconciler has sent an upload on.
+const AttemptsStage = "attempts"
+
+// Marker is what a terminal stage writes when it is done.
+type Marker struct {
+	Stage  string    `json:"stage"`
+	At     time.Time `json:"at"`
+	Failed bool      `json:"failed,omitempty"` // the file could not be read: the record carries why
+}
+
+// Completed says whether the terminal stage name is done with ref.
+func Completed(ctx context.Context, store objstore.Store, ref events.Ref, name string) (bool, error) {
+	_, err := store.Stat(ctx, ref.Bucket, events.ArtifactKey(name, ref))
+	if errors.Is(err, objstore.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Terminal runs a stage that ends the chain (index, register): unless its
+// marker says the work was done, it loads the record the event points at,
+// hands it on — a record of a file that could not be read too (its Error
+// set: register records the failure, index has nothing to index) — and
+// writes the marker. An error of work is transient: the event is
+// redelivered, and the reconciler sends the upload on again while the
+// marker is missing.
+func Terminal(ctx context.Context, store objstore.Store, ev event.Event, name, fallbackAgency string, work func(ref events.Ref, rec doc.Record, agency string) error) (*event.Event, error) {
 	ref, err := events.RefOf(ev)
 	if err != nil {
+		return nil, err
+	}
+	if done, err := Completed(ctx, store, ref, name); err != nil || done {
 		return nil, err
 	}
 	rec, agency, err := LoadRecord(ctx, store, ref, fallbackAgency)
 	if err != nil {
 		return nil, err
 	}
-	if rec.Error != "" {
-		return nil, nil
+	if err := work(ref, rec, agency); err != nil {
+		return nil, err
 	}
-	return nil, work(ref, rec, agency)
+	b, _ := json.Marshal(Marker{Stage: name, At: time.Now().UTC(), Failed: rec.Error != ""})
+	if _, err := store.Put(ctx, ref.Bucket, events.ArtifactKey(name, ref), bytes.NewReader(b), int64(len(b)), events.ArtifactMeta); err != nil {
+		return nil, fmt.Errorf("write %s marker of %s: %w", name, ref.Key, err)
+	}
+	return nil, nil
+}
+
+// ArtifactKeys are the keys of everything the stages write of one version
+// of an upload: removed together when it is read again or deleted.
+func ArtifactKeys(ref events.Ref) []string {
+	var out []string
+	for _, st := range append([]string{PagesStage, RecordsStage, AttemptsStage}, TerminalStages...) {
+		out = append(out, events.ArtifactKey(st, ref))
+	}
+	return out
 }

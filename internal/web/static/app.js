@@ -144,9 +144,33 @@ function uploadView() {
   const send = files => { for (const f of files) uploadOne(f, list); };
   pick.addEventListener("change", () => send([...pick.files]));
   dir.addEventListener("change", () => send([...dir.files]));
+  const failed = el("section", { id: "failed", "aria-live": "polite" });
   main.append(el("h1", {}, "Tải văn bản lên"), drop,
     el("p", {}, el("label", { for: "files" }, "Chọn tệp"), pick, " ", el("label", { for: "folder" }, "hoặc chọn thư mục"), dir),
-    el("h2", {}, "Tiến độ"), list);
+    el("h2", {}, "Tiến độ"), list, failed);
+  return failedList(failed);
+}
+
+// failedList shows the documents that could not be read, each with its
+// reason and what a clerk can do: read it again, delete it, upload it again.
+async function failedList(box) {
+  const r = await api("/documents?status=failed");
+  box.replaceChildren();
+  if (!r.documents.length) return;
+  box.append(el("h2", {}, "Văn bản không đọc được (" + r.documents.length + ")"),
+    el("ul", { class: "files" }, r.documents.map(d => el("li", { "data-failed": d.id }, el("strong", {}, d.file), " ",
+      el("span", { class: "error" }, d.error), " ", failedActions(d.id, () => failedList(box))))));
+}
+
+function failedActions(id, done) {
+  const act = async (how, ok) => {
+    try { await api("/documents/" + id + (how === "retry" ? "/retry" : ""), { method: how === "retry" ? "POST" : "DELETE" }); toast(ok); done(how); }
+    catch (e) { toast("Lỗi: " + e.message); }
+  };
+  return el("span", { class: "actions" },
+    el("button", { type: "button", class: "secondary", "data-action": "retry", onclick: () => act("retry", "Đang đọc lại văn bản") }, "Đọc lại"), " ",
+    el("button", { type: "button", class: "secondary", "data-action": "delete", onclick: () => { if (confirm("Xoá văn bản không đọc được này?")) act("delete", "Đã xoá"); } }, "Xoá"), " ",
+    el("label", { class: "button secondary", for: "files" }, "Tải lên lại"));
 }
 
 function uploadOne(file, list) {
@@ -180,7 +204,8 @@ async function follow(id, li, state) {
     }
     li.dataset.status = d.status; li.dataset.id = id;
     state.replaceChildren(...stageNames.map(([k, n]) => el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
-      d.status === "failed" ? el("span", { class: "error" }, "Lỗi: " + d.error) :
+      d.status === "failed" ? el("span", {}, el("span", { class: "error" }, "Không đọc được: " + d.error), " ",
+        failedActions(id, how => { if (how === "retry") { li.dataset.status = "received"; follow(id, li, state); } else li.remove(); })) :
       d.status === "review" ? el("a", { href: "#/duyet/" + id }, "Cần duyệt →") :
       d.status === "received" ? "" : el("a", { href: "#/van-ban/" + id }, statusNames[d.status]));
     if (d.status !== "received") return;
