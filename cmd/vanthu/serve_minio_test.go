@@ -147,8 +147,10 @@ func TestServeWithRealMinIO(t *testing.T) {
 		t.Errorf("uploads %d and %d, want 1 and 1", len(objs2), len(objs))
 	}
 	arts, _ := store.List(ctx, bucket, "vanthu/")
-	if len(arts) != 4 {
-		t.Errorf("%d artifacts, want 4 (pages and record of each upload, each once)", len(arts))
+	// Of each upload: its pages, its record, the register's and the
+	// index's markers — each once.
+	if len(arts) != 8 {
+		t.Errorf("%d artifacts, want 8 (pages, record, registered and indexed of each upload, each once)", len(arts))
 	}
 }
 
@@ -206,7 +208,9 @@ func TestServeMinIOOutage(t *testing.T) {
 		t.Fatalf("%d of %d uploads have no record: lost while serve was down\n%s", missing, len(refs), stderr.String())
 	}
 	objs, _ := store.List(ctx, bucket, "")
-	if len(objs) != 3*len(refs) {
-		t.Errorf("%d objects, want %d: each upload read and recorded exactly once", len(objs), 3*len(refs))
+	// The upload, its pages, its record, the register's and the index's
+	// markers.
+	if len(objs) != 5*len(refs) {
+		t.Errorf("%d objects, want %d: each upload read, recorded, registered and indexed exactly once", len(objs), 5*len(refs))
 	}
 }
