@@ -172,7 +172,8 @@ func OpenShards(path string, n int) (*Indexer, error) {
 			return nil, fmt.Errorf("search index %s: %s is damaged: move the index aside and run `vanthu index` again", path, layoutFile)
 		}
 	case errors.Is(err, fs.ErrNotExist):
-		if _, err := os.Stat(path); err == nil {
+		// An empty folder (a volume mounted for the index) is a new index.
+		if ents, err := os.ReadDir(path); err == nil && len(ents) > 0 {
 			// An index keeps the mapping it was made with; searching one
 			// made with another gives quietly wrong answers, so say so.
 			return nil, fmt.Errorf("search index %s was built by an older vanthu (mapping before %q): move it aside and run `vanthu index` again", path, mappingVersion)
