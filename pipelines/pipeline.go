@@ -14,10 +14,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -33,6 +37,14 @@ import (
 type Config struct {
 	MaxPages   int   // pages per file (default 500)
 	MaxPixels  int   // pixels per page image (default raster.DefaultMaxPixels)
+	// MaxFilePixels bounds the pixels of all the page images one file
+	// makes (default 5,000 megapixels: 500 A4 pages at 300 dpi); a file
+	// declaring more is refused, whatever its size in bytes.
+	MaxFilePixels int64
+	// PixelsInFlight bounds the page images decoded at once, in pixels,
+	// across every file the pipeline reads (default MaxPixels): memory
+	// stays bounded whatever the pages' sizes and the callers' number.
+	PixelsInFlight int64
 	MaxBytes   int64 // bytes per file (default 512 MiB)
 	Preprocess preprocess.Options
 	// NoTextLayer forces OCR of every page (for measuring OCR on born-digital files).
@@ -50,10 +62,18 @@ type Config struct {
 type Pipeline struct {
 	cfg Config
 	ocr *ocr.Engine
-	// raster bounds how many page images are decoded at once (memory).
+	// raster bounds how many page images are decoded at once, pixels
+	// their total (memory).
 	raster chan struct{}
-	log    *slog.Logger
+	pixels *semaphore.Weighted
+	// inFlight and peak count the pixels decoded at once (tests, metrics).
+	inFlight, peak atomic.Int64
+	log            *slog.Logger
 }
+
+// PeakPixels is the most pixels of page images the pipeline has held at
+// once.
+func (p *Pipeline) PeakPixels() int64 { return p.peak.Load() }
 
 // New returns a pipeline over an OCR engine (owned by the caller).
 func New(cfg Config, engine *ocr.Engine, workers int) *Pipeline {
@@ -69,11 +89,17 @@ func New(cfg Config, engine *ocr.Engine, workers int) *Pipeline {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Minute
 	}
+	if cfg.MaxFilePixels <= 0 {
+		cfg.MaxFilePixels = 5_000_000_000
+	}
+	if cfg.PixelsInFlight <= 0 {
+		cfg.PixelsInFlight = int64(cfg.MaxPixels)
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{cfg: cfg, ocr: engine, raster: make(chan struct{}, max(1, workers)+1), log: log}
+	return &Pipeline{cfg: cfg, ocr: engine, raster: make(chan struct{}, max(1, workers)+1), pixels: semaphore.NewWeighted(cfg.PixelsInFlight), log: log}
 }
 
 // DefaultConfig has every preprocessing step on.
@@ -199,6 +225,43 @@ func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, f
 	return s.String(), conf
 }
 
+// hugePage is a page image (pixels) whose memory is given back as soon as
+// the page is done: several A4 pages at 600 dpi.
+const hugePage = 20_000_000
+
+// fileBudget counts the pixels a file's pages have taken.
+type fileBudget struct{ used atomic.Int64 }
+
+// admit is asked before a page image of the file is decoded: the file's
+// budget is charged (refused past MaxFilePixels), and the page waits
+// until its pixels fit in what is in flight. *release gives them back.
+func (p *Pipeline) admit(ctx context.Context, fb *fileBudget, release *func()) raster.Admit {
+	return func(w, h int) error {
+		px := int64(w) * int64(h)
+		if used := fb.used.Add(px); used > p.cfg.MaxFilePixels {
+			return fmt.Errorf("%w: the page images of this file add up to more than %d megapixels (limit %d, --max-file-pixels)",
+				raster.ErrTooLarge, used/1_000_000, p.cfg.MaxFilePixels/1_000_000)
+		}
+		n := min(px, p.cfg.PixelsInFlight)
+		if err := p.pixels.Acquire(ctx, n); err != nil {
+			return err
+		}
+		now := p.inFlight.Add(px)
+		for peak := p.peak.Load(); now > peak && !p.peak.CompareAndSwap(peak, now); peak = p.peak.Load() {
+		}
+		*release = func() {
+			p.inFlight.Add(-px)
+			if n >= hugePage {
+				// Collected before the next page takes its place: the
+				// collector would otherwise let both live at once.
+				runtime.GC()
+			}
+			p.pixels.Release(n)
+		}
+		return nil
+	}
+}
+
 // guard turns a panic while reading page n (0: the file) into that
 // page's error: a file that trips a bug in a decoder or a library is one
 // failed document, not a crashed process.
@@ -245,14 +308,15 @@ func (p *Pipeline) ReadFile(ctx context.Context, path string) (rd *Read, err err
 		return nil, err
 	}
 	var first *image.Gray
+	fb := &fileBudget{}
 	if kind == sniff.PDF {
-		rd, first, err = p.readPDF(ctx, path, f, st.Size())
+		rd, first, err = p.readPDF(ctx, path, f, st.Size(), fb)
 	} else {
 		var data []byte
 		if data, err = os.ReadFile(path); err != nil {
 			return nil, fmt.Errorf("read: %w", err)
 		}
-		rd, first, err = p.readImage(ctx, kind, data)
+		rd, first, err = p.readImage(ctx, kind, data, fb)
 	}
 	if err != nil {
 		return nil, err
@@ -261,10 +325,10 @@ func (p *Pipeline) ReadFile(ctx context.Context, path string) (rd *Read, err err
 	return rd, nil
 }
 
-func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) (*Read, *image.Gray, error) {
+func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte, fb *fileBudget) (*Read, *image.Gray, error) {
 	n := 1
-	decode := func(int) (*image.RGBA, error) {
-		imgs, err := raster.DecodeImage(data, p.cfg.MaxPixels)
+	decode := func(_ int, admit raster.Admit) (*image.RGBA, error) {
+		imgs, err := raster.DecodeImageAdmitted(data, p.cfg.MaxPixels, admit)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +339,9 @@ func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) 
 		if n, err = raster.TIFFPageCount(data); err != nil {
 			return nil, nil, err
 		}
-		decode = func(i int) (*image.RGBA, error) { return raster.DecodeTIFFPage(data, i, p.cfg.MaxPixels) }
+		decode = func(i int, admit raster.Admit) (*image.RGBA, error) {
+			return raster.DecodeTIFFPageAdmitted(data, i, p.cfg.MaxPixels, admit)
+		}
 	}
 	if n > p.cfg.MaxPages {
 		return nil, nil, fmt.Errorf("image has %d pages, limit %d (--max-pages)", n, p.cfg.MaxPages)
@@ -296,7 +362,9 @@ func (p *Pipeline) readImage(ctx context.Context, kind sniff.Kind, data []byte) 
 				return
 			}
 			defer func() { <-p.raster }()
-			img, err := decode(i)
+			release := func() {}
+			defer func() { release() }()
+			img, err := decode(i, p.admit(ctx, fb, &release))
 			if err != nil {
 				errs[i] = err
 				return
@@ -483,7 +551,7 @@ func inkBounds(g *image.Gray, r image.Rectangle) (image.Rectangle, bool) {
 	return image.Rect(minX, minY, maxX+1, maxY+1), true
 }
 
-func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size int64) (*Read, *image.Gray, error) {
+func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size int64, fb *fileBudget) (*Read, *image.Gray, error) {
 	rd := &Read{Kind: sniff.PDF}
 	var first *image.Gray
 	d, err := textlayer.Open(f, size)
@@ -507,6 +575,20 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 	if npages > p.cfg.MaxPages {
 		return nil, nil, fmt.Errorf("PDF has %d pages, limit %d (--max-pages)", npages, p.cfg.MaxPages)
 	}
+	if d != nil {
+		// The pages' declared sizes, before anything is drawn: a few
+		// hundred bytes can declare gigapixels.
+		var total float64
+		for i := 1; i <= npages; i++ {
+			if w, h, err := d.PageSize(i); err == nil {
+				total += w * h
+			}
+		}
+		if total > float64(p.cfg.MaxFilePixels) {
+			return nil, nil, fmt.Errorf("%w: the pages declare %.0f megapixels at %d dpi, limit %d (--max-file-pixels)",
+				raster.ErrTooLarge, total/1e6, doc.DPI, p.cfg.MaxFilePixels/1_000_000)
+		}
+	}
 	rd.Pages = make([]doc.Page, npages)
 	errs := make([]error, npages)
 	var wg sync.WaitGroup
@@ -517,7 +599,7 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 			if d != nil {
 				pt = d.Page(i + 1)
 			}
-			pg, gray, err := p.readPDFPage(ctx, path, pt, i+1)
+			pg, gray, err := p.readPDFPage(ctx, path, pt, i+1, fb)
 			rd.Pages[i], errs[i] = pg, err
 			if i == 0 && gray != nil {
 				first = gray
@@ -534,7 +616,7 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 // readPDFPage decides, per page, whether the PDF's text is the document:
 // enough letters, Vietnamese (not mojibake from a broken font map), and
 // more than a signature stamp. Otherwise poppler's text, then OCR.
-func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.PageText, n int) (doc.Page, *image.Gray, error) {
+func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.PageText, n int, fb *fileBudget) (doc.Page, *image.Gray, error) {
 	pg := doc.Page{Number: n, Width: pt.Width, Height: pt.Height}
 	if !p.cfg.NoTextLayer && pt.Err == nil && len(pt.Words) > 0 {
 		words := pt.PageWords()
@@ -579,7 +661,9 @@ func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.Pa
 		return pg, nil, ctx.Err()
 	}
 	defer func() { <-p.raster }()
-	img, err := raster.RenderPDFPage(ctx, path, n, doc.DPI, pt.Width*72/doc.DPI, pt.Height*72/doc.DPI, p.cfg.MaxPixels)
+	release := func() {}
+	defer func() { release() }()
+	img, err := raster.RenderPDFPageAdmitted(ctx, path, n, doc.DPI, pt.Width*72/doc.DPI, pt.Height*72/doc.DPI, p.cfg.MaxPixels, p.admit(ctx, fb, &release))
 	if err != nil {
 		return pg, nil, err
 	}

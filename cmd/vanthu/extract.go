@@ -26,6 +26,7 @@ import (
 // pipelineFlags are the flags every command that reads documents shares.
 type pipelineFlags struct {
 	jobs, workers, maxPages, maxPixels int
+	maxFileMpx, inflightMpx            int64
 	noTextLayer, noDeskew, noRed       bool
 	noGraphics                         bool
 	timeout                            time.Duration
@@ -38,6 +39,8 @@ func (pf *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&pf.workers, "workers", runtime.GOMAXPROCS(0), "OCR workers (Tesseract instances, one thread each)")
 	fs.IntVar(&pf.maxPages, "max-pages", 500, "reject files with more pages than this")
 	fs.IntVar(&pf.maxPixels, "max-pixels", raster.DefaultMaxPixels, "reject page images with more pixels than this (decompression bombs)")
+	fs.Int64Var(&pf.maxFileMpx, "max-file-pixels", 5000, "reject files whose page images add up to more megapixels than this")
+	fs.Int64Var(&pf.inflightMpx, "pixels-in-flight", 0, "megapixels of page images decoded at once, across all files (default: --max-pixels): bounds memory")
 	fs.BoolVar(&pf.noTextLayer, "no-text-layer", false, "OCR every page, even where the PDF has a usable text layer")
 	fs.BoolVar(&pf.noDeskew, "no-deskew", false, "skip deskewing scanned pages")
 	fs.BoolVar(&pf.noRed, "no-red-removal", false, "keep red ink (seals, stamps) in the image Tesseract reads")
@@ -52,6 +55,7 @@ func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engi
 	engine := ocr.New(ocr.Config{Workers: pf.workers, Languages: strings.Split(pf.langs, "+")})
 	cfg := pipelines.DefaultConfig()
 	cfg.MaxPages, cfg.MaxPixels = pf.maxPages, pf.maxPixels
+	cfg.MaxFilePixels, cfg.PixelsInFlight = pf.maxFileMpx*1_000_000, pf.inflightMpx*1_000_000
 	cfg.NoTextLayer, cfg.NoDigitsPass = pf.noTextLayer, pf.noDigits
 	cfg.Timeout = pf.timeout
 	cfg.Preprocess.Deskew = !pf.noDeskew

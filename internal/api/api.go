@@ -55,7 +55,15 @@ type Server struct {
 	// Health, when set, hears of the index writes that fail (readiness).
 	Health *health.Checker
 
-	limiter loginLimiter
+	limiter  loginLimiter
+	once     sync.Once
+	renderCh chan struct{}
+}
+
+// renders bounds the page images drawn at once.
+func (s *Server) renders() chan struct{} {
+	s.once.Do(func() { s.renderCh = make(chan struct{}, 2) })
+	return s.renderCh
 }
 
 // Handler is the API's routes.

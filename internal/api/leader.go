@@ -223,17 +223,19 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Two pages drawn at a time: each may hold a large image.
+	select {
+	case s.renders() <- struct{}{}:
+		defer func() { <-s.renders() }()
+	case <-r.Context().Done():
+		return
+	}
 	rc, _, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	data, err := io.ReadAll(io.LimitReader(rc, 512<<20))
-	rc.Close()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	defer rc.Close()
 	const maxPixels = 75_000_000
 	var img image.Image
 	scale := 1.0
@@ -245,8 +247,14 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer os.Remove(tmp.Name())
-		tmp.Write(data)
-		tmp.Close()
+		_, err = io.Copy(tmp, io.LimitReader(rc, 512<<20))
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("%w: %v", errUnavailable, err))
+			return
+		}
 		const dpi = 110
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 		defer cancel()
@@ -257,12 +265,27 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		}
 		img, scale = rgba, float64(dpi)/300
 	default:
-		pages, err := raster.DecodeImage(data, maxPixels)
-		if err != nil || n > len(pages) {
+		data, err := io.ReadAll(io.LimitReader(rc, 512<<20))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var src *image.RGBA
+		if path.Ext(d.Key) == ".tiff" {
+			// Only the page asked for: a TIFF may hold hundreds.
+			src, err = raster.DecodeTIFFPage(data, n-1, maxPixels)
+		} else if n == 1 {
+			var pages []*image.RGBA
+			if pages, err = raster.DecodeImage(data, maxPixels); err == nil {
+				src = pages[0]
+			}
+		} else {
+			err = records.ErrNotFound
+		}
+		if err != nil {
 			s.fail(w, r, records.ErrNotFound)
 			return
 		}
-		src := pages[n-1]
 		b := src.Bounds()
 		dpi := raster.EstimateDPI(b.Dx(), b.Dy())
 		// Shown at about 110 dpi: enough to read, light to send.

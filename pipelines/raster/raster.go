@@ -37,6 +37,12 @@ const MinDPI = 250
 // DecodeImage decodes every page of an image file. It checks the declared
 // size of each page against maxPixels before allocating anything.
 func DecodeImage(data []byte, maxPixels int) ([]*image.RGBA, error) {
+	return DecodeImageAdmitted(data, maxPixels, nil)
+}
+
+// DecodeImageAdmitted is DecodeImage asking admit first (for a single
+// image; TIFF pages go through DecodeTIFFPageAdmitted).
+func DecodeImageAdmitted(data []byte, maxPixels int, admit Admit) ([]*image.RGBA, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode image header: %w", err)
@@ -46,6 +52,11 @@ func DecodeImage(data []byte, maxPixels int) ([]*image.RGBA, error) {
 	}
 	if err := checkSize(cfg.Width, cfg.Height, maxPixels); err != nil {
 		return nil, err
+	}
+	if admit != nil {
+		if err := admit(cfg.Width, cfg.Height); err != nil {
+			return nil, err
+		}
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -92,6 +103,11 @@ func TIFFPageCount(data []byte) (int, error) {
 // first IFD, so the page is decoded from a copy of the file whose header
 // points at that page's IFD.
 func DecodeTIFFPage(data []byte, i, maxPixels int) (*image.RGBA, error) {
+	return DecodeTIFFPageAdmitted(data, i, maxPixels, nil)
+}
+
+// DecodeTIFFPageAdmitted is DecodeTIFFPage asking admit first.
+func DecodeTIFFPageAdmitted(data []byte, i, maxPixels int, admit Admit) (*image.RGBA, error) {
 	offsets, err := tiffIFDs(data)
 	if err != nil {
 		return nil, err
@@ -108,6 +124,11 @@ func DecodeTIFFPage(data []byte, i, maxPixels int) (*image.RGBA, error) {
 	}
 	if err := checkSize(cfg.Width, cfg.Height, maxPixels); err != nil {
 		return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
+	}
+	if admit != nil {
+		if err := admit(cfg.Width, cfg.Height); err != nil {
+			return nil, fmt.Errorf("TIFF page %d: %w", i+1, err)
+		}
 	}
 	img, err := tiff.Decode(bytes.NewReader(buf))
 	if err != nil {
@@ -176,20 +197,32 @@ func PDFPageArgs(path string, page, dpi int) []string {
 	return []string{"-hide-annotations", "-r", strconv.Itoa(dpi), "-f", strconv.Itoa(page), "-l", strconv.Itoa(page), "-singlefile", "--", path}
 }
 
+// Admit is asked, with a page's size, before its pixels are allocated: it
+// may wait for memory to be free, or refuse the page (a file's pixel
+// budget spent). nil admits everything.
+type Admit func(w, h int) error
+
 // RenderPDFPage renders one page with pdftoppm. widthPt and heightPt (the
 // page size in points, 0 if unknown) are checked against maxPixels first.
 func RenderPDFPage(ctx context.Context, path string, page, dpi int, widthPt, heightPt float64, maxPixels int) (*image.RGBA, error) {
+	return RenderPDFPageAdmitted(ctx, path, page, dpi, widthPt, heightPt, maxPixels, nil)
+}
+
+// RenderPDFPageAdmitted is RenderPDFPage asking admit first. The image is
+// decoded as pdftoppm writes it: never held twice.
+func RenderPDFPageAdmitted(ctx context.Context, path string, page, dpi int, widthPt, heightPt float64, maxPixels int, admit Admit) (*image.RGBA, error) {
 	if widthPt > 0 && heightPt > 0 {
 		w, h := int(widthPt*float64(dpi)/72), int(heightPt*float64(dpi)/72)
 		if err := checkSize(w, h, maxPixels); err != nil {
 			return nil, fmt.Errorf("page %d at %d dpi: %w", page, dpi, err)
 		}
 	}
-	out, err := procexec.Run(ctx, "pdftoppm", PDFPageArgs(path, page, dpi)...)
-	if err != nil {
-		return nil, fmt.Errorf("render page %d: %w", page, err)
-	}
-	img, err := DecodePPM(bytes.NewReader(out), maxPixels)
+	var img *image.RGBA
+	err := procexec.Stream(ctx, func(r io.Reader) error {
+		var err error
+		img, err = decodePPM(r, maxPixels, admit)
+		return err
+	}, "pdftoppm", PDFPageArgs(path, page, dpi)...)
 	if err != nil {
 		return nil, fmt.Errorf("render page %d: %w", page, err)
 	}
@@ -197,7 +230,9 @@ func RenderPDFPage(ctx context.Context, path string, page, dpi int, widthPt, hei
 }
 
 // DecodePPM reads a binary PPM (P6) or PGM (P5) with maxval 255.
-func DecodePPM(r io.Reader, maxPixels int) (*image.RGBA, error) {
+func DecodePPM(r io.Reader, maxPixels int) (*image.RGBA, error) { return decodePPM(r, maxPixels, nil) }
+
+func decodePPM(r io.Reader, maxPixels int, admit Admit) (*image.RGBA, error) {
 	br := bufio.NewReader(r)
 	var magic string
 	var w, h, maxval int
@@ -213,23 +248,31 @@ func DecodePPM(r io.Reader, maxPixels int) (*image.RGBA, error) {
 	if err := checkSize(w, h, maxPixels); err != nil {
 		return nil, err
 	}
+	if admit != nil {
+		if err := admit(w, h); err != nil {
+			return nil, err
+		}
+	}
 	ch := 3
 	if magic == "P5" {
 		ch = 1
 	}
-	raw := make([]byte, w*h*ch)
-	if _, err := io.ReadFull(br, raw); err != nil {
-		return nil, fmt.Errorf("PPM pixels: %w", err)
-	}
+	// Row by row into the image: the raw pixels are never held whole.
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	p := img.Pix
-	for i, j := 0, 0; i < len(raw); i, j = i+ch, j+4 {
-		if ch == 3 {
-			p[j], p[j+1], p[j+2] = raw[i], raw[i+1], raw[i+2]
-		} else {
-			p[j], p[j+1], p[j+2] = raw[i], raw[i], raw[i]
+	row := make([]byte, w*ch)
+	for y := range h {
+		if _, err := io.ReadFull(br, row); err != nil {
+			return nil, fmt.Errorf("PPM pixels: %w", err)
 		}
-		p[j+3] = 255
+		p := img.Pix[y*img.Stride : y*img.Stride+w*4]
+		for i, j := 0, 0; i < len(row); i, j = i+ch, j+4 {
+			if ch == 3 {
+				p[j], p[j+1], p[j+2] = row[i], row[i+1], row[i+2]
+			} else {
+				p[j], p[j+1], p[j+2] = row[i], row[i], row[i]
+			}
+			p[j+3] = 255
+		}
 	}
 	return img, nil
 }

@@ -94,6 +94,25 @@ func (d *Document) NumPage() (int, error) {
 	return n, err
 }
 
+// PageSize is page n's MediaBox in pixels at doc.DPI, without reading
+// its content (US Letter when it declares none).
+func (d *Document) PageSize(n int) (w, h float64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("page %d: %w: %s", n, ErrDamaged, printable(fmt.Sprint(p)))
+		}
+	}()
+	p := d.r.Page(n)
+	if p.V.IsNull() {
+		return 0, 0, fmt.Errorf("page %d: %w: missing from page tree", n, ErrDamaged)
+	}
+	x0, y0, x1, y1 := 0.0, 0.0, 612.0, 792.0
+	if mb := inherited(p.V, "MediaBox"); mb.Len() == 4 {
+		x0, y0, x1, y1 = mb.Index(0).Float64(), mb.Index(1).Float64(), mb.Index(2).Float64(), mb.Index(3).Float64()
+	}
+	return abs(x1-x0) * scale, abs(y1-y0) * scale, nil
+}
+
 // Page reads page n (1-based). Failures are reported in PageText.Err.
 func (d *Document) Page(n int) (pt PageText) {
 	pt.Number = n
