@@ -35,8 +35,8 @@ import (
 
 // Config of a pipeline. Zero values mean the defaults.
 type Config struct {
-	MaxPages   int   // pages per file (default 500)
-	MaxPixels  int   // pixels per page image (default raster.DefaultMaxPixels)
+	MaxPages  int // pages per file (default 500)
+	MaxPixels int // pixels per page image (default raster.DefaultMaxPixels)
 	// MaxFilePixels bounds the pixels of all the page images one file
 	// makes (default 5,000 megapixels: 500 A4 pages at 300 dpi); a file
 	// declaring more is refused, whatever its size in bytes.
@@ -45,8 +45,8 @@ type Config struct {
 	// across every file the pipeline reads (default MaxPixels): memory
 	// stays bounded whatever the pages' sizes and the callers' number.
 	PixelsInFlight int64
-	MaxBytes   int64 // bytes per file (default 512 MiB)
-	Preprocess preprocess.Options
+	MaxBytes       int64 // bytes per file (default 512 MiB)
+	Preprocess     preprocess.Options
 	// NoTextLayer forces OCR of every page (for measuring OCR on born-digital files).
 	NoTextLayer bool
 	// NoDigitsPass skips the digits-only re-reading of blank numbers and days.
