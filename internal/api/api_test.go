@@ -28,7 +28,7 @@ import (
 )
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	api    *Server
 	st     *records.Store
@@ -39,7 +39,7 @@ type fixture struct {
 // newFixture: two agencies, a user of each role in A, a clerk in B,
 // cleared staff, clerks and an admin in A; documents (stored, recorded and
 // indexed): a public one and a MẬT one in A, one in B.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := records.OpenSQLite(ctx, filepath.Join(t.TempDir(), "vanthu.db"))
@@ -115,7 +115,7 @@ func (f *fixture) record(agency, key, conf, docType string) int64 {
 }
 
 // onePagePDF is a born-digital one-page PDF saying text.
-func onePagePDF(t *testing.T, text string) []byte {
+func onePagePDF(t testing.TB, text string) []byte {
 	t.Helper()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddPage()
