@@ -225,6 +225,10 @@ func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, f
 	return s.String(), conf
 }
 
+// minSide is the fewest pixels a page image has on a side: smaller is no
+// page (a pixel, an icon), and nothing on it can be read.
+const minSide = 32
+
 // hugePage is a page image (pixels) whose memory is given back as soon as
 // the page is done: several A4 pages at 600 dpi.
 const hugePage = 20_000_000
@@ -237,6 +241,9 @@ type fileBudget struct{ used atomic.Int64 }
 // until its pixels fit in what is in flight. *release gives them back.
 func (p *Pipeline) admit(ctx context.Context, fb *fileBudget, release *func()) raster.Admit {
 	return func(w, h int) error {
+		if w < minSide || h < minSide {
+			return fmt.Errorf("the image is %d×%d pixels: too small to be a page", w, h)
+		}
 		px := int64(w) * int64(h)
 		if used := fb.used.Add(px); used > p.cfg.MaxFilePixels {
 			return fmt.Errorf("%w: the page images of this file add up to more than %d megapixels (limit %d, --max-file-pixels)",

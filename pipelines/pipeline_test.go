@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,6 +190,7 @@ func badInputs(t *testing.T, dir string) map[string]string {
 		write("bomb.png", bombPNG()):                                "too large",
 		write("program.pdf", []byte("\x7fELF\x02\x01\x01\x00rest")): "executable",
 		write("t\xe0i-li\xeau.png", []byte("GIF89a")):               "GIF",
+		write("pixel.png", onePixelPNG()):                           "too small to be a page", // found by schemathesis
 	}
 }
 
@@ -278,4 +281,11 @@ func TestReadSurvivesJSON(t *testing.T) {
 			t.Errorf("%s: record differs after the artifact round trip", tr["file"])
 		}
 	}
+}
+
+// onePixelPNG is a valid 1×1 PNG (it once panicked in Upscale).
+func onePixelPNG() []byte {
+	var b bytes.Buffer
+	png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1)))
+	return b.Bytes()
 }

@@ -77,11 +77,44 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes() {
 		m.HandleFunc(rt.method+" "+rt.path, s.authed(rt.roles, rt.h))
 	}
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := m.Handler(r)
+		if pattern == "" {
+			// No route: the mux says 404, or 405 for a path known under
+			// other methods (with Allow); answered in JSON like the rest.
+			rec := &statusOnly{header: http.Header{}}
+			h.ServeHTTP(rec, r)
+			if rec.code == 0 || rec.code == http.StatusOK {
+				rec.code = http.StatusNotFound
+			}
+			if allow := rec.header.Get("Allow"); allow != "" {
+				w.Header().Set("Allow", allow)
+			}
+			msg := "no such endpoint: " + r.Method + " " + clip(r.URL.Path)
+			if rec.code == http.StatusMethodNotAllowed {
+				msg = r.Method + " is not allowed here: " + rec.header.Get("Allow")
+			}
+			writeError(w, rec.code, msg)
+			return
+		}
+		m.ServeHTTP(w, r)
 	})
-	return m
 }
+
+// statusOnly keeps what the mux answers for an unrouted request.
+type statusOnly struct {
+	header http.Header
+	code   int
+}
+
+func (s *statusOnly) Header() http.Header { return s.header }
+func (s *statusOnly) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return len(b), nil
+}
+func (s *statusOnly) WriteHeader(code int) { s.code = code }
 
 // route is an authenticated endpoint: the OpenAPI document is made from
 // the same list, so the two cannot drift apart.

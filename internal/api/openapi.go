@@ -3,11 +3,77 @@ package api
 import (
 	"net/http"
 	"strings"
+
+	"github.com/vanthu/vanthu/internal/records"
 )
 
 // openAPI serves the OpenAPI 3.1 document, made from the routes.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.OpenAPI())
+}
+
+// bodySchema is the JSON body an operation takes (what jsonBody and the
+// handlers accept: one object, no unknown fields).
+func bodySchema(op string) map[string]any {
+	str := map[string]any{"type": "string"}
+	switch op {
+	case "PATCH /api/v1/documents/{id}":
+		props := map[string]any{}
+		for _, f := range records.Correctable {
+			props[f] = map[string]any{"type": "string", "maxLength": 2000}
+		}
+		props["issued_at"] = map[string]any{"type": "string", "format": "date"}
+		props["confidentiality"] = map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}
+		return map[string]any{"type": "object", "properties": props, "additionalProperties": false, "minProperties": 1}
+	case "PATCH /api/v1/tasks/{id}":
+		return map[string]any{"type": "object", "required": []string{"status"}, "additionalProperties": false,
+			"properties": map[string]any{"status": map[string]any{"type": "string", "enum": []string{"open", "done"}}}}
+	case "POST /api/v1/users":
+		return map[string]any{"type": "object", "required": []string{"name", "role", "password"}, "additionalProperties": false,
+			"properties": map[string]any{"name": map[string]any{"type": "string", "minLength": 1, "maxLength": 64}, "role": map[string]any{"type": "string", "enum": records.Grantable},
+				"clearance": map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}, "password": map[string]any{"type": "string", "minLength": 10, "maxLength": 1024},
+				"agency": str}}
+	}
+	return map[string]any{"type": "object"}
+}
+
+// querySchema is a query parameter's schema: its bounds are those the
+// handlers enforce (intParam, dateParam).
+func querySchema(path, name string) map[string]any {
+	integer := func(lo, hi int) map[string]any { return map[string]any{"type": "integer", "minimum": lo, "maximum": hi} }
+	switch name {
+	case "limit":
+		if strings.Contains(path, "/registers/") {
+			return integer(1, maxExport)
+		}
+		if strings.HasSuffix(path, "/tasks") {
+			return integer(1, 10*maxLimit)
+		}
+		return integer(1, maxLimit)
+	case "offset":
+		if strings.HasSuffix(path, "/search") {
+			return integer(0, 10_000)
+		}
+		return integer(0, maxOffset)
+	case "size":
+		return integer(1, 100)
+	case "year":
+		return integer(1945, 2200)
+	case "from", "to", "due_before", "date":
+		return map[string]any{"type": "string", "format": "date"}
+	case "format":
+		if strings.HasSuffix(path, "/summary") {
+			return map[string]any{"type": "string", "enum": []string{"json", "pdf"}}
+		}
+		return map[string]any{"type": "string", "enum": []string{"json", "csv", "xlsx"}}
+	case "sort":
+		return map[string]any{"type": "string", "enum": []string{"relevance", "date"}}
+	case "period":
+		return map[string]any{"type": "string", "enum": []string{"day", "week", "month"}}
+	case "q":
+		return map[string]any{"type": "string", "maxLength": 500}
+	}
+	return map[string]any{"type": "string", "maxLength": 200}
 }
 
 // OpenAPI is the API's description.
@@ -22,55 +88,70 @@ func (s *Server) OpenAPI() map[string]any {
 			"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
 				"type": "object", "required": []string{"name", "password"},
 				"properties": map[string]any{"name": map[string]any{"type": "string"}, "password": map[string]any{"type": "string"}}}}}},
-			"responses": map[string]any{"200": map[string]any{"description": "logged in"}, "401": errorResp("wrong name or password"), "429": errorResp("too many failures")},
+			"responses": map[string]any{"200": map[string]any{"description": "logged in"}, "400": errorResp("not a name and a password"), "401": errorResp("wrong name or password"),
+				"403": errorResp("from another site"), "415": errorResp("not JSON"), "429": errorResp("too many failures: wait (Retry-After)"), "503": errorResp("busy for now")},
 		}},
 		"/api/v1/openapi.json": map[string]any{"get": map[string]any{"summary": "This document.", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "OpenAPI 3.1"}}}},
 	}
 	for _, rt := range s.routes() {
+		resp := map[string]any{
+			"400": errorResp("bad input: the message says what"),
+			"401": errorResp("not logged in"),
+			"403": errorResp("the role may not do this"),
+			"404": errorResp("not found, or out of the user's reach"),
+			"503": errorResp("busy for now (Retry-After): nothing was done"),
+		}
+		ok := map[string]string{"POST /api/v1/documents": "202", "POST /api/v1/users": "201", "DELETE /api/v1/documents/{id}": "204",
+			"POST /api/v1/logout": "204", "POST /api/v1/documents/{id}/retry": "202"}[rt.method+" "+rt.path]
+		if ok == "" {
+			ok = "200"
+		}
+		resp[ok] = map[string]any{"description": "OK"}
+		switch rt.method + " " + rt.path {
+		case "POST /api/v1/users":
+			resp["409"] = errorResp("the name cannot be used")
+		case "GET /api/v1/documents/{id}/file", "GET /api/v1/documents/{id}/pages/{n}":
+			resp["410"] = errorResp("the original is no longer stored")
+		}
 		op := map[string]any{
 			"summary":     rt.summary,
 			"description": "Roles: " + strings.Join(rt.roles, ", ") + ". Only the user's agency, and secret documents only within the user's clearance.",
-			"responses": map[string]any{
-				"200": map[string]any{"description": "OK"},
-				"400": errorResp("bad input: the message says what"),
-				"401": errorResp("not logged in"),
-				"403": errorResp("the role may not do this"),
-				"404": errorResp("not found, or out of the user's reach"),
-			},
+			"responses":   resp,
 		}
 		var params []any
 		if strings.Contains(rt.path, "{id}") {
-			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
+			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
 		}
 		if strings.Contains(rt.path, "{n}") {
-			params = append(params, map[string]any{"name": "n", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+			params = append(params, map[string]any{"name": "n", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 2000}})
 		}
 		for _, q := range rt.query {
-			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": map[string]any{"type": "string"}})
+			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": querySchema(rt.path, q)})
 		}
 		if params != nil {
 			op["parameters"] = params
 		}
 		switch rt.body {
 		case "json":
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": bodySchema(rt.method + " " + rt.path)}}}
 		case "multipart":
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
 				"type": "object", "properties": map[string]any{"file": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}}}}}}}
-			op["responses"].(map[string]any)["202"] = map[string]any{"description": "accepted: the documents' ids"}
-			op["responses"].(map[string]any)["413"] = errorResp("too large")
-			op["responses"].(map[string]any)["415"] = errorResp("not a PDF or image")
+			resp["202"] = map[string]any{"description": "accepted: the documents' ids"}
+			resp["413"] = errorResp("too large")
+			resp["415"] = errorResp("not a PDF or image")
+			resp["422"] = errorResp("none of the files could be taken")
 		}
 		if rt.path == "/api/v1/documents/{id}" && rt.method == "GET" {
-			op["responses"].(map[string]any)["200"] = map[string]any{"description": "the document", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Document"}}}}
+			resp["200"] = map[string]any{"description": "the document", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Document"}}}}
 		}
 		if len(rt.produces) > 0 {
-			content := map[string]any{}
+			content := map[string]any{"application/json": map[string]any{}}
 			for _, p := range rt.produces {
 				content[p] = map[string]any{}
 			}
-			op["responses"].(map[string]any)["200"] = map[string]any{"description": "OK", "content": content}
+			resp[ok] = map[string]any{"description": "OK", "content": content}
 		}
 		item, _ := paths[rt.path].(map[string]any)
 		if item == nil {

@@ -227,6 +227,9 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 // bytes of the colour one.
 func Upscale(g *image.Gray, f float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w < 2 || h < 2 || f <= 0 {
+		return g // nothing to interpolate between
+	}
 	W, H := int(float64(w)*f+0.5), int(float64(h)*f+0.5)
 	out := image.NewGray(image.Rect(0, 0, W, H))
 	const one = 1 << 16
