@@ -563,6 +563,7 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 	var first *image.Gray
 	d, err := textlayer.Open(f, size)
 	var npages int
+	var unreadable error // why the Go reader could not open the file
 	if err == nil {
 		npages, err = d.NumPage()
 	}
@@ -576,8 +577,9 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 		if perr != nil {
 			return nil, nil, fmt.Errorf("%w (poppler: %v)", err, perr)
 		}
-		p.log.Info("text layer unreadable, OCR of every page", "file", path, "err", err)
+		p.log.Info("text layer unreadable: poppler's text, or OCR, of every page", "file", path, "err", err)
 		d, npages = nil, n
+		unreadable = err
 	}
 	if npages > p.cfg.MaxPages {
 		return nil, nil, fmt.Errorf("PDF has %d pages, limit %d (--max-pages)", npages, p.cfg.MaxPages)
@@ -602,7 +604,7 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 	for i := range npages {
 		wg.Go(func() {
 			defer guard(&errs[i], i+1)
-			var pt textlayer.PageText
+			pt := textlayer.PageText{Number: i + 1, Err: unreadable}
 			if d != nil {
 				pt = d.Page(i + 1)
 			}

@@ -90,6 +90,33 @@ func TestGeneratedDocumentsEndToEnd(t *testing.T) {
 	}
 }
 
+// Bytes after a PDF's %%EOF (a mail gateway's padding, a note appended)
+// change nothing: the file is read as without them, never sent to OCR
+// (it once was, page after page: a thousand times slower).
+func TestBytesAfterTheEndOfAPDF(t *testing.T) {
+	p := newPipeline(t)
+	dir := t.TempDir()
+	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 1, Seed: 2, Formats: []string{"pdf"}}); err != nil {
+		t.Fatal(err)
+	}
+	tr := readTruth(t, dir)[0]
+	path := filepath.Join(dir, tr["file"].(string))
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, append(data, "\n% appended by the gateway\n\x00\x01junk"...), 0o644)
+	rd, err := p.ReadFile(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range rd.Pages {
+		if pg.Source == doc.SourceOCR {
+			t.Errorf("page %d was OCR'd (%s)", pg.Number, pg.Note)
+		}
+	}
+	if rec := p.Extract(context.Background(), rd); rec.Number != tr["number"] {
+		t.Errorf("number %q, want %q", rec.Number, tr["number"])
+	}
+}
+
 // PDFs written by go-pdf/fpdf come out of the Go reader as mojibake; the
 // page must be read through poppler instead, never indexed as garbage.
 func TestMojibakeFallsBackToPoppler(t *testing.T) {

@@ -5,6 +5,7 @@
 package textlayer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +59,7 @@ func Open(ra io.ReaderAt, size int64) (d *Document, err error) {
 			d, err = nil, fmt.Errorf("%w: %s", ErrDamaged, printable(fmt.Sprint(p)))
 		}
 	}()
-	r, err := pdf.NewReader(ra, size)
+	r, err := pdf.NewReader(ra, endOfPDF(ra, size))
 	if err != nil {
 		msg := err.Error()
 		if strings.Contains(msg, "encrypt") || strings.Contains(msg, "password") {
@@ -74,6 +75,30 @@ func Open(ra io.ReaderAt, size int64) (d *Document, err error) {
 		}
 	}
 	return &Document{r: r}, nil
+}
+
+// endOfPDF is where the PDF ends: just past its last %%EOF, when bytes
+// follow it (a mail gateway's padding, a signature block, a scanner's
+// trailer). Readers such as poppler ignore them; the Go reader wants
+// %%EOF at the very end and would refuse the file.
+func endOfPDF(ra io.ReaderAt, size int64) int64 {
+	const window = 64 << 10
+	start := max(0, size-window)
+	buf := make([]byte, size-start)
+	n, _ := ra.ReadAt(buf, start)
+	buf = buf[:n]
+	i := bytes.LastIndex(buf, []byte("%%EOF"))
+	if i < 0 {
+		return size
+	}
+	end := i + len("%%EOF")
+	for end < len(buf) && (buf[end] == '\r' || buf[end] == '\n') {
+		end++
+	}
+	if strings.TrimSpace(string(buf[end:])) == "" {
+		return size // nothing but white space after it
+	}
+	return start + int64(end)
 }
 
 func safePageCount(r *pdf.Reader) (n int, err error) {
