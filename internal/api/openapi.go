@@ -40,7 +40,9 @@ func bodySchema(op string) map[string]any {
 // querySchema is a query parameter's schema: its bounds are those the
 // handlers enforce (intParam, dateParam).
 func querySchema(path, name string) map[string]any {
-	integer := func(lo, hi int) map[string]any { return map[string]any{"type": "integer", "minimum": lo, "maximum": hi} }
+	integer := func(lo, hi int) map[string]any {
+		return map[string]any{"type": "integer", "minimum": lo, "maximum": hi}
+	}
 	switch name {
 	case "limit":
 		if strings.Contains(path, "/registers/") {
