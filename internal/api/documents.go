@@ -67,7 +67,7 @@ func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) do
 		rec.File = d.File
 		out.Record = &rec
 		if e, err := s.Records.IncomingOf(r.Context(), d.ID); err == nil {
-			out.Register = &registerJSON{ArrivalNumber: e.ArrivalNumber, ArrivedAt: e.ArrivedAt.In(vnTime).Format(time.DateOnly),
+			out.Register = &registerJSON{Book: bookName(e.Book), ArrivalNumber: e.ArrivalNumber, ArrivedAt: e.ArrivedAt.In(vnTime).Format(time.DateOnly),
 				ReceivingUnit: e.ReceivingUnit, Deadline: e.Deadline, DuplicateOf: e.DuplicateOf}
 		}
 	}
@@ -75,6 +75,7 @@ func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) do
 }
 
 type registerJSON struct {
+	Book          string `json:"book"` // "thường", or "mật": the register of state secrets, numbered apart
 	ArrivalNumber int    `json:"arrival_number"`
 	ArrivedAt     string `json:"arrived_at"`
 	ReceivingUnit string `json:"receiving_unit"`

@@ -50,11 +50,11 @@ func (s *Server) registerFilter(r *http.Request) (records.RegisterFilter, error)
 }
 
 var incomingFields = []string{"arrival_number", "arrived_at", "issuer", "number", "symbol", "issued_at", "doc_type", "subject",
-	"receiving_unit", "deadline", "status", "urgency", "confidentiality", "signer", "document_id"}
+	"receiving_unit", "deadline", "status", "urgency", "confidentiality", "signer", "document_id", "book"}
 
 // The incoming register's columns as Decree 30, Appendix IV names them.
 var incomingHeader = []string{"Số đến", "Ngày đến", "Tác giả", "Số", "Ký hiệu", "Ngày tháng văn bản", "Loại văn bản", "Trích yếu nội dung",
-	"Đơn vị hoặc người nhận", "Thời hạn giải quyết", "Trạng thái", "Độ khẩn", "Độ mật", "Người ký", "Mã văn bản"}
+	"Đơn vị hoặc người nhận", "Thời hạn giải quyết", "Trạng thái", "Độ khẩn", "Độ mật", "Người ký", "Mã văn bản", "Sổ"}
 
 func (s *Server) incoming(w http.ResponseWriter, r *http.Request) {
 	f, err := s.registerFilter(r)
@@ -70,9 +70,18 @@ func (s *Server) incoming(w http.ResponseWriter, r *http.Request) {
 	t := table{Title: "Sổ đăng ký văn bản đến", Fields: incomingFields, Header: incomingHeader}
 	for _, e := range es {
 		t.Rows = append(t.Rows, []string{strconv.Itoa(e.ArrivalNumber), e.ArrivedAt.In(vnTime).Format("2006-01-02"), e.Issuer, e.Number, e.Symbol,
-			e.IssuedAt, e.DocType, e.Subject, e.ReceivingUnit, e.Deadline, e.Status, e.Urgency, e.Confidentiality, e.Signer, strconv.FormatInt(e.DocumentID, 10)})
+			e.IssuedAt, e.DocType, e.Subject, e.ReceivingUnit, e.Deadline, e.Status, e.Urgency, e.Confidentiality, e.Signer, strconv.FormatInt(e.DocumentID, 10), bookName(e.Book)})
 	}
 	s.sendTable(w, r, t, "so-van-ban-den")
+}
+
+// bookName is how a register's book is shown: the ordinary one, or the
+// register of state secrets, numbered apart.
+func bookName(book string) string {
+	if book == records.BookSecret {
+		return "mật"
+	}
+	return "thường"
 }
 
 var outgoingFields = []string{"number", "symbol", "issued_at", "doc_type", "subject", "signer", "recipients", "document_id"}

@@ -7,7 +7,8 @@ import (
 )
 
 // migrations are applied in order, each in a transaction, written once
-// for both engines: {{id}} is the engine's self-numbering key. The first
+// for both engines: {{id}} is the engine's self-numbering key; a
+// statement beginning "pg: " runs on PostgreSQL only. The first
 // two are those of the SQLite-only register of issue 3, unchanged, so a
 // database made then carries on.
 var migrations = []string{
@@ -116,6 +117,44 @@ var migrations = []string{
 	// A document whose corrected record could not be put into the search
 	// index waits here for the next repair pass.
 	`ALTER TABLE documents ADD COLUMN reindex INTEGER NOT NULL DEFAULT 0`,
+	// State secrets arriving are numbered in a register of their own
+	// (Decree 26/2020, sổ đăng ký bí mật nhà nước đến): the ordinary
+	// register has no gaps where they are, which told the uncleared they
+	// exist. A book column, and uniqueness per book. Lines registered
+	// before keep their book and numbers (the ordinary one).
+	`CREATE TABLE incoming_v2 (
+		id {{id}},
+		agency TEXT NOT NULL,
+		book TEXT NOT NULL DEFAULT '',
+		year INTEGER NOT NULL,
+		arrival_number INTEGER,
+		arrived_at TEXT NOT NULL,
+		bucket TEXT NOT NULL, key TEXT NOT NULL, etag TEXT NOT NULL,
+		doc_type TEXT NOT NULL, number TEXT NOT NULL, symbol TEXT NOT NULL, issuer TEXT NOT NULL,
+		issued_at TEXT NOT NULL, subject TEXT NOT NULL, signer TEXT NOT NULL,
+		urgency TEXT NOT NULL, confidentiality TEXT NOT NULL,
+		dedupe_key TEXT NOT NULL,
+		duplicate_of INTEGER REFERENCES incoming_v2(id),
+		document_id INTEGER REFERENCES documents(id),
+		receiving_unit TEXT NOT NULL DEFAULT '',
+		deadline TEXT NOT NULL DEFAULT '',
+		status TEXT NOT NULL DEFAULT 'registered',
+		issuer_key TEXT NOT NULL DEFAULT '',
+		UNIQUE (bucket, key, etag),
+		UNIQUE (agency, book, year, arrival_number)
+	);
+	INSERT INTO incoming_v2 (id, agency, book, year, arrival_number, arrived_at, bucket, key, etag, doc_type, number, symbol, issuer,
+		issued_at, subject, signer, urgency, confidentiality, dedupe_key, duplicate_of, document_id, receiving_unit, deadline, status, issuer_key)
+		SELECT id, agency, '', year, arrival_number, arrived_at, bucket, key, etag, doc_type, number, symbol, issuer,
+		issued_at, subject, signer, urgency, confidentiality, dedupe_key, duplicate_of, document_id, receiving_unit, deadline, status, issuer_key FROM incoming;
+	DROP TABLE incoming;
+	ALTER TABLE incoming_v2 RENAME TO incoming;
+	pg: SELECT setval(pg_get_serial_sequence('incoming', 'id'), COALESCE((SELECT MAX(id) FROM incoming), 0) + 1, false);
+	CREATE INDEX incoming_dedupe ON incoming(agency, book, dedupe_key);
+	CREATE INDEX incoming_agency_arrived ON incoming(agency, arrived_at);
+	CREATE INDEX incoming_agency_issuer ON incoming(agency, issuer_key, year, arrival_number);
+	CREATE INDEX incoming_agency_status ON incoming(agency, status, year, arrival_number);
+	CREATE INDEX incoming_document ON incoming(document_id)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -141,7 +180,14 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		for _, stmt := range strings.Split(strings.ReplaceAll(migrations[i], "{{id}}", id), ";\n") {
-			if strings.TrimSpace(stmt) == "" {
+			stmt = strings.TrimSpace(stmt)
+			if rest, ok := strings.CutPrefix(stmt, "pg: "); ok {
+				if !s.pg {
+					continue
+				}
+				stmt = rest
+			}
+			if stmt == "" {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {

@@ -14,8 +14,11 @@ import (
 
 // Entry is a line of the incoming register (sổ văn bản đến).
 type Entry struct {
-	ID            int64
-	Agency        string
+	ID     int64
+	Agency string
+	// Book is the register the line is in: "" the ordinary one, BookSecret
+	// the register of state secrets, numbered on its own.
+	Book          string
 	Year          int
 	ArrivalNumber int // runs through the year per agency, without gaps; 0 for a duplicate
 	ArrivedAt     time.Time
@@ -32,6 +35,19 @@ type Entry struct {
 	DuplicateOf int64
 }
 
+// BookSecret names the register of secret documents arriving (sổ đăng
+// ký bí mật nhà nước đến, Decree 26/2020): numbered apart, so that the
+// ordinary register shows no gap where a secret one came in.
+const BookSecret = "mật"
+
+// counterOf is the counter row of a book.
+func counterOf(book string) string {
+	if book == "" {
+		return "incoming"
+	}
+	return "incoming-" + book
+}
+
 func dedupeKey(e Entry) string {
 	if e.Number == "" || e.Symbol == "" {
 		return ""
@@ -46,9 +62,13 @@ func dedupeKey(e Entry) string {
 // unique and gapless.
 func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error) {
 	e.Year = e.ArrivedAt.Year()
+	e.Book = ""
+	if e.Confidentiality != "" {
+		e.Book = BookSecret
+	}
 	var number sql.NullInt64
-	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO counters (agency, register, year, last) VALUES (?, 'incoming', ?, 1)
-		ON CONFLICT (agency, register, year) DO UPDATE SET last = counters.last + 1 RETURNING last`), e.Agency, e.Year).Scan(&number); err != nil {
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO counters (agency, register, year, last) VALUES (?, ?, ?, 1)
+		ON CONFLICT (agency, register, year) DO UPDATE SET last = counters.last + 1 RETURNING last`), e.Agency, counterOf(e.Book), e.Year).Scan(&number); err != nil {
 		return Entry{}, fmt.Errorf("incoming register: number: %w", err)
 	}
 	// Looked for under the counter's lock, so that two copies of one
@@ -56,13 +76,14 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error
 	key := dedupeKey(e)
 	var dup sql.NullInt64
 	if key != "" {
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(id) FROM incoming WHERE agency = ? AND dedupe_key = ?`), e.Agency, key).Scan(&dup); err != nil {
+		// Within the book: an ordinary line never points at a secret one.
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(id) FROM incoming WHERE agency = ? AND book = ? AND dedupe_key = ?`), e.Agency, e.Book, key).Scan(&dup); err != nil {
 			return Entry{}, err
 		}
 	}
 	if dup.Valid {
 		// Linked, not numbered: give the number back.
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE counters SET last = last - 1 WHERE agency = ? AND register = 'incoming' AND year = ?`), e.Agency, e.Year); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE counters SET last = last - 1 WHERE agency = ? AND register = ? AND year = ?`), e.Agency, counterOf(e.Book), e.Year); err != nil {
 			return Entry{}, err
 		}
 		number = sql.NullInt64{}
@@ -75,11 +96,11 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error
 	if e.Status == "" {
 		e.Status = StatusRegistered
 	}
-	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO incoming (agency, year, arrival_number, arrived_at, bucket, key, etag,
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO incoming (agency, book, year, arrival_number, arrived_at, bucket, key, etag,
 		doc_type, number, symbol, issuer, issued_at, subject, signer, urgency, confidentiality, dedupe_key, duplicate_of,
 		document_id, receiving_unit, deadline, status, issuer_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		e.Agency, e.Year, number, stamp(e.ArrivedAt), e.Bucket, e.Key, e.ETag,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		e.Agency, e.Book, e.Year, number, stamp(e.ArrivedAt), e.Bucket, e.Key, e.ETag,
 		e.DocType, e.Number, e.Symbol, e.Issuer, e.IssuedAt, e.Subject, e.Signer, e.Urgency, e.Confidentiality, key, dup,
 		docID, e.ReceivingUnit, e.Deadline, e.Status, nameKey(e.Issuer)).Scan(&e.ID)
 	if err != nil {
@@ -89,13 +110,13 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error
 	return e, nil
 }
 
-const entryColumns = `id, agency, year, COALESCE(arrival_number, 0), arrived_at, bucket, key, etag, COALESCE(document_id, 0), doc_type, number, symbol, issuer,
+const entryColumns = `id, agency, book, year, COALESCE(arrival_number, 0), arrived_at, bucket, key, etag, COALESCE(document_id, 0), doc_type, number, symbol, issuer,
 	issued_at, subject, signer, urgency, confidentiality, receiving_unit, deadline, status, COALESCE(duplicate_of, 0)`
 
 func scanEntry(row interface{ Scan(...any) error }) (Entry, error) {
 	var e Entry
 	var at string
-	err := row.Scan(&e.ID, &e.Agency, &e.Year, &e.ArrivalNumber, &at, &e.Bucket, &e.Key, &e.ETag, &e.DocumentID, &e.DocType, &e.Number,
+	err := row.Scan(&e.ID, &e.Agency, &e.Book, &e.Year, &e.ArrivalNumber, &at, &e.Bucket, &e.Key, &e.ETag, &e.DocumentID, &e.DocType, &e.Number,
 		&e.Symbol, &e.Issuer, &e.IssuedAt, &e.Subject, &e.Signer, &e.Urgency, &e.Confidentiality, &e.ReceivingUnit, &e.Deadline, &e.Status, &e.DuplicateOf)
 	if err == nil {
 		e.ArrivedAt = parseStamp(at)
@@ -188,7 +209,7 @@ func (s *Store) Incoming(ctx context.Context, f RegisterFilter) ([]Entry, error)
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+entryColumns+` FROM incoming WHERE `+where+` AND duplicate_of IS NULL
-		ORDER BY year, arrival_number LIMIT ? OFFSET ?`), append(args, limit, max(0, f.Offset))...)
+		ORDER BY year, book, arrival_number LIMIT ? OFFSET ?`), append(args, limit, max(0, f.Offset))...)
 	if err != nil {
 		return nil, fmt.Errorf("incoming register: %w", err)
 	}

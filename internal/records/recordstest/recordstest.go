@@ -324,6 +324,43 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("SecretBook", func(t *testing.T) {
+		// State secrets are numbered in their own book: the ordinary
+		// register shows no gap where one arrived.
+		a := "so-mat-test"
+		u := func(key string) records.Upload {
+			return records.Upload{Agency: a, Bucket: "uploads", Key: key, ETag: "e1", At: at}
+		}
+		for i, conf := range []string{"", "MẬT", "", "TỐI MẬT", "", "MẬT?"} {
+			r := Rec("CV", fmt.Sprint(100+i), "UBND-VP", "UBND HUYỆN MỘ ĐỨC", "V/v số "+fmt.Sprint(i))
+			r.Confidentiality = conf
+			if _, err := s.Record(ctx, u(fmt.Sprint("book-", i, ".pdf")), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plain, _ := s.Incoming(ctx, records.RegisterFilter{Agency: a})
+		var nums []int
+		for _, e := range plain {
+			nums = append(nums, e.ArrivalNumber)
+			if e.Book != "" {
+				t.Errorf("an uncleared listing shows a line of book %q", e.Book)
+			}
+		}
+		if fmt.Sprint(nums) != "[1 2 3]" {
+			t.Errorf("the ordinary register reads %v, want [1 2 3]", nums)
+		}
+		all, _ := s.Incoming(ctx, records.RegisterFilter{Agency: a, Cleared: records.Levels})
+		var secret []int
+		for _, e := range all {
+			if e.Book == records.BookSecret {
+				secret = append(secret, e.ArrivalNumber)
+			}
+		}
+		if fmt.Sprint(secret) != "[1 2 3]" {
+			t.Errorf("the secret register reads %v, want [1 2 3] (a marking not read as a level counts as secret)", secret)
+		}
+	})
+
 	t.Run("SecrecyUnknownUntilRead", func(t *testing.T) {
 		// Received and not read yet, then failed to be read: its marking is
 		// unknown, so it is kept at the highest level. Only its uploader

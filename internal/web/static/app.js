@@ -265,7 +265,7 @@ async function reviewView(id) {
     // Who handles it: the register's, assigned by the clerk.
     const unit = el("input", { id: "f-receiving_unit", name: "receiving_unit", value: d.register.receiving_unit || "", size: 40 });
     inputs.receiving_unit = unit;
-    form.prepend(el("div", { class: "field" }, el("label", { for: "f-receiving_unit" }, "Đơn vị xử lý (số đến " + d.register.arrival_number + ", hạn " + (vnDate(d.register.deadline) || "—") + ")"), unit));
+    form.prepend(el("div", { class: "field" }, el("label", { for: "f-receiving_unit" }, "Đơn vị xử lý (số đến " + d.register.arrival_number + (d.register.book === "mật" ? " sổ mật" : "") + ", hạn " + (vnDate(d.register.deadline) || "—") + ")"), unit));
   }
   const original = f => f === "receiving_unit" ? ((d.register && d.register.receiving_unit) || "") : (rec[f] || "");
   const save = async approve => {
@@ -309,7 +309,7 @@ async function registerView() {
       el("a", { class: "button secondary", href: "/api/v1/registers/incoming?" + p + "&format=xlsx" }, "Excel"), " ",
       el("a", { class: "button secondary", href: "/api/v1/registers/incoming?" + p + "&format=csv" }, "CSV")),
       el("table", { id: "register" }, el("tr", {}, ["Số đến", "Ngày đến", "Tác giả", "Số, ký hiệu", "Ngày văn bản", "Loại", "Trích yếu", "Đơn vị nhận", "Hạn xử lý", "Trạng thái"].map(h => el("th", { scope: "col" }, h))),
-        r.entries.map(e => el("tr", {}, el("td", {}, e.arrival_number), el("td", {}, vnDate(e.arrived_at)), el("td", {}, e.issuer), el("td", {}, e.number + "/" + e.symbol),
+        r.entries.map(e => el("tr", {}, el("td", {}, e.book === "mật" ? e.arrival_number + " (sổ mật)" : e.arrival_number), el("td", {}, vnDate(e.arrived_at)), el("td", {}, e.issuer), el("td", {}, e.number + "/" + e.symbol),
           el("td", {}, vnDate(e.issued_at)), el("td", {}, typeNames[e.doc_type] || e.doc_type), el("td", {}, el("a", { href: "#/van-ban/" + e.document_id }, e.subject)),
           el("td", {}, e.receiving_unit), el("td", {}, vnDate(e.deadline)), el("td", {}, statusNames[e.status] || e.status)))));
   };
