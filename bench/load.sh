@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 export OMP_THREAD_LIMIT=1
 go build -o bin/vanthu ./cmd/vanthu
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(go version | cut -d' ' -f3)"
+echo "machine: $(grep -c ^processor /proc/cpuinfo) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(go version | cut -d' ' -f3)"
 what=${1:-both}
 if [ "$what" = load ] || [ "$what" = both ]; then
   go run ./bench/loadbench -mode load -vanthu bin/vanthu -uploaders 50 -searchers 20 -duration 30s

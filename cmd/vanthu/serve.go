@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"time"
@@ -80,6 +81,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer engine.Close()
 	d := dispatch.New()
 	d.Log = log
+	// As many readings at once as OCR workers keep busy, and a few
+	// writers: a burst of uploads waits its turn instead of starting a
+	// thousand readings on two cores (the API stays responsive).
+	d.Limit(events.TypeUploaded, 2*pf.workers)
+	d.Limit(events.TypeRead, max(2, pf.workers))
+	d.Limit(events.TypeExtracted, 4)
 	o := &ocr.Function{Store: store, Pipeline: p, Log: log}
 	x := &extract.Function{Store: store, Pipeline: p, Log: log}
 	hc := health.New()
@@ -109,6 +116,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// healthz: the process lives; readyz: it can take documents now.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.Handle("GET /readyz", hc)
+	if pa := os.Getenv("VANTHU_PPROF"); pa != "" {
+		// Profiling for an operator, on an address of its own (keep it on
+		// loopback): never on the API's.
+		pm := http.NewServeMux()
+		pm.HandleFunc("/debug/pprof/", pprof.Index)
+		pm.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		go http.ListenAndServe(pa, pm)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu serve:", err)

@@ -33,6 +33,20 @@ type Dispatcher struct {
 	// next event starts before the previous delivery ends, so the count
 	// stays above zero from upload to record.
 	busy map[string]int
+	// slots bounds the deliveries of a type running at once (Knative's
+	// containerConcurrency): the others wait their turn, so that a burst
+	// of uploads does not start a thousand readings on two cores.
+	slots map[string]chan struct{}
+}
+
+// Limit lets at most n deliveries of events of type t run at once.
+func (d *Dispatcher) Limit(t string, n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.slots == nil {
+		d.slots = map[string]chan struct{}{}
+	}
+	d.slots[t] = make(chan struct{}, max(1, n))
 }
 
 // ChainKey names a document version: bucket, subject (key) and ETag, as
@@ -91,6 +105,13 @@ func (d *Dispatcher) deliver(ctx context.Context, h Handler, ev event.Event, cha
 		}
 		d.mu.Unlock()
 	}()
+	d.mu.Lock()
+	slot := d.slots[ev.Type()]
+	d.mu.Unlock()
+	if slot != nil {
+		slot <- struct{}{}
+		defer func() { <-slot }()
+	}
 	wait := d.Backoff
 	for attempt := 0; ; attempt++ {
 		out, err := call(ctx, h, ev)
