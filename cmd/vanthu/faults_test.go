@@ -19,7 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vanthu/vanthu/internal/crashpoint"
 	"github.com/vanthu/vanthu/internal/objstore/minio/miniotest"
+	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 )
 
@@ -517,4 +519,56 @@ func TestKillNineWithMinIO(t *testing.T) {
 		}
 		return len(objs)
 	})
+}
+
+// kill -9 at each point of an upload's way — stored by the API but not
+// recorded, recorded but not passed on, each stage's artifact written but
+// not answered, the register committed and the index written but their
+// markers not — then a restart: the upload ends recorded once, indexed,
+// numbered 1, whatever the point.
+func TestKillNineAtEachStage(t *testing.T) {
+	doc := bornDigital(t, 1, 21)[0]
+	for _, point := range []string{crashpoint.Stored, crashpoint.Received, stage.PagesStage, stage.RecordsStage, stage.RegisteredStage, stage.IndexedStage} {
+		t.Run(point, func(t *testing.T) {
+			data := t.TempDir()
+			token := makeClerk(t, data)
+			addr := freeAddr(t)
+			p := spawn(t, data, addr, []string{"VANTHU_CRASH_AT=" + point}, "--reconcile", "0")
+			c := &client{t: t, base: p.base, token: token}
+			id, err := c.upload("cv.pdf", doc)
+			select {
+			case <-p.done:
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("the process never reached %s", point)
+			}
+			accepted := err == nil && id != 0
+			if accepted == (point == crashpoint.Stored || point == crashpoint.Received) {
+				t.Fatalf("killed at %s, the upload was accepted=%v (%v)", point, accepted, err)
+			}
+			p = spawn(t, data, addr, nil, "--reconcile", "1s")
+			c.base = p.base
+			var ids []int64
+			for deadline := time.Now().Add(2 * time.Minute); len(ids) == 0 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+				_, b, _ := c.call("GET", "/api/v1/documents", nil, "")
+				var ds struct{ Documents []struct{ ID int64 } }
+				json.Unmarshal(b, &ds)
+				for _, d := range ds.Documents {
+					ids = append(ids, d.ID)
+				}
+			}
+			if accepted && (len(ids) != 1 || ids[0] != id) {
+				t.Fatalf("documents after the restart: %v, want [%d]", ids, id)
+			}
+			if len(ids) != 1 {
+				// Stored before it was recorded: the reconciler records it,
+				// once (the client, told nothing, may send it again).
+				t.Fatalf("documents after the restart: %v, want the stored upload", ids)
+			}
+			if _, b, _ := c.call("GET", fmt.Sprint("/api/v1/documents/", ids[0]), nil, ""); !strings.Contains(string(b), `"file":"cv.pdf"`) || !strings.Contains(string(b), `"uploaded_by":"vt"`) {
+				t.Errorf("the document lost its name or uploader: %s", b)
+			}
+			status := c.settle(t, ids, 2*time.Minute)
+			c.consistent(t, ids, status, localUploads(data))
+		})
+	}
 }

@@ -31,11 +31,15 @@ func New() *Function { return &Function{Log: slog.Default()} }
 
 // Handle indexes one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	return stage.Terminal(ctx, f.Store, ev, stage.IndexedStage, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
+	return stage.Terminal(ctx, f.Store, ev, stage.IndexedStage, f.Agency, func(ref events.Ref, rec doc.Record, o stage.Origin) error {
 		if rec.Error != "" {
 			return nil // nothing was read: nothing to find
 		}
-		d := search.Document{ID: stage.DocID(ref), Agency: agency, Confidentiality: records.SecrecyOf(rec.Confidentiality), File: rec.File,
+		file := rec.File
+		if o.File != "" {
+			file = o.File
+		}
+		d := search.Document{ID: stage.DocID(ref), Agency: o.Agency, Confidentiality: records.SecrecyOf(rec.Confidentiality), File: file,
 			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
 			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: records.StatusOf(rec)}
 		if err := f.Index.Index(ctx, d); err != nil {

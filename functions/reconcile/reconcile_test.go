@@ -139,7 +139,7 @@ func TestTerminalMarksItsEnd(t *testing.T) {
 	ev, _ := events.Next(ref, stage.RecordsStage, events.ArtifactKey(stage.RecordsStage, ref), events.TypeExtracted, "test")
 	calls := 0
 	fail := true
-	work := func(events.Ref, doc.Record, string) error {
+	work := func(events.Ref, doc.Record, stage.Origin) error {
 		calls++
 		if fail {
 			return context.DeadlineExceeded

@@ -31,8 +31,15 @@ func New() *Function { return &Function{Log: slog.Default()} }
 
 // Handle registers one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	return stage.Terminal(ctx, f.Store, ev, stage.RegisteredStage, f.Agency, func(ref events.Ref, rec doc.Record, agency string) error {
-		r, err := f.Records.Record(ctx, records.Upload{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag, File: rec.File}, rec)
+	return stage.Terminal(ctx, f.Store, ev, stage.RegisteredStage, f.Agency, func(ref events.Ref, rec doc.Record, o stage.Origin) error {
+		agency := o.Agency
+		// An upload the API stored but had not recorded (its process
+		// died) is recorded here, under the name and uploader it came with.
+		file := rec.File
+		if o.File != "" {
+			file = o.File
+		}
+		r, err := f.Records.Record(ctx, records.Upload{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag, File: file, By: o.By}, rec)
 		if err == nil && r.New {
 			attrs := []any{"key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status}
 			if r.Incoming != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/vanthu/vanthu/internal/crashpoint"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
@@ -260,6 +261,7 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 	if err != nil {
 		return uploadResult{}, fmt.Errorf("store %s: %w", key, err)
 	}
+	crashpoint.At(crashpoint.Stored)
 	d, err := s.Records.Received(ctx, records.Upload{Agency: u.Agency, Bucket: s.Bucket, Key: key, ETag: info.ETag, File: name, By: u.Name, At: now})
 	if err != nil {
 		// Not recorded: not taken. The stored bytes go too, or the
@@ -271,6 +273,7 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 		}
 		return uploadResult{}, err
 	}
+	crashpoint.At(crashpoint.Received)
 	if s.Emit != nil {
 		ev, err := events.New(events.TypeUploaded, "vanthu/api", events.Ref{Bucket: s.Bucket, Key: key, ETag: info.ETag, Size: size})
 		if err == nil {

@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/crashpoint"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -23,28 +26,38 @@ const RecordsStage = "records"
 // PagesStage names the read (OCR) stage's artifacts.
 const PagesStage = "pages"
 
+// Origin is where an upload came from, as its object's metadata says:
+// the agency (or a fallback), the name it was uploaded under and by whom
+// (set by the API; a file dropped into a bucket has neither).
+type Origin struct{ Agency, File, By string }
+
 // LoadRecord reads the extraction record an extracted event points at, and
-// the agency the upload belongs to (the object's "agency" metadata, or
-// fallback).
-func LoadRecord(ctx context.Context, store objstore.Store, ref events.Ref, fallback string) (doc.Record, string, error) {
+// the upload's origin.
+func LoadRecord(ctx context.Context, store objstore.Store, ref events.Ref, fallback string) (doc.Record, Origin, error) {
 	key := ref.Artifacts[RecordsStage]
 	if key == "" {
-		return doc.Record{}, "", fmt.Errorf("%s/%s: no record artifact in the event", ref.Bucket, ref.Key)
+		return doc.Record{}, Origin{}, fmt.Errorf("%s/%s: no record artifact in the event", ref.Bucket, ref.Key)
 	}
 	rc, _, err := store.Get(ctx, ref.Bucket, key)
 	if err != nil {
-		return doc.Record{}, "", fmt.Errorf("record %s: %w", key, err)
+		return doc.Record{}, Origin{}, fmt.Errorf("record %s: %w", key, err)
 	}
 	defer rc.Close()
 	var rec doc.Record
 	if err := json.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(&rec); err != nil {
-		return doc.Record{}, "", fmt.Errorf("record %s: %w", key, err)
+		return doc.Record{}, Origin{}, fmt.Errorf("record %s: %w", key, err)
 	}
-	agency := fallback
-	if info, err := store.Stat(ctx, ref.Bucket, ref.Key); err == nil && info.Metadata["agency"] != "" {
-		agency = info.Metadata["agency"]
+	o := Origin{Agency: fallback}
+	if info, err := store.Stat(ctx, ref.Bucket, ref.Key); err == nil {
+		if a := info.Metadata["agency"]; a != "" {
+			o.Agency = a
+		}
+		if f, err := url.QueryUnescape(info.Metadata["filename"]); err == nil && f != "" && utf8.ValidString(f) && len(f) <= 1000 {
+			o.File = f // the API's cleaned name, shown only
+		}
+		o.By = info.Metadata["uploaded-by"]
 	}
-	return rec, agency, nil
+	return rec, o, nil
 }
 
 // DocID is the search and register identity of one version of an upload.
@@ -99,7 +112,7 @@ func Completed(ctx context.Context, store objstore.Store, ref events.Ref, name s
 // writes the marker. An error of work is transient: the event is
 // redelivered, and the reconciler sends the upload on again while the
 // marker is missing.
-func Terminal(ctx context.Context, store objstore.Store, ev event.Event, name, fallbackAgency string, work func(ref events.Ref, rec doc.Record, agency string) error) (*event.Event, error) {
+func Terminal(ctx context.Context, store objstore.Store, ev event.Event, name, fallbackAgency string, work func(ref events.Ref, rec doc.Record, o Origin) error) (*event.Event, error) {
 	ref, err := events.RefOf(ev)
 	if err != nil {
 		return nil, err
@@ -107,13 +120,14 @@ func Terminal(ctx context.Context, store objstore.Store, ev event.Event, name, f
 	if done, err := Completed(ctx, store, ref, name); err != nil || done {
 		return nil, err
 	}
-	rec, agency, err := LoadRecord(ctx, store, ref, fallbackAgency)
+	rec, o, err := LoadRecord(ctx, store, ref, fallbackAgency)
 	if err != nil {
 		return nil, err
 	}
-	if err := work(ref, rec, agency); err != nil {
+	if err := work(ref, rec, o); err != nil {
 		return nil, err
 	}
+	crashpoint.At(name)
 	b, _ := json.Marshal(Marker{Stage: name, At: time.Now().UTC(), Failed: rec.Error != ""})
 	if _, err := store.Put(ctx, ref.Bucket, events.ArtifactKey(name, ref), bytes.NewReader(b), int64(len(b)), events.ArtifactMeta); err != nil {
 		return nil, fmt.Errorf("write %s marker of %s: %w", name, ref.Key, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/crashpoint"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 )
@@ -50,5 +51,6 @@ func (s Stage) Run(ctx context.Context, ev event.Event, work func(events.Ref) (a
 	if _, err := s.Store.Put(ctx, ref.Bucket, key, bytes.NewReader(b), int64(len(b)), events.ArtifactMeta); err != nil {
 		return nil, fmt.Errorf("write %s: %w", key, err)
 	}
+	crashpoint.At(s.Name)
 	return events.Next(ref, s.Name, key, s.EventType, s.Source)
 }
