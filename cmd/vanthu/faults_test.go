@@ -222,21 +222,25 @@ func (c *client) consistent(t *testing.T, ids []int64, status map[int64]string, 
 	_, b, _ = c.call("GET", "/api/v1/registers/incoming?limit=100000", nil, "")
 	var reg struct {
 		Entries []struct {
-			ArrivalNumber int `json:"arrival_number"`
+			ArrivalNumber int    `json:"arrival_number"`
+			Book          string `json:"book"`
 		}
 	}
 	json.Unmarshal(b, &reg)
-	nums := []int{}
+	books := map[string][]int{} // each book (ordinary, secret) is numbered on its own
 	for _, e := range reg.Entries {
-		nums = append(nums, e.ArrivalNumber)
+		books[e.Book] = append(books[e.Book], e.ArrivalNumber)
 	}
-	sort.Ints(nums)
-	for i, n := range nums {
-		if n != i+1 {
-			t.Errorf("arrival numbers are not 1..%d without gaps: %v", len(nums), nums)
-			break
+	for book, nums := range books {
+		sort.Ints(nums)
+		for i, n := range nums {
+			if n != i+1 {
+				t.Errorf("arrival numbers of book %q are not 1..%d without gaps: %v", book, len(nums), nums)
+				break
+			}
 		}
 	}
+	nums := reg.Entries
 	readable := 0
 	for _, id := range ids {
 		if s := status[id]; s == "registered" || s == "review" || s == "approved" {
