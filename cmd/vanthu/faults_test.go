@@ -203,11 +203,20 @@ func (c *client) consistent(t *testing.T, ids []int64, status map[int64]string, 
 		}
 	}
 	_, b, _ := c.call("GET", "/api/v1/documents?limit=1000", nil, "")
-	var docs struct{ Documents []struct{ ID int64 } }
+	var docs struct {
+		Documents []struct {
+			ID     int64
+			Status string
+		}
+	}
 	json.Unmarshal(b, &docs)
 	recorded := map[int64]bool{}
+	readable := 0 // of every document, accepted or not (a 202 lost with the process)
 	for _, d := range docs.Documents {
 		recorded[d.ID] = true
+		if d.Status == "registered" || d.Status == "review" || d.Status == "approved" {
+			readable++
+		}
 	}
 	for _, id := range ids {
 		if !recorded[id] {
@@ -241,12 +250,6 @@ func (c *client) consistent(t *testing.T, ids []int64, status map[int64]string, 
 		}
 	}
 	nums := reg.Entries
-	readable := 0
-	for _, id := range ids {
-		if s := status[id]; s == "registered" || s == "review" || s == "approved" {
-			readable++
-		}
-	}
 	var sr struct{ Total int }
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(300 * time.Millisecond) {
 		_, b, _ = c.call("GET", "/api/v1/search?size=1", nil, "")
@@ -369,6 +372,15 @@ func waitReady(t *testing.T, base string, want int, within time.Duration) string
 	return ""
 }
 
+// tail is the end of serve's log, for a failure's message.
+func (p *proc) tail() string {
+	b, _ := os.ReadFile(p.log.Name())
+	if len(b) > 6000 {
+		b = b[len(b)-6000:]
+	}
+	return string(b)
+}
+
 // The search index on a full disk: documents are still registered, the
 // index's failures are errors (never a crash), /readyz says the index is
 // not ready, a correction made meanwhile waits; once there is room the
@@ -378,7 +390,8 @@ func TestIndexOnAFullDisk(t *testing.T) {
 	smallDisk(t, filepath.Join(data, "index"), "24m")
 	token := makeClerk(t, data)
 	addr := freeAddr(t)
-	p := spawn(t, data, addr, nil, "--reconcile", "1s")
+	// The disk is small: the index keeps 4 MiB free of it.
+	p := spawn(t, data, addr, []string{"VANTHU_INDEX_MIN_FREE_MB=4"}, "--reconcile", "1s")
 	c := &client{t: t, base: p.base, token: token}
 	docs := bornDigital(t, 10, 3)
 	var ids []int64
@@ -400,7 +413,13 @@ func TestIndexOnAFullDisk(t *testing.T) {
 		ids = append(ids, id)
 	}
 	status := c.settle(t, ids, 3*time.Minute)
+	if p.exited() {
+		t.Fatalf("serve died on a full disk:\n%s", p.tail())
+	}
 	body := waitReady(t, p.base, http.StatusServiceUnavailable, time.Minute)
+	if p.exited() {
+		t.Fatalf("serve died on a full disk:\n%s", p.tail())
+	}
 	if !strings.Contains(body, "index") {
 		t.Errorf("/readyz does not name the index: %q", body)
 	}
@@ -412,6 +431,9 @@ func TestIndexOnAFullDisk(t *testing.T) {
 		t.Fatal("serve died on a full disk")
 	}
 	free()
+	if p.exited() {
+		t.Fatalf("serve died on a full disk:\n%s", p.tail())
+	}
 	waitReady(t, p.base, 200, 2*time.Minute)
 	c.consistent(t, ids, status, localUploads(data))
 	var hits struct{ Total int }

@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
@@ -242,7 +243,20 @@ func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
 		}
 		return x, nil
 	}
-	return bleveidx.Open(filepath.Join(data, "index"))
+	x, err := bleveidx.Open(filepath.Join(data, "index"))
+	if err != nil {
+		return nil, err
+	}
+	if v := os.Getenv("VANTHU_INDEX_MIN_FREE_MB"); v != "" {
+		// The free space the index's disk keeps (default 64 MiB).
+		mb, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || mb == 0 {
+			x.Close()
+			return nil, fmt.Errorf("VANTHU_INDEX_MIN_FREE_MB=%q: want a number of MiB", v)
+		}
+		x.MinFree = mb << 20
+	}
+	return x, nil
 }
 
 // openRecords picks the records database: PostgreSQL when VANTHU_DB_URL

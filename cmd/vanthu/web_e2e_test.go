@@ -155,6 +155,38 @@ func TestWebApplication(t *testing.T) {
 	}
 	id, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('li[data-id]').dataset.id`))
 
+	// A file that cannot be read ends failed, with its reason, in a queue
+	// the clerk acts on: read it again, delete it (asked twice).
+	bad := filepath.Join(t.TempDir(), "công văn hỏng.pdf")
+	good, _ := os.ReadFile(files[0])
+	os.WriteFile(bad, good[:len(good)/3], 0o644) // truncated
+	if err := chromedp.Do(bctx, chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor := func(js string) {
+		t.Helper()
+		for range 600 {
+			if ok, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](js)); ok {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("never true: %s\n%s", js, text())
+	}
+	waitFor(`!!document.querySelector('li[data-status="failed"] button[data-action="retry"]')`)
+	open("#/tai-len")
+	waitFor(`!!document.querySelector('#failed li[data-failed] button[data-action="retry"]')`)
+	if s := text(); !strings.Contains(s, "Văn bản không đọc được (1)") || !strings.Contains(s, "công văn hỏng.pdf") {
+		t.Errorf("the failed queue:\n%s", s)
+	}
+	shot("1b-khong-doc-duoc")
+	chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#failed button[data-action="retry"]`)))
+	waitFor(`!!document.querySelector('#failed li[data-failed] button[data-action="delete"]')`) // failed again: still truncated
+	chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#failed button[data-action="delete"]`)))
+	waitText("Bấm lần nữa để xoá")
+	chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#failed button[data-action="delete"]`)))
+	waitFor(`!document.querySelector('#failed li[data-failed]')`)
+
 	// The review screen: correct the subject, approve with the keyboard.
 	const corrected = "Về việc nghiệm thu công trình kè sông Trà Bồng"
 	open("#/duyet/" + id)

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	stdunicode "unicode"
 
@@ -39,6 +40,36 @@ import (
 type Indexer struct {
 	shards []bleve.Index
 	idx    bleve.IndexAlias // all shards: searched together, results merged
+	path   string
+	// MinFree is the free space the index's disk must keep for a write to
+	// be attempted (default DefaultMinFree). Bleve does not survive a
+	// full disk: after a failed write its background merger panics in a
+	// goroutine of its own, where nothing can recover it, and the process
+	// ends. So a write that could fill the disk is refused before Bleve
+	// sees it: an error the stage retries, and /readyz reports.
+	MinFree uint64
+}
+
+// DefaultMinFree is the free space kept on the index's disk.
+const DefaultMinFree = 64 << 20
+
+// ErrNoSpace is a write refused for want of free space.
+var ErrNoSpace = errors.New("search index: not enough free disk space")
+
+// roomToWrite refuses a write when the index's disk is nearly full.
+func (x *Indexer) roomToWrite() error {
+	min := x.MinFree
+	if min == 0 {
+		min = DefaultMinFree
+	}
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(x.path, &st); err != nil {
+		return nil // cannot tell: let Bleve try
+	}
+	if free := st.Bavail * uint64(st.Bsize); free < min {
+		return fmt.Errorf("%w: %d MiB free at %s, %d MiB kept", ErrNoSpace, free>>20, x.path, min>>20)
+	}
+	return nil
 }
 
 var _ search.Indexer = (*Indexer)(nil)
@@ -217,6 +248,7 @@ func OpenShards(path string, n int) (*Indexer, error) {
 		x.shards = append(x.shards, s)
 	}
 	x.idx = bleve.NewIndexAlias(x.shards...)
+	x.path = path
 	return x, nil
 }
 
@@ -269,6 +301,9 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 // apply writes the non-empty batches, one goroutine a shard.
 func (x *Indexer) apply(ctx context.Context, batches []*bleve.Batch) error {
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := x.roomToWrite(); err != nil {
 		return err
 	}
 	errs := make([]error, len(batches))

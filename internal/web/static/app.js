@@ -155,6 +155,11 @@ function uploadView() {
 // reason and what a clerk can do: read it again, delete it, upload it again.
 async function failedList(box) {
   const r = await api("/documents?status=failed");
+  // Refreshed while the screen is shown: a document read again comes back
+  // here if it fails again.
+  clearTimeout(box.timer);
+  box.timer = setTimeout(() => { if (box.isConnected) failedList(box).catch(() => {}); }, 3000);
+  if (box.querySelector("[data-armed]")) return; // a deletion is being confirmed
   box.replaceChildren();
   if (!r.documents.length) return;
   box.append(el("h2", {}, "Văn bản không đọc được (" + r.documents.length + ")"),
@@ -169,7 +174,13 @@ function failedActions(id, done) {
   };
   return el("span", { class: "actions" },
     el("button", { type: "button", class: "secondary", "data-action": "retry", onclick: () => act("retry", "Đang đọc lại văn bản") }, "Đọc lại"), " ",
-    el("button", { type: "button", class: "secondary", "data-action": "delete", onclick: () => { if (confirm("Xoá văn bản không đọc được này?")) act("delete", "Đã xoá"); } }, "Xoá"), " ",
+    el("button", { type: "button", class: "secondary", "data-action": "delete", onclick: ev => {
+      // Asked twice, in place: the second press deletes.
+      const b = ev.currentTarget;
+      if (b.dataset.armed) { act("delete", "Đã xoá"); return; }
+      b.dataset.armed = "1"; b.textContent = "Bấm lần nữa để xoá";
+      setTimeout(() => { delete b.dataset.armed; b.textContent = "Xoá"; }, 5000);
+    } }, "Xoá"), " ",
     el("label", { class: "button secondary", for: "files" }, "Tải lên lại"));
 }
 
