@@ -274,16 +274,7 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 		return uploadResult{}, err
 	}
 	crashpoint.At(crashpoint.Received)
-	if s.Emit != nil {
-		ev, err := events.New(events.TypeUploaded, "vanthu/api", events.Ref{Bucket: s.Bucket, Key: key, ETag: info.ETag, Size: size})
-		if err == nil {
-			err = s.Emit.Emit(ctx, ev)
-		}
-		if err != nil {
-			// Stored and recorded: the reconciler finds it. Not lost.
-			s.Log.Warn("upload: passing on later", "key", key, "err", err)
-		}
-	}
+	s.passOn(ctx, events.Ref{Bucket: s.Bucket, Key: key, ETag: info.ETag, Size: size})
 	s.Log.Info("uploaded", "document", d.ID, "file", name, "key", key, "user", u.Name, "bytes", size)
 	return uploadResult{ID: d.ID, File: name, Status: d.Status}, nil
 }
@@ -437,59 +428,69 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 // retry reads a failed document again: its stages' artifacts removed,
 // received again, passed on.
 func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.failedDocument(w, r)
+	if !ok {
 		return
 	}
 	u := UserOf(r)
-	d, _, err := s.Records.UploadFor(r.Context(), u, id)
-	if err == nil && d.Status != records.StatusFailed {
-		err = fmt.Errorf("%w: document %d is %s, not failed: there is nothing to read again", records.ErrInvalid, id, d.Status)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	ref := events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag}
 	if err := s.removeArtifacts(r, ref); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d, err = s.Records.Retry(r.Context(), u, id); err != nil {
+	d, err := s.Records.Retry(r.Context(), u, d.ID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if s.Emit != nil {
-		ev, err := events.New(events.TypeUploaded, "vanthu/api", ref)
-		if err == nil {
-			err = s.Emit.Emit(r.Context(), ev)
-		}
-		if err != nil {
-			s.Log.Warn("retry: passing on later", "document", id, "err", err) // the reconciler finds it
-		}
-	}
-	s.Log.Info("retry", "document", id, "user", u.Name)
+	s.passOn(r.Context(), ref)
+	s.Log.Info("retry", "document", d.ID, "user", u.Name)
 	writeJSON(w, http.StatusAccepted, s.documentJSON(r, d, false))
+}
+
+// failedDocument is the failed document {id} of the path the user may act
+// on; otherwise it has answered and returns false.
+func (s *Server) failedDocument(w http.ResponseWriter, r *http.Request) (records.Document, bool) {
+	id, err := pathID(r)
+	var d records.Document
+	if err == nil {
+		d, _, err = s.Records.UploadFor(r.Context(), UserOf(r), id)
+	}
+	if err == nil && d.Status != records.StatusFailed {
+		err = fmt.Errorf("%w: document %d is %s: only a document that could not be read is read again or deleted", records.ErrInvalid, id, d.Status)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return records.Document{}, false
+	}
+	return d, true
+}
+
+// passOn hands an upload to the pipeline. A failure is not the client's:
+// the upload is stored and recorded, and the reconciler finds it.
+func (s *Server) passOn(ctx context.Context, ref events.Ref) {
+	if s.Emit == nil {
+		return
+	}
+	ev, err := events.New(events.TypeUploaded, "vanthu/api", ref)
+	if err == nil {
+		err = s.Emit.Emit(ctx, ev)
+	}
+	if err != nil {
+		s.Log.Warn("passing on later", "key", ref.Key, "err", err)
+	}
 }
 
 // deleteDocument removes a document that could not be read: its object
 // and artifacts first (so that no reconciler brings it back), then its
 // record. A registered document is a record of the office: 400.
 func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	d, ok := s.failedDocument(w, r)
+	if !ok {
 		return
 	}
 	u := UserOf(r)
-	d, _, err := s.Records.UploadFor(r.Context(), u, id)
-	if err == nil && d.Status != records.StatusFailed {
-		err = fmt.Errorf("%w: document %d is %s: only a document that could not be read is deleted", records.ErrInvalid, id, d.Status)
-	}
-	if err == nil {
-		err = s.removeArtifacts(r, events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
-	}
+	err := s.removeArtifacts(r, events.Ref{Bucket: d.Bucket, Key: d.Key, ETag: d.ETag})
 	if err == nil {
 		// Only this version's bytes: a later upload under the same key is
 		// another document.
@@ -498,13 +499,13 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		err = s.Records.DeleteFailed(r.Context(), u, id)
+		err = s.Records.DeleteFailed(r.Context(), u, d.ID)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.Log.Info("deleted", "document", id, "file", d.File, "user", u.Name)
+	s.Log.Info("deleted", "document", d.ID, "file", d.File, "user", u.Name)
 	w.WriteHeader(http.StatusNoContent)
 }
 
