@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,8 +181,10 @@ func TestWebApplication(t *testing.T) {
 		t.Errorf("the failed queue:\n%s", s)
 	}
 	shot("1b-khong-doc-duoc")
+	t0, _ := chromedp.Run(bctx, chromedp.Evaluate[float64](`Date.now()`))
 	chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#failed button[data-action="retry"]`)))
-	waitFor(`!!document.querySelector('#failed li[data-failed] button[data-action="delete"]')`) // failed again: still truncated
+	// Read again, failed again (still truncated), listed again.
+	waitFor(fmt.Sprintf(`+document.querySelector('#failed').dataset.at > %f && !!document.querySelector('#failed li[data-failed] button[data-action="delete"]')`, t0))
 	chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#failed button[data-action="delete"]`)))
 	waitText("Bấm lần nữa để xoá")
 	chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#failed button[data-action="delete"]`)))

@@ -161,6 +161,7 @@ async function failedList(box) {
   box.timer = setTimeout(() => { if (box.isConnected) failedList(box).catch(() => {}); }, 3000);
   if (box.querySelector("[data-armed]")) return; // a deletion is being confirmed
   box.replaceChildren();
+  box.dataset.at = Date.now(); // when the list was last drawn (tests wait on it)
   if (!r.documents.length) return;
   box.append(el("h2", {}, "Văn bản không đọc được (" + r.documents.length + ")"),
     el("ul", { class: "files" }, r.documents.map(d => el("li", { "data-failed": d.id }, el("strong", {}, d.file), " ",
