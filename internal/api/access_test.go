@@ -197,3 +197,31 @@ func uploadOne(t *testing.T, f *fixture, user, name string) int64 {
 	}
 	return out.ID
 }
+
+// IDs a user sees tell nothing of what others did in between: two uploads
+// in a row get unrelated IDs (not n and n+1), exact in JavaScript, and the
+// tasks and register lines of documents are numbered so too.
+func TestIDsTellNothing(t *testing.T) {
+	f := newFixture(t)
+	a, b := uploadOne(t, f, "clerk-a", "một.pdf"), uploadOne(t, f, "clerk-a", "hai.pdf")
+	for _, id := range []int64{a, b, f.docs["a"]} {
+		if id < 1<<32 || id >= 1<<53 {
+			t.Errorf("document id %d: want 2^32 to 2^53", id)
+		}
+	}
+	if d := b - a; d > -1000 && d < 1000 {
+		t.Errorf("consecutive uploads got ids %d and %d: they count", a, b)
+	}
+	var ts struct{ Tasks []struct{ ID int64 } }
+	_, body := f.do("clerk-a", "GET", "/api/v1/tasks", nil)
+	json.Unmarshal(body, &ts)
+	for _, x := range ts.Tasks {
+		if x.ID < 1<<32 {
+			t.Errorf("task id %d is a count", x.ID)
+		}
+	}
+	_, body = f.do("clerk-a-tm", "GET", "/api/v1/corrections", nil)
+	if strings.Contains(string(body), `"id":`) {
+		t.Errorf("the corrections export numbers its lines: %s", body)
+	}
+}

@@ -381,7 +381,9 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 }
 
 func correctionJSON(c records.Correction) map[string]any {
-	m := map[string]any{"id": c.ID, "document_id": c.DocumentID, "field": c.Field, "old": c.Old, "new": c.New,
+	// No ID: the log's numbering runs through every agency, and would tell how many
+	// corrections were made elsewhere.
+	m := map[string]any{"document_id": c.DocumentID, "field": c.Field, "old": c.Old, "new": c.New,
 		"confidence": c.Confidence, "user": c.User, "at": c.At}
 	if c.Evidence != "" {
 		m["evidence"] = json.RawMessage(c.Evidence)

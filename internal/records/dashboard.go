@@ -282,7 +282,7 @@ func dueKey(d string) string {
 func (s *Store) documentsBetween(ctx context.Context, u User, lo, hi time.Time) ([]Document, error) {
 	c, args := readable("confidentiality", u.Cleared())
 	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE agency = ? AND created_at >= ? AND created_at < ?
-		AND status IN ('review', 'registered', 'approved') AND `+c+` ORDER BY id`, append([]any{u.Agency, stamp(lo), stamp(hi)}, args...)...)
+		AND status IN ('review', 'registered', 'approved') AND `+c+` ORDER BY created_at, id`, append([]any{u.Agency, stamp(lo), stamp(hi)}, args...)...)
 }
 
 // sentences splits a text at full stops and line ends, joining the

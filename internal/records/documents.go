@@ -56,9 +56,15 @@ func (s *Store) Received(ctx context.Context, u Upload) (Document, error) {
 	}
 	at := stamp(u.At)
 	var id int64
-	err := s.w.QueryRowContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING RETURNING id`),
-		u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at).Scan(&id)
+	var err error
+	for range 3 { // a random ID drawn twice is drawn again
+		err = s.w.QueryRowContext(ctx, s.q(`INSERT INTO documents (id, agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING RETURNING id`),
+			newID(), u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at).Scan(&id)
+		if !uniqueViolation(err) {
+			break
+		}
+	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Document{}, fmt.Errorf("record upload %s: %w", u.Key, err)
 	}
@@ -135,8 +141,8 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 		// waits here for the first one's commit (PostgreSQL's unique
 		// index; SQLite's write lock), then finds its work done.
 		at := stamp(u.At)
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO documents (agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING`), u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO documents (id, agency, bucket, key, etag, file, status, confidentiality, uploaded_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key, etag) DO NOTHING`), newID(), u.Agency, u.Bucket, u.Key, u.ETag, u.File, StatusReceived, UnknownSecrecy, u.By, at, at); err != nil {
 			return err
 		}
 		var id int64
@@ -198,8 +204,8 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
 			due := ReportDue(regime, period)
 			received := u.At.Format(time.DateOnly)
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO reports (agency, document_id, regime, period, reporting_agency, received_at, due, on_time)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), agency, id, regime, period, rec.Issuer, received, due, boolInt(due == "" || received <= due)); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO reports (id, agency, document_id, regime, period, reporting_agency, received_at, due, on_time)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), newID(), agency, id, regime, period, rec.Issuer, received, due, boolInt(due == "" || received <= due)); err != nil {
 				return fmt.Errorf("report record: %w", err)
 			}
 		case "GM":
@@ -208,14 +214,14 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			if len(rec.MeetingTime) >= 10 {
 				day = rec.MeetingTime[:10]
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (id, agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+				newID(), agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
 				return fmt.Errorf("meeting record: %w", err)
 			}
 		}
 		for i, t := range rec.Tasks {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tasks (agency, document_id, seq, assignee, task, due, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`),
-				agency, id, i+1, t.Assignee, t.Task, t.Due); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tasks (id, agency, document_id, seq, assignee, task, due, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')`),
+				newID(), agency, id, i+1, t.Assignee, t.Task, t.Due); err != nil {
 				return fmt.Errorf("task record: %w", err)
 			}
 		}
@@ -365,7 +371,7 @@ func (s *Store) MarkReindex(ctx context.Context, id int64) error {
 
 // PendingReindex lists up to limit documents marked for re-indexing.
 func (s *Store) PendingReindex(ctx context.Context, limit int) ([]Document, error) {
-	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE reindex = 1 ORDER BY id LIMIT ?`, limit)
+	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE reindex = 1 ORDER BY created_at, id LIMIT ?`, limit)
 }
 
 // Reindexed clears the mark of a document indexed again, unless it was

@@ -155,6 +155,15 @@ var migrations = []string{
 	CREATE INDEX incoming_agency_issuer ON incoming(agency, issuer_key, year, arrival_number);
 	CREATE INDEX incoming_agency_status ON incoming(agency, status, year, arrival_number);
 	CREATE INDEX incoming_document ON incoming(document_id)`,
+	// Rows others see get random IDs (store.go, newID): 53 bits, which the
+	// references PostgreSQL made INTEGER (32 bits) cannot hold. SQLite's
+	// INTEGER is 64 bits already.
+	`pg: ALTER TABLE incoming ALTER COLUMN document_id TYPE BIGINT, ALTER COLUMN duplicate_of TYPE BIGINT;
+	pg: ALTER TABLE outgoing ALTER COLUMN document_id TYPE BIGINT;
+	pg: ALTER TABLE reports ALTER COLUMN document_id TYPE BIGINT;
+	pg: ALTER TABLE meetings ALTER COLUMN document_id TYPE BIGINT;
+	pg: ALTER TABLE tasks ALTER COLUMN document_id TYPE BIGINT;
+	pg: ALTER TABLE corrections ALTER COLUMN document_id TYPE BIGINT`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -77,7 +77,10 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error
 	var dup sql.NullInt64
 	if key != "" {
 		// Within the book: an ordinary line never points at a secret one.
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(id) FROM incoming WHERE agency = ? AND book = ? AND dedupe_key = ?`), e.Agency, e.Book, key).Scan(&dup); err != nil {
+		// The numbered line, the first of them.
+		err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM incoming WHERE agency = ? AND book = ? AND dedupe_key = ? AND duplicate_of IS NULL
+			ORDER BY arrived_at, id LIMIT 1`), e.Agency, e.Book, key).Scan(&dup)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return Entry{}, err
 		}
 	}
@@ -96,11 +99,11 @@ func (s *Store) register(ctx context.Context, tx *sql.Tx, e Entry) (Entry, error
 	if e.Status == "" {
 		e.Status = StatusRegistered
 	}
-	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO incoming (agency, book, year, arrival_number, arrived_at, bucket, key, etag,
+	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO incoming (id, agency, book, year, arrival_number, arrived_at, bucket, key, etag,
 		doc_type, number, symbol, issuer, issued_at, subject, signer, urgency, confidentiality, dedupe_key, duplicate_of,
 		document_id, receiving_unit, deadline, status, issuer_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		e.Agency, e.Book, e.Year, number, stamp(e.ArrivedAt), e.Bucket, e.Key, e.ETag,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		newID(), e.Agency, e.Book, e.Year, number, stamp(e.ArrivedAt), e.Bucket, e.Key, e.ETag,
 		e.DocType, e.Number, e.Symbol, e.Issuer, e.IssuedAt, e.Subject, e.Signer, e.Urgency, e.Confidentiality, key, dup,
 		docID, e.ReceivingUnit, e.Deadline, e.Status, nameKey(e.Issuer)).Scan(&e.ID)
 	if err != nil {

@@ -286,11 +286,11 @@ func (s *Store) documents(ctx context.Context, u User, status string, limit int)
 	c = "(" + c + " OR (uploaded_by = ? AND status IN (?, ?)))"
 	args = append(append([]any{u.Agency}, args...), u.Name, StatusReceived, StatusFailed)
 	cond := ""
-	order := "id DESC"
+	order := "created_at DESC, id DESC"
 	if status != "" {
 		cond, args = " AND status = ?", append(args, status)
 		if status == StatusReview {
-			order = "id"
+			order = "created_at, id"
 		}
 	}
 	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE agency = ? AND `+c+cond+` ORDER BY `+order+` LIMIT ?`, append(args, limit)...)

@@ -8,6 +8,8 @@ package records
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -175,6 +177,28 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // ErrNotFound is a record that does not exist or is out of the caller's
 // reach: the two are not told apart, so that IDs cannot be probed.
 var ErrNotFound = errors.New("not found")
+
+// newID is the identifier of a row others see (a document, its register
+// line, task, meeting, report): random, so that an ID tells nothing of how
+// many came before it in any agency. 2^32 to 2^53: above the sequential
+// IDs of databases made before, exact in JavaScript. Collisions are
+// unique violations, and the write is retried.
+func newID() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1<<32
+}
+
+// uniqueViolation says whether err is a unique constraint refusing a row
+// (a random ID drawn twice, among others).
+func uniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
 
 // Transient says whether err is the database being busy or out of reach
 // for now (locked, a serialisation conflict, a lost or refused
