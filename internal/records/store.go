@@ -9,9 +9,9 @@ package records
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
