@@ -129,7 +129,8 @@ func TestWebApplication(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		t.Fatalf("the page never said %q:\n%s", want, text())
+		toast, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("#toast").textContent`))
+		t.Fatalf("the page never said %q (last message %q):\n%s\nserve:\n%s", want, toast, text(), serr.String())
 	}
 
 	// The clerk uploads both files and waits for them to be registered.
@@ -199,6 +200,9 @@ func TestWebApplication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Saved and approved, the app moves on (the next in the queue, or the
+	// document): wait for it, or the test's own navigation races the app's.
+	waitFor(fmt.Sprintf(`location.hash !== "#/duyet/%s" && document.body.dataset.view === location.hash`, id))
 	open("#/van-ban/" + id)
 	waitText(corrected)
 	waitText("Đã duyệt")
