@@ -30,7 +30,7 @@ type pipelineFlags struct {
 	noTextLayer, noDeskew, noRed       bool
 	noGraphics                         bool
 	timeout                            time.Duration
-	noDigits, verbose                  bool
+	noDigits, verbose, tessDigits      bool
 	langs                              string
 }
 
@@ -46,6 +46,7 @@ func (pf *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&pf.noRed, "no-red-removal", false, "keep red ink (seals, stamps) in the image Tesseract reads")
 	fs.BoolVar(&pf.noGraphics, "no-graphics-removal", false, "keep large ink shapes (grey seals, signatures, logos) in the image Tesseract reads")
 	fs.BoolVar(&pf.noDigits, "no-digits-pass", false, "skip the digits-only re-reading of handwritten numbers and days")
+	fs.BoolVar(&pf.tessDigits, "tesseract-digits", false, "read handwritten numbers and days with Tesseract's digits mode instead of the handwriting reader (to compare)")
 	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "give up on a file after this long (it gets an error; the batch goes on)")
 	fs.StringVar(&pf.langs, "lang", "vie", "Tesseract languages, '+'-separated")
 	fs.BoolVar(&pf.verbose, "v", false, "log each stage's decisions to stderr")
@@ -56,7 +57,7 @@ func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engi
 	cfg := pipelines.DefaultConfig()
 	cfg.MaxPages, cfg.MaxPixels = pf.maxPages, pf.maxPixels
 	cfg.MaxFilePixels, cfg.PixelsInFlight = pf.maxFileMpx*1_000_000, pf.inflightMpx*1_000_000
-	cfg.NoTextLayer, cfg.NoDigitsPass = pf.noTextLayer, pf.noDigits
+	cfg.NoTextLayer, cfg.NoDigitsPass, cfg.TesseractDigits = pf.noTextLayer, pf.noDigits, pf.tessDigits
 	cfg.Timeout = pf.timeout
 	cfg.Preprocess.Deskew = !pf.noDeskew
 	cfg.Preprocess.RemoveRed = !pf.noRed

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/vanthu/vanthu/internal/viet"
@@ -21,6 +22,12 @@ type Blank struct {
 	Page  int
 	Box   doc.Box
 	Guess string // what the page OCR made of it, if anything
+	// Read is true when the page OCR did read the field (GuessConf its
+	// confidence): on a scanned page a pen is read by Tesseract as
+	// confidently wrong as right ("44" for a handwritten 11), so the
+	// blank is read again and the two readings compete.
+	Read      bool
+	GuessConf float64
 }
 
 // Result is the extraction, with the blanks worth a second look.
@@ -28,6 +35,32 @@ type Result struct {
 	Record doc.Record
 	Blanks []Blank
 	day    dateParts
+	// signed is when the document was digitally signed, from the
+	// signature's stamp ("Thời gian ký: 17/01/2025 17:06:30"), or zero.
+	signed time.Time
+}
+
+var signedAt = regexp.MustCompile(`thoi gian ky\s*:?\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})`)
+
+// signingTime finds the digital signature's time on the pages: the
+// earliest, when several signed (the first signature dates the document).
+func signingTime(pages []doc.Page) time.Time {
+	var first time.Time
+	for _, pg := range pages {
+		for _, m := range signedAt.FindAllStringSubmatch(viet.Fold(pg.Text()), -1) {
+			d, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			y, _ := strconv.Atoi(m[3])
+			t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+			if t.Day() != d || int(t.Month()) != mo {
+				continue // not a date
+			}
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+		}
+	}
+	return first
 }
 
 type dateParts struct {
@@ -41,7 +74,7 @@ type dateParts struct {
 // Extract fills the record's fields from the pages. rec.File, Pages and
 // Text are the caller's.
 func Extract(pages []doc.Page) Result {
-	res := Result{Record: doc.NewRecord("")}
+	res := Result{Record: doc.NewRecord(""), signed: signingTime(pages)}
 	rec := &res.Record
 	lay := newLayout(pages)
 	first := firstTextPage(lay)
@@ -58,8 +91,12 @@ func Extract(pages []doc.Page) Result {
 		rec.Confidence["symbol"] = hdr.number.line.conf
 		rec.Evidence["number"] = evidence(hdr.number.line)
 		rec.Evidence["symbol"] = evidence(hdr.number.line)
-		if rec.Number == "" {
+		switch {
+		case rec.Number == "":
 			res.Blanks = append(res.Blanks, Blank{Field: "number", Page: hdr.number.line.page, Box: hdr.number.blank, Guess: hdr.number.guess})
+		case ocrPage(pages, hdr.number.line.page):
+			res.Blanks = append(res.Blanks, Blank{Field: "number", Page: hdr.number.line.page, Box: hdr.number.blank, Guess: rec.Number,
+				Read: true, GuessConf: rec.Confidence["number"]})
 		}
 	}
 	// Issuer and parent.
@@ -83,6 +120,10 @@ func Extract(pages []doc.Page) Result {
 		if d.day > 0 {
 			rec.IssuedAt = fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day)
 			rec.Confidence["issued_at"] = d.line.conf
+			if ocrPage(pages, d.line.page) {
+				res.Blanks = append(res.Blanks, Blank{Field: "day", Page: d.line.page, Box: dayBlank(d.line), Guess: strconv.Itoa(d.day),
+					Read: true, GuessConf: d.line.conf})
+			}
 		} else {
 			guess := ""
 			if d.guess > 0 {
@@ -169,40 +210,147 @@ func Extract(pages []doc.Page) Result {
 	return res
 }
 
-// ApplyDigits fills a blank from the digits read in its crop, or, when
-// the crop gave nothing usable, from the page OCR's guess.
-func (r *Result) ApplyDigits(b Blank, digits string, conf float64) {
-	digits = strings.TrimSpace(digits)
+// Candidate is a reading of a handwritten blank and its probability.
+type Candidate struct {
+	Digits string  `json:"digits"`
+	P      float64 `json:"p"`
+}
+
+// maxHandwritten caps the confidence of a field read from handwriting
+// until the reader's calibration on real pen has been measured: such a
+// field waits for a person (the review threshold is 0.8).
+const maxHandwritten = 0.75
+
+// ApplyDigits fills a blank from the readings of its crop, likeliest
+// first: the likeliest that can be the field (a number of at most five
+// digits; a day that exists in the month and is not after the document
+// was signed), its confidence the share of probability it holds among
+// those that can. When none can, the page OCR's guess.
+func (r *Result) ApplyDigits(b Blank, cands []Candidate) {
+	if b.Read {
+		// The page OCR's reading is one more candidate, at half its
+		// confidence (it is Tesseract's reading of a pen).
+		cands = merge(append(append([]Candidate(nil), cands...), Candidate{Digits: b.Guess, P: 0.5 * b.GuessConf}))
+	}
+	// Two readers agreeing on what the page OCR read with confidence:
+	// it stands, at that confidence.
+	agreed := func(best string) bool { return b.Read && best == b.Guess && len(cands) > 0 && cands[0].Digits == best }
 	switch b.Field {
 	case "number":
-		if r.Record.Number != "" {
+		if r.Record.Number != "" && !b.Read {
 			return
 		}
+		best, conf := pick(cands, func(d string) bool { return len(d) >= 1 && len(d) <= 5 }, nil)
 		switch {
-		case digits != "" && len(digits) <= 5:
-			// Handwriting is read right a fraction of the time (see
-			// BENCHMARKS.md): never confident enough to skip review.
-			r.Record.Number = digits
-			r.Record.Confidence["number"] = min(0.5, conf*0.8)
-		case b.Guess != "":
+		case agreed(best):
+		case best != "":
+			r.Record.Number = best
+			r.Record.Confidence["number"] = min(maxHandwritten, conf)
+		case b.Guess != "" && !b.Read:
 			r.Record.Number = b.Guess
 			r.Record.Confidence["number"] = 0.3
 		}
 	case "day":
-		if !r.day.ok || r.Record.IssuedAt != "" {
+		if !r.day.ok || r.Record.IssuedAt != "" && !b.Read {
 			return
 		}
-		d, err := strconv.Atoi(digits)
-		c := min(0.5, conf*0.8)
-		if err != nil || d < 1 || d > 31 {
-			if d, err = strconv.Atoi(b.Guess); err != nil {
+		last := daysIn(r.day.year, r.day.month)
+		signed := r.signedDay()
+		valid := func(d string) bool {
+			n, err := strconv.Atoi(d)
+			return err == nil && len(d) <= 2 && n >= 1 && n <= last && (signed == 0 || n <= signed)
+		}
+		// A document is mostly dated the day it is signed.
+		weight := func(d string) float64 {
+			if n, _ := strconv.Atoi(d); signed != 0 && n == signed {
+				return 3
+			}
+			return 1
+		}
+		best, conf := pick(cands, valid, weight)
+		if agreed(best) {
+			return
+		}
+		if best == "" {
+			if b.Read || !valid(b.Guess) {
 				return
 			}
-			c = 0.3
+			best, conf = b.Guess, 0.3
 		}
-		r.Record.IssuedAt = fmt.Sprintf("%04d-%02d-%02d", r.day.year, r.day.month, d)
-		r.Record.Confidence["issued_at"] = c
+		n, _ := strconv.Atoi(best)
+		r.Record.IssuedAt = fmt.Sprintf("%04d-%02d-%02d", r.day.year, r.day.month, n)
+		r.Record.Confidence["issued_at"] = min(maxHandwritten, conf)
 	}
+}
+
+// merge sums the probabilities of candidates reading alike, likeliest
+// first.
+func merge(cands []Candidate) []Candidate {
+	at := map[string]int{}
+	var out []Candidate
+	for _, c := range cands {
+		d := strings.TrimSpace(c.Digits)
+		if d == "" {
+			continue
+		}
+		if i, ok := at[d]; ok {
+			out[i].P += c.P
+			continue
+		}
+		at[d] = len(out)
+		out = append(out, Candidate{Digits: d, P: c.P})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].P > out[j].P })
+	return out
+}
+
+// pick is the likeliest candidate that is valid, and its probability
+// given that the reading is valid: its share of the valid candidates'
+// probability (weighted by prior, when given), with what the candidates
+// leave unaccounted for (1 − their sum) counted against it.
+func pick(cands []Candidate, valid func(string) bool, prior func(string) float64) (string, float64) {
+	best, bestP, sum, all := "", 0.0, 0.0, 0.0
+	for _, c := range cands {
+		all += c.P
+		d := strings.TrimSpace(c.Digits)
+		if !valid(d) {
+			continue
+		}
+		p := c.P
+		if prior != nil {
+			p *= prior(d)
+		}
+		sum += p
+		if p > bestP {
+			best, bestP = d, p
+		}
+	}
+	if best == "" || sum <= 0 {
+		return "", 0
+	}
+	return best, bestP / (sum + max(0, 1-all))
+}
+
+func daysIn(year, month int) int {
+	if month < 1 || month > 12 {
+		return 31
+	}
+	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// signedDay is the day of the month the document's digital signature
+// gives ("Thời gian ký: 17/01/2025 17:06:30"), when it is of the same
+// month and year as its date line; 0 otherwise.
+func (r *Result) signedDay() int {
+	if r.signed.IsZero() || r.signed.Year() != r.day.year || int(r.signed.Month()) != r.day.month {
+		return 0
+	}
+	return r.signed.Day()
+}
+
+// ocrPage says whether page n (1-based) was read by OCR.
+func ocrPage(pages []doc.Page, n int) bool {
+	return n >= 1 && n <= len(pages) && pages[n-1].Source == doc.SourceOCR
 }
 
 func firstTextPage(lay *layout) int {
@@ -430,13 +578,14 @@ func parseNumber(l line) (numberRead, bool) {
 	num, exact := ocrDigits(raw)
 	if exact && len(num) == len(raw) && num != "" && numberWordConf(l, num) >= 0.85 {
 		n.num = num
+		n.blank = numberBlank(l, true)
 		return n, true
 	}
 	// Handwritten or misread: keep the mapped guess only if it is all we
 	// get; the digits pass reads the blank again.
 	n.guess = num
 	n.numScore = 0.5
-	n.blank = numberBlank(l)
+	n.blank = numberBlank(l, exact && len(num) == len(raw) && num != "")
 	return n, true
 }
 
@@ -455,7 +604,11 @@ func numberWordConf(l line, num string) float64 {
 // boxes: OCR reads a handwritten number as its own word ("899", "#"), or
 // glued to "Số:" ("Số:ổ0") or to the symbol ("Đ4/UBND-KTTH"); the printed
 // parts have predictable widths, so the handwriting is what lies between.
-func numberBlank(l line) doc.Box {
+//
+// printed says the OCR read clean digits (doubted for its confidence):
+// then the slash is placed by the printed widths of the word's letters,
+// which a pen's width does not upset.
+func numberBlank(l line, printed bool) doc.Box {
 	h := l.box.H
 	if len(l.words) == 0 {
 		return doc.Box{X: l.box.X + 1.2*h, Y: l.box.Y - 0.5*h, W: 3 * h, H: 2 * h}
@@ -471,9 +624,13 @@ func numberBlank(l line) doc.Box {
 		if k < 0 || j == 0 && k <= 3 {
 			continue
 		}
-		if k == 0 {
+		switch {
+		case k == 0:
 			x1 = w.Box.X + 0.3*w.Box.H
-		} else {
+		case printed:
+			// "215/QĐ-SKHĐT": the slash where the printed widths put it.
+			x1 = w.Box.X + w.Box.W*printedWidth(w.Text[:k])/printedWidth(w.Text) + 0.1*w.Box.H
+		default:
 			// The printed symbol after the slash: caps at ~0.62 of the box
 			// height each.
 			rest := len([]rune(w.Text[k:]))
@@ -485,6 +642,27 @@ func numberBlank(l line) doc.Box {
 		x1 = x0 + 2*h
 	}
 	return doc.Box{X: x0 - 0.1*h, Y: l.box.Y - 0.6*h, W: x1 - x0 + 0.1*h, H: 2.2 * h}
+}
+
+// printedWidth is a text's width in cap heights, in a usual serif: digits
+// narrower than capitals, the slash and hyphen narrower still.
+func printedWidth(s string) float64 {
+	var w float64
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			w += 0.55
+		case r == '/' || r == '|' || r == '⁄' || r == '.' || r == ',' || r == ':':
+			w += 0.3
+		case r == '-':
+			w += 0.35
+		case unicode.IsUpper(r):
+			w += 0.72
+		default:
+			w += 0.5
+		}
+	}
+	return max(w, 0.1)
 }
 
 // normalizeSymbol fixes OCR spacing and case: "QÐ- UBND" → "QĐ-UBND",
@@ -579,32 +757,52 @@ func parseDate(l line) (dateParts, doc.Box, bool) {
 	return d, blank, true
 }
 
-// dayBlank is the box between "ngày" and "tháng".
+// dayBlank is the box between "ngày" and "tháng". OCR glues the
+// handwriting to either word ("ngày4†tháng", "ngày {tháng", "17tháng")
+// and stretches a word's box over it, so the printed words are found
+// inside the words, and their letters measured at the printed size (at
+// most ~0.6 of the line's height each): "ngày" from its word's left,
+// "tháng" from its word's right when something precedes it.
 func dayBlank(l line) doc.Box {
 	h := l.box.H
-	ng, th := -1, -1
+	fallback := doc.Box{X: l.box.X + l.box.W*0.35, Y: l.box.Y - 0.6*h, W: l.box.W * 0.15, H: 2.2 * h}
+	letter := func(w doc.Word, n int) float64 { return min(w.Box.W/float64(max(n, 1)), 0.6*w.Box.H) }
+	x0, x1 := -1.0, -1.0
 	for j, w := range l.words {
-		f := viet.Fold(w.Text)
-		if ng < 0 && strings.Contains(f, "ngay") {
-			ng = j
-		} else if ng >= 0 && strings.HasPrefix(f, "th") {
-			th = j
+		f := []rune(viet.Fold(w.Text))
+		fs := string(f)
+		if x0 < 0 {
+			i := strings.Index(fs, "ngay")
+			if i < 0 {
+				continue
+			}
+			end := len([]rune(fs[:i])) + 4
+			x0 = w.Box.X + float64(end)*letter(w, len(f))
+			rest := []rune(fs[strings.Index(fs, "ngay")+4:])
+			if k := strings.Index(string(rest), "th"); k >= 0 {
+				// "ngày4†tháng": both in one word; "tháng" from the right.
+				from := len([]rune(string(rest)[:k])) + end
+				x1 = w.Box.Right() - float64(len(f)-from)*letter(w, len(f))
+				break
+			}
+			continue
+		}
+		if i := strings.Index(fs, "th"); i >= 0 && j > 0 {
+			if i == 0 {
+				x1 = w.Box.X
+			} else {
+				x1 = w.Box.Right() - float64(len(f)-len([]rune(fs[:i])))*letter(w, len(f))
+			}
 			break
 		}
 	}
-	if ng < 0 || th < 0 {
-		return doc.Box{X: l.box.X + l.box.W*0.35, Y: l.box.Y - 0.6*h, W: l.box.W * 0.15, H: 2.2 * h}
+	if x0 < 0 {
+		return fallback
 	}
-	w := l.words[ng]
-	f := viet.Fold(w.Text)
-	x0 := w.Box.Right()
-	if !strings.HasSuffix(f, "ngay") {
-		// "ngày" glued to the handwriting: italic lower case, ~0.45 of the
-		// box height a letter.
-		k := len([]rune(f[:strings.Index(f, "ngay")])) + 4
-		x0 = w.Box.X + float64(k)*0.45*w.Box.H
+	if x1 < 0 {
+		x1 = x0 + 1.8*h
 	}
-	x1 := l.words[th].Box.X + 0.15*h
+	x1 += 0.15 * h
 	if x1-x0 < h {
 		x1 = x0 + 1.8*h
 	}

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/vanthu/vanthu/pipelines/digits"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
@@ -102,9 +103,9 @@ func (e *Engine) Page(ctx context.Context, img *image.Gray) ([]doc.Word, error) 
 }
 
 // Digits reads one handwritten number or day from a crop around its blank
-// (see CleanDigits). It returns no words when the crop holds no ink.
+// (see digits.Clean). It returns no words when the crop holds no ink.
 func (e *Engine) Digits(ctx context.Context, img *image.Gray) ([]doc.Word, error) {
-	clean := CleanDigits(img)
+	clean := digits.Clean(img)
 	if clean == nil {
 		return nil, nil
 	}

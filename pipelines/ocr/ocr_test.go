@@ -11,6 +11,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/testenv"
 	"github.com/vanthu/vanthu/pipelines/corpus"
+	"github.com/vanthu/vanthu/pipelines/digits"
 	"github.com/vanthu/vanthu/pipelines/ocr"
 	"github.com/vanthu/vanthu/pipelines/preprocess"
 	"github.com/vanthu/vanthu/pipelines/raster"
@@ -110,7 +111,7 @@ func TestCleanDigitsDropsEdgePunctuation(t *testing.T) {
 	fill(60, 20, 90, 100) // a tall handwritten digit
 	fill(110, 20, 140, 100)
 	fill(280, 45, 288, 85) // the printed slash, shorter
-	out := ocr.CleanDigits(g)
+	out := digits.Clean(g)
 	if out == nil {
 		t.Fatal("no ink found")
 	}
@@ -123,7 +124,7 @@ func TestCleanDigitsDropsEdgePunctuation(t *testing.T) {
 	for i := range white.Pix {
 		white.Pix[i] = 255
 	}
-	if ocr.CleanDigits(white) != nil {
+	if digits.Clean(white) != nil {
 		t.Error("a blank crop gave digits to read")
 	}
 }

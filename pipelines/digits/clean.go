@@ -1,4 +1,4 @@
-package ocr
+package digits
 
 import (
 	"image"
@@ -7,12 +7,12 @@ import (
 	xdraw "golang.org/x/image/draw"
 )
 
-// CleanDigits prepares a crop of a handwritten number for recognition: it
+// Clean prepares a crop of a handwritten number for recognition: it
 // binarises, cuts away the printed fragments at its edges (the colon of
 // "Số:", the slash of the symbol, the tail of "ngày"), trims to the ink,
-// scales the ink to a height Tesseract reads best and pads it with white.
+// scales the ink to a height both readers (Tesseract, this network) read well and pads it with white.
 // It returns nil when the crop holds no ink.
-func CleanDigits(g *image.Gray) *image.Gray { return cleanDigitsH(g, 48) }
+func Clean(g *image.Gray) *image.Gray { return cleanDigitsH(g, 48) }
 
 func cleanDigitsH(g *image.Gray, target int) *image.Gray {
 	b := g.Bounds()
