@@ -612,14 +612,16 @@ func (p *Pipeline) readPDF(ctx context.Context, path string, f *os.File, size in
 	if err == nil {
 		npages, err = d.NumPage()
 	}
-	if errors.Is(err, textlayer.ErrEncrypted) {
-		return nil, nil, err
-	}
 	if err != nil {
 		// The Go reader gave up; poppler rebuilds broken cross-reference
-		// tables. If it can count pages, OCR them all.
+		// tables, and decrypts what it can open without a password (AES-256
+		// with permissions only: e-office certified copies, "SAO Y", are
+		// made so). If it can count pages, its text or OCR of each.
 		n, perr := raster.PDFPageCount(ctx, path)
 		if perr != nil {
+			if errors.Is(err, textlayer.ErrEncrypted) {
+				return nil, nil, err // a password is needed indeed
+			}
 			return nil, nil, fmt.Errorf("%w (poppler: %v)", err, perr)
 		}
 		p.log.Info("text layer unreadable: poppler's text, or OCR, of every page", "file", path, "err", err)

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -245,6 +246,40 @@ func TestOwnerProtectedPDFIsRead(t *testing.T) {
 	}
 	if rd.Pages[0].Source == doc.SourceOCR || !strings.Contains(rd.Pages[0].Text(), "46/TB-UBND") {
 		t.Errorf("page read by %s (%s): %q", rd.Pages[0].Source, rd.Pages[0].Note, rd.Pages[0].Text())
+	}
+}
+
+// A PDF encrypted with AES-256 and permissions only (an empty user
+// password: e-office certified copies, "SAO Y") is read as poppler reads
+// it; one that needs a password is refused, saying so.
+func TestAESPermissionsOnlyIsRead(t *testing.T) {
+	testenv.Need(t, "qpdf")
+	p := newPipeline(t)
+	dir := t.TempDir()
+	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 1, Seed: 2, Formats: []string{"pdf"}}); err != nil {
+		t.Fatal(err)
+	}
+	tr := readTruth(t, dir)[0]
+	src := filepath.Join(dir, tr["file"].(string))
+	for _, c := range []struct {
+		name, user string
+		args       []string
+	}{{"aes256-permissions.pdf", "", []string{"256", "--print=none", "--modify=none"}}, {"aes128-permissions.pdf", "", []string{"128", "--use-aes=y", "--print=none"}}, {"aes256-password.pdf", "mat-khau", []string{"256"}}} {
+		out := filepath.Join(dir, c.name)
+		args := append(append([]string{"--encrypt", c.user, "owner-secret"}, c.args...), "--", src, out)
+		if b, err := exec.Command("qpdf", args...).CombinedOutput(); err != nil {
+			t.Fatalf("qpdf: %v %s", err, b)
+		}
+		rec := p.Process(context.Background(), out)
+		if c.user != "" {
+			if !strings.Contains(rec.Error, "password") {
+				t.Errorf("%s: %q, want a password asked for", c.name, rec.Error)
+			}
+			continue
+		}
+		if rec.Error != "" || rec.Number != tr["number"] || rec.Subject != tr["subject"] {
+			t.Errorf("%s: error %q, number %q, subject %q", c.name, rec.Error, rec.Number, rec.Subject)
+		}
 	}
 }
 
