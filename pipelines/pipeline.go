@@ -681,7 +681,7 @@ func (p *Pipeline) readPDFPage(ctx context.Context, path string, pt textlayer.Pa
 		case letters(text) < 40:
 			pg.Note = "text layer too short"
 		case !viet.LooksVietnamese(text):
-			pg.Note = "text layer is not Vietnamese (broken font mapping)"
+			pg.Note = "text layer is not Vietnamese (a broken font mapping, or a scanner's own OCR)"
 			if pw, err := p.pdftotextPage(ctx, path, pt, n); err == nil && viet.LooksVietnamese(wordsText(pw)) {
 				pg.Source = doc.SourcePdftotext
 				pg.Lines = doc.BuildLines(pw, lineGap*pt.Width)

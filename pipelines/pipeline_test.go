@@ -249,6 +249,32 @@ func TestOwnerProtectedPDFIsRead(t *testing.T) {
 	}
 }
 
+// A scanned PDF carrying the scanner's own OCR as its text layer, which
+// loses the Vietnamese letters its Western fonts lack ("CONG HÒA XÃ HOI",
+// no đ, ư, ơ): the layer is judged, found worse than reading the page, and
+// the page is OCR'd. Trusting it extracted next to nothing.
+func TestTextLayersThatLie(t *testing.T) {
+	p := newPipeline(t)
+	dir := t.TempDir()
+	if err := corpus.Generate(context.Background(), dir, corpus.Options{N: 2, Seed: 5, Formats: []string{"scanocr"}, DPI: 300}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range readTruth(t, dir) {
+		path := filepath.Join(dir, tr["file"].(string))
+		rd, err := p.ReadFile(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rd.Pages[0].Source != doc.SourceOCR {
+			t.Errorf("%s: page 1 read from %s (%s): the scanner's layer was trusted", tr["file"], rd.Pages[0].Source, rd.Pages[0].Note)
+		}
+		rec := p.Extract(context.Background(), rd)
+		if rec.Issuer != tr["issuer"] || rec.Subject != tr["subject"] || rec.DocType != tr["doc_type"] {
+			t.Errorf("%s: issuer %q subject %q type %q", tr["file"], rec.Issuer, rec.Subject, rec.DocType)
+		}
+	}
+}
+
 // A PDF encrypted with AES-256 and permissions only (an empty user
 // password: e-office certified copies, "SAO Y") is read as poppler reads
 // it; one that needs a password is refused, saying so.

@@ -144,19 +144,25 @@ func Canonical(s string) string {
 // text in Vietnamese has some of them.
 const vietOnly = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
 
+// beyondWestern are Vietnamese letters no Western (cp1252) font holds.
+const beyondWestern = "ăđơưĩũạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+
 // LooksVietnamese reports whether s reads as Vietnamese text rather than
 // mojibake from a broken font mapping. It asks for common Vietnamese words
 // and for Vietnamese letters, and rejects letters that never occur in
 // Vietnamese (Ø, ß, Þ, ...), which is what broken CID maps produce.
 func LooksVietnamese(s string) bool {
 	s = NFC(s)
-	var letters, viet, alien int
+	var letters, viet, alien, beyond int
 	for _, r := range s {
 		if !unicode.IsLetter(r) {
 			continue
 		}
 		letters++
 		lr := unicode.ToLower(r)
+		if strings.ContainsRune(beyondWestern, lr) {
+			beyond++
+		}
 		switch {
 		case strings.ContainsRune(vietOnly, lr) || strings.ContainsRune("àáãèéìíòóõùúýâêô", lr):
 			viet++
@@ -174,6 +180,12 @@ func LooksVietnamese(s string) bool {
 	// Vietnamese prose has diacritics on roughly every second or third
 	// syllable; below 4% of letters it is not Vietnamese (or the marks were lost).
 	if float64(viet)/float64(letters) < 0.04 {
+		return false
+	}
+	// A scanner's own OCR layer keeps the marks its Western fonts hold (à,
+	// ô, ê) and loses the rest: no đ, ư, ơ, ă, ạ, ộ in a page of
+	// Vietnamese (they are a tenth of its letters) is such a layer.
+	if letters >= 40 && float64(beyond)/float64(letters) < 0.01 {
 		return false
 	}
 	f := " " + Fold(s) + " "

@@ -12,12 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/vanthu/vanthu/internal/procexec"
 )
 
 // Formats the generator writes.
-var Formats = []string{"pdf", "png", "jpeg", "tiff", "scanpdf", "webp"}
+var Formats = []string{"pdf", "png", "jpeg", "tiff", "scanpdf", "webp", "scanocr"}
 
 // Options of a generated corpus.
 type Options struct {
@@ -93,6 +94,10 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 				var t []byte
 				t, err = ScannedPDF(pages, opt.JPEGQ)
 				b.Write(t)
+			case "scanocr":
+				var t []byte
+				t, err = ScannedPDFWithOCR(pages, opt.JPEGQ, strings.Split(m.Text, "\f"), r)
+				b.Write(t)
 			}
 			if err != nil {
 				return fmt.Errorf("encode document %d: %w", i, err)
@@ -115,7 +120,7 @@ func ext(format string) string {
 		return "jpg"
 	case "tiff":
 		return "tif"
-	case "scanpdf":
+	case "scanpdf", "scanocr":
 		return "pdf"
 	}
 	return format

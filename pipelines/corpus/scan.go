@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/vanthu/vanthu/internal/viet"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -13,6 +14,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font"
@@ -282,4 +285,81 @@ func ScannedPDF(pages []*image.RGBA, quality int) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// ScannedPDFWithOCR is ScannedPDF with the invisible text layer scanner
+// software adds (Kodak, HP, OmniPage): its OCR of the page, which for
+// Vietnamese loses most tone marks and confuses letters ("CONG Hcok xA
+// HQI CHiJ NGHiA"). texts are the pages' true text; the layer is a
+// damaged copy, laid out in lines under the image. A reader that trusts
+// such a layer extracts nothing.
+func ScannedPDFWithOCR(pages []*image.RGBA, quality int, texts []string, r *rand.Rand) ([]byte, error) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	for i, img := range pages {
+		var j bytes.Buffer
+		if err := jpeg.Encode(&j, img, &jpeg.Options{Quality: quality}); err != nil {
+			return nil, err
+		}
+		name := fmt.Sprintf("p%d", i)
+		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, &j)
+		pdf.AddPage()
+		pdf.ImageOptions(name, 0, 0, 210, 297, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+		if i >= len(texts) {
+			continue
+		}
+		pdf.SetTextRenderingMode(3) // invisible, as scanners write it
+		pdf.SetFont("Helvetica", "", 11)
+		tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252, the core fonts' encoding
+		y := 20.0
+		for _, line := range strings.Split(texts[i], "\n") {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			pdf.Text(20, y, tr(garble(line, r)))
+			if y += 6; y > 285 {
+				break
+			}
+		}
+		pdf.SetTextRenderingMode(0)
+	}
+	var out bytes.Buffer
+	if err := pdf.Output(&out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// garble is a scanner's Vietnamese OCR: the marks its Western fonts hold
+// (à, á, â, ê, ô, ã, ...) mostly kept, the others dropped (ạ, ả, ă, ơ, ư,
+// đ), letters confused, case flipped here and there: text that still has
+// marks enough to look Vietnamese at a glance.
+func garble(s string, r *rand.Rand) string {
+	const western = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
+	confuse := map[rune]string{'o': "Q", 'O': "Q", 'i': "l", 'u': "iJ", 'a': "ci", 'h': "k", 'n': "ri", 'e': "c"}
+	var b strings.Builder
+	for _, c := range viet.NFC(s) {
+		base := []rune(viet.Fold(string(c)))
+		plain := c
+		if len(base) == 1 {
+			plain = base[0]
+			if unicode.IsUpper(c) {
+				plain = unicode.ToUpper(plain)
+			}
+		}
+		switch {
+		case strings.ContainsRune(western, c) && r.IntN(5) != 0:
+			b.WriteRune(c)
+		case r.IntN(9) == 0 && confuse[plain] != "":
+			b.WriteString(confuse[plain])
+		case r.IntN(8) == 0 && unicode.IsLetter(plain):
+			if unicode.IsUpper(plain) {
+				b.WriteRune(unicode.ToLower(plain))
+			} else {
+				b.WriteRune(unicode.ToUpper(plain))
+			}
+		case plain < 128:
+			b.WriteRune(plain)
+		}
+	}
+	return b.String()
 }
