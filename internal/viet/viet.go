@@ -3,6 +3,7 @@
 package viet
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -196,4 +197,55 @@ func LooksVietnamese(s string) bool {
 		}
 	}
 	return hits >= 2
+}
+
+// syllable is a Vietnamese syllable, folded: an initial consonant, a
+// vowel group, a final consonant.
+var syllable = regexp.MustCompile(`^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?` +
+	`(uye|uyu|uya|oai|oay|oao|oeo|uay|uoi|uou|ieu|yeu|oa|oe|oo|uy|ua|ue|ui|uo|uu|ai|ao|au|ay|eo|eu|ia|ie|iu|oi|ye|[aeiouy])` +
+	`(ch|ng|nh|[cmnpt])?$`)
+
+// toneRunes are the combining tone marks; a syllable carries one at most.
+const toneRunes = "\u0300\u0301\u0303\u0309\u0323"
+
+// ValidSyllable says whether w can be a Vietnamese syllable: its letters
+// in the order the language allows, one tone mark at most. OCR garbage
+// ("ECÍI", "1ƯU", "Hcok") is not.
+func ValidSyllable(w string) bool {
+	n := 0
+	for _, r := range norm.NFD.String(w) {
+		if strings.ContainsRune(toneRunes, r) {
+			n++
+		}
+	}
+	return n <= 1 && syllable.MatchString(strings.ToLower(Fold(w)))
+}
+
+// ImplausibleWords are the words of s that are neither Vietnamese
+// syllables nor abbreviations (UBND, HĐND, VT: capitals, at most six) nor
+// numbers: where OCR went wrong.
+func ImplausibleWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",.;:()\"'“”–-/", r) }) {
+		switch {
+		case ValidSyllable(w):
+		case isAbbreviation(w):
+		case len([]rune(w)) == 1: // the v of V/v, an item's letter
+		case strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }) < 0:
+		default:
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func isAbbreviation(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) || r > 127 && r != 'Đ' {
+			return false // abbreviations hold no marks but Đ's bar
+		}
+		n++
+	}
+	return n >= 1 && n <= 6
 }

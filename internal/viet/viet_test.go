@@ -46,3 +46,22 @@ func TestLooksVietnamese(t *testing.T) {
 		}
 	}
 }
+
+func TestValidSyllable(t *testing.T) {
+	for _, w := range []string{"Trường", "nghiêng", "Quảng", "Ngãi", "khuya", "người", "gì", "Đồng", "chuyện", "oái", "xã", "UBND"[:0] + "ủy", "Phạm"} {
+		if !ValidSyllable(w) {
+			t.Errorf("%q is Vietnamese", w)
+		}
+	}
+	for _, w := range []string{"ECÍI", "1ƯU", "Hcok", "CHiJ", "riGhia", "chuyeenf", "hóà", "xyz", "Ng0"} {
+		if ValidSyllable(w) {
+			t.Errorf("%q is not a syllable", w)
+		}
+	}
+	if got := ImplausibleWords("CT, các PCT UBND tỉnh; Lưu: VT"); len(got) != 0 {
+		t.Errorf("a usual recipient: %q", got)
+	}
+	if got := ImplausibleWords("ECÍI có PL UBND tỉnh"); len(got) != 1 || got[0] != "ECÍI" {
+		t.Errorf("garbage: %q", got)
+	}
+}

@@ -37,6 +37,8 @@ type Miss struct {
 	Field string `json:"field"`
 	Got   string `json:"got"`
 	Want  string `json:"want"`
+	// Conf is the machine's confidence in what it got (-1: none given).
+	Conf float64 `json:"confidence"`
 }
 
 // Report is the whole evaluation.
@@ -55,7 +57,37 @@ type Report struct {
 	CER         float64      `json:"cer"`
 	TextFiles   int          `json:"text_files"`
 	Misses      []Miss       `json:"misses"`
+	// Reliability: the fields the machine gave a confidence, by
+	// confidence, and how many of them were right: of fields read at
+	// 0.9, nine in ten should be.
+	Reliability []Bin `json:"reliability"`
+	// Silent errors are wrong fields a person is not asked to check
+	// (read at ReviewBelow or above): the errors that reach the register.
+	SilentErrors int     `json:"silent_errors"`
+	Scored       int     `json:"scored_fields"`
+	SilentRate   float64 `json:"silent_error_rate"`
+	Flagged      int     `json:"flagged_fields"` // fields sent to review
+	FlaggedRight int     `json:"flagged_right"`  // of them, read right after all
 }
+
+// Bin is a band of confidence and how the fields in it fared.
+type Bin struct {
+	From, To float64
+	Fields   int     `json:"fields"`
+	Right    int     `json:"right"`
+	Accuracy float64 `json:"accuracy"`
+	MeanConf float64 `json:"mean_confidence"`
+}
+
+// ReviewBelow is the confidence under which a field waits for a person
+// (the records' default).
+var ReviewBelow = 0.8
+
+// bins are the bands of the reliability table.
+var bins = [][2]float64{{0, 0.5}, {0.5, 0.8}, {0.8, 0.9}, {0.9, 0.95}, {0.95, 0.99}, {0.99, 1.0001}}
+
+// confKey is the record's confidence key of a scored field.
+func confKey(field string) string { return field }
 
 // Score compares records (matched to truth by file base name) with truth.
 func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Report {
@@ -66,6 +98,11 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 	rep := Report{Files: len(truth), Seconds: elapsed.Seconds()}
 	counts := map[string]*FieldScore{}
 	var f1Sum, cerSum float64
+	rel := make([]Bin, len(bins))
+	confSum := make([]float64, len(bins))
+	for i, b := range bins {
+		rel[i].From, rel[i].To = b[0], min(b[1], 1)
+	}
 	for _, t := range truth {
 		name := baseName(t["file"].(string))
 		rec, ok := byName[name]
@@ -89,10 +126,39 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 				counts[f] = c
 			}
 			c.Total++
-			if Match(f, got[f], want) {
+			right := Match(f, got[f], want)
+			if right {
 				c.Correct++
 			} else {
-				rep.Misses = append(rep.Misses, Miss{File: name, Field: f, Got: show(got[f]), Want: show(want)})
+				conf, ok := rec.Confidence[confKey(f)]
+				if !ok {
+					conf = -1
+				}
+				rep.Misses = append(rep.Misses, Miss{File: name, Field: f, Got: show(got[f]), Want: show(want), Conf: conf})
+			}
+			// Calibration and silent errors, over the fields the machine
+			// states a confidence for (and read: an empty field is asked
+			// for when required, and is no silent error when it is not).
+			if conf, ok := rec.Confidence[confKey(f)]; ok && rec.Error == "" && show(got[f]) != "" {
+				rep.Scored++
+				for i, b := range bins {
+					if conf >= b[0] && conf < b[1] {
+						rel[i].Fields++
+						confSum[i] += conf
+						if right {
+							rel[i].Right++
+						}
+					}
+				}
+				switch {
+				case conf < ReviewBelow:
+					rep.Flagged++
+					if right {
+						rep.FlaggedRight++
+					}
+				case !right:
+					rep.SilentErrors++
+				}
 			}
 		}
 		if hw, _ := t["handwritten"].(bool); hw {
@@ -126,6 +192,16 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 	}
 	for i := range rep.Handwritten {
 		rep.Handwritten[i].Accuracy = float64(rep.Handwritten[i].Correct) / float64(rep.Handwritten[i].Total)
+	}
+	for i := range rel {
+		if rel[i].Fields > 0 {
+			rel[i].Accuracy = float64(rel[i].Right) / float64(rel[i].Fields)
+			rel[i].MeanConf = confSum[i] / float64(rel[i].Fields)
+		}
+	}
+	rep.Reliability = rel
+	if rep.Scored > 0 {
+		rep.SilentRate = float64(rep.SilentErrors) / float64(rep.Scored)
 	}
 	if rep.TextFiles > 0 {
 		rep.WordF1 = f1Sum / float64(rep.TextFiles)
@@ -288,10 +364,26 @@ func (r Report) Print(w io.Writer, misses bool) {
 	if r.TextFiles > 0 {
 		fmt.Fprintf(w, "full text          word F1 %.3f   CER %.3f   (%d files)\n", r.WordF1, r.CER, r.TextFiles)
 	}
+	if r.Scored > 0 {
+		fmt.Fprintf(w, "reliability (fields with a confidence): band, fields, right, accuracy, mean confidence\n")
+		for _, b := range r.Reliability {
+			if b.Fields > 0 {
+				fmt.Fprintf(w, "  [%.2f, %.2f)  %5d %5d   %.3f   %.3f\n", b.From, b.To, b.Fields, b.Right, b.Accuracy, b.MeanConf)
+			}
+		}
+		fmt.Fprintf(w, "silent errors %d of %d fields (%.2f%%): wrong, read at %.2f or above, not sent to review; %d sent to review, %d of them right\n",
+			r.SilentErrors, r.Scored, 100*r.SilentRate, ReviewBelow, r.Flagged, r.FlaggedRight)
+	}
 	fmt.Fprintf(w, "files %d (failed %d), pages %d, %.1f s, %.1f pages/min\n", r.Files, r.Failed, r.Pages, r.Seconds, r.PagesPerMin)
 	if misses {
 		for _, m := range r.Misses {
-			fmt.Fprintf(w, "MISS %s %s: got %q want %q\n", m.File, m.Field, m.Got, m.Want)
+			note := ""
+			if m.Conf >= ReviewBelow && m.Got != "" {
+				note = fmt.Sprintf("   (silent: read at %.2f, not sent to review)", m.Conf)
+			} else if m.Conf >= 0 {
+				note = fmt.Sprintf("   (read at %.2f)", m.Conf)
+			}
+			fmt.Fprintf(w, "MISS %s %s: got %q want %q%s\n", m.File, m.Field, m.Got, m.Want, note)
 		}
 	}
 }

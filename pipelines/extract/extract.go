@@ -207,7 +207,35 @@ func Extract(pages []doc.Page) Result {
 		rec.Tasks = tasks
 		rec.Confidence["tasks"] = 0.7 // pattern-matched; a person confirms assignments
 	}
+	doubt(rec)
 	return res
+}
+
+// doubtful is the confidence a field read from OCR keeps when it does not
+// read as Vietnamese: under the review threshold.
+const doubtful = 0.7
+
+// doubt lowers the confidence of fields that cannot be what they say: a
+// word that is no Vietnamese syllable nor an abbreviation ("ECÍI có PL
+// UBND tỉnh"), a signer of fewer than three syllables (Vietnamese names
+// have a family, a middle and a given name; OCR drops the family name:
+// "Trương Thọ" for Phạm Trường Thọ). OCR's own confidence missed these:
+// they reached the register unchecked.
+func doubt(rec *doc.Record) {
+	lower := func(f string) {
+		if c, ok := rec.Confidence[f]; ok && c > doubtful {
+			rec.Confidence[f] = doubtful
+		}
+	}
+	for f, v := range map[string]string{"signer": rec.Signer, "signer_title": rec.SignerTitle, "issuer": rec.Issuer, "parent": rec.Parent,
+		"subject": rec.Subject, "place": rec.Place, "recipients": strings.Join(rec.Recipients, "; ")} {
+		if len(viet.ImplausibleWords(v)) > 0 {
+			lower(f)
+		}
+	}
+	if n := len(strings.Fields(rec.Signer)); n > 0 && n < 3 {
+		lower("signer")
+	}
 }
 
 // Candidate is a reading of a handwritten blank and its probability.
