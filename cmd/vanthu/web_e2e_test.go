@@ -200,6 +200,15 @@ func TestWebApplication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// With fields the machine doubted left as read, approving is asked
+	// twice: the second Ctrl+Enter approves.
+	time.Sleep(300 * time.Millisecond)
+	if armed, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](`!!document.querySelector('#approve') && !!document.querySelector('#approve').dataset.armed`)); armed {
+		if !strings.Contains(text(), "bấm lần nữa") {
+			t.Errorf("approving with doubted fields untouched does not say so:\n%s", text())
+		}
+		chromedp.Do(bctx, chromedp.Focus(chromedp.CSS("#f-subject")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	}
 	// Saved and approved, the app moves on (the next in the queue, or the
 	// document): wait for it, or the test's own navigation races the app's.
 	waitFor(fmt.Sprintf(`location.hash !== "#/duyet/%s" && document.body.dataset.view === location.hash`, id))

@@ -239,19 +239,22 @@ async function queueView() {
 // the fields read on it.
 function pageWithBoxes(d, n, low) {
   const wrap = el("div", { class: "pageview" });
+  const sheet = el("div", { class: "sheet" });
   const img = el("img", { alt: "Trang " + n + " của " + d.file });
-  wrap.append(img);
+  sheet.append(img);
+  wrap.append(sheet);
   fetch("/api/v1/documents/" + d.id + "/pages/" + n, { credentials: "same-origin" }).then(async res => {
     if (!res.ok) { wrap.append(el("p", {}, "Không hiển thị được trang " + n)); return; }
     const scale = parseFloat(res.headers.get("X-Vanthu-Scale") || "1");
     img.src = URL.createObjectURL(await res.blob());
     img.onload = () => {
-      const k = img.clientWidth / img.naturalWidth * scale;
+      // In hundredths of the image: the boxes follow it when zoomed.
+      const k = 100 * scale / img.naturalWidth, kh = 100 * scale / img.naturalHeight;
       for (const [f, ev] of Object.entries((d.record && d.record.evidence) || {})) {
         if (ev.page !== n) continue;
         const [x, y, w, h] = ev.box;
-        wrap.append(el("div", { class: "box" + (low.includes(f) ? " low" : ""), "data-field": f,
-          style: `left:${x * k}px;top:${y * k}px;width:${w * k}px;height:${h * k}px` }));
+        sheet.append(el("div", { class: "box" + (low.includes(f) ? " low" : ""), "data-field": f,
+          style: `left:${x * k}%;top:${y * kh}%;width:${w * k}%;height:${h * kh}%` }));
       }
     };
   });
@@ -264,15 +267,38 @@ async function reviewView(id) {
   const low = d.review || [];
   const inputs = {};
   const form = el("form", { class: "fields", id: "review", onsubmit: e => { e.preventDefault(); save(false); } });
-  const page1 = pageWithBoxes(d, 1, low);
+  // Every page, one at a time: the one where the field in focus was read
+  // is shown; zoom for a pen's digits.
+  const pages = Math.max(1, rec.pages || 1);
+  const viewer = el("div", { class: "pages" });
+  let shown = 0, zoomed = false;
+  const label = el("span", { class: "pageno", "aria-live": "polite" });
+  const show = n => {
+    if (n < 1 || n > pages) return;
+    if (n !== shown) { shown = n; viewer.replaceChildren(pageWithBoxes(d, n, low)); viewer.firstChild.classList.toggle("zoom", zoomed); }
+    label.textContent = "Trang " + n + "/" + pages;
+  };
+  const bar = el("p", { class: "pagebar" },
+    el("button", { type: "button", class: "secondary", id: "prev-page", onclick: () => show(shown - 1) }, "‹ Trang trước"), " ", label, " ",
+    el("button", { type: "button", class: "secondary", id: "next-page", onclick: () => show(shown + 1) }, "Trang sau ›"), " ",
+    el("button", { type: "button", class: "secondary", id: "zoom", "aria-pressed": "false", onclick: e => {
+      zoomed = !zoomed; e.currentTarget.setAttribute("aria-pressed", zoomed); viewer.firstChild && viewer.firstChild.classList.toggle("zoom", zoomed);
+    } }, "Phóng to"));
+  const pageOf = f => (rec.evidence && rec.evidence[f] && rec.evidence[f].page) || 1;
   for (const f of Object.keys(fieldNames)) {
     const conf = rec.confidence && rec.confidence[f];
     const input = el("input", { id: "f-" + f, name: f, value: rec[f] || "", "aria-describedby": low.includes(f) ? "n-" + f : false, size: 40 });
-    input.addEventListener("focus", () => page1.querySelectorAll(".box").forEach(b => b.classList.toggle("active", b.dataset.field === f)));
+    input.addEventListener("focus", () => {
+      show(pageOf(f));
+      viewer.querySelectorAll(".box").forEach(b => b.classList.toggle("active", b.dataset.field === f));
+    });
     inputs[f] = input;
     form.append(el("div", { class: "field" + (low.includes(f) ? " low" : "") }, el("label", { for: "f-" + f }, fieldNames[f]), input,
-      low.includes(f) ? el("div", { class: "note", id: "n-" + f }, "⚠ Máy đọc chưa chắc" + (conf != null ? " (độ tin cậy " + Math.round(conf * 100) + "%)" : "") + ": hãy kiểm tra") : null));
+      low.includes(f) ? el("div", { class: "note", id: "n-" + f }, "⚠ Máy đọc chưa chắc" + (conf != null ? " (độ tin cậy " + Math.round(conf * 100) + "%)" : "") +
+        ", trang " + pageOf(f) + ": hãy kiểm tra") : null));
   }
+  show(low.length ? pageOf(low[0]) : 1);
+  const page1 = el("div", { class: "pagepane" }, bar, viewer);
   if (d.register) {
     // Who handles it: the register's, assigned by the clerk.
     const unit = el("input", { id: "f-receiving_unit", name: "receiving_unit", value: d.register.receiving_unit || "", size: 40 });
@@ -280,9 +306,20 @@ async function reviewView(id) {
     form.prepend(el("div", { class: "field" }, el("label", { for: "f-receiving_unit" }, "Đơn vị xử lý (số đến " + d.register.arrival_number + (d.register.book === "mật" ? " sổ mật" : "") + ", hạn " + (vnDate(d.register.deadline) || "—") + ")"), unit));
   }
   const original = f => f === "receiving_unit" ? ((d.register && d.register.receiving_unit) || "") : (rec[f] || "");
+  const approveBtn = el("button", { type: "button", id: "approve", onclick: () => save(true) }, "Duyệt (Ctrl+Enter)");
   const save = async approve => {
     const changes = {};
     for (const [f, i] of Object.entries(inputs)) if (i.value !== original(f)) changes[f] = i.value;
+    // Approving vouches for every field: with fields the machine doubted
+    // left as read, it is asked twice.
+    const unchecked = low.filter(f => inputs[f] && !(f in changes) && !inputs[f].dataset.checked);
+    if (approve && unchecked.length && !approveBtn.dataset.armed) {
+      approveBtn.dataset.armed = "1";
+      approveBtn.textContent = "Còn " + unchecked.length + " trường máy chưa chắc chưa sửa — bấm lần nữa (Ctrl+Enter) để vẫn duyệt";
+      toast("Hãy kiểm tra: " + unchecked.map(f => fieldNames[f] || f).join(", "));
+      setTimeout(() => { delete approveBtn.dataset.armed; approveBtn.textContent = "Duyệt (Ctrl+Enter)"; }, 8000);
+      return;
+    }
     try {
       if (Object.keys(changes).length) await api("/documents/" + id, { method: "PATCH", body: JSON.stringify(changes) });
       if (approve) {
@@ -294,7 +331,7 @@ async function reviewView(id) {
     } catch (e) { toast("Lỗi: " + e.message); }
   };
   form.append(el("p", {}, el("button", { type: "submit", id: "save" }, "Lưu (Ctrl+S)"), " ",
-    el("button", { type: "button", id: "approve", onclick: () => save(true) }, "Duyệt (Ctrl+Enter)")),
+    approveBtn),
     el("p", { class: "hint" }, "Tab để chuyển trường; khung trên ảnh cho biết chỗ máy đã đọc."));
   form.addEventListener("keydown", e => {
     if (e.ctrlKey && e.key === "Enter") { e.preventDefault(); save(true); }
