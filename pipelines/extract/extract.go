@@ -236,6 +236,13 @@ func doubt(rec *doc.Record) {
 	if n := len(strings.Fields(rec.Signer)); n > 0 && n < 3 {
 		lower("signer")
 	}
+	// A recipient is a body or a person, never one short word ("Ko"):
+	// what OCR made of a stain.
+	for _, r := range rec.Recipients {
+		if len(strings.Fields(r)) < 2 {
+			lower("recipients")
+		}
+	}
 }
 
 // Candidate is a reading of a handwritten blank and its probability.
