@@ -37,7 +37,7 @@ func Augment(src []float32, label int, rnd func() float64) []float32 {
 		}
 	}
 	// Vietnamese hands: a "1" with its long lead-in, a "7" with its bar.
-	if label == 1 && rnd() < 0.5 {
+	if label == 1 && rnd() < 0.65 {
 		leadIn(&big, rnd)
 	}
 	if label == 7 && rnd() < 0.35 {
@@ -143,8 +143,8 @@ func leadIn(in *Ink, rnd func() float64) {
 		}
 	}
 	// Vietnamese hands: long, steep, sometimes most of the height.
-	l := h * (0.25 + rnd()*0.45)
-	ang := (30 + rnd()*40) * math.Pi / 180
+	l := h * (0.3 + rnd()*0.45)
+	ang := (35 + rnd()*35) * math.Pi / 180
 	line(in, tx, float64(y0), tx-l*math.Cos(ang), float64(y0)+l*math.Sin(ang), 2.5)
 }
 

@@ -207,7 +207,7 @@ func Extract(pages []doc.Page) Result {
 		rec.Tasks = tasks
 		rec.Confidence["tasks"] = 0.7 // pattern-matched; a person confirms assignments
 	}
-	doubt(rec)
+	doubt(rec, pages)
 	return res
 }
 
@@ -221,8 +221,13 @@ const doubtful = 0.7
 // have a family, a middle and a given name; OCR drops the family name:
 // "Trương Thọ" for Phạm Trường Thọ). OCR's own confidence missed these:
 // they reached the register unchecked.
-func doubt(rec *doc.Record) {
+func doubt(rec *doc.Record, pages []doc.Page) {
 	lower := func(f string) {
+		// Only what OCR read: a text layer's words are the document's own
+		// ("KGVX(bnt)", "b/cáo" are what was typed).
+		if ev, ok := rec.Evidence[f]; !ok || !ocrPage(pages, ev.Page) {
+			return
+		}
 		if c, ok := rec.Confidence[f]; ok && c > doubtful {
 			rec.Confidence[f] = doubtful
 		}
