@@ -29,6 +29,9 @@ type Spec struct {
 	Authority         []string
 	SignerTitle       string
 	Signer            string
+	// SignerRank is printed before the name (a police or army officer:
+	// "Đại tá"); it is not part of the signer's name.
+	SignerRank string
 	Recipients        []string
 	Urgency, Secrecy  string
 	MeetingTime       time.Time
@@ -53,6 +56,8 @@ var departments = []struct{ name, code string }{
 	{"SỞ TƯ PHÁP", "STP"}, {"SỞ CÔNG THƯƠNG", "SCT"}, {"SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SGDĐT"},
 	{"SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT"},
 }
+
+var districts = []string{"Sơn Tịnh", "Mộ Đức", "Đức Phổ", "Bình Sơn", "Tư Nghĩa", "Nghĩa Hành"}
 
 var deptNames = []string{"Sở Tài chính", "Sở Nội vụ", "Sở Xây dựng", "Sở Y tế", "Sở Tư pháp", "Sở Công Thương",
 	"Sở Giáo dục và Đào tạo", "Sở Kế hoạch và Đầu tư", "Sở Giao thông vận tải", "Sở Tài nguyên và Môi trường",
@@ -107,10 +112,21 @@ func NewSpec(r *rand.Rand, t string) Spec {
 	prov := pick(r, provincesUsed)
 	up := strings.ToUpper(prov)
 	var is issuerT
-	if r.IntN(3) == 0 {
+	police := false
+	switch v := r.IntN(12); {
+	case v < 4:
 		d := pick(r, departments)
 		is = issuerT{parent: []string{"UBND TỈNH " + up}, lines: []string{d.name}, code: d.code, place: prov, head: "GIÁM ĐỐC"}
-	} else {
+	case v == 4:
+		// Other bodies lay their headers out otherwise: the police, its
+		// ministry above it and an officer's rank before the name.
+		is = issuerT{parent: []string{"BỘ CÔNG AN"}, lines: []string{"CÔNG AN TỈNH " + up}, code: "CAT-" + pick(r, []string{"PV01", "PC06", "PX03"}), place: prov, head: "GIÁM ĐỐC"}
+		police = true
+	case v == 5:
+		// A district, its issuer on two lines beside the motto.
+		d := pick(r, districts)
+		is = issuerT{lines: []string{"ỦY BAN NHÂN DÂN", "HUYỆN " + strings.ToUpper(d)}, code: "UBND", place: d, head: "CHỦ TỊCH", tm: "TM. ỦY BAN NHÂN DÂN"}
+	default:
 		is = issuerT{lines: []string{"ỦY BAN NHÂN DÂN", "TỈNH " + up}, code: "UBND", place: prov, head: "CHỦ TỊCH", tm: "TM. ỦY BAN NHÂN DÂN"}
 	}
 	date := time.Date(2023+r.IntN(3), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
@@ -153,6 +169,9 @@ func NewSpec(r *rand.Rand, t string) Spec {
 		}
 	}
 	s.Signer = name(r)
+	if police {
+		s.SignerRank = pick(r, []string{"Đại tá", "Thượng tá", "Trung tá"})
+	}
 	// Body and tasks.
 	nTasks := 1 + r.IntN(2)
 	var paras []string

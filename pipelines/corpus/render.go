@@ -206,7 +206,11 @@ func RenderPDF(s Spec) ([]byte, Marks, error) {
 	// Decree 30 has it, above the printed name.
 	m.SealPage, m.SealX, m.SealY = page, rightC-20, y+10
 	y += 28
-	centred(rightC+5, y, s.Signer)
+	signer := s.Signer
+	if s.SignerRank != "" {
+		signer = s.SignerRank + " " + signer
+	}
+	centred(rightC+5, y, signer)
 	_ = top
 	m.Pages = page
 	m.Text = textOf(texts)

@@ -242,11 +242,27 @@ func doubt(rec *doc.Record, pages []doc.Page) {
 		lower("signer")
 	}
 	// A recipient is a body or a person, never one short word ("Ko"):
-	// what OCR made of a stain.
+	// what OCR made of a stain. And the list ends with the file copy
+	// ("Lưu: VT"): a list without it lost its last line.
 	for _, r := range rec.Recipients {
 		if len(strings.Fields(r)) < 2 {
 			lower("recipients")
 		}
+	}
+	if n := len(rec.Recipients); n > 0 && (!strings.HasPrefix(viet.Fold(rec.Recipients[n-1]), "luu") || len(strings.Fields(rec.Recipients[n-1])) > 5) {
+		lower("recipients") // no file copy last, or another line run into it
+	}
+	// A place is a name of a few words: a longer one is another line read
+	// for the date line ("Căn cứ Luật Tổ chức chính quyền địa phương"), and
+	// its date is that line's.
+	if len(strings.Fields(rec.Place)) > 4 {
+		lower("place")
+		lower("issued_at")
+	}
+	// Issuing bodies' names hold no punctuation ("CÔNG : AN").
+	if strings.ContainsAny(rec.Issuer+rec.Parent, ":;|!?") {
+		lower("issuer")
+		lower("parent")
 	}
 }
 

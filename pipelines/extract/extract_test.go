@@ -208,3 +208,18 @@ func TestNameTailPastSealSpecks(t *testing.T) {
 		}
 	}
 }
+
+// A police or army rank before the signer's name is not the name.
+func TestRankBeforeTheSigner(t *testing.T) {
+	for line, want := range map[string]string{
+		"Trung tá Ngô Văn Công":    "Ngô Văn Công",
+		"Đại Tá Nguyễn Văn Hải":    "Nguyễn Văn Hải",
+		"Thiếu Tướng Lê Quang Đạo": "Lê Quang Đạo",
+		"Trần Phước Hiền":          "Trần Phước Hiền",
+		"Trung Thành Văn Nguyễn":   "Trung Thành Văn Nguyễn", // a name, not a rank
+	} {
+		if got := nameTail(line); got != want {
+			t.Errorf("%q: %q, want %q", line, got, want)
+		}
+	}
+}

@@ -241,10 +241,26 @@ func nameTail(s string) string {
 		}
 		tail = append([]string{w}, tail...)
 	}
+	// A rank before a police or army officer's name ("Trung tá Ngô Văn
+	// Công", "Đại Tá ..."): the rank is not the name.
+	if len(tail) > 2 && ranks[viet.Fold(strings.ToLower(tail[0]+" "+tail[1]))] {
+		tail = tail[2:]
+	}
 	if len(tail) < 2 {
 		return ""
 	}
 	return strings.Join(tail, " ")
+}
+
+// ranks of the people's police and army, folded.
+var ranks = map[string]bool{}
+
+func init() {
+	for _, grade := range []string{"dai", "thuong", "trung", "thieu"} {
+		for _, kind := range []string{"tuong", "ta", "uy"} {
+			ranks[grade+" "+kind] = true
+		}
+	}
 }
 
 // looksLikeName: two to six words, each a capital and lower-case letters,
