@@ -17,21 +17,21 @@ import (
 
 // Spec is one document to render: what its truth says.
 type Spec struct {
-	Type, Code        string // type code, and the issuer code of the symbol
-	Parent, Issuer    []string
-	Number            int
-	Symbol            string
-	Date              time.Time
-	Place             string
-	Subject           []string // lines of the trích yếu (as printed, wrapped)
-	KinhGui           []string
-	Body              []string // paragraphs
-	Authority         []string
-	SignerTitle       string
-	Signer            string
+	Type, Code     string // type code, and the issuer code of the symbol
+	Parent, Issuer []string
+	Number         int
+	Symbol         string
+	Date           time.Time
+	Place          string
+	Subject        []string // lines of the trích yếu (as printed, wrapped)
+	KinhGui        []string
+	Body           []string // paragraphs
+	Authority      []string
+	SignerTitle    string
+	Signer         string
 	// SignerRank is printed before the name (a police or army officer:
 	// "Đại tá"); it is not part of the signer's name.
-	SignerRank string
+	SignerRank        string
 	Recipients        []string
 	Urgency, Secrecy  string
 	MeetingTime       time.Time
