@@ -45,6 +45,10 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 	defer truth.Close()
 	enc := json.NewEncoder(truth)
 	enc.SetEscapeHTML(false)
+	// A single-image format drawn for a multi-page document takes the place
+	// of the next single-page TIFF, so that a short corpus still holds every
+	// format.
+	var owed []string
 	for i := range opt.N {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -58,8 +62,13 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 		if err != nil {
 			return fmt.Errorf("render document %d: %w", i, err)
 		}
-		if m.Pages > 1 && (format == "png" || format == "jpeg" || format == "webp") {
+		singleImage := func(f string) bool { return f == "png" || f == "jpeg" || f == "webp" }
+		switch {
+		case m.Pages > 1 && singleImage(format):
+			owed = append(owed, format)
 			format = "tiff" // single-image formats hold one page
+		case m.Pages == 1 && len(owed) > 0 && format == "tiff":
+			format, owed = owed[0], owed[1:]
 		}
 		name := fmt.Sprintf("%03d-%s.%s", i, slug(t), ext(format))
 		var data []byte
