@@ -39,6 +39,12 @@ type Word struct {
 	Text string
 	Box  Box
 	Conf float64 // 0..1
+	// Para and LineNo are where the OCR engine put the word: its block and
+	// paragraph (0: not known, as in a text layer) and its line in it.
+	// Two of the engine's lines stay two lines even where a slanted photo
+	// makes their boxes overlap in height.
+	Para   int `json:"-"`
+	LineNo int `json:"-"`
 }
 
 // Line is a run of words on one baseline with no wide gap inside: a line of
@@ -106,41 +112,85 @@ func (p Page) Text() string {
 // BuildLines groups words into lines: words whose vertical centres lie within
 // half a word height of each other share a row; a row is cut where the gap
 // between two words is wider than gap (pixels), so that the left header
-// block and the national motto on the same row stay apart.
+// block and the national motto on the same row stay apart. Words the OCR
+// engine read as one line stay in one row: on a slanted photo a line's
+// ends lie a line's height apart, and grouping its words by height alone
+// interleaves it with the next.
 func BuildLines(words []Word, gap float64) []Line {
-	ws := make([]Word, 0, len(words))
-	for _, w := range words {
-		if strings.TrimSpace(w.Text) != "" {
-			ws = append(ws, w)
-		}
+	// A unit is an engine line (or a word whose line is not known, as in
+	// a text layer), placed as a whole.
+	type unit struct {
+		box   Box
+		words []Word
+		known bool
 	}
-	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Box.Y+ws[i].Box.H/2 < ws[j].Box.Y+ws[j].Box.H/2 })
+	var units []*unit
+	at := map[[2]int]*unit{}
+	for _, w := range words {
+		if strings.TrimSpace(w.Text) == "" {
+			continue
+		}
+		if w.Para != 0 {
+			k := [2]int{w.Para, w.LineNo}
+			if u, ok := at[k]; ok {
+				u.box = u.box.Union(w.Box)
+				u.words = append(u.words, w)
+				continue
+			}
+			at[k] = &unit{box: w.Box, words: []Word{w}, known: true}
+			units = append(units, at[k])
+			continue
+		}
+		units = append(units, &unit{box: w.Box, words: []Word{w}})
+	}
+	sort.SliceStable(units, func(i, j int) bool {
+		return units[i].box.Y+units[i].box.H/2 < units[j].box.Y+units[j].box.H/2
+	})
 	type row struct {
-		top, bottom float64 // running means of the words' tops and bottoms
+		top, bottom float64 // running means of the units' tops and bottoms
+		units       []*unit
 		words       []Word
 	}
+	// otherLine: the row holds another engine line over the same stretch
+	// of the page. Two lines of a slanted photo overlap in height, and a
+	// row has one line at each place.
+	otherLine := func(r *row, u *unit) bool {
+		if !u.known {
+			return false
+		}
+		for _, o := range r.units {
+			if !o.known {
+				continue
+			}
+			if ov := min(o.box.Right(), u.box.Right()) - max(o.box.X, u.box.X); ov > 0.3*min(o.box.W, u.box.W) {
+				return true
+			}
+		}
+		return false
+	}
 	var rows []*row
-	for _, w := range ws {
-		// A word joins the recent row it overlaps most, by at least half the
+	for _, u := range units {
+		// A unit joins the recent row it overlaps most, by at least half the
 		// smaller height: diacritics make word boxes differ in height, and a
 		// tall stamp or seal word must not swallow two lines of text.
 		var best *row
 		bestOv := 0.0
 		for i := len(rows) - 1; i >= 0 && i >= len(rows)-3; i-- {
 			r := rows[i]
-			ov := min(r.bottom, w.Box.Bottom()) - max(r.top, w.Box.Y)
-			if ov > 0.5*min(r.bottom-r.top, w.Box.H) && ov > bestOv {
+			ov := min(r.bottom, u.box.Bottom()) - max(r.top, u.box.Y)
+			if ov > 0.5*min(r.bottom-r.top, u.box.H) && ov > bestOv && !otherLine(r, u) {
 				best, bestOv = r, ov
 			}
 		}
 		if best == nil {
-			best = &row{top: w.Box.Y, bottom: w.Box.Bottom()}
+			best = &row{top: u.box.Y, bottom: u.box.Bottom()}
 			rows = append(rows, best)
 		}
-		n := float64(len(best.words))
-		best.top = (best.top*n + w.Box.Y) / (n + 1)
-		best.bottom = (best.bottom*n + w.Box.Bottom()) / (n + 1)
-		best.words = append(best.words, w)
+		n := float64(len(best.units))
+		best.top = (best.top*n + u.box.Y) / (n + 1)
+		best.bottom = (best.bottom*n + u.box.Bottom()) / (n + 1)
+		best.units = append(best.units, u)
+		best.words = append(best.words, u.words...)
 	}
 	var lines []Line
 	for _, r := range rows {

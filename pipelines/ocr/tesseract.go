@@ -148,6 +148,7 @@ func (w *worker) run(j job) ([]doc.Word, error) {
 			Text: t,
 			Box:  doc.Box{X: float64(r.Min.X), Y: float64(r.Min.Y), W: float64(r.Dx()), H: float64(r.Dy())},
 			Conf: b.Confidence / 100,
+			Para: 1 + b.BlockNum*1000 + b.ParNum, LineNo: b.LineNum,
 		})
 	}
 	return words, nil

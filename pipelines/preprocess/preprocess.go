@@ -6,6 +6,7 @@ package preprocess
 import (
 	"image"
 	"math"
+	"sort"
 )
 
 // Options switch the steps, so eval can measure what each one brings.
@@ -31,6 +32,10 @@ type Page struct {
 	Ink float64
 	// Skew is the angle corrected, in degrees.
 	Skew float64
+	// Plain is the page's luminance as it came, before the background was
+	// flattened, deskewed or cleaned (red ink is taken out when asked):
+	// nearly what Tesseract would read by itself.
+	Plain *image.Gray
 }
 
 // Blank reports a page with no text: below this share of dark pixels a page
@@ -42,6 +47,89 @@ func (p Page) Blank() bool { return p.Ink < 0.0015 }
 // blue ballpoint is blue.
 func isRed(r, g, b uint8) bool {
 	return int(r) > 110 && int(r)-int(g) > 55 && int(r)-int(b) > 40
+}
+
+// FlattenBackground divides the page by its background — the brightest
+// grey near each point, over a window wider than any letter — so that the
+// paper is white everywhere: under a shadow, on grey paper, and where the
+// table shows around a photographed page. A page whose background is even
+// and white already (a scan) is left as it is: false.
+func FlattenBackground(g *image.Gray) (*image.Gray, bool) {
+	const cell = 16 // pixels; the window is 5 cells: 80 px, a 20-pt letter at 300 dpi
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	cw, ch := (w+cell-1)/cell, (h+cell-1)/cell
+	if cw < 3 || ch < 3 {
+		return g, false
+	}
+	bright := make([]float64, cw*ch)
+	for y := range h {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			if i := (y/cell)*cw + x/cell; float64(v) > bright[i] {
+				bright[i] = float64(v)
+			}
+		}
+	}
+	// The background at a cell: the brightest of the cells around it,
+	// then smoothed.
+	grow := make([]float64, len(bright))
+	for cy := range ch {
+		for cx := range cw {
+			m := 0.0
+			for dy := -2; dy <= 2; dy++ {
+				for dx := -2; dx <= 2; dx++ {
+					x, y := cx+dx, cy+dy
+					if x >= 0 && y >= 0 && x < cw && y < ch {
+						m = math.Max(m, bright[y*cw+x])
+					}
+				}
+			}
+			grow[cy*cw+cx] = m
+		}
+	}
+	bg := make([]float64, len(grow))
+	vals := make([]float64, 0, len(grow))
+	for cy := range ch {
+		for cx := range cw {
+			sum, n := 0.0, 0
+			for dy := -2; dy <= 2; dy++ {
+				for dx := -2; dx <= 2; dx++ {
+					x, y := cx+dx, cy+dy
+					if x >= 0 && y >= 0 && x < cw && y < ch {
+						sum += grow[y*cw+x]
+						n++
+					}
+				}
+			}
+			bg[cy*cw+cx] = math.Max(sum/float64(n), 1)
+			vals = append(vals, bg[cy*cw+cx])
+		}
+	}
+	sort.Float64s(vals)
+	p10, p50, p90 := vals[len(vals)/10], vals[len(vals)/2], vals[len(vals)*9/10]
+	if p50 >= 232 && p90-p10 < 24 {
+		return g, false // white and even: a scan
+	}
+	out := image.NewGray(g.Rect)
+	at := func(cx, cy int) float64 {
+		cx, cy = min(max(cx, 0), cw-1), min(max(cy, 0), ch-1)
+		return bg[cy*cw+cx]
+	}
+	for y := range h {
+		fy := (float64(y)+0.5)/cell - 0.5
+		y0 := int(math.Floor(fy))
+		ty := fy - float64(y0)
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		orow := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, v := range row {
+			fx := (float64(x)+0.5)/cell - 0.5
+			x0 := int(math.Floor(fx))
+			tx := fx - float64(x0)
+			b := (at(x0, y0)*(1-tx)+at(x0+1, y0)*tx)*(1-ty) + (at(x0, y0+1)*(1-tx)+at(x0+1, y0+1)*tx)*ty
+			orow[x] = uint8(math.Min(255, float64(v)*255/b))
+		}
+	}
+	return out, true
 }
 
 // Prepare runs the steps on img.
@@ -75,7 +163,14 @@ func Prepare(img *image.RGBA, opt Options) Page {
 			dt[x] = lum
 		}
 	}
-	p := Page{Text: text, Red: red, RedShare: float64(redN) / float64(w*h)}
+	// A photo's shadow, grey paper, the table around the page: the
+	// background is made even first, or Tesseract's threshold takes the
+	// shadowed half of the page for ink (a phone photo read nothing).
+	plain := text
+	if flat, ok := FlattenBackground(text); ok {
+		text = flat
+	}
+	p := Page{Text: text, Red: red, RedShare: float64(redN) / float64(w*h), Plain: plain}
 	// A colour scan has some coloured ink (a seal, a stamp, blue pen); a
 	// grey or black-and-white one has none.
 	coloured := chroma > w*h/2000

@@ -156,3 +156,44 @@ func TestUpscale(t *testing.T) {
 		t.Errorf("ramp at 150 = %d, want 100", v)
 	}
 }
+
+// A shadow across a photographed page is taken out: the paper under it
+// comes out white and the ink stays dark; a scan's even white page is
+// left alone.
+func TestFlattenBackground(t *testing.T) {
+	const w, h = 400, 300
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	ink := func(x, y int) bool { return (x/6)%3 == 0 && (y/10)%3 == 0 && x > 20 && x < w-20 }
+	for y := range h {
+		for x := range w {
+			paper := 250.0 - 140*float64(w-x)/w // darker to the left
+			v := paper
+			if ink(x, y) {
+				v = paper * 0.25
+			}
+			g.Pix[y*g.Stride+x] = uint8(v)
+		}
+	}
+	flat, ok := FlattenBackground(g)
+	if !ok {
+		t.Fatal("a shadowed page was left as it was")
+	}
+	for _, x := range []int{25, 100, 200, 370} {
+		for y := 5; y < h; y += 37 {
+			v := flat.GrayAt(x, y).Y
+			if ink(x, y) && v > 110 {
+				t.Errorf("ink at (%d,%d) became %d", x, y, v)
+			}
+			if !ink(x, y) && (y/10)%3 != 0 && v < 210 {
+				t.Errorf("paper at (%d,%d) is %d after flattening (was %d)", x, y, v, g.GrayAt(x, y).Y)
+			}
+		}
+	}
+	white := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range white.Pix {
+		white.Pix[i] = 250
+	}
+	if _, ok := FlattenBackground(white); ok {
+		t.Error("an even white page was flattened")
+	}
+}
