@@ -106,6 +106,9 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if rec.Error != "" {
 			failed++
 		}
+		// The contract's keys exactly (domain.md §3): the candidates of a
+		// handwritten field travel between the stages, not out.
+		rec.Candidates = nil
 		enc.Encode(rec)
 	})
 	if ctx.Err() != nil {

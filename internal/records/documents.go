@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -165,16 +166,29 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				StatusFailed, rec.Error, UnknownSecrecy, stamp(s.now()), id)
 			return err
 		}
+		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
+		if err != nil {
+			return err
+		}
+		if cands := rec.Candidates["number"]; len(cands) > 1 {
+			// A handwritten number: the issuer's other numbers of the year
+			// rank its readings.
+			ns, err := s.neighbours(ctx, tx, agency, own, rec)
+			if err != nil {
+				return err
+			}
+			if best, p, ranked, ok := RankByNeighbours(cands, rec.IssuedAt, ns); ok {
+				rec.Confidence = maps.Clone(rec.Confidence)
+				rec.Candidates = maps.Clone(rec.Candidates)
+				rec.Number, rec.Confidence["number"], rec.Candidates["number"] = best, min(handwrittenCap, p), ranked
+			}
+		}
 		review := s.needsReview(rec)
 		status = StatusRegistered
 		if len(review) > 0 {
 			status = StatusReview
 		}
 		if err := s.saveRecord(ctx, tx, id, status, rec, review); err != nil {
-			return err
-		}
-		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
-		if err != nil {
 			return err
 		}
 		if own {

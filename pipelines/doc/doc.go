@@ -257,6 +257,18 @@ type Record struct {
 	Confidence       map[string]float64  `json:"confidence"`
 	Evidence         map[string]Evidence `json:"evidence"`
 	Error            string              `json:"error"`
+	// Candidates are the other readings a handwritten field could be,
+	// likeliest first, with their probabilities given what was read: the
+	// archive ranks them again by the field's neighbours (a number
+	// between those its issuer gave the days before and after). Not a
+	// key of `vanthu extract`'s output, which keeps the contract's keys.
+	Candidates map[string][]Candidate `json:"candidates,omitempty"`
+}
+
+// Candidate is a reading of a handwritten blank and its probability.
+type Candidate struct {
+	Digits string  `json:"digits"`
+	P      float64 `json:"p"`
 }
 
 // NewRecord returns a record with its lists and maps non-nil, so that JSON

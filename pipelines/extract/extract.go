@@ -267,10 +267,7 @@ func doubt(rec *doc.Record, pages []doc.Page) {
 }
 
 // Candidate is a reading of a handwritten blank and its probability.
-type Candidate struct {
-	Digits string  `json:"digits"`
-	P      float64 `json:"p"`
-}
+type Candidate = doc.Candidate
 
 // maxHandwritten caps the confidence of a field read from handwriting
 // until the reader's calibration on real pen has been measured: such a
@@ -296,12 +293,19 @@ func (r *Result) ApplyDigits(b Blank, cands []Candidate) {
 		if r.Record.Number != "" && !b.Read {
 			return
 		}
-		best, conf := pick(cands, func(d string) bool { return len(d) >= 1 && len(d) <= 5 }, nil)
+		valid := func(d string) bool { return len(d) >= 1 && len(d) <= 5 && strings.Trim(d, "0123456789") == "" }
+		best, conf := pick(cands, valid, nil)
 		switch {
 		case agreed(best):
 		case best != "":
 			r.Record.Number = best
 			r.Record.Confidence["number"] = min(maxHandwritten, conf)
+			if alts := shares(cands, valid); len(alts) > 1 {
+				if r.Record.Candidates == nil {
+					r.Record.Candidates = map[string][]Candidate{}
+				}
+				r.Record.Candidates["number"] = alts
+			}
 		case b.Guess != "" && !b.Read:
 			r.Record.Number = b.Guess
 			r.Record.Confidence["number"] = 0.3
@@ -385,6 +389,24 @@ func pick(cands []Candidate, valid func(string) bool, prior func(string) float64
 		return "", 0
 	}
 	return best, bestP / (sum + max(0, 1-all))
+}
+
+// shares are the valid candidates (at most five) with their probability
+// given that the reading is valid, as pick gives it to the likeliest.
+func shares(cands []Candidate, valid func(string) bool) []Candidate {
+	var out []Candidate
+	sum, all := 0.0, 0.0
+	for _, c := range cands {
+		all += c.P
+		if valid(strings.TrimSpace(c.Digits)) {
+			sum += c.P
+			out = append(out, Candidate{Digits: strings.TrimSpace(c.Digits), P: c.P})
+		}
+	}
+	for i := range out {
+		out[i].P /= sum + max(0, 1-all)
+	}
+	return out[:min(len(out), 5)]
 }
 
 func daysIn(year, month int) int {

@@ -130,6 +130,43 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("HandwrittenNumberRankedByNeighbours", func(t *testing.T) {
+		// The Sở Tài chính's letters of one week, typed; then one whose
+		// pen number the reader took for "5" (or "6").
+		for _, n := range []struct{ num, day string }{{"14", "2025-01-14"}, {"16", "2025-01-16"}, {"17", "2025-01-17"}} {
+			r := Rec("CV", n.num, "STC-NS", "SỞ TÀI CHÍNH", "Về dự toán "+n.num)
+			r.IssuedAt = n.day
+			if _, err := s.Record(ctx, up("nb-"+n.num+".pdf"), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := Rec("CV", "5", "STC-NS", "Sở Tài chính", "Về quyết toán")
+		r.IssuedAt = "2025-01-15"
+		r.Confidence["number"] = 0.6
+		r.Candidates = map[string][]doc.Candidate{"number": {{Digits: "5", P: 0.6}, {Digits: "6", P: 0.3}}}
+		res, err := s.Record(ctx, up("nb-pen.pdf"), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Incoming == nil || res.Incoming.Number != "15" || res.Incoming.DuplicateOf != 0 {
+			t.Fatalf("pen number between 14 and 16: %+v", res.Incoming)
+		}
+		got, err := s.DocumentFor(ctx, clerk, res.Document.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Record.Number != "15" || got.Record.Confidence["number"] > 0.75 || got.Status != records.StatusReview {
+			t.Errorf("record: number %q at %.2f, status %s; want 15, still for a person to confirm", got.Record.Number, got.Record.Confidence["number"], got.Status)
+		}
+		// The same reading from another issuer, which has no neighbours:
+		// it stands as read.
+		r.Issuer, r.Symbol = "SỞ Y TẾ", "SYT-KH"
+		res, err = s.Record(ctx, up("nb-other.pdf"), r)
+		if err != nil || res.Incoming == nil || res.Incoming.Number != "5" {
+			t.Errorf("no neighbours: %+v %v", res.Incoming, err)
+		}
+	})
+
 	t.Run("OutgoingForItsOwnDocuments", func(t *testing.T) {
 		rec := Rec("QĐ", "88", "QĐ-UBND", "Ủy ban nhân dân tỉnh Quảng Ngãi", "Về việc ban hành quy chế")
 		rec.Recipients = []string{"Sở Tài chính", "Sở Nội vụ"}

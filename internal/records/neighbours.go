@@ -1,0 +1,161 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// Neighbour is a number an issuer gave under the same symbol in the same
+// year, and the day it was given.
+type Neighbour struct {
+	Number   int
+	IssuedAt string // YYYY-MM-DD
+}
+
+// handwrittenCap is the highest confidence a field read from handwriting
+// gets (pipelines/extract's maxHandwritten): neighbours make the reading
+// likelier, a person still confirms it.
+const handwrittenCap = 0.75
+
+// RankByNeighbours ranks the readings of a handwritten number by the
+// numbers its issuer gave under the same symbol that year: an issuer
+// numbers its documents in the order it signs them, so a number below
+// one given on an earlier day, or above one given later, is unlikely, and
+// a number given already belongs to another document. Where the days
+// before and after close the number in, numbers inside that the reading
+// could be with a digit lost ("5" between 14 and 16: "15") become
+// candidates too. It returns the likeliest number, its probability given
+// the readings and the neighbours, and the candidates ranked; ok is false
+// when there are no neighbours to rank by.
+func RankByNeighbours(cands []doc.Candidate, issuedAt string, ns []Neighbour) (best string, p float64, ranked []doc.Candidate, ok bool) {
+	if len(cands) == 0 || len(ns) == 0 || len(issuedAt) != 10 {
+		return "", 0, nil, false
+	}
+	lo, hi := math.MinInt, math.MaxInt // the last number before the day, the first after
+	given := map[int]bool{}
+	for _, n := range ns {
+		given[n.Number] = true
+		switch {
+		case n.IssuedAt < issuedAt:
+			lo = max(lo, n.Number)
+		case n.IssuedAt > issuedAt:
+			hi = min(hi, n.Number)
+		}
+	}
+	all := 0.0
+	byNumber := map[int]float64{}
+	text := map[int]string{}
+	for _, c := range cands {
+		all += c.P
+		n, err := strconv.Atoi(strings.TrimSpace(c.Digits))
+		if err != nil || n <= 0 {
+			continue
+		}
+		byNumber[n] += c.P
+		if _, seen := text[n]; !seen {
+			text[n] = strings.TrimSpace(c.Digits)
+		}
+	}
+	if len(byNumber) == 0 {
+		return "", 0, nil, false
+	}
+	if lo != math.MinInt && hi != math.MaxInt && hi-lo > 1 && hi-lo <= 50 {
+		for m := lo + 1; m < hi; m++ {
+			if _, ok := byNumber[m]; ok || given[m] {
+				continue
+			}
+			s := strconv.Itoa(m)
+			for n, pn := range byNumber {
+				if oneDigitLost(text[n], s) {
+					byNumber[m] = max(byNumber[m], 0.3*pn)
+					text[m] = s
+				}
+			}
+		}
+	}
+	weight := func(n int) float64 {
+		w := 1.0
+		for _, o := range ns {
+			if o.IssuedAt < issuedAt && o.Number > n || o.IssuedAt > issuedAt && o.Number < n {
+				w *= 0.1
+			}
+		}
+		if given[n] {
+			w *= 0.1
+		}
+		return w
+	}
+	sum := 0.0
+	for n, pn := range byNumber {
+		q := pn * weight(n)
+		ranked = append(ranked, doc.Candidate{Digits: text[n], P: q})
+		sum += q
+	}
+	rest := max(0, 1-all)
+	for i := range ranked {
+		ranked[i].P /= sum + rest
+	}
+	sort.SliceStable(ranked, func(i, j int) bool {
+		if ranked[i].P != ranked[j].P {
+			return ranked[i].P > ranked[j].P
+		}
+		return ranked[i].Digits < ranked[j].Digits
+	})
+	ranked = ranked[:min(len(ranked), 5)]
+	return ranked[0].Digits, ranked[0].P, ranked, true
+}
+
+// oneDigitLost: long is short with one digit put in somewhere (a pen's
+// "1" the reader did not see).
+func oneDigitLost(short, long string) bool {
+	if len(long) != len(short)+1 {
+		return false
+	}
+	for i := range long {
+		if long[:i]+long[i+1:] == short {
+			return true
+		}
+	}
+	return false
+}
+
+// neighbours are the numbers the issuer gave under the symbol in the
+// document's year, as the agency's registers hold them: the incoming one
+// for another body's documents, the outgoing one for its own.
+func (s *Store) neighbours(ctx context.Context, tx *sql.Tx, agency string, own bool, rec doc.Record) ([]Neighbour, error) {
+	if rec.Symbol == "" || len(rec.IssuedAt) != 10 {
+		return nil, nil
+	}
+	year := rec.IssuedAt[:4] + "-%"
+	var rows *sql.Rows
+	var err error
+	if own {
+		rows, err = tx.QueryContext(ctx, s.q(`SELECT number, issued_at FROM outgoing WHERE agency = ? AND symbol = ? AND issued_at LIKE ? LIMIT 5000`),
+			agency, rec.Symbol, year)
+	} else {
+		rows, err = tx.QueryContext(ctx, s.q(`SELECT number, issued_at FROM incoming WHERE agency = ? AND issuer_key = ? AND symbol = ? AND issued_at LIKE ? AND duplicate_of IS NULL LIMIT 5000`),
+			agency, nameKey(rec.Issuer), rec.Symbol, year)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("neighbouring numbers: %w", err)
+	}
+	defer rows.Close()
+	var ns []Neighbour
+	for rows.Next() {
+		var num, day string
+		if err := rows.Scan(&num, &day); err != nil {
+			return nil, err
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(num)); err == nil && n > 0 && len(day) == 10 {
+			ns = append(ns, Neighbour{Number: n, IssuedAt: day})
+		}
+	}
+	return ns, rows.Err()
+}

@@ -1,0 +1,48 @@
+package records_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+func TestRankByNeighbours(t *testing.T) {
+	week := []records.Neighbour{{Number: 13, IssuedAt: "2025-01-13"}, {Number: 14, IssuedAt: "2025-01-14"}, {Number: 16, IssuedAt: "2025-01-16"}, {Number: 17, IssuedAt: "2025-01-17"}}
+	for _, c := range []struct {
+		name  string
+		cands []doc.Candidate
+		day   string
+		ns    []records.Neighbour
+		want  string
+		ok    bool
+	}{
+		{"a digit lost: 5 between 14 and 16", []doc.Candidate{{Digits: "5", P: 0.6}, {Digits: "6", P: 0.3}}, "2025-01-15", week, "15", true},
+		{"the reader's second choice fits", []doc.Candidate{{Digits: "75", P: 0.55}, {Digits: "15", P: 0.35}}, "2025-01-15", week, "15", true},
+		{"a number given already is unlikely", []doc.Candidate{{Digits: "16", P: 0.5}, {Digits: "15", P: 0.4}}, "2025-01-15", week, "15", true},
+		{"no neighbours: nothing to rank by", []doc.Candidate{{Digits: "75", P: 0.55}, {Digits: "15", P: 0.35}}, "2025-01-15", nil, "", false},
+		{"after the last one: the reading stands", []doc.Candidate{{Digits: "47", P: 0.6}, {Digits: "41", P: 0.3}}, "2025-01-20", week, "47", true},
+		{"leading zeros read alike", []doc.Candidate{{Digits: "015", P: 0.4}, {Digits: "15", P: 0.4}, {Digits: "75", P: 0.2}}, "2025-01-15", week, "015", true},
+	} {
+		best, p, ranked, ok := records.RankByNeighbours(c.cands, c.day, c.ns)
+		if best != c.want || ok != c.ok {
+			t.Errorf("%s: %q (p %.2f, %v), want %q", c.name, best, p, ranked, c.want)
+		}
+		if ok {
+			sum := 0.0
+			for _, r := range ranked {
+				sum += r.P
+			}
+			if p <= 0 || p > 1 || sum > 1+1e-9 {
+				t.Errorf("%s: p %.3f, probabilities sum to %.3f", c.name, p, sum)
+			}
+		}
+	}
+	// The ranking is the same whatever order the candidates come in.
+	a, _, ra, _ := records.RankByNeighbours([]doc.Candidate{{Digits: "5", P: 0.5}, {Digits: "6", P: 0.4}}, "2025-01-15", week)
+	b, _, rb, _ := records.RankByNeighbours([]doc.Candidate{{Digits: "6", P: 0.4}, {Digits: "5", P: 0.5}}, "2025-01-15", week)
+	if a != b || !reflect.DeepEqual(ra, rb) {
+		t.Errorf("order matters: %q %v / %q %v", a, ra, b, rb)
+	}
+}
