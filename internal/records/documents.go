@@ -183,6 +183,9 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				rec.Number, rec.Confidence["number"], rec.Candidates["number"] = best, min(handwrittenCap, p), ranked
 			}
 		}
+		if err := s.snapSigner(ctx, tx, &rec); err != nil {
+			return err
+		}
 		review := s.needsReview(rec)
 		status = StatusRegistered
 		if len(review) > 0 {

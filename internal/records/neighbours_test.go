@@ -46,3 +46,24 @@ func TestRankByNeighbours(t *testing.T) {
 		t.Errorf("order matters: %q %v / %q %v", a, ra, b, rb)
 	}
 }
+
+func TestSnapSigner(t *testing.T) {
+	known := []string{"Phạm Trường Thọ", "Trần Phước Hiền", "Nguyễn Hoàng Giang", "Nguyễn Hoàng Giáp", "Võ Văn Thọ"}
+	for _, c := range []struct {
+		read, want string
+		ok         bool
+	}{
+		{"Trần Phước Hiên", "Trần Phước Hiền", true},       // a tone mark misread
+		{"Tran Phuoc Hien", "Trần Phước Hiền", true},       // marks lost
+		{"Trương Thọ", "Phạm Trường Thọ", true},            // family name dropped, marks lost
+		{"Nguyễn Hoàng Giang", "Nguyễn Hoàng Giang", true}, // as written
+		{"Nguyen Hoang Gian", "", false},                   // one letter from two known names: neither
+		{"Thọ", "", false},                                 // one word is nobody's name
+		{"Lê Văn Tám", "", false},                          // not known
+	} {
+		got, conf, ok := records.SnapSigner(c.read, known)
+		if got != c.want || ok != c.ok || ok && (conf < 0.5 || conf > 0.95) {
+			t.Errorf("SnapSigner(%q) = %q %.2f %v, want %q %v", c.read, got, conf, ok, c.want, c.ok)
+		}
+	}
+}

@@ -171,6 +171,12 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 		if err := s.saveRecord(ctx, tx, id, status, rec, review); err != nil {
 			return err
 		}
+		if _, ok := changes["signer"]; ok && d.Record.Signer != rec.Signer {
+			// A person put the name right: the archive knows it now.
+			if err := s.learnSigner(ctx, tx, rec); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
 			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ?, receiving_unit = ? WHERE document_id = ?`),
 			rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
@@ -217,6 +223,12 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 		}
 		if err := s.saveRecord(ctx, tx, id, StatusApproved, d.Record, nil); err != nil {
 			return err
+		}
+		if d.Record.Confidence["signer"] < knownConf {
+			// A person vouched for the name (a confident one is known already).
+			if err := s.learnSigner(ctx, tx, d.Record); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO corrections (document_id, field, old, new, confidence, user_name, at) VALUES (?, 'status', ?, ?, 1, ?, ?)`),
 			id, d.Status, StatusApproved, u.Name, stamp(s.now())); err != nil {

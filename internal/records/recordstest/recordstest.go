@@ -167,6 +167,62 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("SignersKnownToTheArchive", func(t *testing.T) {
+		// A typed letter of the Ban Dân tộc signed by Phạm Trường Thọ; a
+		// scan of another whose OCR lost the family name and the marks.
+		typed := Rec("CV", "201", "BDT-VP", "BAN DÂN TỘC TỈNH QUẢNG NGÃI", "Về chính sách dân tộc")
+		typed.Signer = "Phạm Trường Thọ"
+		if _, err := s.Record(ctx, up("sg-typed.pdf"), typed); err != nil {
+			t.Fatal(err)
+		}
+		scan := Rec("CV", "202", "BDT-VP", "Ban Dân tộc tỉnh Quảng Ngãi", "Về đề án")
+		scan.Signer, scan.Confidence["signer"] = "Trương Thọ", 0.6
+		r, err := s.Record(ctx, up("sg-scan.pdf"), scan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Incoming == nil || r.Incoming.Signer != "Phạm Trường Thọ" {
+			t.Fatalf("scanned signer: %+v", r.Incoming)
+		}
+		// A name only a person knew: put right in review, then known.
+		first := Rec("TB", "12", "TB-BQL", "BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP", "Thông báo kết luận")
+		first.Signer, first.Confidence["signer"] = "Tran Phuoc Hien", 0.5
+		a, err := s.Record(ctx, up("sg-first.pdf"), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Incoming.Signer != "Tran Phuoc Hien" {
+			t.Fatalf("nothing known yet, the reading stands: %+v", a.Incoming)
+		}
+		if _, err := s.Correct(ctx, clerk, a.Document.ID, map[string]string{"signer": "Trần Phước Hiền"}); err != nil {
+			t.Fatal(err)
+		}
+		next := Rec("TB", "13", "TB-BQL", "BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP", "Thông báo khác")
+		next.Signer, next.Confidence["signer"] = "Trần Phuớc Hiên", 0.5
+		b, err := s.Record(ctx, up("sg-next.pdf"), next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Incoming.Signer != "Trần Phước Hiền" {
+			t.Errorf("after the correction: signer %q, want Trần Phước Hiền", b.Incoming.Signer)
+		}
+		// Names of secret documents stay out of what everyone's readings use.
+		sec := Rec("CV", "7", "CV-CA", "CÔNG AN HUYỆN SƠN TỊNH", "Về an ninh")
+		sec.Signer, sec.Confidentiality = "Ngô Văn Công", "MẬT"
+		if _, err := s.Record(ctx, up("sg-secret.pdf"), sec); err != nil {
+			t.Fatal(err)
+		}
+		guess := Rec("CV", "8", "CV-CA", "CÔNG AN HUYỆN SƠN TỊNH", "Về giao thông")
+		guess.Signer, guess.Confidence["signer"] = "Ngo Van Cong", 0.5
+		g, err := s.Record(ctx, up("sg-guess.pdf"), guess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Incoming.Signer != "Ngo Van Cong" {
+			t.Errorf("a secret document's signer taught the archive: %q", g.Incoming.Signer)
+		}
+	})
+
 	t.Run("OutgoingForItsOwnDocuments", func(t *testing.T) {
 		rec := Rec("QĐ", "88", "QĐ-UBND", "Ủy ban nhân dân tỉnh Quảng Ngãi", "Về việc ban hành quy chế")
 		rec.Recipients = []string{"Sở Tài chính", "Sở Nội vụ"}
