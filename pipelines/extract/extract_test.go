@@ -223,3 +223,18 @@ func TestRankBeforeTheSigner(t *testing.T) {
 		}
 	}
 }
+
+// A family name whose capital the seal ate is put back when one family
+// name ends so; the middle name is not taken for it.
+func TestLostInitial(t *testing.T) {
+	for in, want := range map[string]string{
+		"hạm Trường Thọ":      "Phạm Trường Thọ",
+		"guyễn Hoàng Giang":   "Nguyễn Hoàng Giang",
+		"ương Văn Minh":       "Văn Minh", // Dương, Lương, Trương or Vương: none is put back
+		"đã ký Trần Văn Bình": "Trần Văn Bình",
+	} {
+		if got := nameTail(in); got != want {
+			t.Errorf("nameTail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -237,6 +237,12 @@ func nameTail(s string) string {
 			continue
 		}
 		if !looksLikeName(w + " " + w) {
+			// A family name whose capital was lost under the seal or the
+			// flourish of the signature ("hạm Trường Thọ"): without it the
+			// middle name passes for the family name.
+			if s := lostInitial(w); s != "" && len(tail) >= 2 {
+				tail = append([]string{s}, tail...)
+			}
 			break
 		}
 		tail = append([]string{w}, tail...)
@@ -250,6 +256,27 @@ func nameTail(s string) string {
 		return ""
 	}
 	return strings.Join(tail, " ")
+}
+
+// lostInitial is the one family name w is the end of, marks and all,
+// with its first one or two letters lost ("hạm": Phạm, "guyễn": Nguyễn);
+// "" when none or several ("ương": Dương, Lương, Trương, Vương).
+func lostInitial(w string) string {
+	lw := strings.ToLower(w)
+	if len([]rune(lw)) < 2 {
+		return ""
+	}
+	found := ""
+	for _, s := range surnames {
+		ls := strings.ToLower(s)
+		if n := len([]rune(ls)) - len([]rune(lw)); n >= 1 && n <= 2 && strings.HasSuffix(ls, lw) {
+			if found != "" {
+				return ""
+			}
+			found = s
+		}
+	}
+	return found
 }
 
 // ranks of the people's police and army, folded.
