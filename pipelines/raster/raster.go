@@ -62,7 +62,11 @@ func DecodeImageAdmitted(data []byte, maxPixels int, admit Admit) ([]*image.RGBA
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", format, err)
 	}
-	return []*image.RGBA{toRGBA(img)}, nil
+	out := toRGBA(img)
+	if format == "jpeg" {
+		out = orient(out, jpegOrientation(data))
+	}
+	return []*image.RGBA{out}, nil
 }
 
 func checkSize(w, h, maxPixels int) error {
