@@ -309,6 +309,22 @@ func words(s string) []string {
 	})
 }
 
+// matched is how many of g's words are in w, each of w's used once.
+func matched(g, w []string) int {
+	bag := map[string]int{}
+	for _, x := range w {
+		bag[x]++
+	}
+	n := 0
+	for _, x := range g {
+		if bag[x] > 0 {
+			bag[x]--
+			n++
+		}
+	}
+	return n
+}
+
 // WordF1 is the F1 of the bags of words of got and want.
 func WordF1(got, want string) float64 {
 	g, w := words(got), words(want)
@@ -318,17 +334,7 @@ func WordF1(got, want string) float64 {
 		}
 		return 0
 	}
-	bag := map[string]int{}
-	for _, x := range w {
-		bag[x]++
-	}
-	tp := 0
-	for _, x := range g {
-		if bag[x] > 0 {
-			bag[x]--
-			tp++
-		}
-	}
+	tp := matched(g, w)
 	p, r := float64(tp)/float64(len(g)), float64(tp)/float64(len(w))
 	if p+r == 0 {
 		return 0

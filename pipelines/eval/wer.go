@@ -1,16 +1,10 @@
 package eval
 
-import (
-	"strings"
-
-	"github.com/vanthu/vanthu/internal/viet"
-)
-
 // WordErrorRate is the word error rate of got against ref: the words
-// substituted, left out and put in, over ref's words, at most 1 (words folded to
-// lower case, NFC, one tone-mark convention).
+// substituted, left out and put in, over ref's words, at most 1 (words
+// in lower case, one tone-mark convention, punctuation dropped).
 func WordErrorRate(got, ref string) float64 {
-	g, w := ocrWords(got), ocrWords(ref)
+	g, w := words(got), words(ref)
 	if len(w) == 0 {
 		return 0
 	}
@@ -37,29 +31,10 @@ func WordErrorRate(got, ref string) float64 {
 // any order: the reading without its reading order (two columns of a
 // header read side by side or one after the other count alike).
 func BagOfWordsError(got, ref string) float64 {
-	g, w := ocrWords(got), ocrWords(ref)
+	g, w := words(got), words(ref)
 	if len(w) == 0 {
 		return 0
 	}
-	left := map[string]int{}
-	for _, x := range w {
-		left[x]++
-	}
-	matched := 0
-	for _, x := range g {
-		if left[x] > 0 {
-			left[x]--
-			matched++
-		}
-	}
-	return min(1, float64(len(w)-matched+max(0, len(g)-len(w)))/float64(len(w)))
-}
-
-func ocrWords(s string) []string {
-	return strings.Fields(strings.ToLower(viet.Canonical(strings.Map(func(r rune) rune {
-		if strings.ContainsRune(".,;:()\"“”'!?", r) {
-			return ' '
-		}
-		return r
-	}, s))))
+	m := matched(g, w)
+	return min(1, float64(len(w)-m+max(0, len(g)-len(w)))/float64(len(w)))
 }
