@@ -27,8 +27,9 @@ const handwrittenCap = 0.75
 // RankByNeighbours ranks the readings of a handwritten number by the
 // numbers its issuer gave under the same symbol that year: an issuer
 // numbers its documents in the order it signs them, so a number below
-// one given on an earlier day, or above one given later, is unlikely, and
-// a number given already belongs to another document. Where the days
+// one given on an earlier day, or above one given later, is unlikely
+// (×0.3 for each), and a number given already belongs to another
+// document (×0.1). Where the days
 // before and after close the number in, numbers inside that the reading
 // could be with a digit lost ("5" between 14 and 16: "15") become
 // candidates too. It returns the likeliest number, its probability given
@@ -83,8 +84,10 @@ func RankByNeighbours(cands []doc.Candidate, issuedAt string, ns []Neighbour) (b
 	weight := func(n int) float64 {
 		w := 1.0
 		for _, o := range ns {
+			// 0.3, not less: a neighbour's own day or number may be
+			// misread, and one such must not overturn a clear reading.
 			if o.IssuedAt < issuedAt && o.Number > n || o.IssuedAt > issuedAt && o.Number < n {
-				w *= 0.1
+				w *= 0.3
 			}
 		}
 		if given[n] {

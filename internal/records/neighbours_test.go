@@ -23,6 +23,8 @@ func TestRankByNeighbours(t *testing.T) {
 		{"a number given already is unlikely", []doc.Candidate{{Digits: "16", P: 0.5}, {Digits: "15", P: 0.4}}, "2025-01-15", week, "15", true},
 		{"no neighbours: nothing to rank by", []doc.Candidate{{Digits: "75", P: 0.55}, {Digits: "15", P: 0.35}}, "2025-01-15", nil, "", false},
 		{"after the last one: the reading stands", []doc.Candidate{{Digits: "47", P: 0.6}, {Digits: "41", P: 0.3}}, "2025-01-20", week, "47", true},
+		{"one misdated neighbour does not overturn a clear reading", []doc.Candidate{{Digits: "47", P: 0.8}, {Digits: "41", P: 0.1}}, "2025-03-10",
+			[]records.Neighbour{{Number: 40, IssuedAt: "2025-03-03"}, {Number: 45, IssuedAt: "2025-03-11"}}, "47", true},
 		{"leading zeros read alike", []doc.Candidate{{Digits: "015", P: 0.4}, {Digits: "15", P: 0.4}, {Digits: "75", P: 0.2}}, "2025-01-15", week, "015", true},
 	} {
 		best, p, ranked, ok := records.RankByNeighbours(c.cands, c.day, c.ns)
