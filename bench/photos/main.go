@@ -11,6 +11,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -35,7 +36,7 @@ func main() {
 	dir := flag.String("dir", "../shared/real-dev", "folder of PDFs")
 	n := flag.Int("n", 3, "photos per document")
 	seed := flag.Uint64("seed", 1, "random seed")
-	keep := flag.String("keep", "", "write the photos into this folder")
+	keep := flag.String("keep", "", "write the photos into this folder, with a truth.jsonl of the fields page 1 holds (for vanthu eval)")
 	flag.Parse()
 	ctx := context.Background()
 	engine := ocr.New(ocr.Config{Workers: 2})
@@ -47,6 +48,8 @@ func main() {
 	tmp, _ := os.MkdirTemp("", "vanthu-photos-")
 	defer os.RemoveAll(tmp)
 	var sumOurs, sumRaw, bagOurs, bagRaw float64
+	labels := pageOneLabels(filepath.Join(*dir, "truth.jsonl"))
+	var truth []byte
 	count, worse := 0, 0
 	fmt.Printf("%-24s %5s %5s %4s %4s %6s %6s %8s %8s\n", "photo", "px", "blur", "q", "shad", "ours", "raw", "bag-ours", "bag-raw")
 	for _, f := range files {
@@ -72,6 +75,11 @@ func main() {
 			if *keep != "" {
 				os.MkdirAll(*keep, 0o755)
 				os.WriteFile(filepath.Join(*keep, name), jp, 0o644)
+				if l, ok := labels[filepath.Base(f)]; ok {
+					l["file"], l["pages"] = name, 1
+					b, _ := json.Marshal(l)
+					truth = append(append(truth, b...), '\n')
+				}
 			}
 			ours := ""
 			if prd, err := p.ReadFile(ctx, path); err == nil && len(prd.Pages) > 0 {
@@ -101,8 +109,39 @@ func main() {
 	if count == 0 {
 		log.Fatal("no photos")
 	}
+	if *keep != "" && len(truth) > 0 {
+		if err := os.WriteFile(filepath.Join(*keep, "truth.jsonl"), truth, 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	fmt.Printf("\n%d photos of %d documents: word error rate, pipeline %.3f, Tesseract CLI %.3f; the pipeline worse on %d\n",
 		count, len(files), sumOurs/float64(count), sumRaw/float64(count), worse)
 	fmt.Printf("words missed or wrong in any order (bag of words): pipeline %.3f, Tesseract CLI %.3f\n",
 		bagOurs/float64(count), bagRaw/float64(count))
+}
+
+// pageOneLabels are the labels of the fields a document's first page
+// holds (the header, the title and subject), by file name: a photo is of
+// page 1, and the signature is on the last.
+func pageOneLabels(path string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return out
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var t map[string]any
+		if json.Unmarshal(line, &t) != nil {
+			continue
+		}
+		file, _ := t["file"].(string)
+		l := map[string]any{}
+		for _, f := range []string{"doc_type", "number", "symbol", "issuer", "parent", "issued_at", "place", "subject", "urgency", "confidentiality"} {
+			if v, ok := t[f]; ok {
+				l[f] = v
+			}
+		}
+		out[filepath.Base(file)] = l
+	}
+	return out
 }

@@ -622,7 +622,37 @@ func readHeader(rows []row) header {
 	return h
 }
 
+// parseNumber reads the number line ("Số: 47/UBND-KT"). A slash lost to
+// blur or faint print ("Số: UBND-KGVX", a phone photo) is put back before
+// the first word that is a symbol, when at most the number stands between
+// "Số:" and it; the line's confidence is lowered for it.
 func parseNumber(l line) (numberRead, bool) {
+	if n, ok := parseNumberSlash(l); ok {
+		return n, true
+	}
+	ws := strings.Fields(l.text)
+	if len(ws) < 2 || !soColonRe.MatchString(viet.Fold(ws[0])) {
+		return numberRead{}, false
+	}
+	for j := 1; j < len(ws) && j <= 2; j++ {
+		if !strings.ContainsAny(ws[j], "-–") || symbolRe.FindStringSubmatch(ws[j]) == nil {
+			continue
+		}
+		l2 := l
+		l2.text = strings.Join(ws[:j], " ") + " /" + strings.Join(ws[j:], " ")
+		l2.fold = viet.Fold(l2.text)
+		l2.conf *= 0.8
+		n, ok := parseNumberSlash(l2)
+		return n, ok
+	}
+	return numberRead{}, false
+}
+
+// soColonRe is "Số:" as OCR reads it, folded, its colon seen (or read
+// as a stop or a comma).
+var soColonRe = regexp.MustCompile(`^s[oóòôốồổ0ea6e][:;.,]$`)
+
+func parseNumberSlash(l line) (numberRead, bool) {
 	m := numberRe.FindStringSubmatchIndex(l.fold)
 	if m == nil {
 		return numberRead{}, false

@@ -96,6 +96,9 @@ func TestNumberOCRTolerance(t *testing.T) {
 		{"Số: 4/0 /HD-SCT", "", "HD-SCT", true},
 		{"Số: 47/QĐÐ-UBND", "47", "QĐ-UBND", false},
 		{"Số: 299/“UBND-TTHC", "299", "UBND-TTHC", false},
+		// The slash lost to a blurred photo.
+		{"Số: UBND-KGVX", "", "UBND-KGVX", true},
+		{"só. §34 UBND-KTTH", "", "UBND-KTTH", true},
 	}
 	for _, c := range cases {
 		p := pageOf(1, "18,13|"+c.line)
@@ -110,6 +113,19 @@ func TestNumberOCRTolerance(t *testing.T) {
 		// read is read again there.
 		if n.num != c.num || n.sym != c.sym || (n.num == "") != c.blank || n.blank.W <= 0 {
 			t.Errorf("%q: got %q %q unread=%v box %+v", c.line, n.num, n.sym, n.num == "", n.blank)
+		}
+	}
+}
+
+// Without its slash a line is a number line only when "Số:" starts it
+// and a symbol follows at most one word after.
+func TestNumberWithoutSlashNeedsItsShape(t *testing.T) {
+	for _, line := range []string{"Sở Tài chính UBND-KGVX", "Số: văn bản trả lời UBND-KGVX", "Số: 12 của UBND"} {
+		p := pageOf(1, "18,13|"+line)
+		lay := newLayout([]doc.Page{p})
+		l, _ := lay.pages[0][0].side(true)
+		if n, ok := parseNumber(l); ok {
+			t.Errorf("%q read as a number line: %+v", line, n)
 		}
 	}
 }
