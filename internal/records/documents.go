@@ -183,7 +183,7 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				rec.Number, rec.Confidence["number"], rec.Candidates["number"] = best, min(handwrittenCap, p), ranked
 			}
 		}
-		if err := s.snapSigner(ctx, tx, &rec); err != nil {
+		if err := s.snapSigner(ctx, tx, agency, &rec); err != nil {
 			return err
 		}
 		review := s.needsReview(rec)

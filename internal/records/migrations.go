@@ -166,7 +166,9 @@ var migrations = []string{
 	pg: ALTER TABLE corrections ALTER COLUMN document_id TYPE BIGINT`,
 	// Signers the archive knows by issuer: read with confidence (typed,
 	// born-digital) or put right by a person (issue 11).
-	`CREATE TABLE known_signers (issuer_key TEXT NOT NULL, name TEXT NOT NULL, seen INTEGER NOT NULL, PRIMARY KEY (issuer_key, name))`,
+	// Per agency: one agency's clerks teach their own archive, not others'.
+	`CREATE TABLE known_signers (agency TEXT NOT NULL, issuer_key TEXT NOT NULL, name TEXT NOT NULL, seen INTEGER NOT NULL,
+		PRIMARY KEY (agency, issuer_key, name))`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

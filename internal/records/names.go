@@ -18,12 +18,16 @@ const knownConf = 0.95
 
 // SnapSigner matches a signer's name as read against the names the
 // issuer's documents were signed with before. OCR loses tone marks
-// ("Trần Phước Hiên" for Hiền), drops the family name ("Trường Thọ" for
-// Phạm Trường Thọ) or misreads a letter; a known name that is the
-// reading without its marks, ends with all of it, or is one letter away
-// in a long name, is the name. Only a match no other known name shares
-// counts. It returns the name and the confidence the match earns.
+// ("Tran Phuoc Hien" for Trần Phước Hiền), drops the family name
+// ("Trường Thọ" for Phạm Trường Thọ) or misreads a letter; a known name
+// that is the reading with marks put back, ends with all of it, or is one
+// letter other in a long name, is the name. Only a match no other known
+// name shares counts. It returns the name and the confidence the match
+// earns: enough to skip review only when the name was read as written
+// (0.9); a name that could be another person's ("Hoa" and "Hòa", "Anh"
+// and "An") is filled in for a person to confirm (0.75).
 func SnapSigner(read string, known []string) (string, float64, bool) {
+	read = strings.Join(strings.Fields(viet.NFC(read)), " ")
 	r := strings.Fields(viet.Fold(read))
 	if len(r) == 0 {
 		return "", 0, false
@@ -31,17 +35,18 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 	rj := strings.Join(r, " ")
 	best, bestRank, ties := "", 0, 0
 	for _, k := range known {
+		k = strings.Join(strings.Fields(viet.NFC(k)), " ")
 		f := strings.Fields(viet.Fold(k))
 		fj := strings.Join(f, " ")
 		rank := 0
 		switch {
-		case strings.Join(strings.Fields(k), " ") == strings.Join(strings.Fields(read), " "):
+		case k == read:
 			rank = 4 // read as written
 		case fj == rj:
-			rank = 3 // its marks lost
+			rank = 3 // its marks lost or misread
 		case len(r) >= 2 && len(f) > len(r) && strings.HasSuffix(fj, " "+rj):
 			rank = 2 // its family name dropped
-		case len(f) == len(r) && len([]rune(rj)) >= 10 && classify.Distance(rj, fj) <= 1:
+		case len(f) == len(r) && len([]rune(rj)) >= 10 && len([]rune(rj)) == len([]rune(fj)) && classify.Distance(rj, fj) <= 1:
 			rank = 1 // a letter misread in a long name
 		}
 		switch {
@@ -54,13 +59,28 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 	if bestRank == 0 || ties > 0 {
 		return "", 0, false
 	}
-	conf := map[int]float64{4: 0.9, 3: 0.9, 2: 0.75, 1: 0.75}[bestRank]
-	return best, conf, true
+	if bestRank == 1 {
+		// One letter from two known names (a letter misread in one, one
+		// dropped from the other: "Gian" for Giáp or Giang): neither.
+		near := 0
+		for _, k := range known {
+			if classify.Distance(rj, strings.Join(strings.Fields(viet.Fold(k)), " ")) <= 1 {
+				near++
+			}
+		}
+		if near > 1 {
+			return "", 0, false
+		}
+	}
+	if bestRank == 4 {
+		return best, 0.9, true
+	}
+	return best, 0.75, true
 }
 
 // knownSigners are the names the issuer's documents were signed with.
-func (s *Store) knownSigners(ctx context.Context, tx *sql.Tx, issuer string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT name FROM known_signers WHERE issuer_key = ? ORDER BY seen DESC LIMIT 500`), nameKey(issuer))
+func (s *Store) knownSigners(ctx context.Context, tx *sql.Tx, agency, issuer string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT name FROM known_signers WHERE agency = ? AND issuer_key = ? ORDER BY seen DESC LIMIT 500`), agency, nameKey(issuer))
 	if err != nil {
 		return nil, fmt.Errorf("known signers: %w", err)
 	}
@@ -76,16 +96,16 @@ func (s *Store) knownSigners(ctx context.Context, tx *sql.Tx, issuer string) ([]
 	return out, rows.Err()
 }
 
-// learnSigner adds a signer to the issuer's known names. Names of secret
-// documents, or of documents whose marking is not known, stay out: the
-// names are shared by everyone's readings.
-func (s *Store) learnSigner(ctx context.Context, tx *sql.Tx, rec doc.Record) error {
-	name := strings.Join(strings.Fields(rec.Signer), " ")
+// learnSigner adds a signer to the issuer's known names in the agency's
+// archive. Names of secret documents, or of documents whose marking is
+// not known, stay out: the names are shared by all the agency's readings.
+func (s *Store) learnSigner(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
+	name := strings.Join(strings.Fields(viet.NFC(rec.Signer)), " ")
 	if name == "" || rec.Issuer == "" || SecrecyOf(rec.Confidentiality) != "" || len(name) > 200 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO known_signers (issuer_key, name, seen) VALUES (?, ?, 1)
-		ON CONFLICT (issuer_key, name) DO UPDATE SET seen = known_signers.seen + 1`), nameKey(rec.Issuer), name)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO known_signers (agency, issuer_key, name, seen) VALUES (?, ?, ?, 1)
+		ON CONFLICT (agency, issuer_key, name) DO UPDATE SET seen = known_signers.seen + 1`), agency, nameKey(rec.Issuer), name)
 	if err != nil {
 		return fmt.Errorf("known signers: %w", err)
 	}
@@ -94,14 +114,14 @@ func (s *Store) learnSigner(ctx context.Context, tx *sql.Tx, rec doc.Record) err
 
 // snapSigner puts a signer read without confidence right by the issuer's
 // known names, or learns a confident one.
-func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, rec *doc.Record) error {
+func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, agency string, rec *doc.Record) error {
 	if rec.Signer == "" || rec.Issuer == "" {
 		return nil
 	}
 	if rec.Confidence["signer"] >= knownConf {
-		return s.learnSigner(ctx, tx, *rec)
+		return s.learnSigner(ctx, tx, agency, *rec)
 	}
-	known, err := s.knownSigners(ctx, tx, rec.Issuer)
+	known, err := s.knownSigners(ctx, tx, agency, rec.Issuer)
 	if err != nil {
 		return err
 	}

@@ -40,9 +40,14 @@ func RankByNeighbours(cands []doc.Candidate, issuedAt string, ns []Neighbour) (b
 		return "", 0, nil, false
 	}
 	lo, hi := math.MinInt, math.MaxInt // the last number before the day, the first after
-	given := map[int]bool{}
+	given := map[int]bool{}            // numbers other documents hold
 	for _, n := range ns {
-		given[n.Number] = true
+		// The same number on the same day is this letter again (a second
+		// copy, a rescan): the register links it as a duplicate, and it is
+		// no evidence against the number.
+		if n.IssuedAt != issuedAt {
+			given[n.Number] = true
+		}
 		switch {
 		case n.IssuedAt < issuedAt:
 			lo = max(lo, n.Number)
@@ -75,21 +80,26 @@ func RankByNeighbours(cands []doc.Candidate, issuedAt string, ns []Neighbour) (b
 			s := strconv.Itoa(m)
 			for n, pn := range byNumber {
 				if oneDigitLost(text[n], s) {
-					byNumber[m] = max(byNumber[m], 0.3*pn)
+					// Half the reading's probability: two neighbours close
+					// it in, against a reading one of them contradicts.
+					byNumber[m] = max(byNumber[m], 0.5*pn)
 					text[m] = s
 				}
 			}
 		}
 	}
 	weight := func(n int) float64 {
-		w := 1.0
+		out := 0
 		for _, o := range ns {
-			// 0.3, not less: a neighbour's own day or number may be
-			// misread, and one such must not overturn a clear reading.
 			if o.IssuedAt < issuedAt && o.Number > n || o.IssuedAt > issuedAt && o.Number < n {
-				w *= 0.3
+				out++
 			}
 		}
+		// 0.3 for each, not less: a neighbour's own day or number may be
+		// misread, and one such must not overturn a clear reading. At
+		// most four count: the weight stays a number (700 neighbours out
+		// of order would make it 0, and the shares 0/0).
+		w := math.Pow(0.3, float64(min(out, 4)))
 		if given[n] {
 			w *= 0.1
 		}
@@ -102,14 +112,20 @@ func RankByNeighbours(cands []doc.Candidate, issuedAt string, ns []Neighbour) (b
 		sum += q
 	}
 	rest := max(0, 1-all)
+	total := sum + rest
+	if total <= 0 || math.IsNaN(total) || math.IsInf(total, 0) {
+		return "", 0, nil, false
+	}
 	for i := range ranked {
-		ranked[i].P /= sum + rest
+		ranked[i].P /= total
 	}
 	sort.SliceStable(ranked, func(i, j int) bool {
 		if ranked[i].P != ranked[j].P {
 			return ranked[i].P > ranked[j].P
 		}
-		return ranked[i].Digits < ranked[j].Digits
+		a, _ := strconv.Atoi(ranked[i].Digits)
+		b, _ := strconv.Atoi(ranked[j].Digits)
+		return a < b
 	})
 	ranked = ranked[:min(len(ranked), 5)]
 	return ranked[0].Digits, ranked[0].P, ranked, true
@@ -131,7 +147,8 @@ func oneDigitLost(short, long string) bool {
 
 // neighbours are the numbers the issuer gave under the symbol in the
 // document's year, as the agency's registers hold them: the incoming one
-// for another body's documents, the outgoing one for its own.
+// for another body's documents, the outgoing one for its own. Lines still
+// waiting for review are left out: an unconfirmed reading must not spread.
 func (s *Store) neighbours(ctx context.Context, tx *sql.Tx, agency string, own bool, rec doc.Record) ([]Neighbour, error) {
 	if rec.Symbol == "" || len(rec.IssuedAt) != 10 {
 		return nil, nil
@@ -140,11 +157,13 @@ func (s *Store) neighbours(ctx context.Context, tx *sql.Tx, agency string, own b
 	var rows *sql.Rows
 	var err error
 	if own {
-		rows, err = tx.QueryContext(ctx, s.q(`SELECT number, issued_at FROM outgoing WHERE agency = ? AND symbol = ? AND issued_at LIKE ? LIMIT 5000`),
-			agency, rec.Symbol, year)
+		rows, err = tx.QueryContext(ctx, s.q(`SELECT o.number, o.issued_at FROM outgoing o JOIN documents d ON d.id = o.document_id
+			WHERE o.agency = ? AND o.symbol = ? AND o.issued_at LIKE ? AND d.status <> ? LIMIT 5000`),
+			agency, rec.Symbol, year, StatusReview)
 	} else {
-		rows, err = tx.QueryContext(ctx, s.q(`SELECT number, issued_at FROM incoming WHERE agency = ? AND issuer_key = ? AND symbol = ? AND issued_at LIKE ? AND duplicate_of IS NULL LIMIT 5000`),
-			agency, nameKey(rec.Issuer), rec.Symbol, year)
+		rows, err = tx.QueryContext(ctx, s.q(`SELECT number, issued_at FROM incoming
+			WHERE agency = ? AND issuer_key = ? AND symbol = ? AND issued_at LIKE ? AND duplicate_of IS NULL AND status <> ? LIMIT 5000`),
+			agency, nameKey(rec.Issuer), rec.Symbol, year, StatusReview)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("neighbouring numbers: %w", err)

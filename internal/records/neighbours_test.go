@@ -41,6 +41,21 @@ func TestRankByNeighbours(t *testing.T) {
 			}
 		}
 	}
+	// A large issuer's year: hundreds of neighbours out of order with
+	// every reading still give probabilities, never NaN.
+	var many []records.Neighbour
+	for i := range 700 {
+		many = append(many, records.Neighbour{Number: 1000 + i, IssuedAt: "2025-06-01"})
+	}
+	if best, p, _, ok := records.RankByNeighbours([]doc.Candidate{{Digits: "234", P: 0.7}, {Digits: "284", P: 0.3}}, "2025-10-01", many); !ok || best != "234" || !(p > 0 && p <= 1) {
+		t.Errorf("700 neighbours out of order: %q %v %v", best, p, ok)
+	}
+	// The same number on the same day is this letter again: no evidence
+	// against it.
+	again := append(week, records.Neighbour{Number: 15, IssuedAt: "2025-01-15"})
+	if best, _, _, _ := records.RankByNeighbours([]doc.Candidate{{Digits: "15", P: 0.6}, {Digits: "16", P: 0.3}}, "2025-01-15", again); best != "15" {
+		t.Errorf("a second copy: %q, want 15", best)
+	}
 	// The ranking is the same whatever order the candidates come in.
 	a, _, ra, _ := records.RankByNeighbours([]doc.Candidate{{Digits: "5", P: 0.5}, {Digits: "6", P: 0.4}}, "2025-01-15", week)
 	b, _, rb, _ := records.RankByNeighbours([]doc.Candidate{{Digits: "6", P: 0.4}, {Digits: "5", P: 0.5}}, "2025-01-15", week)
@@ -67,5 +82,13 @@ func TestSnapSigner(t *testing.T) {
 		if got != c.want || ok != c.ok || ok && (conf < 0.5 || conf > 0.95) {
 			t.Errorf("SnapSigner(%q) = %q %.2f %v, want %q %v", c.read, got, conf, ok, c.want, c.ok)
 		}
+		// Only a name read as written skips review: "Hoa" may be Hòa or
+		// another person.
+		if ok && got != c.read && conf >= 0.8 {
+			t.Errorf("SnapSigner(%q) = %q at %.2f: a changed name must be reviewed", c.read, got, conf)
+		}
+	}
+	if got, _, ok := records.SnapSigner("Nguyễn Văn Anh", []string{"Nguyễn Văn An"}); ok {
+		t.Errorf("Anh taken for An: %q", got)
 	}
 }

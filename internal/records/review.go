@@ -173,7 +173,7 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 		}
 		if _, ok := changes["signer"]; ok && d.Record.Signer != rec.Signer {
 			// A person put the name right: the archive knows it now.
-			if err := s.learnSigner(ctx, tx, rec); err != nil {
+			if err := s.learnSigner(ctx, tx, d.Agency, rec); err != nil {
 				return err
 			}
 		}
@@ -226,7 +226,7 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 		}
 		if d.Record.Confidence["signer"] < knownConf {
 			// A person vouched for the name (a confident one is known already).
-			if err := s.learnSigner(ctx, tx, d.Record); err != nil {
+			if err := s.learnSigner(ctx, tx, d.Agency, d.Record); err != nil {
 				return err
 			}
 		}

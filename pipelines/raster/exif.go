@@ -53,14 +53,14 @@ func tiffOrientation(t []byte) int {
 	default:
 		return 1
 	}
-	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > len(t) {
+	off := int64(bo.Uint32(t[4:])) // 64 bits: no overflow on 32-bit builds
+	if off < 8 || off > int64(len(t))-2 {
 		return 1
 	}
 	count := int(bo.Uint16(t[off:]))
 	for k := range count {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
+		e := int(off) + 2 + 12*k // off < len(t), k < 65536: no overflow
+		if e > len(t)-12 {
 			return 1
 		}
 		if bo.Uint16(t[e:]) == 0x0112 && bo.Uint16(t[e+2:]) == 3 { // SHORT

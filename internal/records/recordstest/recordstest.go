@@ -206,6 +206,13 @@ func Run(t *testing.T, s *records.Store) {
 		if b.Incoming.Signer != "Trần Phước Hiền" {
 			t.Errorf("after the correction: signer %q, want Trần Phước Hiền", b.Incoming.Signer)
 		}
+		// Another agency's archive knows nothing of it.
+		other := next
+		other.Number = "14"
+		o, err := s.Record(ctx, records.Upload{Agency: "so-khac", Bucket: "uploads", Key: "sg-other.pdf", ETag: "e1", At: at}, other)
+		if err != nil || o.Incoming.Signer != "Trần Phuớc Hiên" {
+			t.Errorf("another agency: signer %+v %v, want the reading as it was", o.Incoming, err)
+		}
 		// Names of secret documents stay out of what everyone's readings use.
 		sec := Rec("CV", "7", "CV-CA", "CÔNG AN HUYỆN SƠN TỊNH", "Về an ninh")
 		sec.Signer, sec.Confidentiality = "Ngô Văn Công", "MẬT"
