@@ -526,8 +526,9 @@ func (p *Pipeline) ocrPage(ctx context.Context, n int, img *image.RGBA, widgets 
 		if err := ctx.Err(); err != nil {
 			return pg, g, err
 		}
-		t := preprocess.Prepare(raster.Turn(img, deg), preprocess.Options{RemoveRed: true}).Text
-		ws, err := p.ocr.Page(ctx, t)
+		// The grey page read turned, a quarter of the colour page's bytes:
+		// the colour page is turned only for the turn that reads.
+		ws, err := p.ocr.Page(ctx, raster.TurnGray(g, deg))
 		if err != nil {
 			return pg, g, fmt.Errorf("OCR page %d turned %d°: %w", n, deg, err)
 		}

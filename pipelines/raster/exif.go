@@ -119,3 +119,35 @@ func Turn(img *image.RGBA, deg int) *image.RGBA {
 	}
 	return img
 }
+
+// TurnGray turns a grey page clockwise by deg (90, 180 or 270), as Turn.
+func TurnGray(g *image.Gray, deg int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var out *image.Gray
+	switch deg {
+	case 90:
+		out = image.NewGray(image.Rect(0, 0, h, w))
+		for y := range h {
+			for x := range w {
+				out.Pix[x*out.Stride+(h-1-y)] = g.Pix[(y)*g.Stride+x]
+			}
+		}
+	case 180:
+		out = image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				out.Pix[(h-1-y)*out.Stride+(w-1-x)] = g.Pix[y*g.Stride+x]
+			}
+		}
+	case 270:
+		out = image.NewGray(image.Rect(0, 0, h, w))
+		for y := range h {
+			for x := range w {
+				out.Pix[(w-1-x)*out.Stride+y] = g.Pix[y*g.Stride+x]
+			}
+		}
+	default:
+		return g
+	}
+	return out
+}

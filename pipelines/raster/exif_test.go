@@ -89,3 +89,25 @@ func TestJPEGOrientation(t *testing.T) {
 		jpegOrientation(bad)
 	}
 }
+
+// TurnGray turns as Turn does.
+func TestTurnGray(t *testing.T) {
+	c := image.NewRGBA(image.Rect(0, 0, 5, 3))
+	g := image.NewGray(image.Rect(0, 0, 5, 3))
+	for i := range 15 {
+		v := uint8(10 * i)
+		g.Pix[i] = v
+		c.Pix[4*i], c.Pix[4*i+1], c.Pix[4*i+2], c.Pix[4*i+3] = v, v, v, 255
+	}
+	for _, deg := range []int{90, 180, 270} {
+		tc, tg := Turn(c, deg), TurnGray(g, deg)
+		if tc.Rect != tg.Rect {
+			t.Fatalf("%d°: %v vs %v", deg, tc.Rect, tg.Rect)
+		}
+		for i := range tg.Pix {
+			if tg.Pix[i] != tc.Pix[4*i] {
+				t.Fatalf("%d°: pixel %d is %d, Turn gives %d", deg, i, tg.Pix[i], tc.Pix[4*i])
+			}
+		}
+	}
+}
