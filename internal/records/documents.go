@@ -183,6 +183,13 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				rec.Number, rec.Confidence["number"], rec.Candidates["number"] = best, min(handwrittenCap, p), ranked
 			}
 		}
+		if cands := rec.Candidates["issued_at"]; len(cands) > 1 {
+			// A handwritten day: not after the document arrived.
+			if day, p, ok := DayByArrival(cands, rec.IssuedAt, u.At.In(vietnam).Format(time.DateOnly)); ok {
+				rec.Confidence = maps.Clone(rec.Confidence)
+				rec.IssuedAt, rec.Confidence["issued_at"] = day, min(handwrittenCap, p)
+			}
+		}
 		if err := s.snapSigner(ctx, tx, agency, &rec); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
@@ -131,6 +132,39 @@ func RankByNeighbours(cands []doc.Candidate, issuedAt string, ns []Neighbour) (b
 	return ranked[0].Digits, ranked[0].P, ranked, true
 }
 
+// DayByArrival drops the readings of a handwritten day that would date a
+// document after it arrived: a document is signed, then sent. issuedAt is
+// the date as read (YYYY-MM-DD), cands the day's readings (digits of the
+// day) with their probabilities, arrived the arrival day (YYYY-MM-DD, in
+// the agency's time). When the date as read is after the arrival and a
+// reading is not, it returns the likeliest such date and its share; ok
+// is false when nothing changes.
+func DayByArrival(cands []doc.Candidate, issuedAt, arrived string) (string, float64, bool) {
+	if len(issuedAt) != 10 || len(arrived) != 10 || issuedAt <= arrived {
+		return "", 0, false
+	}
+	best, bestP, sum, all := "", 0.0, 0.0, 0.0
+	for _, c := range cands {
+		all += c.P
+		n, err := strconv.Atoi(strings.TrimSpace(c.Digits))
+		if err != nil || n < 1 || n > 31 {
+			continue
+		}
+		d := fmt.Sprintf("%s-%02d", issuedAt[:7], n)
+		if d > arrived {
+			continue
+		}
+		sum += c.P
+		if c.P > bestP {
+			best, bestP = d, c.P
+		}
+	}
+	if best == "" {
+		return "", 0, false
+	}
+	return best, bestP / (sum + max(0, 1-all)), true
+}
+
 // oneDigitLost: long is short with one digit put in somewhere (a pen's
 // "1" the reader did not see).
 func oneDigitLost(short, long string) bool {
@@ -181,3 +215,7 @@ func (s *Store) neighbours(ctx context.Context, tx *sql.Tx, agency string, own b
 	}
 	return ns, rows.Err()
 }
+
+// vietnam is the agencies' time (UTC+7, no summer time): a document
+// arriving at 06:00 on the 2nd is of the 2nd, whatever UTC says.
+var vietnam = time.FixedZone("ICT", 7*3600)

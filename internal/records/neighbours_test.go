@@ -92,3 +92,19 @@ func TestSnapSigner(t *testing.T) {
 		t.Errorf("Anh taken for An: %q", got)
 	}
 }
+
+func TestDayByArrival(t *testing.T) {
+	cands := []doc.Candidate{{Digits: "17", P: 0.6}, {Digits: "11", P: 0.3}}
+	// Read as the 17th, arrived on the 13th: the 11th.
+	if d, p, ok := records.DayByArrival(cands, "2025-01-17", "2025-01-13"); !ok || d != "2025-01-11" || p <= 0 || p > 1 {
+		t.Errorf("after arrival: %q %.2f %v, want 2025-01-11", d, p, ok)
+	}
+	// Arrived after the date read: nothing changes.
+	if _, _, ok := records.DayByArrival(cands, "2025-01-17", "2025-01-20"); ok {
+		t.Error("a date before arrival was changed")
+	}
+	// No reading fits: the date stays as read (for a person to see).
+	if _, _, ok := records.DayByArrival(cands, "2025-01-17", "2025-01-05"); ok {
+		t.Error("no reading fits, yet one was taken")
+	}
+}

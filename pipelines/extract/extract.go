@@ -300,7 +300,7 @@ func (r *Result) ApplyDigits(b Blank, cands []Candidate) {
 		case best != "":
 			r.Record.Number = best
 			r.Record.Confidence["number"] = min(maxHandwritten, conf)
-			if alts := shares(cands, valid); len(alts) > 1 {
+			if alts := shares(cands, valid, nil); len(alts) > 1 {
 				if r.Record.Candidates == nil {
 					r.Record.Candidates = map[string][]Candidate{}
 				}
@@ -340,6 +340,14 @@ func (r *Result) ApplyDigits(b Blank, cands []Candidate) {
 		n, _ := strconv.Atoi(best)
 		r.Record.IssuedAt = fmt.Sprintf("%04d-%02d-%02d", r.day.year, r.day.month, n)
 		r.Record.Confidence["issued_at"] = min(maxHandwritten, conf)
+		if alts := shares(cands, valid, weight); len(alts) > 1 {
+			// The archive knows when the document arrived: it was not
+			// dated after that.
+			if r.Record.Candidates == nil {
+				r.Record.Candidates = map[string][]Candidate{}
+			}
+			r.Record.Candidates["issued_at"] = alts
+		}
 	}
 }
 
@@ -392,20 +400,28 @@ func pick(cands []Candidate, valid func(string) bool, prior func(string) float64
 }
 
 // shares are the valid candidates (at most five) with their probability
-// given that the reading is valid, as pick gives it to the likeliest.
-func shares(cands []Candidate, valid func(string) bool) []Candidate {
+// given that the reading is valid (weighted by prior, when given), as
+// pick gives it to the likeliest; likeliest first.
+func shares(cands []Candidate, valid func(string) bool, prior func(string) float64) []Candidate {
 	var out []Candidate
 	sum, all := 0.0, 0.0
 	for _, c := range cands {
 		all += c.P
-		if valid(strings.TrimSpace(c.Digits)) {
-			sum += c.P
-			out = append(out, Candidate{Digits: strings.TrimSpace(c.Digits), P: c.P})
+		d := strings.TrimSpace(c.Digits)
+		if !valid(d) {
+			continue
 		}
+		p := c.P
+		if prior != nil {
+			p *= prior(d)
+		}
+		sum += p
+		out = append(out, Candidate{Digits: d, P: p})
 	}
 	for i := range out {
 		out[i].P /= sum + max(0, 1-all)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].P > out[j].P })
 	return out[:min(len(out), 5)]
 }
 

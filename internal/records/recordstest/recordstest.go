@@ -167,6 +167,20 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("HandwrittenDayNotAfterArrival", func(t *testing.T) {
+		// Arrived on 5 March; the pen day read as the 7th (or the 1st).
+		r := Rec("TB", "61", "TB-STP", "SỞ TƯ PHÁP", "Thông báo lịch tiếp dân")
+		r.IssuedAt, r.Confidence["issued_at"] = "2025-03-07", 0.6
+		r.Candidates = map[string][]doc.Candidate{"issued_at": {{Digits: "7", P: 0.6}, {Digits: "1", P: 0.3}}}
+		res, err := s.Record(ctx, up("day-pen.pdf"), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Incoming == nil || res.Incoming.IssuedAt != "2025-03-01" {
+			t.Errorf("a day after arrival: %+v, want 2025-03-01", res.Incoming)
+		}
+	})
+
 	t.Run("SignersKnownToTheArchive", func(t *testing.T) {
 		// A typed letter of the Ban Dân tộc signed by Phạm Trường Thọ; a
 		// scan of another whose OCR lost the family name and the marks.
