@@ -111,3 +111,18 @@ func TestTurnGray(t *testing.T) {
 		}
 	}
 }
+
+// Any bytes: an orientation from 1 to 8, never a panic.
+func FuzzJPEGOrientation(f *testing.F) {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, nil)
+	f.Add(b.Bytes())
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0x7F, 0xFF, 0xFF, 0xFF})
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if o := jpegOrientation(data); o < 1 || o > 8 {
+			t.Fatalf("orientation %d", o)
+		}
+	})
+}
