@@ -377,26 +377,11 @@ func merge(cands []Candidate) []Candidate {
 // probability (weighted by prior, when given), with what the candidates
 // leave unaccounted for (1 − their sum) counted against it.
 func pick(cands []Candidate, valid func(string) bool, prior func(string) float64) (string, float64) {
-	best, bestP, sum, all := "", 0.0, 0.0, 0.0
-	for _, c := range cands {
-		all += c.P
-		d := strings.TrimSpace(c.Digits)
-		if !valid(d) {
-			continue
-		}
-		p := c.P
-		if prior != nil {
-			p *= prior(d)
-		}
-		sum += p
-		if p > bestP {
-			best, bestP = d, p
-		}
-	}
-	if best == "" || sum <= 0 {
+	s := shares(cands, valid, prior)
+	if len(s) == 0 || s[0].P <= 0 {
 		return "", 0
 	}
-	return best, bestP / (sum + max(0, 1-all))
+	return s[0].Digits, s[0].P
 }
 
 // shares are the valid candidates (at most five) with their probability
@@ -417,6 +402,9 @@ func shares(cands []Candidate, valid func(string) bool, prior func(string) float
 		}
 		sum += p
 		out = append(out, Candidate{Digits: d, P: p})
+	}
+	if sum <= 0 {
+		return nil
 	}
 	for i := range out {
 		out[i].P /= sum + max(0, 1-all)
