@@ -269,22 +269,7 @@ func EncodeTIFF(pages []*image.RGBA, dpi int) ([]byte, error) {
 
 // ScannedPDF wraps JPEG page images in a PDF, as a scanner's "scan to PDF" does.
 func ScannedPDF(pages []*image.RGBA, quality int) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	for i, img := range pages {
-		var j bytes.Buffer
-		if err := jpeg.Encode(&j, img, &jpeg.Options{Quality: quality}); err != nil {
-			return nil, err
-		}
-		name := fmt.Sprintf("p%d", i)
-		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, &j)
-		pdf.AddPage()
-		pdf.ImageOptions(name, 0, 0, 210, 297, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
-	}
-	var out bytes.Buffer
-	if err := pdf.Output(&out); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return ScannedPDFWithOCR(pages, quality, nil, nil)
 }
 
 // ScannedPDFWithOCR is ScannedPDF with the invisible text layer scanner
@@ -292,7 +277,7 @@ func ScannedPDF(pages []*image.RGBA, quality int) ([]byte, error) {
 // Vietnamese loses most tone marks and confuses letters ("CONG Hcok xA
 // HQI CHiJ NGHiA"). texts are the pages' true text; the layer is a
 // damaged copy, laid out in lines under the image. A reader that trusts
-// such a layer extracts nothing.
+// such a layer extracts nothing. Without texts, no layer.
 func ScannedPDFWithOCR(pages []*image.RGBA, quality int, texts []string, r *rand.Rand) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	for i, img := range pages {
