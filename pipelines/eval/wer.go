@@ -1,5 +1,7 @@
 package eval
 
+import "github.com/vanthu/vanthu/pipelines/classify"
+
 // WordErrorRate is the word error rate of got against ref: the words
 // substituted, left out and put in, over ref's words, at most 1 (words
 // in lower case, one tone-mark convention, punctuation dropped).
@@ -8,23 +10,7 @@ func WordErrorRate(got, ref string) float64 {
 	if len(w) == 0 {
 		return 0
 	}
-	prev := make([]int, len(w)+1)
-	cur := make([]int, len(w)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(g); i++ {
-		cur[0] = i
-		for j := 1; j <= len(w); j++ {
-			c := prev[j-1]
-			if g[i-1] != w[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return min(1, float64(prev[len(w)])/float64(len(w)))
+	return min(1, float64(classify.EditDistance(g, w))/float64(len(w)))
 }
 
 // BagOfWordsError is the share of ref's words that got misses or gets wrong, in
