@@ -79,13 +79,19 @@ func orient(img *image.RGBA, o int) *image.RGBA {
 	if o <= 1 || o > 8 {
 		return img
 	}
-	w, h := img.Rect.Dx(), img.Rect.Dy()
+	pix, W, H := turnPix(img.Pix, img.Stride, img.Rect.Dx(), img.Rect.Dy(), 4, o)
+	return &image.RGBA{Pix: pix, Stride: 4 * W, Rect: image.Rect(0, 0, W, H)}
+}
+
+// turnPix lays out w×h pixels of bpp bytes (rows stride bytes apart) as
+// EXIF orientation o (2–8) says: the turned pixels, their width and height.
+func turnPix(src []byte, stride, w, h, bpp, o int) ([]byte, int, int) {
 	W, H := w, h
 	if o >= 5 {
 		W, H = h, w // 5–8 swap the sides
 	}
-	// src gives the stored pixel shown at (x, y) of the upright image.
-	src := map[int]func(x, y int) (int, int){
+	// at gives the stored pixel shown at (x, y) of the upright image.
+	at := map[int]func(x, y int) (int, int){
 		2: func(x, y int) (int, int) { return w - 1 - x, y },
 		3: func(x, y int) (int, int) { return w - 1 - x, h - 1 - y },
 		4: func(x, y int) (int, int) { return x, h - 1 - y },
@@ -94,60 +100,42 @@ func orient(img *image.RGBA, o int) *image.RGBA {
 		7: func(x, y int) (int, int) { return w - 1 - y, h - 1 - x },
 		8: func(x, y int) (int, int) { return w - 1 - y, x },
 	}[o]
-	out := image.NewRGBA(image.Rect(0, 0, W, H))
+	out := make([]byte, W*H*bpp)
 	for y := range H {
-		row := out.Pix[y*out.Stride : y*out.Stride+4*W]
+		row := out[y*W*bpp : (y+1)*W*bpp]
 		for x := range W {
-			sx, sy := src(x, y)
-			i := sy*img.Stride + 4*sx
-			copy(row[4*x:4*x+4], img.Pix[i:i+4])
+			sx, sy := at(x, y)
+			i := sy*stride + bpp*sx
+			copy(row[bpp*x:bpp*x+bpp], src[i:i+bpp])
 		}
 	}
-	return out
+	return out, W, H
+}
+
+// turnOrientation is the EXIF orientation that turns a page clockwise by
+// deg (90, 180, 270); 1 for anything else.
+func turnOrientation(deg int) int {
+	switch deg {
+	case 90:
+		return 6
+	case 180:
+		return 3
+	case 270:
+		return 8
+	}
+	return 1
 }
 
 // Turn turns img clockwise by deg (90, 180 or 270; anything else leaves
 // it as it is).
-func Turn(img *image.RGBA, deg int) *image.RGBA {
-	switch deg {
-	case 90:
-		return orient(img, 6)
-	case 180:
-		return orient(img, 3)
-	case 270:
-		return orient(img, 8)
-	}
-	return img
-}
+func Turn(img *image.RGBA, deg int) *image.RGBA { return orient(img, turnOrientation(deg)) }
 
-// TurnGray turns a grey page clockwise by deg (90, 180 or 270), as Turn.
+// TurnGray turns a grey page (its Rect at the origin) as Turn does.
 func TurnGray(g *image.Gray, deg int) *image.Gray {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	var out *image.Gray
-	switch deg {
-	case 90:
-		out = image.NewGray(image.Rect(0, 0, h, w))
-		for y := range h {
-			for x := range w {
-				out.Pix[x*out.Stride+(h-1-y)] = g.Pix[(y)*g.Stride+x]
-			}
-		}
-	case 180:
-		out = image.NewGray(image.Rect(0, 0, w, h))
-		for y := range h {
-			for x := range w {
-				out.Pix[(h-1-y)*out.Stride+(w-1-x)] = g.Pix[y*g.Stride+x]
-			}
-		}
-	case 270:
-		out = image.NewGray(image.Rect(0, 0, h, w))
-		for y := range h {
-			for x := range w {
-				out.Pix[(w-1-x)*out.Stride+y] = g.Pix[y*g.Stride+x]
-			}
-		}
-	default:
+	o := turnOrientation(deg)
+	if o == 1 {
 		return g
 	}
-	return out
+	pix, W, H := turnPix(g.Pix, g.Stride, g.Rect.Dx(), g.Rect.Dy(), 1, o)
+	return &image.Gray{Pix: pix, Stride: W, Rect: image.Rect(0, 0, W, H)}
 }
