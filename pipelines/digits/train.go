@@ -40,31 +40,10 @@ func (n *Net) backward(a *activations, label int, g *grads, s *scratch) float64 
 	dout[label]--
 	dh := s.dh
 	clear(dh)
-	for j := range nOut {
-		d := dout[j]
-		dB4[j] += d
-		w := n.W4[j*h1 : (j+1)*h1]
-		gw := dW4[j*h1 : (j+1)*h1]
-		for i, v := range a.h {
-			gw[i] += d * v
-			dh[i] += d * w[i]
-		}
-	}
+	denseBack(dout, nil, a.h, n.W4, dW4, dB4, dh)
 	dm2 := s.dm2
 	clear(dm2)
-	for j := range h1 {
-		if a.h[j] <= 0 {
-			continue
-		}
-		d := dh[j]
-		dB3[j] += d
-		w := n.W3[j*flat : (j+1)*flat]
-		gw := dW3[j*flat : (j+1)*flat]
-		for i, v := range a.m2 {
-			gw[i] += d * v
-			dm2[i] += d * w[i]
-		}
-	}
+	denseBack(dh, a.h, a.m2, n.W3, dW3, dB3, dm2)
 	da2 := s.da2
 	clear(da2)
 	for q, i := range a.i2 {
@@ -122,6 +101,24 @@ func (n *Net) backward(a *activations, label int, g *grads, s *scratch) float64 
 		}
 	}
 	return loss
+}
+
+// denseBack adds the gradient of a dense layer (out = w·in + b, through
+// a ReLU when out is given) for its output gradient dout: to the
+// weights' gw, the biases' gb and the input's din.
+func denseBack(dout, out, in, w, gw, gb, din []float32) {
+	n := len(in)
+	for j, d := range dout {
+		if out != nil && out[j] <= 0 {
+			continue
+		}
+		gb[j] += d
+		wj, gj := w[j*n:(j+1)*n], gw[j*n:(j+1)*n]
+		for i, v := range in {
+			gj[i] += d * v
+			din[i] += d * wj[i]
+		}
+	}
 }
 
 // scratch holds a worker's backward buffers.
