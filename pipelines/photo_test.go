@@ -59,6 +59,10 @@ func TestPhotosReadNoWorseThanTesseract(t *testing.T) {
 			if note := prd.Pages[0].Note; !strings.Contains(note, "photo:") {
 				t.Errorf("%s: page note %q, want it read as a photo", path, note)
 			}
+			// Its boxes are in pixels of the page at 300 dpi, as every page's.
+			if pw, want := prd.Pages[0].Width, float64(page.Rect.Dx()); pw < 0.85*want || pw > 1.15*want {
+				t.Errorf("%s: page %.0f px wide, want about %.0f (300 dpi)", path, pw, want)
+			}
 			out, err := exec.Command("tesseract", path, "-", "-l", "vie").Output()
 			if err != nil {
 				t.Fatalf("tesseract %s: %v", path, err)

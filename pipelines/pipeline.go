@@ -616,6 +616,19 @@ func (p *Pipeline) readPage(ctx context.Context, n int, img *image.RGBA, widgets
 		return pg, nil, fmt.Errorf("OCR page %d: %w", n, err)
 	}
 	words = p.rereadSignatureColumns(ctx, prep.Text, words)
+	if photo {
+		// Read at its own resolution, given as every page is: in pixels of
+		// the page at 300 dpi (the evidence boxes' contract), and so is the
+		// grey page the blanks are read again from.
+		s := doc.DPI / dpi
+		for i := range words {
+			b := words[i].Box
+			words[i].Box = doc.Box{X: b.X * s, Y: b.Y * s, W: b.W * s, H: b.H * s}
+		}
+		prep.Text = preprocess.Upscale(prep.Text, s)
+		w, h = float64(prep.Text.Rect.Dx()), float64(prep.Text.Rect.Dy())
+		pg.Width, pg.Height = w, h
+	}
 	words = append(words, widgets...)
 	pg.Lines = doc.BuildLines(words, lineGap*w)
 	p.log.Debug("page prepared", "page", n, "red", prep.RedShare, "ink", prep.Ink, "skew", prep.Skew)
