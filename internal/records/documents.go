@@ -166,6 +166,11 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				StatusFailed, rec.Error, UnknownSecrecy, stamp(s.now()), id)
 			return err
 		}
+		// The issuer first: whether the document is the agency's own and
+		// whose numbers are its neighbours depend on it.
+		if err := s.snapIssuer(ctx, tx, agency, &rec); err != nil {
+			return err
+		}
 		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
 		if err != nil {
 			return err

@@ -169,6 +169,12 @@ var migrations = []string{
 	// Per agency: one agency's clerks teach their own archive, not others'.
 	`CREATE TABLE known_signers (agency TEXT NOT NULL, issuer_key TEXT NOT NULL, name TEXT NOT NULL, seen INTEGER NOT NULL,
 		PRIMARY KEY (agency, issuer_key, name))`,
+	// Issuers the archive knows, per agency, beside the directory: a
+	// misread or cut-off issuer is put right by them (issue 11).
+	`CREATE TABLE known_issuers (agency TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, seen INTEGER NOT NULL,
+		PRIMARY KEY (agency, name));
+	CREATE INDEX known_issuers_key ON known_issuers(agency, name_key);
+	CREATE INDEX agencies_name_key ON agencies(name_key)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

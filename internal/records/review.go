@@ -177,6 +177,11 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 				return err
 			}
 		}
+		if _, ok := changes["issuer"]; ok && d.Record.Issuer != rec.Issuer {
+			if err := s.learnIssuer(ctx, tx, d.Agency, rec); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
 			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ?, receiving_unit = ? WHERE document_id = ?`),
 			rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
@@ -227,6 +232,11 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 		if d.Record.Confidence["signer"] < knownConf {
 			// A person vouched for the name (a confident one is known already).
 			if err := s.learnSigner(ctx, tx, d.Agency, d.Record); err != nil {
+				return err
+			}
+		}
+		if d.Record.Confidence["issuer"] < knownConf {
+			if err := s.learnIssuer(ctx, tx, d.Agency, d.Record); err != nil {
 				return err
 			}
 		}

@@ -244,6 +244,66 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("IssuersKnownToTheArchive", func(t *testing.T) {
+		// A typed letter of a two-line issuer; a scan of another whose
+		// header lost its second line and marks.
+		typed := Rec("CV", "301", "BQL-QLDN", "BAN QUẢN LÝ KHU KINH TẾ DUNG QUẤT VÀ CÁC KHU CÔNG NGHIỆP", "Về lao động")
+		if _, err := s.Record(ctx, up("is-typed.pdf"), typed); err != nil {
+			t.Fatal(err)
+		}
+		cut := Rec("CV", "302", "BQL-QLDN", "BAN QUAN LY KHU KINH TE DUNG QUAT VA", "Về đầu tư")
+		cut.Confidence["issuer"] = 0.6
+		r, err := s.Record(ctx, up("is-cut.pdf"), cut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Incoming == nil || r.Incoming.Issuer != "BAN QUẢN LÝ KHU KINH TẾ DUNG QUẤT VÀ CÁC KHU CÔNG NGHIỆP" {
+			t.Fatalf("cut-off issuer: %+v", r.Incoming)
+		}
+		if !slices.Contains(r.Document.Review, "issuer") {
+			t.Errorf("a completed issuer is for a person to confirm: review %v", r.Document.Review)
+		}
+		// The directory is known without any document: the agency's own
+		// name read without marks makes an outgoing document.
+		if err := s.PutAgency(ctx, records.Agency{Code: "syt-qn", Name: "SỞ Y TẾ TỈNH QUẢNG NGÃI"}); err != nil {
+			t.Fatal(err)
+		}
+		own := Rec("QĐ", "303", "QĐ-SYT", "SO Y TE TINH QUANG NGAI", "Về quy hoạch")
+		own.Confidence["issuer"] = 0.5
+		o, err := s.Record(ctx, records.Upload{Agency: "syt-qn", Bucket: "uploads", Key: "is-own.pdf", ETag: "e1", At: at}, own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !o.Outgoing {
+			t.Errorf("own issuer read without marks: not outgoing (incoming %+v)", o.Incoming)
+		}
+		// Put right by a person, then known; another agency knows nothing.
+		first := Rec("TB", "40", "TB-BCĐ", "BAN CHI DAO PHONG CHONG THIEN TAI", "Thông báo trực ban")
+		first.Confidence["issuer"] = 0.5
+		a, err := s.Record(ctx, up("is-first.pdf"), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Correct(ctx, clerk, a.Document.ID, map[string]string{"issuer": "BAN CHỈ ĐẠO PHÒNG CHỐNG THIÊN TAI"}); err != nil {
+			t.Fatal(err)
+		}
+		next := Rec("TB", "41", "TB-BCĐ", "BAN CHÍ ĐẠO PHÒNG CHỐNG THIÊN TAI", "Thông báo khác")
+		next.Confidence["issuer"] = 0.5
+		b, err := s.Record(ctx, up("is-next.pdf"), next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Incoming.Issuer != "BAN CHỈ ĐẠO PHÒNG CHỐNG THIÊN TAI" {
+			t.Errorf("after the correction: issuer %q", b.Incoming.Issuer)
+		}
+		other := next
+		other.Number = "42"
+		x, err := s.Record(ctx, records.Upload{Agency: "so-khac", Bucket: "uploads", Key: "is-other.pdf", ETag: "e1", At: at}, other)
+		if err != nil || x.Incoming.Issuer != "BAN CHÍ ĐẠO PHÒNG CHỐNG THIÊN TAI" {
+			t.Errorf("another agency: issuer %+v %v, want the reading as it was", x.Incoming, err)
+		}
+	})
+
 	t.Run("OutgoingForItsOwnDocuments", func(t *testing.T) {
 		rec := Rec("QĐ", "88", "QĐ-UBND", "Ủy ban nhân dân tỉnh Quảng Ngãi", "Về việc ban hành quy chế")
 		rec.Recipients = []string{"Sở Tài chính", "Sở Nội vụ"}
