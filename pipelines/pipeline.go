@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"io"
 	"log/slog"
@@ -59,6 +60,10 @@ type Config struct {
 	// that makes poppler hang fails alone instead of holding the batch.
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// Blank, when set, is given every handwritten blank's crop as the
+	// handwriting reader is: what `vanthu admin digit-crops` makes
+	// training data of once a person has said what it reads.
+	Blank func(field string, crop *image.Gray)
 }
 
 // Pipeline reads documents. It is safe for concurrent use; OCR work from
@@ -233,6 +238,9 @@ func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, f
 		return out
 	}
 	crop := img.SubImage(r).(*image.Gray)
+	if p.cfg.Blank != nil {
+		p.cfg.Blank(field, crop)
+	}
 	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
 		if f, err := os.CreateTemp(dir, field+"-*.png"); err == nil {
 			png.Encode(f, crop)
@@ -941,4 +949,26 @@ func letters(s string) int {
 		}
 	}
 	return n
+}
+
+// BlankCrops reads a file as p does and returns the crops of its
+// handwritten blanks by field (number, issued_at): what a person's
+// correction labels as training data for the handwriting reader.
+func (p *Pipeline) BlankCrops(ctx context.Context, path string) (map[string]*image.Gray, error) {
+	out := map[string]*image.Gray{}
+	var mu sync.Mutex
+	cfg := p.cfg
+	cfg.Blank = func(field string, crop *image.Gray) {
+		c := image.NewGray(image.Rect(0, 0, crop.Rect.Dx(), crop.Rect.Dy()))
+		draw.Draw(c, c.Rect, crop, crop.Rect.Min, draw.Src)
+		mu.Lock()
+		out[field] = c
+		mu.Unlock()
+	}
+	q := &Pipeline{cfg: cfg, ocr: p.ocr, raster: p.raster, pixels: p.pixels, log: p.log}
+	rec := q.Process(ctx, path)
+	if rec.Error != "" {
+		return nil, fmt.Errorf("%s: %s", path, rec.Error)
+	}
+	return out, nil
 }

@@ -23,7 +23,11 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"  token --user N [--ttl 8760h]   print a bearer token for programs\n" +
 		"  create-agency --code C --name \"ỦY BAN NHÂN DÂN ...\" [--parent P]\n" +
 		"              the name as printed on its documents: that is how its own (outgoing)\n" +
-		"              documents are told from those it receives\n\n" +
+		"              documents are told from those it receives\n" +
+		"  digit-crops --out DIR [--bucket uploads] [--limit 10000]\n" +
+		"              write the handwritten numbers and days people corrected as labelled\n" +
+		"              crops for the handwriting reader's training\n" +
+		"              (go run ./pipelines/digits/train -real DIR); secret documents stay out\n\n" +
 		"The database is DATA/vanthu.db, or PostgreSQL when VANTHU_DB_URL is set."
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(stderr, usage)
@@ -43,6 +47,11 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	ttl := fs.Duration("ttl", 365*24*time.Hour, "how long a token lasts")
 	code := fs.String("code", "", "agency code")
 	parent := fs.String("parent", "", "the agency above")
+	out := fs.String("out", "", "folder the crops are written to (digit-crops)")
+	bucket := fs.String("bucket", envOr("VANTHU_BUCKET", "uploads"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
+	limit := fs.Int("limit", 10000, "most corrections read (digit-crops)")
+	var pf pipelineFlags
+	pf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -94,6 +103,22 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		fmt.Fprintf(stdout, "agency %s: %s\n", *code, *name)
+	case "digit-crops":
+		if *out == "" || *limit < 1 || *limit > 1_000_000 {
+			fmt.Fprintln(stderr, "vanthu admin digit-crops: --out DIR is needed, --limit 1 to 1,000,000")
+			return 2
+		}
+		objs, err := openStore(ctx, *data, *bucket)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin digit-crops:", err)
+			return 1
+		}
+		p, engine := pf.build(stderr)
+		defer engine.Close()
+		if err := digitCrops(ctx, st, objs, p, *out, *limit, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "vanthu admin digit-crops:", err)
+			return 1
+		}
 	default:
 		fmt.Fprintf(stderr, "vanthu admin: no subcommand %q\n\n%s\n", sub, usage)
 		return 2

@@ -3,9 +3,13 @@ package digits
 import (
 	"bytes"
 	_ "embed"
+	"errors"
+	"fmt"
 	"image"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -212,4 +216,84 @@ func beam(per [][10]float64, n int) []Candidate {
 		cands = next
 	}
 	return cands
+}
+
+// LabelledDigits cuts a blank's crop (as the pipeline gives it) into its
+// digits as the reader segments it, each normalised as the reader sees
+// it, when there are as many as label has digits: a corrected reading
+// becomes training samples. A crop segmented into another count is
+// refused (which mark is which digit is not known).
+func LabelledDigits(crop *image.Gray, label string) ([][]float32, []int, error) {
+	if label == "" || len(label) > 8 {
+		return nil, nil, fmt.Errorf("label %q: want 1 to 8 digits", label)
+	}
+	var labels []int
+	for _, c := range label {
+		if c < '0' || c > '9' {
+			return nil, nil, fmt.Errorf("label %q: want digits only", label)
+		}
+		labels = append(labels, int(c-'0'))
+	}
+	clean := Clean(crop)
+	if clean == nil {
+		return nil, nil, errors.New("no ink in the crop")
+	}
+	in := InkOf(clean)
+	var pix [][]float32
+	for _, r := range Segment(in) {
+		if n := Normalize(in.Sub(r)); n != nil {
+			pix = append(pix, n)
+		}
+	}
+	if len(pix) != len(labels) {
+		return nil, nil, fmt.Errorf("%d marks for the %d digits of %q", len(pix), len(labels), label)
+	}
+	return pix, labels, nil
+}
+
+// LabelsOf are the digits a blank whose field a person read as v may
+// hold: a number as written; the day of a date (YYYY-MM-DD) as the 7th or
+// the 07th. None when v is not such a value.
+func LabelsOf(field, v string) []string {
+	digitsOnly := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	switch field {
+	case "number":
+		if digitsOnly(v) && len(v) <= 8 {
+			return []string{v}
+		}
+	case "issued_at":
+		if len(v) == 10 && digitsOnly(v[8:]) {
+			if day := v[8:]; day[0] == '0' {
+				return []string{day[1:], day}
+			}
+			return []string{v[8:]}
+		}
+	}
+	return nil
+}
+
+// FieldReading is the likeliest reading that can be the field: a day
+// 1–31 of at most two digits ("day"), a number of at most five
+// ("number"); "" when none can.
+func FieldReading(rd Reading, field string) string {
+	for _, c := range rd.Candidates {
+		n, err := strconv.Atoi(c.Digits)
+		if err != nil {
+			continue
+		}
+		if field == "day" && n >= 1 && n <= 31 && len(c.Digits) <= 2 || field == "number" && len(c.Digits) <= 5 {
+			return c.Digits
+		}
+	}
+	return ""
+}
+
+// SameReading: a number as written; a day as a day ("07" is "7").
+func SameReading(field, got, want string) bool {
+	if field == "day" {
+		a, err1 := strconv.Atoi(got)
+		b, err2 := strconv.Atoi(want)
+		return err1 == nil && err2 == nil && a == b
+	}
+	return got == want
 }

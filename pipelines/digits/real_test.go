@@ -6,7 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -54,23 +54,8 @@ func TestRealPens(t *testing.T) {
 	right := 0
 	for _, c := range crops {
 		rd := r.ReadDigits(Clean(c.img))
-		got := ""
-		for _, cand := range rd.Candidates {
-			n, err := strconv.Atoi(cand.Digits)
-			if err != nil {
-				continue
-			}
-			if c.field == "day" && n >= 1 && n <= 31 && len(cand.Digits) <= 2 || c.field == "number" && len(cand.Digits) <= 5 {
-				got = cand.Digits
-				break
-			}
-		}
-		ok := got == c.label
-		if c.field == "day" {
-			a, _ := strconv.Atoi(got)
-			b, _ := strconv.Atoi(c.label)
-			ok = a == b
-		}
+		got := FieldReading(rd, c.field)
+		ok := SameReading(c.field, got, c.label)
 		if ok {
 			right++
 		} else {
@@ -80,5 +65,44 @@ func TestRealPens(t *testing.T) {
 	t.Logf("real pens: %d of %d read right", right, len(crops))
 	if len(crops) < 16 || right*100 < len(crops)*85 {
 		t.Errorf("real pens: %d of %d right, want ≥ 85%%", right, len(crops))
+	}
+}
+
+// A corrected reading labels a crop only when its marks are as many as
+// the digits: which mark is which is not known otherwise.
+func TestLabelledDigits(t *testing.T) {
+	for _, c := range realCrops(t) {
+		if c.name != "3cee0d-number-574.png" {
+			continue
+		}
+		pix, labels, err := LabelledDigits(c.img, "574")
+		if err != nil || len(pix) != 3 || labels[0] != 5 || labels[2] != 4 || len(pix[0]) != Pixels {
+			t.Errorf("574: %d digits %v %v", len(pix), labels, err)
+		}
+		if _, _, err := LabelledDigits(c.img, "57"); err == nil {
+			t.Error("three marks labelled with two digits")
+		}
+		for _, bad := range []string{"", "5a", "123456789"} {
+			if _, _, err := LabelledDigits(c.img, bad); err == nil {
+				t.Errorf("label %q taken", bad)
+			}
+		}
+		return
+	}
+	t.Fatal("no crop 3cee0d-number-574.png")
+}
+
+func TestLabelsOf(t *testing.T) {
+	for _, c := range []struct {
+		field, v string
+		want     []string
+	}{
+		{"number", "47", []string{"47"}}, {"number", "07", []string{"07"}}, {"number", "47a", nil},
+		{"issued_at", "2025-01-17", []string{"17"}}, {"issued_at", "2025-01-07", []string{"7", "07"}},
+		{"issued_at", "2025-1-7", nil}, {"subject", "12", nil},
+	} {
+		if got := LabelsOf(c.field, c.v); !slices.Equal(got, c.want) {
+			t.Errorf("LabelsOf(%s, %q) = %v, want %v", c.field, c.v, got, c.want)
+		}
 	}
 }
