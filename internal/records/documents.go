@@ -171,6 +171,9 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 		if err := s.snapIssuer(ctx, tx, agency, &rec); err != nil {
 			return err
 		}
+		if err := s.proposeType(ctx, tx, agency, &rec); err != nil {
+			return err
+		}
 		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
 		if err != nil {
 			return err

@@ -175,6 +175,11 @@ var migrations = []string{
 		PRIMARY KEY (agency, name));
 	CREATE INDEX known_issuers_key ON known_issuers(agency, name_key);
 	CREATE INDEX agencies_name_key ON agencies(name_key)`,
+	// The agency's type model (types.go): documents per type, and per
+	// type the documents each word was in.
+	`CREATE TABLE type_docs (agency TEXT NOT NULL, doc_type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (agency, doc_type));
+	CREATE TABLE type_words (agency TEXT NOT NULL, doc_type TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
+		PRIMARY KEY (agency, word, doc_type))`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

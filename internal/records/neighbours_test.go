@@ -117,15 +117,15 @@ func TestSnapIssuer(t *testing.T) {
 		conf       float64
 	}{
 		{"BAN QUẢN LÝ CÁC KHU CÔNG", "BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP VÀ CHẾ XUẤT", 0.75}, // second line cut off
-		{"BAN CHÍ ĐẠO PHÒNG CHỐNG THIÊN TAI", "BAN CHỈ ĐẠO PHÒNG CHỐNG THIÊN TAI", 0.85},   // a mark misread
+		{"BAN CHÍ ĐẠO PHÒNG CHỐNG THIÊN TAI", "BAN CHỈ ĐẠO PHÒNG CHỐNG THIÊN TAI", 0.85},  // a mark misread
 		{"UY BAN NHAN DAN TINH QUANG NGAI", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 0.85},      // two spellings of one name are no tie
 		{"ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÀI", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 0.85},
 		{"ỦY BAN NHÂN DÂN TỈNH QUÁNG NGÁT", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 0.75}, // a letter misread
-		{"ỦY BAN NHÂN DÂN TỈNH", "", 0},                    // the start of two names: neither
-		{"ỦY BAN NHÂN DÂN TỈNH QUẢNG", "", 0},              // Ngãi or Nam
-		{"SỞ Y", "", 0},                                    // too short to complete
-		{"SỞ TƯ PHÁP", "", 0},                              // not known
-		{"sở y tế", "SỞ Y TẾ", 0.9},                        // as written, in another case
+		{"ỦY BAN NHÂN DÂN TỈNH", "", 0},       // the start of two names: neither
+		{"ỦY BAN NHÂN DÂN TỈNH QUẢNG", "", 0}, // Ngãi or Nam
+		{"SỞ Y", "", 0},                       // too short to complete
+		{"SỞ TƯ PHÁP", "", 0},                 // not known
+		{"sở y tế", "SỞ Y TẾ", 0.9},           // as written, in another case
 	} {
 		got, conf, ok := records.SnapIssuer(c.read, known)
 		if got != c.want || ok != (c.want != "") || conf != c.conf {

@@ -177,6 +177,18 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 				return err
 			}
 		}
+		if _, ok := changes["doc_type"]; ok && d.Record.DocType != rec.DocType {
+			// The type a person says teaches the agency's model; a wrong
+			// type it had learnt with confidence is taken back.
+			if d.Record.Confidence["doc_type"] >= knownConf {
+				if err := s.unlearnType(ctx, tx, d.Agency, d.Record); err != nil {
+					return err
+				}
+			}
+			if err := s.learnType(ctx, tx, d.Agency, rec); err != nil {
+				return err
+			}
+		}
 		if _, ok := changes["issuer"]; ok && d.Record.Issuer != rec.Issuer {
 			if err := s.learnIssuer(ctx, tx, d.Agency, rec); err != nil {
 				return err
@@ -237,6 +249,11 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 		}
 		if d.Record.Confidence["issuer"] < knownConf {
 			if err := s.learnIssuer(ctx, tx, d.Agency, d.Record); err != nil {
+				return err
+			}
+		}
+		if d.Record.Confidence["doc_type"] < knownConf {
+			if err := s.learnType(ctx, tx, d.Agency, d.Record); err != nil {
 				return err
 			}
 		}
@@ -421,4 +438,48 @@ func (s *Store) DeleteFailed(ctx context.Context, u User, id int64) error {
 		return fmt.Errorf("delete document %d: %w", id, err)
 	}
 	return nil
+}
+
+// HandwritingCorrection is a person's reading of a handwritten blank the
+// machine read otherwise: a number, or the day of issued_at.
+type HandwritingCorrection struct {
+	Document Document
+	Field    string // number or issued_at
+	Old, New string
+}
+
+// HandwritingCorrections lists, for the operator, the numbers and days
+// people corrected, the last correction of each document's field, of
+// documents that are not secret (their pages are not to leave the
+// records as training data), at most limit.
+func (s *Store) HandwritingCorrections(ctx context.Context, limit int) ([]HandwritingCorrection, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.document_id, c.field, c.old, c.new FROM corrections c
+		JOIN documents d ON d.id = c.document_id
+		WHERE c.field IN ('number', 'issued_at') AND d.confidentiality = '' AND c.new <> ''
+		AND c.id = (SELECT MAX(c2.id) FROM corrections c2 WHERE c2.document_id = c.document_id AND c2.field = c.field)
+		ORDER BY c.id LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("handwriting corrections: %w", err)
+	}
+	var out []HandwritingCorrection
+	for rows.Next() {
+		var c HandwritingCorrection
+		if err := rows.Scan(&c.Document.ID, &c.Field, &c.Old, &c.New); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		d, err := s.DocumentByID(ctx, out[i].Document.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Document = d
+	}
+	return out, nil
 }

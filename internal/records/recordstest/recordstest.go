@@ -304,6 +304,58 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("TypesLearnedFromTheArchive", func(t *testing.T) {
+		invite := "GIẤY MỜI Kính mời đồng chí đến dự họp. Thời gian: 8 giờ. Địa điểm: hội trường. Đề nghị đồng chí tham dự đúng giờ"
+		notice := "THÔNG BÁO Kết luận của Chủ tịch tại buổi làm việc. Thông báo để các cơ quan, đơn vị biết và thực hiện"
+		rec := func(agency, key, docType, text, secret string, conf float64) records.Result {
+			t.Helper()
+			r := Rec(docType, fmt.Sprint(len(key)), "UBND-VP", "ỦY BAN NHÂN DÂN HUYỆN TƯ NGHĨA", "")
+			r.Text, r.Confidence["doc_type"], r.Confidentiality = text, conf, secret
+			res, err := s.Record(ctx, records.Upload{Agency: agency, Bucket: "uploads", Key: key, ETag: "e1", At: at}, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		for i := range 12 {
+			rec("so-tm", fmt.Sprintf("tm-gm-%d.pdf", i), "GM", invite, "", 0.99)
+			rec("so-tm", fmt.Sprintf("tm-tb-%d.pdf", i), "TB", notice, "", 0.99)
+			// Secret documents teach no one: this agency's model stays mute.
+			rec("so-mat", fmt.Sprintf("tm-mat-%d.pdf", i), "GM", invite, "MẬT", 0.99)
+			rec("so-mat", fmt.Sprintf("tm-mat2-%d.pdf", i), "TB", notice, "MẬT", 0.99)
+		}
+		// Title and symbol misread: the classifier said CV, unsure.
+		unsure := rec("so-tm", "tm-unsure.pdf", "CV", "GIAY MOI Kinh moi dong chi den du hop. Dia diem: hoi truong", "", 0.4)
+		if unsure.Document.Record.DocType != "GM" || unsure.Document.Record.Confidence["doc_type"] >= 0.8 || !slices.Contains(unsure.Document.Review, "doc_type") {
+			t.Errorf("unsure: %s at %.2f, review %v; want GM put forward for review", unsure.Document.Record.DocType,
+				unsure.Document.Record.Confidence["doc_type"], unsure.Document.Review)
+		}
+		if m := rec("so-mat", "tm-mat-unsure.pdf", "CV", "GIAY MOI Kinh moi dong chi den du hop", "", 0.4); m.Document.Record.DocType != "CV" {
+			t.Errorf("secret documents taught the model: %s", m.Document.Record.DocType)
+		}
+		if o := rec("so-khac", "tm-other.pdf", "CV", "GIAY MOI Kinh moi dong chi den du hop", "", 0.4); o.Document.Record.DocType != "CV" {
+			t.Errorf("another agency's model: %s", o.Document.Record.DocType)
+		}
+		// A person's type teaches it too: a type the model had not seen.
+		clerkTM, err := s.CreateUser(ctx, records.User{Name: "vanthu-tm", Role: records.RoleClerk, Agency: "so-tm"}, "mat-khau-dai-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := "KẾ HOẠCH Triển khai thực hiện chương trình chuyển đổi số năm 2025. Mục đích, yêu cầu. Nhiệm vụ và giải pháp. Tổ chức thực hiện"
+		for i := range 3 {
+			r := rec("so-tm", fmt.Sprintf("tm-kh-%d.pdf", i), "CV", plan, "", 0.4)
+			if r.Document.Record.DocType == "KH" {
+				break
+			}
+			if _, err := s.Correct(ctx, clerkTM, r.Document.ID, map[string]string{"doc_type": "KH"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := rec("so-tm", "tm-kh-next.pdf", "CV", plan, "", 0.4); r.Document.Record.DocType != "KH" {
+			t.Errorf("after three corrections to KH: %s", r.Document.Record.DocType)
+		}
+	})
+
 	t.Run("OutgoingForItsOwnDocuments", func(t *testing.T) {
 		rec := Rec("QĐ", "88", "QĐ-UBND", "Ủy ban nhân dân tỉnh Quảng Ngãi", "Về việc ban hành quy chế")
 		rec.Recipients = []string{"Sở Tài chính", "Sở Nội vụ"}
