@@ -62,11 +62,18 @@ func (s *Store) learnType(ctx context.Context, tx *sql.Tx, agency string, rec do
 		ON CONFLICT (agency, doc_type) DO UPDATE SET n = type_docs.n + 1`), agency, rec.DocType); err != nil {
 		return fmt.Errorf("type model: %w", err)
 	}
-	for _, w := range TypeFeatures(rec) {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO type_words (agency, doc_type, word, n) VALUES (?, ?, ?, 1)
-			ON CONFLICT (agency, doc_type, word) DO UPDATE SET n = type_words.n + 1`), agency, rec.DocType, w); err != nil {
-			return fmt.Errorf("type model: %w", err)
-		}
+	words := TypeFeatures(rec)
+	if len(words) == 0 {
+		return nil
+	}
+	// One statement for all the words: a document's recording waits on it.
+	args := make([]any, 0, 3*len(words))
+	for _, w := range words {
+		args = append(args, agency, rec.DocType, w)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO type_words (agency, doc_type, word, n) VALUES (?, ?, ?, 1)`+strings.Repeat(`, (?, ?, ?, 1)`, len(words)-1)+`
+		ON CONFLICT (agency, word, doc_type) DO UPDATE SET n = type_words.n + 1`), args...); err != nil {
+		return fmt.Errorf("type model: %w", err)
 	}
 	return nil
 }
@@ -80,10 +87,16 @@ func (s *Store) unlearnType(ctx context.Context, tx *sql.Tx, agency string, rec 
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE type_docs SET n = n - 1 WHERE agency = ? AND doc_type = ? AND n > 0`), agency, rec.DocType); err != nil {
 		return fmt.Errorf("type model: %w", err)
 	}
-	for _, w := range TypeFeatures(rec) {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE type_words SET n = n - 1 WHERE agency = ? AND doc_type = ? AND word = ? AND n > 0`), agency, rec.DocType, w); err != nil {
-			return fmt.Errorf("type model: %w", err)
-		}
+	words := TypeFeatures(rec)
+	if len(words) == 0 {
+		return nil
+	}
+	args := []any{agency, rec.DocType}
+	for _, w := range words {
+		args = append(args, w)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE type_words SET n = n - 1 WHERE agency = ? AND doc_type = ? AND n > 0 AND word IN (?`+strings.Repeat(", ?", len(words)-1)+`)`), args...); err != nil {
+		return fmt.Errorf("type model: %w", err)
 	}
 	return nil
 }
