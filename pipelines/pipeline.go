@@ -28,6 +28,7 @@ import (
 	"github.com/vanthu/vanthu/pipelines/digits"
 	"github.com/vanthu/vanthu/pipelines/doc"
 	"github.com/vanthu/vanthu/pipelines/extract"
+	"github.com/vanthu/vanthu/pipelines/lm"
 	"github.com/vanthu/vanthu/pipelines/ocr"
 	"github.com/vanthu/vanthu/pipelines/preprocess"
 	"github.com/vanthu/vanthu/pipelines/raster"
@@ -60,6 +61,12 @@ type Config struct {
 	// that makes poppler hang fails alone instead of holding the batch.
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// NoLanguageModel leaves OCR's tone marks as read (for measuring the
+	// language model, pipelines/lm).
+	NoLanguageModel bool
+	// LanguageModel puts OCR's tone marks right (default: lm.Default(),
+	// the embedded one).
+	LanguageModel *lm.Model
 	// Blank, when set, is given every handwritten blank's crop as the
 	// handwriting reader is: what `vanthu admin digit-crops` makes
 	// training data of once a person has said what it reads.
@@ -639,11 +646,36 @@ func (p *Pipeline) readPage(ctx context.Context, n int, img *image.RGBA, widgets
 	}
 	words = append(words, widgets...)
 	pg.Lines = doc.BuildLines(words, lineGap*w)
+	p.fixTones(pg.Lines)
 	p.log.Debug("page prepared", "page", n, "red", prep.RedShare, "ink", prep.Ink, "skew", prep.Skew)
 	if n == 1 && prep.RedShare > 0.0003 {
 		pg.Stamps = p.readStamps(ctx, prep.Red)
 	}
 	return pg, prep.Text, nil
+}
+
+// fixTones puts right, line by line, the tone marks OCR misread, by the
+// words beside them (pipelines/lm).
+func (p *Pipeline) fixTones(lines []doc.Line) {
+	if p.cfg.NoLanguageModel {
+		return
+	}
+	m := p.cfg.LanguageModel
+	if m == nil {
+		m = lm.Default()
+	}
+	for i := range lines {
+		ws := lines[i].Words
+		texts := make([]string, len(ws))
+		for j, w := range ws {
+			texts[j] = w.Text
+		}
+		for j, fixed := range m.Fix(texts) {
+			if fixed != "" {
+				ws[j].Text = fixed
+			}
+		}
+	}
 }
 
 // rereadSignatureColumns reads the left column of the signature zone (the

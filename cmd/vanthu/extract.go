@@ -19,6 +19,7 @@ import (
 
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/lm"
 	"github.com/vanthu/vanthu/pipelines/ocr"
 	"github.com/vanthu/vanthu/pipelines/raster"
 )
@@ -31,6 +32,8 @@ type pipelineFlags struct {
 	noGraphics                         bool
 	timeout                            time.Duration
 	noDigits, verbose, tessDigits      bool
+	noLM                               bool
+	lmFile                             string
 	langs                              string
 }
 
@@ -49,6 +52,8 @@ func (pf *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&pf.tessDigits, "tesseract-digits", false, "read handwritten numbers and days with Tesseract's digits mode instead of the handwriting reader (to compare)")
 	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "give up on a file after this long (it gets an error; the batch goes on)")
 	fs.StringVar(&pf.langs, "lang", "vie", "Tesseract languages, '+'-separated")
+	fs.StringVar(&pf.lmFile, "language-model", os.Getenv("VANTHU_LANGUAGE_MODEL"), "word-pair model of the archive's own born-digital text (go run ./pipelines/lm/build -records; env VANTHU_LANGUAGE_MODEL), instead of the embedded one")
+	fs.BoolVar(&pf.noLM, "no-language-model", false, "leave OCR's tone marks as read (the word-pair model puts them right by the words beside them)")
 	fs.BoolVar(&pf.verbose, "v", false, "log each stage's decisions to stderr")
 }
 
@@ -58,6 +63,18 @@ func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engi
 	cfg.MaxPages, cfg.MaxPixels = pf.maxPages, pf.maxPixels
 	cfg.MaxFilePixels, cfg.PixelsInFlight = pf.maxFileMpx*1_000_000, pf.inflightMpx*1_000_000
 	cfg.NoTextLayer, cfg.NoDigitsPass, cfg.TesseractDigits = pf.noTextLayer, pf.noDigits, pf.tessDigits
+	cfg.NoLanguageModel = pf.noLM
+	if pf.lmFile != "" {
+		f, err := os.Open(pf.lmFile)
+		if err == nil {
+			cfg.LanguageModel, err = lm.Read(f)
+			f.Close()
+		}
+		if err != nil {
+			// A model that cannot be read is said, and the embedded one used.
+			fmt.Fprintf(stderr, "vanthu: --language-model %s: %v (the embedded model is used)\n", pf.lmFile, err)
+		}
+	}
 	cfg.Timeout = pf.timeout
 	cfg.Preprocess.Deskew = !pf.noDeskew
 	cfg.Preprocess.RemoveRed = !pf.noRed

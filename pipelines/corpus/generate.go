@@ -166,3 +166,17 @@ func EncodeWebP(ctx context.Context, img *image.RGBA, quality int) ([]byte, erro
 	}
 	return os.ReadFile(out)
 }
+
+// Texts are the texts of n born-digital documents as typed (their
+// lines, pages joined): what a language model of the archive counts.
+func Texts(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	var out []string
+	for i := range n {
+		s := NewSpec(r, Types[i%len(Types)])
+		if _, m, err := RenderPDF(s); err == nil {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
