@@ -38,6 +38,16 @@ type Spec struct {
 	MeetingPlace      string
 	Tasks             []doc.Task
 	HandwrittenNumber bool // number and day left blank and written in by hand
+	// PenNote is a leader's or clerk's note written by pen in the top
+	// margin of page 1 ("Chuyển P.KT tham mưu"): not a field, not the
+	// printed text, but ink the reading must not take for either.
+	PenNote string
+}
+
+// PenNotes are what a leader writes on a document received (bút phê).
+var PenNotes = []string{
+	"Chuyển P.KT tham mưu", "Đ/c Hùng xử lý, báo cáo trước 20/3", "VP theo dõi",
+	"Giao Sở TC chủ trì", "Kính chuyển đ/c PCT xem xét", "Lưu hồ sơ", "Phòng TH nghiên cứu, đề xuất",
 }
 
 type issuerT struct {
@@ -255,6 +265,8 @@ func (s Spec) Truth(file string, pages int, text string) map[string]any {
 		// Not a record key: tells eval which numbers and days were written
 		// by hand, so it can report how often those are read.
 		"handwritten": s.HandwrittenNumber,
+		// Not a record key either: the pen note written in the margin.
+		"pen_note": s.PenNote,
 	}
 }
 

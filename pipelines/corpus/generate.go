@@ -58,6 +58,11 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 		s := NewSpec(r, t)
 		scanned := format != "pdf"
 		s.HandwrittenNumber = scanned && r.IntN(3) == 0
+		// A pen note on one scan in four, drawn from a stream of its own
+		// so that the corpora of a seed keep their documents otherwise.
+		if nr := rand.New(rand.NewPCG(opt.Seed, uint64(i)+0x9e7e)); scanned && nr.IntN(4) == 0 {
+			s.PenNote = pick(nr, PenNotes)
+		}
 		pdfBytes, m, err := RenderPDF(s)
 		if err != nil {
 			return fmt.Errorf("render document %d: %w", i, err)

@@ -60,6 +60,11 @@ func Scan(ctx context.Context, pdfBytes []byte, s Spec, m Marks, opt ScanOptions
 			handwrite(img, fmt.Sprintf("%02d", s.Number), px(m.NumberX), px(m.NumberY), opt.DPI, r)
 			handwrite(img, fmt.Sprintf("%d", s.Date.Day()), px(m.DayX), px(m.DayY), opt.DPI, r)
 		}
+		if p == 1 && s.PenNote != "" {
+			// Placed by a stream of its own: the corpus's other draws stay.
+			nr := rand.New(rand.NewPCG(uint64(s.Number), uint64(len(s.PenNote))))
+			penNote(img, s.PenNote, px(35+nr.Float64()*60), px(6+nr.Float64()*4), (nr.Float64()*2-1)*6, opt.DPI, nr)
+		}
 		if opt.Seal && p == m.SealPage {
 			seal(img, px(m.SealX), px(m.SealY), px(15), r)
 		}
@@ -103,6 +108,42 @@ func handwrite(img *image.RGBA, digits string, x, y, dpi int, r *rand.Rand) {
 		dr.DrawString(string(d))
 		x = dr.Dot.X.Round() + r.IntN(dpi/60+1)
 		face.Close()
+	}
+}
+
+// penNote writes a note by pen (blue, slanted by deg) with its baseline
+// starting at (x, y), multiplied over the page as ink is.
+func penNote(img *image.RGBA, note string, x, y int, deg float64, dpi int, r *rand.Rand) {
+	face, err := handFace(13+r.Float64()*4, dpi)
+	if err != nil {
+		return
+	}
+	defer face.Close()
+	adv := font.MeasureString(face, note).Round()
+	hgt := face.Metrics().Height.Round()
+	side := adv + 2*hgt
+	tile := image.NewRGBA(image.Rect(0, 0, side, side))
+	for i := range tile.Pix {
+		tile.Pix[i] = 255
+	}
+	dr := font.Drawer{Dst: tile, Src: image.NewUniform(color.RGBA{20, 40, 150, 255}), Face: face, Dot: fixed.P(hgt, side/2)}
+	dr.DrawString(note)
+	tile = rotateRGBA(tile, deg)
+	for ty := 0; ty < side; ty++ {
+		for tx := 0; tx < side; tx++ {
+			px, py := x-hgt+tx, y-side/2+ty
+			if !(image.Point{px, py}.In(img.Rect)) {
+				continue
+			}
+			t := tile.PixOffset(tx, ty)
+			if tile.Pix[t] > 245 && tile.Pix[t+2] > 245 {
+				continue // the tile's paper, or the rotation's corners
+			}
+			i := img.PixOffset(px, py)
+			for c := 0; c < 3; c++ {
+				img.Pix[i+c] = uint8(int(img.Pix[i+c]) * int(tile.Pix[t+c]) / 255)
+			}
+		}
 	}
 }
 

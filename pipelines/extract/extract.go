@@ -510,6 +510,8 @@ type header struct {
 // missing (handwritten blank) or misread ("O7", "#", "ổ0").
 var numberRe = regexp.MustCompile(`^[^\pL\d]*s\s*[oóòôốồổ0ea6e]\s*[:;.,]?\s*([^/|]{0,8}?)\s*[/|⁄]\s*(.*)$`)
 
+var lostHyphen = regexp.MustCompile(`^([A-ZĐÐ][A-Za-zĐđÐ]{0,3})\s+([A-ZĐÐ]{2,8})\b`)
+
 var splitCode = regexp.MustCompile(`^(\pL{1,3})\s+(\pL{1,3})\s*-`)
 
 var symbolRe = regexp.MustCompile(`^((?:\d{4}\s*/\s*)?[A-ZĐÐa-zđ]{1,6}(?:\s*-\s*[A-ZĐÐa-zđ0-9&]{1,12}){1,3})`)
@@ -635,7 +637,7 @@ func parseNumber(l line) (numberRead, bool) {
 		return n, true
 	}
 	ws := strings.Fields(l.text)
-	if len(ws) < 2 || !soColonRe.MatchString(viet.Fold(ws[0])) {
+	if len(ws) == 0 || !soColonRe.MatchString(viet.Fold(ws[0])) {
 		return numberRead{}, false
 	}
 	for j := 1; j < len(ws) && j <= 2; j++ {
@@ -648,6 +650,19 @@ func parseNumber(l line) (numberRead, bool) {
 		l2.conf *= 0.8
 		n, ok := parseNumberSlash(l2)
 		return n, ok
+	}
+	// "Số: 232" and nothing after: the symbol was not read (OCR made a
+	// line of its own of it, too faint to keep). The number line is still
+	// the header's anchor — the issuer is above it, the blank is read
+	// again — and the symbol stays empty, for review. Only near the top:
+	// a body line may begin "Số:" too.
+	if len(ws) <= 2 && l.y0() < 0.3 && (len(ws) == 1 || len([]rune(ws[1])) <= 6) {
+		n := numberRead{line: l, ok: true, numScore: 0.5}
+		if len(ws) == 2 {
+			n.guess, _ = ocrDigits(ws[1])
+		}
+		n.blank = numberBlank(l, false)
+		return n, true
 	}
 	return numberRead{}, false
 }
@@ -679,6 +694,11 @@ func parseNumberSlash(l line) (numberRead, bool) {
 		symText = splitCode.ReplaceAllString(symText, "$1$2-")
 		if sm = symbolRe.FindStringSubmatch(symText); sm != nil {
 			numEnd = i
+		} else if lostHyphen.MatchString(symText) {
+			// The hyphen lost to the scan: "CT SXD".
+			if sm = symbolRe.FindStringSubmatch(lostHyphen.ReplaceAllString(symText, "$1-$2")); sm != nil {
+				numEnd = i
+			}
 		}
 	}
 	if sm == nil {
