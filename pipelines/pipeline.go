@@ -984,8 +984,9 @@ func letters(s string) int {
 }
 
 // BlankCrops reads a file as p does and returns the crops of its
-// handwritten blanks by field (number, issued_at): what a person's
-// correction labels as training data for the handwriting reader.
+// handwritten blanks by the record's field they are read for ("number",
+// and "issued_at" for the day's blank): what a person's correction labels
+// as training data for the handwriting reader.
 func (p *Pipeline) BlankCrops(ctx context.Context, path string) (map[string]*image.Gray, error) {
 	out := map[string]*image.Gray{}
 	var mu sync.Mutex
@@ -993,6 +994,9 @@ func (p *Pipeline) BlankCrops(ctx context.Context, path string) (map[string]*ima
 	cfg.Blank = func(field string, crop *image.Gray) {
 		c := image.NewGray(image.Rect(0, 0, crop.Rect.Dx(), crop.Rect.Dy()))
 		draw.Draw(c, c.Rect, crop, crop.Rect.Min, draw.Src)
+		if field == "day" {
+			field = "issued_at"
+		}
 		mu.Lock()
 		out[field] = c
 		mu.Unlock()

@@ -24,7 +24,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"  create-agency --code C --name \"ỦY BAN NHÂN DÂN ...\" [--parent P]\n" +
 		"              the name as printed on its documents: that is how its own (outgoing)\n" +
 		"              documents are told from those it receives\n" +
-		"  digit-crops --out DIR [--bucket uploads] [--limit 10000]\n" +
+		"  digit-crops --out DIR [--agency A] [--bucket uploads] [--limit 10000]\n" +
 		"              write the handwritten numbers and days people corrected as labelled\n" +
 		"              crops for the handwriting reader's training\n" +
 		"              (go run ./pipelines/digits/train -real DIR); secret documents stay out\n\n" +
@@ -115,7 +115,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		p, engine := pf.build(stderr)
 		defer engine.Close()
-		if err := digitCrops(ctx, st, objs, p, *out, *limit, stdout, stderr); err != nil {
+		if err := digitCrops(ctx, st, objs, p, *out, *agency, *limit, stdout, stderr); err != nil {
 			fmt.Fprintln(stderr, "vanthu admin digit-crops:", err)
 			return 1
 		}

@@ -24,11 +24,11 @@ import (
 // reader saw them; a crop whose marks are not as many as the corrected
 // digits is skipped (which mark is which digit is not known). Secret
 // documents stay out (HandwritingCorrections).
-func digitCrops(ctx context.Context, st *records.Store, objs objstore.Store, p *pipelines.Pipeline, out string, limit int, stdout, stderr io.Writer) error {
+func digitCrops(ctx context.Context, st *records.Store, objs objstore.Store, p *pipelines.Pipeline, out, agency string, limit int, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(out, 0o750); err != nil {
 		return err
 	}
-	cs, err := st.HandwritingCorrections(ctx, limit)
+	cs, err := st.HandwritingCorrections(ctx, agency, limit)
 	if err != nil {
 		return err
 	}

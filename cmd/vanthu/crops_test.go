@@ -55,23 +55,31 @@ func TestDigitCropsFromCorrections(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := rec
-		r.Number, r.Confidentiality = "44", secret // the machine misread it
+		r.Number, r.IssuedAt, r.Confidentiality = "44", "2025-01-11", secret // the machine misread them
 		res, err := st.Record(ctx, records.Upload{Agency: "snv", Bucket: "uploads", Key: key, ETag: key, At: time.Now()}, r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Correct(ctx, clerk, res.Document.ID, map[string]string{"number": "47"}); err != nil {
+		if _, err := st.Correct(ctx, clerk, res.Document.ID, map[string]string{"number": "47", "issued_at": "2025-01-17"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	out := filepath.Join(dir, "crops")
 	var stdout, stderr bytes.Buffer
-	if err := digitCrops(ctx, st, objs, p, out, 100, &stdout, &stderr); err != nil {
+	if err := digitCrops(ctx, st, objs, p, filepath.Join(dir, "other"), "another-agency", 100, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(out, "*.png"))
-	if len(files) != 1 || filepath.Ext(files[0]) != ".png" || !bytes.HasSuffix([]byte(files[0]), []byte("-number-47.png")) {
-		t.Fatalf("crops %v (stdout %q, stderr %q), want one *-number-47.png", files, stdout.String(), stderr.String())
+	if files, _ := filepath.Glob(filepath.Join(dir, "other", "*.png")); len(files) != 0 {
+		t.Errorf("another agency's crops: %v", files)
+	}
+	if err := digitCrops(ctx, st, objs, p, out, "snv", 100, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*-number-47.png"))
+	days, _ := filepath.Glob(filepath.Join(out, "*-day-17.png"))
+	all, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	if len(files) != 1 || len(days) != 1 || len(all) != 2 {
+		t.Fatalf("crops %v (stdout %q, stderr %q), want one *-number-47.png and one *-day-17.png", all, stdout.String(), stderr.String())
 	}
 	f, _ := os.Open(files[0])
 	defer f.Close()

@@ -166,16 +166,18 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				StatusFailed, rec.Error, UnknownSecrecy, stamp(s.now()), id)
 			return err
 		}
-		// The issuer first: whether the document is the agency's own and
-		// whose numbers are its neighbours depend on it.
+		// Whether the document is the agency's own is decided on the
+		// issuer as read: a guess of the archive's must not file a letter
+		// received in the outgoing register.
+		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
+		if err != nil {
+			return err
+		}
+		// Then the issuer is put right (its numbers are the neighbours).
 		if err := s.snapIssuer(ctx, tx, agency, &rec); err != nil {
 			return err
 		}
 		if err := s.proposeType(ctx, tx, agency, &rec); err != nil {
-			return err
-		}
-		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
-		if err != nil {
 			return err
 		}
 		if cands := rec.Candidates["number"]; len(cands) > 1 {

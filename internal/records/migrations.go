@@ -174,10 +174,12 @@ var migrations = []string{
 	`CREATE TABLE known_issuers (agency TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, seen INTEGER NOT NULL,
 		PRIMARY KEY (agency, name));
 	CREATE INDEX known_issuers_key ON known_issuers(agency, name_key);
-	CREATE INDEX agencies_name_key ON agencies(name_key)`,
+	CREATE INDEX agencies_name_key ON agencies(name_key);
+	pg: CREATE INDEX known_issuers_key_prefix ON known_issuers(agency, name_key text_pattern_ops);
+	pg: CREATE INDEX agencies_name_key_prefix ON agencies(name_key text_pattern_ops)`,
 	// The agency's type model (types.go): documents per type, and per
 	// type the documents each word was in.
-	`CREATE TABLE type_docs (agency TEXT NOT NULL, doc_type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (agency, doc_type));
+	`CREATE TABLE type_docs (agency TEXT NOT NULL, doc_type TEXT NOT NULL, n INTEGER NOT NULL, words INTEGER NOT NULL, PRIMARY KEY (agency, doc_type));
 	CREATE TABLE type_words (agency TEXT NOT NULL, doc_type TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
 		PRIMARY KEY (agency, word, doc_type))`,
 }

@@ -137,11 +137,11 @@ func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, agency string, rec *
 // put right by a person). OCR loses or misplaces tone marks ("BAN CHÍ
 // ĐẠO" for CHỈ ĐẠO), cuts the second line of a two-line issuer ("BAN
 // QUẢN LÝ CÁC KHU CÔNG" for … CÔNG NGHIỆP VÀ CHẾ XUẤT) and misreads a
-// letter. A known issuer that is the reading with its marks put back is
-// the issuer (an office's name is written one way: 0.85); one that
-// continues the reading or is one letter in twelve other is filled in for
-// a person to confirm (0.75). Only a match no other known issuer shares
-// counts.
+// letter. A known issuer that is the reading with its tone marks put
+// back is the issuer (an office's name is written one way: 0.85); one
+// whose vowels differ too, that continues the reading or is one letter
+// other in a long name is filled in for a person to confirm (0.75). Only
+// a match no other known issuer shares counts.
 func SnapIssuer(read string, known []string) (string, float64, bool) {
 	read = strings.Join(strings.Fields(viet.Canonical(read)), " ")
 	r := strings.Fields(viet.Fold(read))
@@ -149,7 +149,8 @@ func SnapIssuer(read string, known []string) (string, float64, bool) {
 		return "", 0, false
 	}
 	rj := strings.Join(r, " ")
-	best, bestKey, bestRank, bestDist, ties := "", "", 0, 0, 0
+	rt := strings.ToLower(viet.Toneless(read))
+	best, bestKey, bestRank, ties := "", "", 0, 0
 	for _, k := range known {
 		k = strings.Join(strings.Fields(viet.Canonical(k)), " ")
 		f := strings.Fields(viet.Fold(k))
@@ -157,24 +158,17 @@ func SnapIssuer(read string, known []string) (string, float64, bool) {
 		rank := 0
 		switch {
 		case strings.EqualFold(k, read):
-			rank = 4
+			rank = 5
+		case strings.ToLower(viet.Toneless(k)) == rt:
+			rank = 4 // tone marks lost or misread: "CHÍ ĐẠO" for CHỈ ĐẠO
 		case fj == rj:
-			rank = 3 // marks lost or misread
+			// Every mark lost ("UY BAN NHAN DAN") — or a vowel's: "TỊNH
+			// AN" is not "TỊNH ẤN", a person tells.
+			rank = 3
 		case len(r) >= 3 && len(f) > len(r) && strings.HasPrefix(fj, rj+" "):
 			rank = 2 // its second line cut off
-		case len([]rune(rj)) >= 12:
-			if d := classify.Distance(rj, fj); d <= len([]rune(fj))/12 {
-				// Letters misread: the nearest name, nearer than any other.
-				rank = 1
-				switch {
-				case bestRank > 1:
-				case bestRank < 1 || d < bestDist:
-					best, bestKey, bestRank, bestDist, ties = k, fj, 1, d, 0
-				case d == bestDist && fj != bestKey:
-					ties++
-				}
-				continue
-			}
+		case len([]rune(rj)) >= 12 && len(f) == len(r) && classify.Distance(rj, fj) <= 1:
+			rank = 1 // a letter misread
 		}
 		switch {
 		case rank > bestRank:
@@ -185,12 +179,24 @@ func SnapIssuer(read string, known []string) (string, float64, bool) {
 			ties++
 		}
 	}
+	if bestRank == 1 {
+		// One letter from two known names: neither.
+		near := map[string]bool{}
+		for _, k := range known {
+			if fk := strings.Join(strings.Fields(viet.Fold(k)), " "); classify.Distance(rj, fk) <= 1 {
+				near[fk] = true
+			}
+		}
+		if len(near) > 1 {
+			return "", 0, false
+		}
+	}
 	switch {
 	case bestRank == 0 || ties > 0:
 		return "", 0, false
-	case bestRank == 4:
+	case bestRank == 5:
 		return best, 0.9, true
-	case bestRank == 3:
+	case bestRank == 4:
 		return best, 0.85, true
 	}
 	return best, 0.75, true
@@ -208,7 +214,7 @@ func (s *Store) knownIssuers(ctx context.Context, tx *sql.Tx, agency, read strin
 	}
 	pat := likeEscape(first[0]) + "%"
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT name FROM (SELECT name, seen FROM known_issuers WHERE agency = ? AND name_key LIKE ? ESCAPE '\'
-		UNION ALL SELECT name, 0 FROM agencies WHERE name_key LIKE ? ESCAPE '\') k ORDER BY seen DESC LIMIT 5000`), agency, pat, pat)
+		UNION ALL SELECT name, 0 FROM agencies WHERE name_key LIKE ? ESCAPE '\') k ORDER BY seen DESC, name LIMIT 5000`), agency, pat, pat)
 	if err != nil {
 		return nil, fmt.Errorf("known issuers: %w", err)
 	}
@@ -262,4 +268,35 @@ func (s *Store) snapIssuer(ctx context.Context, tx *sql.Tx, agency string, rec *
 // likeEscape makes s match itself in a LIKE pattern escaped by '\'.
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// unlearnSigner takes back one document's signer from the issuer's names.
+func (s *Store) unlearnSigner(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
+	name := strings.Join(strings.Fields(viet.NFC(rec.Signer)), " ")
+	if name == "" || rec.Issuer == "" {
+		return nil
+	}
+	key := nameKey(rec.Issuer)
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE known_signers SET seen = seen - 1 WHERE agency = ? AND issuer_key = ? AND name = ?`), agency, key, name); err != nil {
+		return fmt.Errorf("known signers: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM known_signers WHERE agency = ? AND issuer_key = ? AND name = ? AND seen <= 0`), agency, key, name); err != nil {
+		return fmt.Errorf("known signers: %w", err)
+	}
+	return nil
+}
+
+// unlearnIssuer takes back one document's issuer from the known ones.
+func (s *Store) unlearnIssuer(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
+	name := strings.Join(strings.Fields(viet.NFC(rec.Issuer)), " ")
+	if name == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE known_issuers SET seen = seen - 1 WHERE agency = ? AND name = ?`), agency, name); err != nil {
+		return fmt.Errorf("known issuers: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM known_issuers WHERE agency = ? AND name = ? AND seen <= 0`), agency, name); err != nil {
+		return fmt.Errorf("known issuers: %w", err)
+	}
+	return nil
 }

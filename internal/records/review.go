@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -124,6 +125,8 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 			return fmt.Errorf("%w: document %d is %s: nothing to correct yet", ErrInvalid, id, d.Status)
 		}
 		rec := d.Record
+		// The record's own map: d.Record is what the archive learnt from.
+		rec.Confidence = maps.Clone(rec.Confidence)
 		if rec.Confidence == nil {
 			rec.Confidence = map[string]float64{}
 		}
@@ -171,28 +174,8 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 		if err := s.saveRecord(ctx, tx, id, status, rec, review); err != nil {
 			return err
 		}
-		if _, ok := changes["signer"]; ok && d.Record.Signer != rec.Signer {
-			// A person put the name right: the archive knows it now.
-			if err := s.learnSigner(ctx, tx, d.Agency, rec); err != nil {
-				return err
-			}
-		}
-		if _, ok := changes["doc_type"]; ok && d.Record.DocType != rec.DocType {
-			// The type a person says teaches the agency's model; a wrong
-			// type it had learnt with confidence is taken back.
-			if d.Record.Confidence["doc_type"] >= knownConf {
-				if err := s.unlearnType(ctx, tx, d.Agency, d.Record); err != nil {
-					return err
-				}
-			}
-			if err := s.learnType(ctx, tx, d.Agency, rec); err != nil {
-				return err
-			}
-		}
-		if _, ok := changes["issuer"]; ok && d.Record.Issuer != rec.Issuer {
-			if err := s.learnIssuer(ctx, tx, d.Agency, rec); err != nil {
-				return err
-			}
+		if err := s.relearn(ctx, tx, d, rec); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
 			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ?, receiving_unit = ? WHERE document_id = ?`),
@@ -238,21 +221,24 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 		if d.Status == StatusReceived || d.Status == StatusFailed {
 			return fmt.Errorf("%w: document %d is %s: nothing to approve", ErrInvalid, id, d.Status)
 		}
+		again := d.Status == StatusApproved
 		if err := s.saveRecord(ctx, tx, id, StatusApproved, d.Record, nil); err != nil {
 			return err
 		}
-		if d.Record.Confidence["signer"] < knownConf {
+		if again {
+			// Vouched for already: the archive learnt it then.
+		} else if d.Record.Confidence["signer"] < knownConf {
 			// A person vouched for the name (a confident one is known already).
 			if err := s.learnSigner(ctx, tx, d.Agency, d.Record); err != nil {
 				return err
 			}
 		}
-		if d.Record.Confidence["issuer"] < knownConf {
+		if !again && d.Record.Confidence["issuer"] < knownConf {
 			if err := s.learnIssuer(ctx, tx, d.Agency, d.Record); err != nil {
 				return err
 			}
 		}
-		if d.Record.Confidence["doc_type"] < knownConf {
+		if !again && d.Record.Confidence["doc_type"] < knownConf {
 			if err := s.learnType(ctx, tx, d.Agency, d.Record); err != nil {
 				return err
 			}
@@ -451,13 +437,13 @@ type HandwritingCorrection struct {
 // HandwritingCorrections lists, for the operator, the numbers and days
 // people corrected, the last correction of each document's field, of
 // documents that are not secret (their pages are not to leave the
-// records as training data), at most limit.
-func (s *Store) HandwritingCorrections(ctx context.Context, limit int) ([]HandwritingCorrection, error) {
+// records as training data), of one agency ("": all), at most limit.
+func (s *Store) HandwritingCorrections(ctx context.Context, agency string, limit int) ([]HandwritingCorrection, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT c.document_id, c.field, c.old, c.new FROM corrections c
 		JOIN documents d ON d.id = c.document_id
-		WHERE c.field IN ('number', 'issued_at') AND d.confidentiality = '' AND c.new <> ''
+		WHERE c.field IN ('number', 'issued_at') AND d.confidentiality = '' AND c.new <> '' AND (? = '' OR d.agency = ?)
 		AND c.id = (SELECT MAX(c2.id) FROM corrections c2 WHERE c2.document_id = c.document_id AND c2.field = c.field)
-		ORDER BY c.id LIMIT ?`), limit)
+		ORDER BY c.id LIMIT ?`), agency, agency, limit)
 	if err != nil {
 		return nil, fmt.Errorf("handwriting corrections: %w", err)
 	}
@@ -482,4 +468,41 @@ func (s *Store) HandwritingCorrections(ctx context.Context, limit int) ([]Handwr
 		out[i].Document = d
 	}
 	return out, nil
+}
+
+// relearn keeps what the archive learnt from a document (its signer,
+// issuer and type) true to what a person said of it: a value it had
+// learnt — read with confidence, corrected before, or vouched for by an
+// approval — and a person changed is taken back and the new one learnt; a
+// document a person marks secret is taken back altogether (its names and
+// words are its content now). Only what was learnt is taken back.
+func (s *Store) relearn(ctx context.Context, tx *sql.Tx, d Document, rec doc.Record) error {
+	old := d.Record
+	wasOpen := SecrecyOf(old.Confidentiality) == ""
+	nowSecret := SecrecyOf(rec.Confidentiality) != ""
+	learnt := func(f string) bool {
+		return wasOpen && (old.Confidence[f] >= knownConf || d.Status == StatusApproved)
+	}
+	type kind struct {
+		field          string
+		changed        bool
+		learn, unlearn func(context.Context, *sql.Tx, string, doc.Record) error
+	}
+	for _, k := range []kind{
+		{"signer", old.Signer != rec.Signer || old.Issuer != rec.Issuer, s.learnSigner, s.unlearnSigner},
+		{"issuer", old.Issuer != rec.Issuer, s.learnIssuer, s.unlearnIssuer},
+		{"doc_type", old.DocType != rec.DocType, s.learnType, s.unlearnType},
+	} {
+		if learnt(k.field) && (k.changed || nowSecret) {
+			if err := k.unlearn(ctx, tx, d.Agency, old); err != nil {
+				return err
+			}
+		}
+		if k.changed && !nowSecret {
+			if err := k.learn(ctx, tx, d.Agency, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

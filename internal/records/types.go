@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -46,8 +47,8 @@ func TypeFeatures(rec doc.Record) []string {
 			}
 		}
 	}
-	add(rec.Subject, typeWords)
-	add(rec.Text, 150)
+	add(truncate(rec.Subject, 2000), typeWords)
+	add(truncate(rec.Text, 4000), 150) // the first lines; a long text is not folded whole
 	sort.Strings(out)
 	return out
 }
@@ -58,11 +59,11 @@ func (s *Store) learnType(ctx context.Context, tx *sql.Tx, agency string, rec do
 	if rec.DocType == "" || len(rec.DocType) > 8 || SecrecyOf(rec.Confidentiality) != "" {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO type_docs (agency, doc_type, n) VALUES (?, ?, 1)
-		ON CONFLICT (agency, doc_type) DO UPDATE SET n = type_docs.n + 1`), agency, rec.DocType); err != nil {
+	words := TypeFeatures(rec)
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO type_docs (agency, doc_type, n, words) VALUES (?, ?, 1, ?)
+		ON CONFLICT (agency, doc_type) DO UPDATE SET n = type_docs.n + 1, words = type_docs.words + excluded.words`), agency, rec.DocType, len(words)); err != nil {
 		return fmt.Errorf("type model: %w", err)
 	}
-	words := TypeFeatures(rec)
 	if len(words) == 0 {
 		return nil
 	}
@@ -84,10 +85,10 @@ func (s *Store) unlearnType(ctx context.Context, tx *sql.Tx, agency string, rec 
 	if rec.DocType == "" || SecrecyOf(rec.Confidentiality) != "" {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE type_docs SET n = n - 1 WHERE agency = ? AND doc_type = ? AND n > 0`), agency, rec.DocType); err != nil {
+	words := TypeFeatures(rec)
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE type_docs SET n = n - 1, words = CASE WHEN words > ? THEN words - ? ELSE 0 END WHERE agency = ? AND doc_type = ? AND n > 0`), len(words), len(words), agency, rec.DocType); err != nil {
 		return fmt.Errorf("type model: %w", err)
 	}
-	words := TypeFeatures(rec)
 	if len(words) == 0 {
 		return nil
 	}
@@ -101,16 +102,27 @@ func (s *Store) unlearnType(ctx context.Context, tx *sql.Tx, agency string, rec 
 	return nil
 }
 
-// TypeModel is an agency's counts: documents per type, and per type the
-// documents each word was in.
+// TypeModel is an agency's counts: documents per type, the words counted
+// under each type, and per type the documents each word was in.
 type TypeModel struct {
-	Docs  map[string]int
-	Words map[string]map[string]int // type → word → documents
+	Docs   map[string]int
+	Totals map[string]int            // type → words counted (a word once a document)
+	Words  map[string]map[string]int // type → word → documents
+	Vocab  int                       // distinct words the agency's model knows
 }
 
+// Least evidence the model needs to speak: documents of the type it puts
+// forward, and words of the document it knows.
+const (
+	typeMinOfType = 3
+	typeMinKnown  = 3
+)
+
 // Propose is the model's type for a document's words and its posterior
-// probability (Bernoulli naive Bayes over the words present, add-one
-// smoothing), or "" when the model has seen too few documents.
+// probability — multinomial naive Bayes over the words, each counted
+// once a document, add-one smoothed over the agency's vocabulary — or ""
+// when the model has seen too few documents, too few of the type, or
+// too few of the words.
 func (m TypeModel) Propose(words []string) (string, float64) {
 	total := 0
 	for _, n := range m.Docs {
@@ -119,23 +131,40 @@ func (m TypeModel) Propose(words []string) (string, float64) {
 	if total < typeMinDocs || len(words) == 0 {
 		return "", 0
 	}
+	known := 0
+	for _, w := range words {
+		for _, ws := range m.Words {
+			if ws[w] > 0 {
+				known++
+				break
+			}
+		}
+	}
+	if known < typeMinKnown {
+		return "", 0
+	}
 	types := make([]string, 0, len(m.Docs))
-	for t := range m.Docs {
-		types = append(types, t)
+	for t, n := range m.Docs {
+		if n > 0 {
+			types = append(types, t)
+		}
 	}
 	sort.Strings(types)
 	logp := make([]float64, len(types))
 	best := 0
 	for i, t := range types {
-		n := float64(m.Docs[t])
-		lp := math.Log(n / float64(total))
+		lp := math.Log(float64(m.Docs[t]) / float64(total))
+		denom := float64(m.Totals[t] + m.Vocab + 1)
 		for _, w := range words {
-			lp += math.Log((float64(m.Words[t][w]) + 1) / (n + 2))
+			lp += math.Log((float64(m.Words[t][w]) + 1) / denom)
 		}
 		logp[i] = lp
 		if lp > logp[best] {
 			best = i
 		}
+	}
+	if len(types) == 0 || m.Docs[types[best]] < typeMinOfType {
+		return "", 0
 	}
 	var sum float64
 	for _, lp := range logp {
@@ -146,23 +175,26 @@ func (m TypeModel) Propose(words []string) (string, float64) {
 
 // typeModel loads the counts of the agency's model for these words.
 func (s *Store) typeModel(ctx context.Context, tx *sql.Tx, agency string, words []string) (TypeModel, error) {
-	m := TypeModel{Docs: map[string]int{}, Words: map[string]map[string]int{}}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT doc_type, n FROM type_docs WHERE agency = ?`), agency)
+	m := TypeModel{Docs: map[string]int{}, Totals: map[string]int{}, Words: map[string]map[string]int{}}
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT doc_type, n, words FROM type_docs WHERE agency = ?`), agency)
 	if err != nil {
 		return m, fmt.Errorf("type model: %w", err)
 	}
 	for rows.Next() {
 		var t string
-		var n int
-		if err := rows.Scan(&t, &n); err != nil {
+		var n, w int
+		if err := rows.Scan(&t, &n, &w); err != nil {
 			rows.Close()
 			return m, err
 		}
-		m.Docs[t] = n
+		m.Docs[t], m.Totals[t] = n, w
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(words) == 0 {
 		return m, err
+	}
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(DISTINCT word) FROM type_words WHERE agency = ? AND n > 0`), agency).Scan(&m.Vocab); err != nil {
+		return m, fmt.Errorf("type model: %w", err)
 	}
 	args := []any{agency}
 	for _, w := range words {
@@ -207,4 +239,15 @@ func (s *Store) proposeType(ctx context.Context, tx *sql.Tx, agency string, rec 
 		rec.DocType, rec.Confidence["doc_type"] = t, typeProposed
 	}
 	return nil
+}
+
+// truncate cuts s to at most n bytes, at a rune's start.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

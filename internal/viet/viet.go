@@ -249,3 +249,18 @@ func isAbbreviation(w string) bool {
 	}
 	return n >= 1 && n <= 6
 }
+
+// Toneless is s without its tone marks (grave, acute, tilde, hook, dot
+// below); the marks of its vowels (â ă ê ô ơ ư) and đ stay: "Quảng Ngãi"
+// → "Quang Ngai" only in Fold, "Quang Ngai" here too, but "Tịnh Ấn" →
+// "Tinh Ân", not the "Tinh An" Fold makes of it.
+func Toneless(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if strings.ContainsRune(toneRunes, r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}

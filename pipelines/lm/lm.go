@@ -98,19 +98,8 @@ func (m *Model) add(t string, c uint32) {
 	m.n += uint64(c)
 }
 
-// Toneless is a word without its tone marks (grave, acute, tilde, hook,
-// dot below); the marks of its vowels (â ă ê ô ơ ư) and đ stay.
-func Toneless(w string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(w) {
-		switch r {
-		case 0x300, 0x301, 0x303, 0x309, 0x323:
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return norm.NFC.String(b.String())
-}
+// Toneless is a word without its tone marks (viet.Toneless).
+func Toneless(w string) string { return viet.Toneless(w) }
 
 func (m *Model) p(prev, w string) float64 {
 	pu := (float64(m.uni[w]) + 0.1) / (float64(m.n) + 1000)
@@ -282,8 +271,13 @@ func Read(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("language model: %w", err)
 	}
 	m := New()
-	sc := bufio.NewScanner(io.LimitReader(zr, 1<<30))
+	const maxBytes = 256 << 20
+	lr := &io.LimitedReader{R: zr, N: maxBytes + 1}
+	sc := bufio.NewScanner(lr)
 	for line := 1; sc.Scan(); line++ {
+		if lr.N <= 0 {
+			return nil, errors.New("language model: over 256 MiB unpacked")
+		}
 		f := strings.Fields(sc.Text())
 		bad := fmt.Errorf("language model: line %d: %q", line, sc.Text())
 		if len(f) < 3 {
@@ -301,8 +295,8 @@ func Read(r io.Reader) (*Model, error) {
 		default:
 			return nil, bad
 		}
-		if len(m.uni) > 5_000_000 || len(m.bi) > 20_000_000 {
-			return nil, errors.New("language model: too large (over 5 million words or 20 million pairs)")
+		if len(m.uni) > 1_000_000 || len(m.bi) > 5_000_000 {
+			return nil, errors.New("language model: too large (over a million words or 5 million pairs)")
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -31,6 +31,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -65,7 +66,7 @@ func main() {
 	log.Printf("MNIST: %d training, %d test digits from %s", len(train), len(test), *dir)
 	// Held out for the temperature: the last 5,000 training digits.
 	held := train[len(train)-5000:]
-	train = train[:len(train)-5000]
+	train = train[: len(train)-5000 : len(train)-5000] // appending must not write over held
 
 	rnd := rand.New(rand.NewPCG(*seed, *seed^0x9e3779b97f4a7c15))
 	net := digits.NewNet(rnd.Float64)
@@ -94,11 +95,12 @@ func main() {
 	for e := range *epochs {
 		part := train
 		if *share < 1 {
-			rnd.Shuffle(len(part), func(i, j int) { part[i], part[j] = part[j], part[i] })
-			part = part[:int(float64(len(part))*max(*share, 0.01))]
+			rnd.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+			part = train[:int(float64(len(train))*max(*share, 0.01))]
 		}
-		for range *repeat {
-			part = append(part, realDigits...)
+		if len(realDigits) > 0 {
+			// A pass of its own: the MNIST digits stay as they are.
+			part = append(append(make([]digit, 0, len(part)+*repeat*len(realDigits)), part...), slices.Repeat(realDigits, *repeat)...)
 		}
 		samples := epoch(part, 0.75, *seed+uint64(e)*1000, *workers)
 		rnd.Shuffle(len(samples), func(i, j int) { samples[i], samples[j] = samples[j], samples[i] })

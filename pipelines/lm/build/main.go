@@ -3,7 +3,7 @@
 // generator writes (pipelines/corpus: its documents' text as typed,
 // seeded, so that the same seed writes the same model); or the "text" of
 // the JSON lines `vanthu extract` printed for a folder of born-digital
-// documents (-records).
+// documents (-records; documents with a secrecy marking are left out).
 //
 //	go run ./pipelines/lm/build                 # writes pipelines/lm/model.gz
 //	go run ./pipelines/lm/build -records recs.jsonl -out lm.gz
@@ -35,8 +35,9 @@ func main() {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 1<<20), 256<<20)
 		for sc.Scan() {
-			var r struct{ Text, Error string }
-			if json.Unmarshal(sc.Bytes(), &r) == nil && r.Error == "" {
+			var r struct{ Text, Error, Confidentiality string }
+			// A secret document's text stays out: the model serves everyone.
+			if json.Unmarshal(sc.Bytes(), &r) == nil && r.Error == "" && r.Confidentiality == "" {
 				m.Learn(r.Text)
 			}
 		}
