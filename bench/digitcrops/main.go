@@ -8,9 +8,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image/png"
@@ -23,6 +21,7 @@ import (
 	"github.com/vanthu/vanthu/internal/ompenv"
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/digits"
+	"github.com/vanthu/vanthu/pipelines/eval"
 	"github.com/vanthu/vanthu/pipelines/ocr"
 )
 
@@ -41,7 +40,7 @@ func main() {
 	engine := ocr.New(ocr.Config{Workers: 2})
 	defer engine.Close()
 	p := pipelines.New(pipelines.DefaultConfig(), engine, 2)
-	truth := readTruth(filepath.Join(*dir, "truth.jsonl"))
+	truth := mustTruth(filepath.Join(*dir, "truth.jsonl"))
 	var names []string
 	for n := range truth {
 		names = append(names, n)
@@ -87,22 +86,10 @@ func main() {
 	fmt.Printf("%d crops written to %s, %d blanks skipped\n", written, *out, skipped)
 }
 
-func readTruth(path string) map[string]map[string]any {
-	f, err := os.Open(path)
+func mustTruth(path string) map[string]map[string]any {
+	t, err := eval.ReadTruth(path)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer f.Close()
-	out := map[string]map[string]any{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var t map[string]any
-		if json.Unmarshal(sc.Bytes(), &t) == nil {
-			if n, ok := t["file"].(string); ok {
-				out[filepath.Base(n)] = t
-			}
-		}
-	}
-	return out
+	return eval.ByFile(t)
 }

@@ -10,9 +10,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -37,7 +35,7 @@ func main() {
 	teach := flag.String("teach", "", "labelled folder the archive learns from (default: -dir itself); documents whose names begin as the held one's (the same letter's scan and photos: 8 characters) are left out")
 	flag.Parse()
 	ctx := context.Background()
-	truth := readTruth(filepath.Join(*dir, "truth.jsonl"))
+	truth := mustTruth(filepath.Join(*dir, "truth.jsonl"))
 	engine := ocr.New(ocr.Config{Workers: 2})
 	defer engine.Close()
 	p := pipelines.New(pipelines.DefaultConfig(), engine, 2)
@@ -53,7 +51,7 @@ func main() {
 	// The archive's documents: the folder's others, or the teaching folder's.
 	tdir, ttruth, tnames, trecs := *dir, truth, names, recs
 	if *teach != "" {
-		tdir, ttruth, tnames, trecs = *teach, readTruth(filepath.Join(*teach, "truth.jsonl")), nil, map[string]doc.Record{}
+		tdir, ttruth, tnames, trecs = *teach, mustTruth(filepath.Join(*teach, "truth.jsonl")), nil, map[string]doc.Record{}
 		for n := range ttruth {
 			tnames = append(tnames, n)
 		}
@@ -149,22 +147,10 @@ func value(r doc.Record, f string) string {
 // share the first 8 characters of their names.
 func sameLetter(a, b string) bool { return len(a) >= 8 && len(b) >= 8 && a[:8] == b[:8] || a == b }
 
-func readTruth(path string) map[string]map[string]any {
-	f, err := os.Open(path)
+func mustTruth(path string) map[string]map[string]any {
+	t, err := eval.ReadTruth(path)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer f.Close()
-	out := map[string]map[string]any{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var t map[string]any
-		if json.Unmarshal(sc.Bytes(), &t) == nil {
-			if n, ok := t["file"].(string); ok {
-				out[filepath.Base(n)] = t
-			}
-		}
-	}
-	return out
+	return eval.ByFile(t)
 }

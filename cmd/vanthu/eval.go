@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -30,7 +28,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	dir := fs.Arg(0)
-	truths, err := readTruth(filepath.Join(dir, "truth.jsonl"))
+	truths, err := eval.ReadTruth(filepath.Join(dir, "truth.jsonl"))
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu eval:", err)
 		return 2
@@ -75,36 +73,4 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rep.Print(stdout, *misses)
 	}
 	return 0
-}
-
-func readTruth(path string) ([]map[string]any, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("labels: %w", err)
-	}
-	defer f.Close()
-	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		var t map[string]any
-		if err := json.Unmarshal([]byte(line), &t); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
-		}
-		if _, ok := t["file"].(string); !ok {
-			return nil, fmt.Errorf("%s line %d: no \"file\"", path, n)
-		}
-		out = append(out, t)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no labelled files", path)
-	}
-	return out, nil
 }

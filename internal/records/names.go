@@ -80,9 +80,18 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 
 // knownSigners are the names the issuer's documents were signed with.
 func (s *Store) knownSigners(ctx context.Context, tx *sql.Tx, agency, issuer string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT name FROM known_signers WHERE agency = ? AND issuer_key = ? ORDER BY seen DESC LIMIT 500`), agency, nameKey(issuer))
+	out, err := s.names(ctx, tx, `SELECT name FROM known_signers WHERE agency = ? AND issuer_key = ? ORDER BY seen DESC, name LIMIT 500`, agency, nameKey(issuer))
 	if err != nil {
 		return nil, fmt.Errorf("known signers: %w", err)
+	}
+	return out, nil
+}
+
+// names runs a query of one text column.
+func (s *Store) names(ctx context.Context, tx *sql.Tx, stmt string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.q(stmt), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string
@@ -213,21 +222,12 @@ func (s *Store) knownIssuers(ctx context.Context, tx *sql.Tx, agency, read strin
 		return nil, nil
 	}
 	pat := likeEscape(first[0]) + "%"
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT name FROM (SELECT name, seen FROM known_issuers WHERE agency = ? AND name_key LIKE ? ESCAPE '\'
-		UNION ALL SELECT name, 0 FROM agencies WHERE name_key LIKE ? ESCAPE '\') k ORDER BY seen DESC, name LIMIT 5000`), agency, pat, pat)
+	out, err := s.names(ctx, tx, `SELECT name FROM (SELECT name, seen FROM known_issuers WHERE agency = ? AND name_key LIKE ? ESCAPE '\'
+		UNION ALL SELECT name, 0 FROM agencies WHERE name_key LIKE ? ESCAPE '\') k ORDER BY seen DESC, name LIMIT 5000`, agency, pat, pat)
 	if err != nil {
 		return nil, fmt.Errorf("known issuers: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // learnIssuer adds an issuer to the agency's known ones (not from secret
