@@ -77,7 +77,7 @@ type Config struct {
 // every caller shares one worker pool.
 type Pipeline struct {
 	cfg Config
-	ocr *ocr.Engine
+	ocr ocr.Reader
 	// raster bounds how many page images are decoded at once, pixels
 	// their total (memory).
 	raster chan struct{}
@@ -92,7 +92,7 @@ type Pipeline struct {
 func (p *Pipeline) PeakPixels() int64 { return p.peak.Load() }
 
 // New returns a pipeline over an OCR engine (owned by the caller).
-func New(cfg Config, engine *ocr.Engine, workers int) *Pipeline {
+func New(cfg Config, engine ocr.Reader, workers int) *Pipeline {
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = 500
 	}

@@ -16,6 +16,20 @@ import (
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
+// Reader is what the pipeline asks of OCR: the seam between reading
+// pages and Tesseract. Engine is the Tesseract one; ocrtest.Canned answers
+// with canned words, so that extraction, stamps and blanks are tested
+// without Tesseract. Word boxes are in the image's pixels.
+type Reader interface {
+	Page(ctx context.Context, img *image.Gray) ([]doc.Word, error)   // a whole page
+	Digits(ctx context.Context, img *image.Gray) ([]doc.Word, error) // a handwritten number or day in its blank
+	Block(ctx context.Context, img *image.Gray) ([]doc.Word, error)  // one block of text (a stamp turned level)
+	Column(ctx context.Context, img *image.Gray) ([]doc.Word, error) // one column of lines of varying sizes
+	Sparse(ctx context.Context, img *image.Gray) ([]doc.Word, error) // scattered words (stamps)
+}
+
+var _ Reader = (*Engine)(nil)
+
 // Config of the pool.
 type Config struct {
 	Workers   int      // default: GOMAXPROCS
