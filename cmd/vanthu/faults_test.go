@@ -391,7 +391,7 @@ func TestIndexOnAFullDisk(t *testing.T) {
 	token := makeClerk(t, data)
 	addr := freeAddr(t)
 	// The disk is small: the index keeps 4 MiB free of it.
-	p := spawn(t, data, addr, []string{"VANTHU_INDEX_MIN_FREE_MB=4"}, "--reconcile", "1s")
+	p := spawn(t, data, addr, []string{"VANTHU_INDEX_MIN_FREE_MB=4", "VANTHU_METRICS_TOKEN=metrics-token"}, "--reconcile", "1s")
 	c := &client{t: t, base: p.base, token: token}
 	docs := bornDigital(t, 10, 3)
 	var ids []int64
@@ -451,6 +451,22 @@ func TestIndexOnAFullDisk(t *testing.T) {
 	}
 	if !found() {
 		t.Errorf("the correction made while the disk was full is not in the index: %s", b)
+	}
+	// What the operator saw: the index stage's failures while the disk was
+	// full, its successes, and the routes' codes.
+	req, _ := http.NewRequest("GET", p.base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer metrics-token")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{`vanthu_stage_documents_total{outcome="error",stage="index"}`, `vanthu_stage_documents_total{outcome="ok",stage="index"}`,
+		`vanthu_stage_documents_total{outcome="ok",stage="register"}`, `vanthu_http_requests_total{code="503",route="GET /readyz"}`} {
+		if !strings.Contains(string(m), want) {
+			t.Errorf("metrics (%d) lack %s", res.StatusCode, want)
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/health"
+	"github.com/vanthu/vanthu/internal/metrics"
 )
 
 // sinkEmitter posts events to K_SINK, the address a SinkBinding injects
@@ -134,7 +135,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			h = (&reconcile.Function{Store: store, Bucket: *bucket, Emit: em, Log: log}).Handle
 		}
-		h = hc.Wrap(name, h)
+		h = metrics.Stage(name, hc.Wrap(name, h))
 		p, err := cloudevents.NewHTTP()
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu function:", err)
@@ -163,13 +164,14 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	mux := http.NewServeMux()
 	mux.Handle("GET /readyz", hc)
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.Handle("GET /metrics", metrics.Endpoint(os.Getenv("VANTHU_METRICS_TOKEN")))
 	mux.Handle("/", http.TimeoutHandler(handler, *deadline, "deadline exceeded"))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu function:", err)
 		return 1
 	}
-	srv := newHTTPServer(mux, log)
+	srv := newHTTPServer(metrics.HTTP(mux), log)
 	log.Info("function serving", "name", name, "addr", ln.Addr().String())
 	go srv.Serve(ln)
 	<-ctx.Done()

@@ -27,6 +27,7 @@ import (
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/health"
+	"github.com/vanthu/vanthu/internal/metrics"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
@@ -95,10 +96,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hc.Probe("records", reg.Ping)
 	hc.Probe("index", idx.Ping)
 	hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, store, *bucket) })
-	d.On(events.TypeUploaded, hc.Wrap("read", o.Handle))
-	d.On(events.TypeRead, hc.Wrap("extract", x.Handle))
-	d.On(events.TypeExtracted, hc.Wrap("index", (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle))
-	d.On(events.TypeExtracted, hc.Wrap("register", (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle))
+	d.On(events.TypeUploaded, metrics.Stage("read", hc.Wrap("read", o.Handle)))
+	d.On(events.TypeRead, metrics.Stage("extract", hc.Wrap("extract", x.Handle)))
+	d.On(events.TypeExtracted, metrics.Stage("index", hc.Wrap("index", (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle)))
+	d.On(events.TypeExtracted, metrics.Stage("register", hc.Wrap("register", (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle)))
 	in := &ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
 	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
 		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}
@@ -117,6 +118,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// healthz: the process lives; readyz: it can take documents now.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.Handle("GET /readyz", hc)
+	mux.Handle("GET /metrics", metrics.Endpoint(os.Getenv("VANTHU_METRICS_TOKEN")))
 	if pa := os.Getenv("VANTHU_PPROF"); pa != "" {
 		// Profiling for an operator, on an address of its own (keep it on
 		// loopback): never on the API's.
@@ -130,7 +132,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
 	}
-	srv := newHTTPServer(mux, log)
+	srv := newHTTPServer(metrics.HTTP(mux), log)
 	go srv.Serve(ln)
 	log.Info("serving", "addr", ln.Addr().String(), "bucket", *bucket)
 

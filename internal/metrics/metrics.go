@@ -1,0 +1,119 @@
+// Package metrics is what an operator watches (Prometheus): documents
+// through each stage by outcome and how long a stage takes, and HTTP
+// requests by route and code. `vanthu serve` and every `vanthu function`
+// answer /metrics with a bearer token (VANTHU_METRICS_TOKEN): counts of
+// documents are not for everyone who can reach the API (an uncleared user
+// must not learn how many documents arrive).
+package metrics
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Registry holds Vanthu's metrics and the Go runtime's and process's.
+var Registry = prometheus.NewRegistry()
+
+var (
+	stageDocuments = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "vanthu_stage_documents_total",
+		Help: "Documents (events) a stage handled, by outcome: ok, error (redelivered), canceled.",
+	}, []string{"stage", "outcome"})
+	stageSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "vanthu_stage_seconds",
+		Help:    "How long a stage took on one document.",
+		Buckets: prometheus.ExponentialBuckets(0.005, 2, 16), // 5 ms … 164 s
+	}, []string{"stage"})
+	httpRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "vanthu_http_requests_total",
+		Help: "HTTP requests by route pattern and status code.",
+	}, []string{"route", "code"})
+	httpSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "vanthu_http_request_seconds",
+		Help:    "HTTP request latency by route pattern (search latency is its /api/v1/search route).",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 16), // 1 ms … 33 s
+	}, []string{"route"})
+)
+
+func init() {
+	Registry.MustRegister(stageDocuments, stageSeconds, httpRequests, httpSeconds,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// Handler is a CloudEvents handler (knative/func's shape).
+type Handler = func(ctx context.Context, ev event.Event) (*event.Event, error)
+
+// Stage counts and times every document stage name handles.
+func Stage(name string, h Handler) Handler {
+	return func(ctx context.Context, ev event.Event) (*event.Event, error) {
+		start := time.Now()
+		out, err := h(ctx, ev)
+		outcome := "ok"
+		switch {
+		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+			outcome = "canceled"
+		case err != nil:
+			outcome = "error"
+		}
+		stageDocuments.WithLabelValues(name, outcome).Inc()
+		stageSeconds.WithLabelValues(name).Observe(time.Since(start).Seconds())
+		return out, err
+	}
+}
+
+// HTTP counts and times requests by the route pattern the mux matched
+// (never the path itself: IDs would make a series each).
+func HTTP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rw := &status{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(rw, r)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		httpRequests.WithLabelValues(route, strconv.Itoa(rw.code)).Inc()
+		httpSeconds.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+type status struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *status) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the writer (flushes, deadlines).
+func (s *status) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Endpoint answers /metrics to a bearer of token; without a token it
+// answers no one (404), so that an unconfigured deployment tells nothing.
+func Endpoint(token string) http.Handler {
+	h := promhttp.HandlerFor(Registry, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token == "" {
+			http.NotFound(w, r)
+			return
+		}
+		got := r.Header.Get("Authorization")
+		if subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
