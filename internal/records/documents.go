@@ -174,10 +174,10 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			return err
 		}
 		// Then the issuer is put right (its numbers are the neighbours).
-		if err := s.snapIssuer(ctx, tx, agency, &rec); err != nil {
+		if err := s.snapIssuer(ctx, tx, id, agency, &rec); err != nil {
 			return err
 		}
-		if err := s.proposeType(ctx, tx, agency, &rec); err != nil {
+		if err := s.proposeType(ctx, tx, id, agency, &rec); err != nil {
 			return err
 		}
 		if cands := rec.Candidates["number"]; len(cands) > 1 {
@@ -200,7 +200,7 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				rec.IssuedAt, rec.Confidence["issued_at"] = day, min(handwrittenCap, p)
 			}
 		}
-		if err := s.snapSigner(ctx, tx, agency, &rec); err != nil {
+		if err := s.snapSigner(ctx, tx, id, agency, &rec); err != nil {
 			return err
 		}
 		review := s.needsReview(rec)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,42 @@ func TestLearningFollowsCorrections(t *testing.T) {
 	if docs("CV") != before || count(`SELECT COALESCE(SUM(seen), 0) FROM known_signers WHERE agency = 'a'`) != signers {
 		t.Errorf("marked secret: CV %d (want %d), signers seen %d (want %d)", docs("CV"), before,
 			count(`SELECT COALESCE(SUM(seen), 0) FROM known_signers WHERE agency = 'a'`), signers)
+	}
+	// Its marking lowered again, then its signer corrected: what it no
+	// longer counts is not taken back a second time.
+	for _, ch := range []map[string]string{{"confidentiality": ""}, {"signer": "Lê Văn Tâm"}} {
+		if _, err := s.Correct(ctx, clerk, secret.ID, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := count(`SELECT COALESCE(SUM(seen), 0) FROM known_signers WHERE agency = 'a' AND name = 'Lê Văn Tám'`); c != signers {
+		t.Errorf("Lê Văn Tám seen %d times after the secret document's signer was corrected, want %d", c, signers)
+	}
+	// Approved while secret, then lowered and corrected: it never taught.
+	sec2 := record("CV", "SỞ TƯ PHÁP", "Lê Văn Tám", 0.5)
+	for _, ch := range []map[string]string{{"confidentiality": "MẬT"}} {
+		if _, err := s.Correct(ctx, clerk, sec2.ID, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Approve(ctx, clerk, sec2.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []map[string]string{{"confidentiality": ""}, {"signer": "Lê Văn Tâm"}} {
+		if _, err := s.Correct(ctx, clerk, sec2.ID, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := count(`SELECT COALESCE(SUM(seen), 0) FROM known_signers WHERE agency = 'a' AND name = 'Lê Văn Tám'`); c != signers {
+		t.Errorf("Lê Văn Tám seen %d times, want %d: a document that never taught took it back", c, signers)
+	}
+	// Names no one writes are not learnt.
+	junk := record("CV", "SỞ TƯ PHÁP", "Lê\x00Văn", 0.5)
+	if _, err := s.Correct(ctx, clerk, junk.ID, map[string]string{"signer": "Tr\u0000ần " + strings.Repeat("A", 300)}); err != nil {
+		t.Fatal(err)
+	}
+	if c := count(`SELECT COUNT(*) FROM known_signers WHERE agency = 'a' AND (name LIKE '%AAAA%' OR name LIKE 'Tr%')`); c != 0 {
+		t.Errorf("a control character and a 300-letter name were learnt (%d)", c)
 	}
 }
 

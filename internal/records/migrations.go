@@ -181,7 +181,8 @@ var migrations = []string{
 	// type the documents each word was in.
 	`CREATE TABLE type_docs (agency TEXT NOT NULL, doc_type TEXT NOT NULL, n INTEGER NOT NULL, words INTEGER NOT NULL, PRIMARY KEY (agency, doc_type));
 	CREATE TABLE type_words (agency TEXT NOT NULL, doc_type TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
-		PRIMARY KEY (agency, word, doc_type))`,
+		PRIMARY KEY (agency, word, doc_type));
+	CREATE TABLE learnt (document_id BIGINT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (document_id, field))`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

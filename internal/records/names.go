@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/classify"
@@ -108,27 +110,36 @@ func (s *Store) names(ctx context.Context, tx *sql.Tx, stmt string, args ...any)
 // learnSigner adds a signer to the issuer's known names in the agency's
 // archive. Names of secret documents, or of documents whose marking is
 // not known, stay out: the names are shared by all the agency's readings.
-func (s *Store) learnSigner(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
+func (s *Store) learnSigner(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) (bool, error) {
 	name := strings.Join(strings.Fields(viet.NFC(rec.Signer)), " ")
-	if name == "" || rec.Issuer == "" || SecrecyOf(rec.Confidentiality) != "" || len(name) > 200 {
-		return nil
+	if !learnable(name) || rec.Issuer == "" || SecrecyOf(rec.Confidentiality) != "" {
+		return false, nil
 	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO known_signers (agency, issuer_key, name, seen) VALUES (?, ?, ?, 1)
 		ON CONFLICT (agency, issuer_key, name) DO UPDATE SET seen = known_signers.seen + 1`), agency, nameKey(rec.Issuer), name)
 	if err != nil {
-		return fmt.Errorf("known signers: %w", err)
+		return false, fmt.Errorf("known signers: %w", err)
 	}
-	return nil
+	return true, nil
+}
+
+// learnable: a name fit to teach the archive — valid UTF-8, no control
+// characters, at most 200 letters (a PATCH may send anything).
+func learnable(name string) bool {
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 200 || strings.ContainsRune(name, utf8.RuneError) {
+		return false
+	}
+	return strings.IndexFunc(name, unicode.IsControl) < 0
 }
 
 // snapSigner puts a signer read without confidence right by the issuer's
 // known names, or learns a confident one.
-func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, agency string, rec *doc.Record) error {
+func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record) error {
 	if rec.Signer == "" || rec.Issuer == "" {
 		return nil
 	}
 	if rec.Confidence["signer"] >= knownConf {
-		return s.learnSigner(ctx, tx, agency, *rec)
+		return s.learnOnce(ctx, tx, id, agency, "signer", *rec, s.learnSigner)
 	}
 	known, err := s.knownSigners(ctx, tx, agency, rec.Issuer)
 	if err != nil {
@@ -232,27 +243,27 @@ func (s *Store) knownIssuers(ctx context.Context, tx *sql.Tx, agency, read strin
 
 // learnIssuer adds an issuer to the agency's known ones (not from secret
 // documents, whose correspondents are their content).
-func (s *Store) learnIssuer(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
+func (s *Store) learnIssuer(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) (bool, error) {
 	name := strings.Join(strings.Fields(viet.NFC(rec.Issuer)), " ")
-	if name == "" || SecrecyOf(rec.Confidentiality) != "" || len(name) > 300 {
-		return nil
+	if !learnable(name) || SecrecyOf(rec.Confidentiality) != "" {
+		return false, nil
 	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO known_issuers (agency, name, name_key, seen) VALUES (?, ?, ?, 1)
 		ON CONFLICT (agency, name) DO UPDATE SET seen = known_issuers.seen + 1`), agency, name, nameKey(name))
 	if err != nil {
-		return fmt.Errorf("known issuers: %w", err)
+		return false, fmt.Errorf("known issuers: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // snapIssuer puts an issuer read without confidence right by the known
 // ones, or learns a confident one.
-func (s *Store) snapIssuer(ctx context.Context, tx *sql.Tx, agency string, rec *doc.Record) error {
+func (s *Store) snapIssuer(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record) error {
 	if rec.Issuer == "" {
 		return nil
 	}
 	if rec.Confidence["issuer"] >= knownConf {
-		return s.learnIssuer(ctx, tx, agency, *rec)
+		return s.learnOnce(ctx, tx, id, agency, "issuer", *rec, s.learnIssuer)
 	}
 	known, err := s.knownIssuers(ctx, tx, agency, rec.Issuer)
 	if err != nil {
@@ -299,4 +310,41 @@ func (s *Store) unlearnIssuer(ctx context.Context, tx *sql.Tx, agency string, re
 		return fmt.Errorf("known issuers: %w", err)
 	}
 	return nil
+}
+
+// learnOnce counts what a document teaches of a field (its signer, issuer
+// or type) at most once: the learnt table remembers that it did, so that
+// approving again counts nothing and unlearnOnce takes back only what was
+// counted — however often its marking went up and down meanwhile.
+func (s *Store) learnOnce(ctx context.Context, tx *sql.Tx, id int64, agency, field string, rec doc.Record,
+	learn func(context.Context, *sql.Tx, string, doc.Record) (bool, error)) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM learnt WHERE document_id = ? AND field = ?`), id, field).Scan(&n); err != nil {
+		return fmt.Errorf("learnt: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	counted, err := learn(ctx, tx, agency, rec)
+	if err != nil || !counted {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO learnt (document_id, field) VALUES (?, ?)`), id, field); err != nil {
+		return fmt.Errorf("learnt: %w", err)
+	}
+	return nil
+}
+
+// unlearnOnce takes back what learnOnce counted of a document's field
+// (rec is the record as it was then), if it did.
+func (s *Store) unlearnOnce(ctx context.Context, tx *sql.Tx, id int64, agency, field string, rec doc.Record,
+	unlearn func(context.Context, *sql.Tx, string, doc.Record) error) error {
+	r, err := tx.ExecContext(ctx, s.q(`DELETE FROM learnt WHERE document_id = ? AND field = ?`), id, field)
+	if err != nil {
+		return fmt.Errorf("learnt: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return nil
+	}
+	return unlearn(ctx, tx, agency, rec)
 }

@@ -221,25 +221,13 @@ func (s *Store) Approve(ctx context.Context, u User, id int64) (Document, error)
 		if d.Status == StatusReceived || d.Status == StatusFailed {
 			return fmt.Errorf("%w: document %d is %s: nothing to approve", ErrInvalid, id, d.Status)
 		}
-		again := d.Status == StatusApproved
 		if err := s.saveRecord(ctx, tx, id, StatusApproved, d.Record, nil); err != nil {
 			return err
 		}
-		if again {
-			// Vouched for already: the archive learnt it then.
-		} else if d.Record.Confidence["signer"] < knownConf {
-			// A person vouched for the name (a confident one is known already).
-			if err := s.learnSigner(ctx, tx, d.Agency, d.Record); err != nil {
-				return err
-			}
-		}
-		if !again && d.Record.Confidence["issuer"] < knownConf {
-			if err := s.learnIssuer(ctx, tx, d.Agency, d.Record); err != nil {
-				return err
-			}
-		}
-		if !again && d.Record.Confidence["doc_type"] < knownConf {
-			if err := s.learnType(ctx, tx, d.Agency, d.Record); err != nil {
+		// A person vouched for every field: what the archive learns from
+		// them it learns now (once: approving again counts nothing).
+		for _, k := range learners(s) {
+			if err := s.learnOnce(ctx, tx, id, d.Agency, k.field, d.Record, k.learn); err != nil {
 				return err
 			}
 		}
@@ -470,36 +458,40 @@ func (s *Store) HandwritingCorrections(ctx context.Context, agency string, limit
 	return out, nil
 }
 
+// learner is what the archive learns from one field of a document.
+type learner struct {
+	field   string
+	changed func(old, rec doc.Record) bool
+	learn   func(context.Context, *sql.Tx, string, doc.Record) (bool, error)
+	unlearn func(context.Context, *sql.Tx, string, doc.Record) error
+}
+
+func learners(s *Store) []learner {
+	return []learner{
+		// A signer is known by issuer: a new issuer moves the name.
+		{"signer", func(o, r doc.Record) bool { return o.Signer != r.Signer || o.Issuer != r.Issuer }, s.learnSigner, s.unlearnSigner},
+		{"issuer", func(o, r doc.Record) bool { return o.Issuer != r.Issuer }, s.learnIssuer, s.unlearnIssuer},
+		{"doc_type", func(o, r doc.Record) bool { return o.DocType != r.DocType }, s.learnType, s.unlearnType},
+	}
+}
+
 // relearn keeps what the archive learnt from a document (its signer,
 // issuer and type) true to what a person said of it: a value it had
-// learnt — read with confidence, corrected before, or vouched for by an
-// approval — and a person changed is taken back and the new one learnt; a
+// counted and a person changed is taken back and the new one counted; a
 // document a person marks secret is taken back altogether (its names and
-// words are its content now). Only what was learnt is taken back.
+// words are its content now). Only what was counted is taken back
+// (learnOnce keeps the ledger).
 func (s *Store) relearn(ctx context.Context, tx *sql.Tx, d Document, rec doc.Record) error {
-	old := d.Record
-	wasOpen := SecrecyOf(old.Confidentiality) == ""
 	nowSecret := SecrecyOf(rec.Confidentiality) != ""
-	learnt := func(f string) bool {
-		return wasOpen && (old.Confidence[f] >= knownConf || d.Status == StatusApproved)
-	}
-	type kind struct {
-		field          string
-		changed        bool
-		learn, unlearn func(context.Context, *sql.Tx, string, doc.Record) error
-	}
-	for _, k := range []kind{
-		{"signer", old.Signer != rec.Signer || old.Issuer != rec.Issuer, s.learnSigner, s.unlearnSigner},
-		{"issuer", old.Issuer != rec.Issuer, s.learnIssuer, s.unlearnIssuer},
-		{"doc_type", old.DocType != rec.DocType, s.learnType, s.unlearnType},
-	} {
-		if learnt(k.field) && (k.changed || nowSecret) {
-			if err := k.unlearn(ctx, tx, d.Agency, old); err != nil {
+	for _, k := range learners(s) {
+		changed := k.changed(d.Record, rec)
+		if changed || nowSecret {
+			if err := s.unlearnOnce(ctx, tx, d.ID, d.Agency, k.field, d.Record, k.unlearn); err != nil {
 				return err
 			}
 		}
-		if k.changed && !nowSecret {
-			if err := k.learn(ctx, tx, d.Agency, rec); err != nil {
+		if changed && !nowSecret {
+			if err := s.learnOnce(ctx, tx, d.ID, d.Agency, k.field, rec, k.learn); err != nil {
 				return err
 			}
 		}

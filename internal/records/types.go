@@ -55,17 +55,17 @@ func TypeFeatures(rec doc.Record) []string {
 
 // learnType counts a document's words under its type in the agency's
 // model. Secret documents' words stay out (they are their content).
-func (s *Store) learnType(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
-	if rec.DocType == "" || len(rec.DocType) > 8 || SecrecyOf(rec.Confidentiality) != "" {
-		return nil
+func (s *Store) learnType(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) (bool, error) {
+	if rec.DocType == "" || len(rec.DocType) > 8 || !learnable(rec.DocType) || SecrecyOf(rec.Confidentiality) != "" {
+		return false, nil
 	}
 	words := TypeFeatures(rec)
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO type_docs (agency, doc_type, n, words) VALUES (?, ?, 1, ?)
 		ON CONFLICT (agency, doc_type) DO UPDATE SET n = type_docs.n + 1, words = type_docs.words + excluded.words`), agency, rec.DocType, len(words)); err != nil {
-		return fmt.Errorf("type model: %w", err)
+		return false, fmt.Errorf("type model: %w", err)
 	}
 	if len(words) == 0 {
-		return nil
+		return true, nil
 	}
 	// One statement for all the words: a document's recording waits on it.
 	args := make([]any, 0, 3*len(words))
@@ -74,9 +74,9 @@ func (s *Store) learnType(ctx context.Context, tx *sql.Tx, agency string, rec do
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO type_words (agency, doc_type, word, n) VALUES (?, ?, ?, 1)`+strings.Repeat(`, (?, ?, ?, 1)`, len(words)-1)+`
 		ON CONFLICT (agency, word, doc_type) DO UPDATE SET n = type_words.n + 1`), args...); err != nil {
-		return fmt.Errorf("type model: %w", err)
+		return false, fmt.Errorf("type model: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // unlearnType takes back what learnType counted for a document whose
@@ -221,10 +221,10 @@ func (s *Store) typeModel(ctx context.Context, tx *sql.Tx, agency string, words 
 
 // proposeType puts forward the agency model's type for a document the
 // classifier was unsure of, or learns a confident one.
-func (s *Store) proposeType(ctx context.Context, tx *sql.Tx, agency string, rec *doc.Record) error {
+func (s *Store) proposeType(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record) error {
 	conf := rec.Confidence["doc_type"]
 	if conf >= knownConf {
-		return s.learnType(ctx, tx, agency, *rec)
+		return s.learnOnce(ctx, tx, id, agency, "doc_type", *rec, s.learnType)
 	}
 	if conf >= s.ReviewBelow {
 		return nil
