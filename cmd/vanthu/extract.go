@@ -64,7 +64,7 @@ func (pf *pipelineFlags) build(stderr io.Writer) (*pipelines.Pipeline, *ocr.Engi
 	cfg.MaxFilePixels, cfg.PixelsInFlight = pf.maxFileMpx*1_000_000, pf.inflightMpx*1_000_000
 	cfg.NoTextLayer, cfg.NoDigitsPass, cfg.TesseractDigits = pf.noTextLayer, pf.noDigits, pf.tessDigits
 	cfg.NoLanguageModel = pf.noLM
-	if pf.lmFile != "" {
+	if pf.lmFile != "" && !pf.noLM {
 		f, err := os.Open(pf.lmFile)
 		if err == nil {
 			cfg.LanguageModel, err = lm.Read(f)

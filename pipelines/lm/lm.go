@@ -234,6 +234,9 @@ func recase(orig, c string) string {
 // WriteTo writes the model as gzipped lines: "w word count" and
 // "b word word count", sorted, so that the same text writes the same bytes.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	if len(m.uni) > MaxWords || len(m.bi) > MaxPairs {
+		return 0, fmt.Errorf("language model: %d words and %d pairs, over what a model may hold (%d, %d)", len(m.uni), len(m.bi), MaxWords, MaxPairs)
+	}
 	var buf bytes.Buffer
 	words := make([]string, 0, len(m.uni))
 	for t := range m.uni {
@@ -274,18 +277,29 @@ func Read(r io.Reader) (*Model, error) {
 	const maxBytes = 256 << 20
 	lr := &io.LimitedReader{R: zr, N: maxBytes + 1}
 	sc := bufio.NewScanner(lr)
-	for line := 1; sc.Scan(); line++ {
+	line := 0
+	bad := func() error {
+		err := fmt.Errorf("language model: line %d: %.80q", line, sc.Text())
+		// A line cut by a truncated file is the file's fault, not the line's.
+		for sc.Scan() {
+		}
+		if sc.Err() != nil {
+			err = fmt.Errorf("language model: truncated or corrupt after line %d: %w", line-1, sc.Err())
+		}
+		return err
+	}
+	for sc.Scan() {
+		line++
 		if lr.N <= 0 {
 			return nil, errors.New("language model: over 256 MiB unpacked")
 		}
 		f := strings.Fields(sc.Text())
-		bad := fmt.Errorf("language model: line %d: %q", line, sc.Text())
 		if len(f) < 3 {
-			return nil, bad
+			return nil, bad()
 		}
 		c, err := strconv.ParseUint(f[len(f)-1], 10, 32)
 		if err != nil || c == 0 {
-			return nil, bad
+			return nil, bad()
 		}
 		switch {
 		case f[0] == "w" && len(f) == 3:
@@ -293,17 +307,28 @@ func Read(r io.Reader) (*Model, error) {
 		case f[0] == "b" && len(f) == 4:
 			m.bi[[2]string{f[1], f[2]}] += uint32(c)
 		default:
-			return nil, bad
+			return nil, bad()
 		}
-		if len(m.uni) > 1_000_000 || len(m.bi) > 5_000_000 {
+		if len(m.uni) > MaxWords || len(m.bi) > MaxPairs {
 			return nil, errors.New("language model: too large (over a million words or 5 million pairs)")
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("language model: %w", err)
+		// A cut file ends in an unexpected EOF: say so, not a bad line.
+		return nil, fmt.Errorf("language model: truncated or corrupt after line %d: %w", line, err)
+	}
+	if len(m.uni) == 0 {
+		return nil, errors.New("language model: no words")
 	}
 	return m, nil
 }
+
+// Limits a model must keep to be read (Read): WriteTo refuses to write
+// one over them.
+const (
+	MaxWords = 1_000_000
+	MaxPairs = 5_000_000
+)
 
 //go:embed model.gz
 var embedded []byte

@@ -77,7 +77,11 @@ func TestReadWrite(t *testing.T) {
 	if !bytes.Equal(again.Bytes(), b.Bytes()) {
 		t.Error("the same model writes other bytes")
 	}
-	for _, bad := range [][]byte{nil, []byte("not gzip"), gz("w tổ\n"), gz("w tổ x\n"), gz("b a 3\n"), gz("q a b 1\n"), gz("w tổ 0\n")} {
+	cut := b.Bytes()[:b.Len()/2]
+	if _, err := Read(bytes.NewReader(cut)); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("a cut model: %v, want it said truncated", err)
+	}
+	for _, bad := range [][]byte{nil, []byte("not gzip"), gz(""), gz("w tổ\n"), gz("w tổ x\n"), gz("b a 3\n"), gz("q a b 1\n"), gz("w tổ 0\n")} {
 		if _, err := Read(bytes.NewReader(bad)); err == nil {
 			t.Errorf("Read(%q) took it", bad)
 		}

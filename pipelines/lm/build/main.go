@@ -34,14 +34,27 @@ func main() {
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 1<<20), 256<<20)
+		read, counted := 0, 0
 		for sc.Scan() {
+			read++
 			var r struct{ Text, Error, Confidentiality string }
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				log.Fatalf("%s line %d: %v", *records, read, err)
+			}
 			// A secret document's text stays out: the model serves everyone.
-			if json.Unmarshal(sc.Bytes(), &r) == nil && r.Error == "" && r.Confidentiality == "" {
+			if r.Error == "" && r.Confidentiality == "" {
 				m.Learn(r.Text)
+				counted++
 			}
 		}
+		if err := sc.Err(); err != nil {
+			log.Fatalf("%s after line %d: %v", *records, read, err)
+		}
 		f.Close()
+		log.Printf("%s: %d records, %d counted (the others failed or are marked secret)", *records, read, counted)
+		if m.Words() == 0 {
+			log.Fatalf("%s: no words to count", *records)
+		}
 	} else {
 		for _, t := range corpus.Texts(*n, *seed) {
 			m.Learn(t)
