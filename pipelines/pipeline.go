@@ -24,6 +24,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/digits"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -248,7 +249,7 @@ func (p *Pipeline) readDigits(ctx context.Context, img *image.Gray, b doc.Box, f
 	if p.cfg.Blank != nil {
 		p.cfg.Blank(field, crop)
 	}
-	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
+	if dir := config.Get("VANTHU_DEBUG_CROPS"); dir != "" {
 		if f, err := os.CreateTemp(dir, field+"-*.png"); err == nil {
 			png.Encode(f, crop)
 			f.Close()
@@ -612,7 +613,7 @@ func (p *Pipeline) readPage(ctx context.Context, n int, img *image.RGBA, widgets
 		pg.Note = strings.TrimSpace(pg.Note + " blank page")
 		return pg, prep.Text, nil
 	}
-	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
+	if dir := config.Get("VANTHU_DEBUG_CROPS"); dir != "" {
 		if f, err := os.CreateTemp(dir, fmt.Sprintf("page%d-*.png", n)); err == nil {
 			png.Encode(f, prep.Text)
 			f.Close()
@@ -745,7 +746,7 @@ func (p *Pipeline) readStamps(ctx context.Context, red *image.Gray) []doc.Line {
 	if r, ok := inkBounds(img, img.Rect); ok {
 		img = padded(img, r, 20)
 	}
-	if dir := os.Getenv("VANTHU_DEBUG_CROPS"); dir != "" {
+	if dir := config.Get("VANTHU_DEBUG_CROPS"); dir != "" {
 		if f, err := os.CreateTemp(dir, "stamp-*.png"); err == nil {
 			png.Encode(f, img)
 			f.Close()

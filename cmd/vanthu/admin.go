@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/records"
 )
 
@@ -38,7 +39,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlagSet("admin "+sub, usage, stderr)
-	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA)")
+	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA)")
 	name := fs.String("name", "", "user name (create-user) or agency name (create-agency)")
 	role := fs.String("role", "", "clerk, staff, leader or admin")
 	agency := fs.String("agency", "", "the user's agency code")
@@ -48,7 +49,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	code := fs.String("code", "", "agency code")
 	parent := fs.String("parent", "", "the agency above")
 	out := fs.String("out", "", "folder the crops are written to (digit-crops)")
-	bucket := fs.String("bucket", envOr("VANTHU_BUCKET", "uploads"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
+	bucket := fs.String("bucket", config.Get("VANTHU_BUCKET"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
 	limit := fs.Int("limit", 10000, "most corrections read (digit-crops)")
 	var pf pipelineFlags
 	pf.register(fs)

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/doc"
 	"github.com/vanthu/vanthu/pipelines/lm"
@@ -52,7 +53,7 @@ func (pf *pipelineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&pf.tessDigits, "tesseract-digits", false, "read handwritten numbers and days with Tesseract's digits mode instead of the handwriting reader (to compare)")
 	fs.DurationVar(&pf.timeout, "timeout", 10*time.Minute, "give up on a file after this long (it gets an error; the batch goes on)")
 	fs.StringVar(&pf.langs, "lang", "vie", "Tesseract languages, '+'-separated")
-	fs.StringVar(&pf.lmFile, "language-model", os.Getenv("VANTHU_LANGUAGE_MODEL"), "word-pair model of the archive's own born-digital text (go run ./pipelines/lm/build -records; env VANTHU_LANGUAGE_MODEL), instead of the embedded one")
+	fs.StringVar(&pf.lmFile, "language-model", config.Get("VANTHU_LANGUAGE_MODEL"), "word-pair model of the archive's own born-digital text (go run ./pipelines/lm/build -records; env VANTHU_LANGUAGE_MODEL), instead of the embedded one")
 	fs.BoolVar(&pf.noLM, "no-language-model", false, "leave OCR's tone marks as read (the word-pair model puts them right by the words beside them)")
 	fs.BoolVar(&pf.verbose, "v", false, "log each stage's decisions to stderr")
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
@@ -21,6 +20,7 @@ import (
 	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/functions/summary"
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/health"
 	"github.com/vanthu/vanthu/internal/metrics"
@@ -31,7 +31,7 @@ import (
 type sinkEmitter struct{ c cloudevents.Client }
 
 func newSinkEmitter() (*sinkEmitter, error) {
-	sink := os.Getenv("K_SINK")
+	sink := config.Get("K_SINK")
 	if sink == "" {
 		return nil, errors.New("K_SINK is not set: bind this function to the broker with a SinkBinding")
 	}
@@ -59,15 +59,18 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs := newFlagSet("function", "Usage: vanthu function [flags] NAME\n\nRuns one function as an HTTP service: ingest, ocr, extract, index, register or reconcile.\nindex and register keep their embedded backends under DATA (VANTHU_DATA).\nObject store from VANTHU_MINIO_URL; ingest checks VANTHU_INGEST_TOKEN; ingest and\nreconcile send to K_SINK.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
-	addr := fs.String("addr", ":"+envOr("PORT", "8080"), "listen address (Knative sets PORT)")
+	addr := fs.String("addr", ":"+config.Get("PORT"), "listen address (Knative sets PORT)")
 	deadline := fs.Duration("deadline", 240*time.Second, "per-request deadline; keep it below the Knative Service's timeoutSeconds (300 by default)")
-	bucket := fs.String("bucket", envOr("VANTHU_BUCKET", "uploads"), "bucket (reconcile; env VANTHU_BUCKET)")
-	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder when no MinIO is configured")
+	bucket := fs.String("bucket", config.Get("VANTHU_BUCKET"), "bucket (reconcile; env VANTHU_BUCKET)")
+	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder when no MinIO is configured")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
+		return 2
+	}
+	if !checkConfig("function", stderr) {
 		return 2
 	}
 	log := newLogger(stderr, pf.verbose)
@@ -83,7 +86,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			fmt.Fprintln(stderr, "vanthu function ingest:", err)
 			return 1
 		}
-		handler = http.HandlerFunc((&ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: em, Log: log}).Handle)
+		handler = http.HandlerFunc((&ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: em, Log: log}).Handle)
 	case "ocr", "extract", "reconcile", "index", "register", "summary":
 		store, err := openStore(ctx, *data, *bucket)
 		if err != nil {
@@ -109,7 +112,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			closeFn = func() { idx.Close() }
 			hc.Probe("index", idx.Ping)
-			h = (&index.Function{Store: store, Index: idx, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
+			h = (&index.Function{Store: store, Index: idx, Agency: config.Get("VANTHU_AGENCY"), Log: log}).Handle
 		case "register":
 			reg, err := openRecords(ctx, *data)
 			if err != nil {
@@ -118,7 +121,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			closeFn = func() { reg.Close() }
 			hc.Probe("records", reg.Ping)
-			h = (&register.Function{Store: store, Records: reg, Agency: envOr("VANTHU_AGENCY", "default"), Log: log}).Handle
+			h = (&register.Function{Store: store, Records: reg, Agency: config.Get("VANTHU_AGENCY"), Log: log}).Handle
 		case "summary":
 			reg, err := openRecords(ctx, *data)
 			if err != nil {
@@ -164,7 +167,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	mux := http.NewServeMux()
 	mux.Handle("GET /readyz", hc)
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
-	mux.Handle("GET /metrics", metrics.Endpoint(os.Getenv("VANTHU_METRICS_TOKEN")))
+	mux.Handle("GET /metrics", metrics.Endpoint(config.Get("VANTHU_METRICS_TOKEN")))
 	mux.Handle("/", http.TimeoutHandler(handler, *deadline, "deadline exceeded"))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

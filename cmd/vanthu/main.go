@@ -32,6 +32,7 @@ var commands = []command{
 	{"serve", "run every function in one process (uploads to records)", runServe},
 	{"admin", "accounts and agencies: create-user, token, create-agency", runAdmin},
 	{"function", "run one function as the HTTP CloudEvents service Knative deploys", runFunction},
+	{"config", "print the environment variables Vanthu reads (secrets masked) and check them", runConfig},
 	{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 		fmt.Println("vanthu", version)
 		return 0

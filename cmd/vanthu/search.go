@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
@@ -17,8 +18,8 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("index", "Usage: vanthu index [flags] FILE|DIR...\n\nReads the files (as vanthu extract does) and indexes their records for vanthu search.\nA file indexed again replaces its entry. Exits 1 if any file failed.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
-	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the index lives in DATA/index, or in Elasticsearch when VANTHU_ES_URL is set")
-	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency the documents belong to (env VANTHU_AGENCY)")
+	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA); the index lives in DATA/index, or in Elasticsearch when VANTHU_ES_URL is set")
+	agency := fs.String("agency", config.Get("VANTHU_AGENCY"), "agency the documents belong to (env VANTHU_AGENCY)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -77,8 +78,8 @@ type searchHit struct {
 // runSearch queries the index, within an agency and a clearance.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("search", "Usage: vanthu search [flags] [QUERY]\n\nSearches the index built by vanthu index or vanthu serve. Accents are optional\n(\"quyet dinh\" finds \"Quyết định\"); a number and symbol (\"46/TB-UBND\", \"46 tb ubnd\")\nfinds that document.", stderr)
-	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA)")
-	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "search as a member of this agency")
+	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA)")
+	agency := fs.String("agency", config.Get("VANTHU_AGENCY"), "search as a member of this agency")
 	var opt search.Options
 	also := fs.String("also", "", "other agencies the searcher may read, comma-separated (an office over its departments)")
 	fs.StringVar(&opt.Agency, "in", "", "only this agency's documents (the searcher's own or one of --also)")

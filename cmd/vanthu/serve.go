@@ -24,6 +24,7 @@ import (
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/api"
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/health"
@@ -47,11 +48,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var pf pipelineFlags
 	pf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	data := fs.String("data", envOr("VANTHU_DATA", "./data"), "state folder (env VANTHU_DATA); the embedded object store lives in DATA/objects")
+	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA); the embedded object store lives in DATA/objects")
 	bucket := fs.String("bucket", "uploads", "bucket clerks upload to")
-	agency := fs.String("agency", envOr("VANTHU_AGENCY", "default"), "agency of uploads whose metadata names none (env VANTHU_AGENCY)")
+	agency := fs.String("agency", config.Get("VANTHU_AGENCY"), "agency of uploads whose metadata names none (env VANTHU_AGENCY)")
 	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload); 0 turns it off")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if !checkConfig("serve", stderr) {
 		return 2
 	}
 	log := newLogger(stderr, pf.verbose)
@@ -100,26 +104,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	d.On(events.TypeRead, metrics.Stage("extract", hc.Wrap("extract", x.Handle)))
 	d.On(events.TypeExtracted, metrics.Stage("index", hc.Wrap("index", (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle)))
 	d.On(events.TypeExtracted, metrics.Stage("register", hc.Wrap("register", (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle)))
-	in := &ingest.Function{Token: os.Getenv("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
+	in := &ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
 	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
 		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
 	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log, Health: hc,
-		SecureCookies: os.Getenv("VANTHU_SECURE_COOKIES") == "1"}
-	if url := os.Getenv("VANTHU_LLM_URL"); url != "" {
+		SecureCookies: config.Get("VANTHU_SECURE_COOKIES") == "1"}
+	if url := config.Get("VANTHU_LLM_URL"); url != "" {
 		// Optional: an OpenAI-compatible model rewrites the summaries'
 		// prose; they are complete without it.
-		apiSrv.Prose = &api.Prose{URL: url, Model: os.Getenv("VANTHU_LLM_MODEL"), Key: os.Getenv("VANTHU_LLM_KEY")}
+		apiSrv.Prose = &api.Prose{URL: url, Model: config.Get("VANTHU_LLM_MODEL"), Key: config.Get("VANTHU_LLM_KEY")}
 	}
 	mux.Handle("/api/", apiSrv.Handler())
 	mux.Handle("/", web.Handler())
 	// healthz: the process lives; readyz: it can take documents now.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.Handle("GET /readyz", hc)
-	mux.Handle("GET /metrics", metrics.Endpoint(os.Getenv("VANTHU_METRICS_TOKEN")))
-	if pa := os.Getenv("VANTHU_PPROF"); pa != "" {
+	mux.Handle("GET /metrics", metrics.Endpoint(config.Get("VANTHU_METRICS_TOKEN")))
+	if pa := config.Get("VANTHU_PPROF"); pa != "" {
 		// Profiling for an operator, on an address of its own (keep it on
 		// loopback): never on the API's.
 		pm := http.NewServeMux()
@@ -207,7 +211,7 @@ func storeReachable(ctx context.Context, store objstore.Store, bucket string) er
 
 // openStore picks the object store: MinIO when configured, else a folder.
 func openStore(ctx context.Context, data, bucket string) (objstore.Store, error) {
-	if raw := os.Getenv("VANTHU_MINIO_URL"); raw != "" {
+	if raw := config.Get("VANTHU_MINIO_URL"); raw != "" {
 		cfg, err := vminio.ParseURL(raw)
 		if err != nil {
 			return nil, err
@@ -235,7 +239,7 @@ func openStore(ctx context.Context, data, bucket string) (objstore.Store, error)
 // openIndexer picks the search backend: Elasticsearch when VANTHU_ES_URL
 // is set, else the embedded Bleve index in DATA/index.
 func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
-	if url := os.Getenv("VANTHU_ES_URL"); url != "" {
+	if url := config.Get("VANTHU_ES_URL"); url != "" {
 		x, err := elastic.New(elasticsearch.Config{Addresses: []string{url}})
 		if err != nil {
 			return nil, err
@@ -249,7 +253,7 @@ func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v := os.Getenv("VANTHU_INDEX_MIN_FREE_MB"); v != "" {
+	if v := config.Get("VANTHU_INDEX_MIN_FREE_MB"); v != "" {
 		// The free space the index's disk keeps (default 64 MiB).
 		mb, err := strconv.ParseUint(v, 10, 32)
 		if err != nil || mb == 0 {
@@ -264,15 +268,8 @@ func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
 // openRecords picks the records database: PostgreSQL when VANTHU_DB_URL
 // (postgres://...) is set, else SQLite in DATA/vanthu.db.
 func openRecords(ctx context.Context, data string) (*records.Store, error) {
-	if url := os.Getenv("VANTHU_DB_URL"); url != "" {
+	if url := config.Get("VANTHU_DB_URL"); url != "" {
 		return records.Open(ctx, url)
 	}
 	return records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }

@@ -7,6 +7,8 @@ package crashpoint
 import (
 	"os"
 	"syscall"
+
+	"github.com/vanthu/vanthu/internal/config"
 )
 
 // The points of the API, before a stage's: a stage's point is its name
@@ -17,7 +19,7 @@ const (
 	Received = "received" // the API recorded it, before passing it on
 )
 
-var at = os.Getenv("VANTHU_CRASH_AT")
+var at = config.Get("VANTHU_CRASH_AT")
 
 // At kills the process if VANTHU_CRASH_AT names point.
 func At(point string) {

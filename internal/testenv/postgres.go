@@ -6,11 +6,11 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/records"
 )
 
@@ -20,7 +20,7 @@ import (
 // skipped.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("VANTHU_PG_URL")
+	base := config.Get("VANTHU_PG_URL")
 	if base == "" {
 		t.Skip("VANTHU_PG_URL is not set (scripts/test starts PostgreSQL and sets it)")
 	}

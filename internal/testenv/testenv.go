@@ -5,6 +5,7 @@ package testenv
 import (
 	"os"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/ompenv"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 // (../shared/real-dev beside the checkout, or $VANTHU_REAL_DEV).
 func RealDev(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("VANTHU_REAL_DEV"); d != "" {
+	if d := config.Get("VANTHU_REAL_DEV"); d != "" {
 		return d
 	}
 	dir, err := os.Getwd()

@@ -3,9 +3,9 @@ package miniotest
 
 import (
 	"context"
-	"os"
 	"testing"
 
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/objstore/minio"
 )
 
@@ -16,7 +16,7 @@ import (
 // server the test is skipped.
 func Bucket(t testing.TB, addrVar, bucket, arn string) (store *minio.Store, addr, token string) {
 	t.Helper()
-	raw, addr := os.Getenv("VANTHU_MINIO_URL"), os.Getenv(addrVar)
+	raw, addr := config.Get("VANTHU_MINIO_URL"), config.Get(addrVar)
 	if raw == "" || addr == "" {
 		t.Skipf("no MinIO server with a webhook target at $%s (scripts/test starts one)", addrVar)
 	}
@@ -30,5 +30,5 @@ func Bucket(t testing.TB, addrVar, bucket, arn string) (store *minio.Store, addr
 	if err := store.NotifyBucket(context.Background(), bucket, arn); err != nil {
 		t.Fatal(err)
 	}
-	return store, addr, os.Getenv("VANTHU_INGEST_TOKEN")
+	return store, addr, config.Get("VANTHU_INGEST_TOKEN")
 }

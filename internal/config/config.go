@@ -1,0 +1,206 @@
+// Package config is the one table of what Vanthu reads from its
+// environment: each variable's name, default, whether it is a secret, and
+// how its value is checked. Every read goes through Get (a test holds the
+// code to that), `vanthu config` prints the table with secrets masked, and
+// Validate's errors name the variable.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// Var is one environment variable.
+type Var struct {
+	Env     string
+	Default string
+	Secret  bool // never printed; URLs print without their password
+	// URLSecret: only a URL's password (and password-like query values)
+	// is secret; a value that is no URL (a SQLite file) prints as it is.
+	URLSecret bool
+	Test      bool   // read by tests and fault injection only
+	Help      string // what it sets
+	Check     func(string) error
+}
+
+// Table is every variable Vanthu reads.
+var Table = []Var{
+	{Env: "VANTHU_DATA", Default: "./data", Help: "state folder: embedded object store, Bleve index, SQLite database"},
+	{Env: "VANTHU_AGENCY", Default: "default", Help: "agency of uploads whose metadata names none"},
+	{Env: "VANTHU_BUCKET", Default: "uploads", Help: "bucket clerks upload to"},
+	{Env: "VANTHU_MINIO_URL", Secret: true, URLSecret: true, Check: minioURL, Help: "MinIO instead of the folder store: http(s)://ACCESS:SECRET@host:port"},
+	{Env: "VANTHU_ES_URL", Secret: true, URLSecret: true, Check: httpURL, Help: "Elasticsearch instead of the embedded Bleve index"},
+	{Env: "VANTHU_DB_URL", Secret: true, URLSecret: true, Check: database, Help: "PostgreSQL (postgres://...) or another SQLite file instead of DATA/vanthu.db"},
+	{Env: "VANTHU_INDEX_MIN_FREE_MB", Default: "64", Check: positiveInt, Help: "free MiB the Bleve index keeps on its disk (it refuses writes below)"},
+	{Env: "VANTHU_INGEST_TOKEN", Secret: true, Help: "bearer token MinIO's webhook must send to the ingest function"},
+	{Env: "VANTHU_METRICS_TOKEN", Secret: true, Help: "bearer token /metrics answers (unset: /metrics answers no one)"},
+	{Env: "VANTHU_SECURE_COOKIES", Check: flag, Help: "1: session cookies only over HTTPS (behind a TLS proxy)"},
+	{Env: "VANTHU_LLM_URL", Check: httpURL, Help: "OpenAI-compatible endpoint that rewrites the summaries' prose (optional)"},
+	{Env: "VANTHU_LLM_MODEL", Help: "model name for VANTHU_LLM_URL"},
+	{Env: "VANTHU_LLM_KEY", Secret: true, Help: "API key for VANTHU_LLM_URL"},
+	{Env: "VANTHU_LANGUAGE_MODEL", Check: readable, Help: "word-pair model of the archive's own text (pipelines/lm), instead of the embedded one"},
+	{Env: "VANTHU_PPROF", Check: hostPort, Help: "address (keep it on loopback) for Go's profiler; unset: off"},
+	{Env: "VANTHU_DEBUG_CROPS", Help: "folder the pipeline writes its prepared pages and re-read crops into (debugging)"},
+	{Env: "PORT", Default: "8080", Check: positiveInt, Help: "port a function listens on (Knative sets it)"},
+	{Env: "K_SINK", Check: httpURL, Help: "where a function sends the events it emits (set by Knative's SinkBinding)"},
+	{Env: "VANTHU_CRASH_AT", Test: true, Help: "fault injection: the point at which the process kills itself"},
+	{Env: "VANTHU_PG_URL", Test: true, Secret: true, URLSecret: true, Help: "PostgreSQL the conformance suites run on"},
+	{Env: "VANTHU_REAL_DEV", Test: true, Help: "folder of the real dev scans"},
+	{Env: "VANTHU_INGEST_ADDR", Test: true, Help: "address MinIO's test webhook to the ingest function points at"},
+	{Env: "VANTHU_SERVE_ADDR", Test: true, Help: "address MinIO's test webhook to vanthu serve points at"},
+}
+
+var byEnv = func() map[string]Var {
+	m := map[string]Var{}
+	for _, v := range Table {
+		m[v.Env] = v
+	}
+	return m
+}()
+
+// Get is the variable's value, or its default. A name not in the table
+// is a programming error.
+func Get(env string) string {
+	v, ok := byEnv[env]
+	if !ok {
+		panic("config: " + env + " is not in the table (internal/config)")
+	}
+	if s, set := os.LookupEnv(env); set && s != "" {
+		return s
+	}
+	return v.Default
+}
+
+// Validate checks every variable that is set; each error names it.
+func Validate() error {
+	var errs []error
+	for _, v := range Table {
+		s, set := os.LookupEnv(v.Env)
+		if !set || s == "" || v.Check == nil {
+			continue
+		}
+		if err := v.Check(s); err != nil {
+			shown := s
+			if v.Secret {
+				shown = Mask(v, s)
+			}
+			errs = append(errs, fmt.Errorf("%s=%q: %w", v.Env, shown, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Mask is a value as it may be printed: a secret URL without its
+// password, any other secret as stars.
+func Mask(v Var, s string) string {
+	if !v.Secret || s == "" {
+		return s
+	}
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		if u.User != nil {
+			u.User = url.UserPassword(u.User.Username(), "****")
+		}
+		q := u.Query()
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "pass") || strings.Contains(strings.ToLower(k), "key") || strings.Contains(strings.ToLower(k), "secret") {
+				q.Set(k, "****")
+			}
+		}
+		u.RawQuery = q.Encode()
+		return strings.ReplaceAll(u.String(), "%2A%2A%2A%2A", "****")
+	}
+	if v.URLSecret && !strings.Contains(s, "://") {
+		return s
+	}
+	return "****"
+}
+
+// Print writes the table: each variable, its value as it may be shown,
+// where it came from, and what it sets.
+func Print(w io.Writer, withTest bool) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIABLE\tVALUE\tFROM\tWHAT IT SETS")
+	for _, v := range Table {
+		if v.Test && !withTest {
+			continue
+		}
+		s, set := os.LookupEnv(v.Env)
+		from := "environment"
+		switch {
+		case !set || s == "":
+			s, from = v.Default, "default"
+			if s == "" {
+				from = "unset"
+			}
+		case v.Secret:
+			s = Mask(v, s)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Env, s, from, v.Help)
+	}
+	tw.Flush()
+}
+
+func positiveInt(s string) error {
+	if n, err := strconv.ParseUint(s, 10, 32); err != nil || n == 0 {
+		return errors.New("want a whole number above 0")
+	}
+	return nil
+}
+
+func flag(s string) error {
+	if s != "0" && s != "1" {
+		return errors.New("want 1 or 0")
+	}
+	return nil
+}
+
+func httpURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("want an http(s):// URL")
+	}
+	return nil
+}
+
+func minioURL(s string) error {
+	if err := httpURL(s); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(s); u.User == nil {
+		return errors.New("want http(s)://ACCESS:SECRET@host:port")
+	}
+	return nil
+}
+
+func database(s string) error {
+	if !strings.Contains(s, "://") {
+		return nil // a SQLite file
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return errors.New("want a postgres:// URL or a SQLite file's path")
+	}
+	return nil
+}
+
+func hostPort(s string) error {
+	if _, _, err := net.SplitHostPort(s); err != nil {
+		return errors.New("want host:port")
+	}
+	return nil
+}
+
+func readable(s string) error {
+	f, err := os.Open(s)
+	if err != nil {
+		return errors.New("cannot be opened")
+	}
+	return f.Close()
+}

@@ -1,0 +1,112 @@
+package config
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestValidateNamesTheVariable(t *testing.T) {
+	t.Setenv("VANTHU_INDEX_MIN_FREE_MB", "lots")
+	t.Setenv("VANTHU_DB_URL", "mysql://root:hunter2@db/vanthu")
+	t.Setenv("VANTHU_SECURE_COOKIES", "yes")
+	err := Validate()
+	if err == nil {
+		t.Fatal("bad values taken")
+	}
+	for _, want := range []string{"VANTHU_INDEX_MIN_FREE_MB", "VANTHU_DB_URL", "VANTHU_SECURE_COOKIES"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not name %s: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("a password in an error: %v", err)
+	}
+}
+
+func TestPrintMasksSecrets(t *testing.T) {
+	t.Setenv("VANTHU_MINIO_URL", "http://vanthu:minio-secret-key@127.0.0.1:9000")
+	t.Setenv("VANTHU_INGEST_TOKEN", "ingest-token-value")
+	t.Setenv("VANTHU_DB_URL", "postgres://vanthu:db-password@db:5432/vanthu?sslmode=disable&password=qs-password")
+	t.Setenv("VANTHU_AGENCY", "ubnd-qn")
+	var b bytes.Buffer
+	Print(&b, true)
+	out := b.String()
+	for _, secret := range []string{"minio-secret-key", "ingest-token-value", "db-password", "qs-password"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%q printed:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"ubnd-qn", "127.0.0.1:9000", "VANTHU_DATA", "./data", "default"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	if Get("VANTHU_AGENCY") != "ubnd-qn" || Get("VANTHU_BUCKET") != "uploads" {
+		t.Errorf("Get: %q %q", Get("VANTHU_AGENCY"), Get("VANTHU_BUCKET"))
+	}
+}
+
+// Every variable the code reads is read through the table: a literal
+// os.Getenv("VANTHU_…") outside this package (and outside tests, which
+// set what they need) is a variable vanthu config would not show.
+func TestEveryReadGoesThroughTheTable(t *testing.T) {
+	root := filepath.Join("..", "..")
+	fset := token.NewFileSet()
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "zzdbg", "zzdbg2", "node_modules", "data":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, filepath.Join("internal", "config")) {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "os" || (sel.Sel.Name != "Getenv" && sel.Sel.Name != "LookupEnv") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok {
+				return true
+			}
+			name, _ := strconv.Unquote(lit.Value)
+			if strings.HasPrefix(name, "VANTHU_") || name == "K_SINK" || name == "PORT" {
+				t.Errorf("%s: os.%s(%q) — read it with config.Get (internal/config's table)", fset.Position(call.Pos()), sel.Sel.Name, name)
+			}
+			return true
+		})
+		return nil
+	})
+	// And every name Get is called with is in the table: Get panics on
+	// others, at the first call.
+	for _, v := range Table {
+		if v.Env == "" || strings.ToUpper(v.Env) != v.Env {
+			t.Errorf("bad table entry %+v", v)
+		}
+	}
+}
