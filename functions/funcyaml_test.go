@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/vanthu/vanthu/internal/stage"
 )
 
 // funcYAML mirrors knative/func's func.yaml schema (additionalProperties
@@ -107,6 +109,45 @@ func TestFuncYAMLFollowsTheSchema(t *testing.T) {
 			if (strings.Contains(e.Name, "URL") || strings.Contains(e.Name, "TOKEN")) && !strings.HasPrefix(e.Value, "{{ secret:") {
 				t.Errorf("%s: %s must come from a Secret, not be written in the file", f, e.Name)
 			}
+		}
+	}
+}
+
+// Every function's subscription is the stage contract's (internal/stage):
+// the event it takes, nothing else; a function the contract does not
+// trigger subscribes to nothing, and its name is vanthu-<stage>.
+func TestFuncYAMLFollowsTheContract(t *testing.T) {
+	files, _ := filepath.Glob("*/func.yaml")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fy funcYAML
+		if err := yaml.Unmarshal(data, &fy); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Dir(f)
+		if fy.Name != "vanthu-"+name {
+			t.Errorf("%s: name %q, want vanthu-%s", f, fy.Name, name)
+		}
+		var takes []string
+		for _, sub := range fy.Deploy.Subscriptions {
+			takes = append(takes, sub.Filters["type"])
+		}
+		def, inContract := stage.ByName(name)
+		switch {
+		case !inContract && len(takes) > 0:
+			t.Errorf("%s: subscribes to %v, but the contract has no stage %q", f, takes, name)
+		case inContract && def.Takes == "" && len(takes) > 0:
+			t.Errorf("%s: subscribes to %v, but the contract triggers %s by no event", f, takes, name)
+		case inContract && def.Takes != "" && (len(takes) != 1 || takes[0] != def.Takes):
+			t.Errorf("%s: subscribes to %v, the contract says %s takes %s", f, takes, name, def.Takes)
+		}
+	}
+	for _, d := range stage.Contract {
+		if _, err := os.Stat(filepath.Join(d.Name, "func.yaml")); err != nil {
+			t.Errorf("the contract's stage %s has no functions/%s/func.yaml", d.Name, d.Name)
 		}
 	}
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/vanthu/vanthu/internal/search"
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/internal/search/elastic"
+	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/internal/web"
 )
 
@@ -100,10 +101,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hc.Probe("records", reg.Ping)
 	hc.Probe("index", idx.Ping)
 	hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, store, *bucket) })
-	d.On(events.TypeUploaded, metrics.Stage("read", hc.Wrap("read", o.Handle)))
-	d.On(events.TypeRead, metrics.Stage("extract", hc.Wrap("extract", x.Handle)))
-	d.On(events.TypeExtracted, metrics.Stage("index", hc.Wrap("index", (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle)))
-	d.On(events.TypeExtracted, metrics.Stage("register", hc.Wrap("register", (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle)))
+	// The routing is the stage contract's (internal/stage), as the chart's
+	// Triggers and the func.yaml subscriptions are.
+	handlers := map[string]health.Handler{
+		"ocr":      o.Handle,
+		"extract":  x.Handle,
+		"index":    (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle,
+		"register": (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle,
+	}
+	for _, st := range stage.Triggered() {
+		h, ok := handlers[st.Name]
+		if !ok {
+			fmt.Fprintf(stderr, "vanthu serve: no handler for the contract's stage %q\n", st.Name)
+			return 1
+		}
+		d.On(st.Takes, metrics.Stage(st.Name, hc.Wrap(st.Name, h)))
+	}
 	in := &ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
 	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
 		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}

@@ -4,12 +4,12 @@ package testenv
 
 import (
 	"os"
-
-	"github.com/vanthu/vanthu/internal/config"
-	"github.com/vanthu/vanthu/internal/ompenv"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/vanthu/vanthu/internal/config"
+	"github.com/vanthu/vanthu/internal/ompenv"
 )
 
 // RealDev returns the folder of real development scans
