@@ -137,6 +137,15 @@ type Read struct {
 	Digits []DigitReading `json:"digits,omitempty"`
 }
 
+// ReadArtifact is what the read (ocr) stage writes for the extract stage:
+// the pages, or why the file could not be read (extract turns that into a
+// record carrying the error). One type for both functions, which talk only
+// through it and their events.
+type ReadArtifact struct {
+	Read
+	Error string `json:"error,omitempty"`
+}
+
 // printedConf is the digits-mode confidence above which Tesseract's
 // reading of a blank, the same as the page OCR's, is taken for print (a
 // number the page OCR doubted): measured, Tesseract gives 0.95–0.97 on

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/vanthu/vanthu/functions/ocr"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/stage"
@@ -41,7 +40,7 @@ func New() *Function { return &Function{Log: slog.Default()} }
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
 	st := stage.Stage{Name: Stage, EventType: events.TypeExtracted, Source: Source, Store: f.Store}
 	return st.Run(ctx, ev, func(ref events.Ref) (any, error) {
-		pagesKey := ref.Artifacts[ocr.Stage]
+		pagesKey := ref.Artifacts[stage.PagesStage]
 		if pagesKey == "" {
 			return nil, fmt.Errorf("event %s: no pages artifact", ev.ID())
 		}
@@ -49,7 +48,7 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 		if err != nil {
 			return nil, fmt.Errorf("pages artifact %s: %w", pagesKey, err)
 		}
-		var art ocr.Artifact
+		var art pipelines.ReadArtifact
 		err = json.NewDecoder(io.LimitReader(rc, 256<<20)).Decode(&art)
 		rc.Close()
 		if err != nil {

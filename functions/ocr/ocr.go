@@ -27,12 +27,8 @@ const Source = "vanthu/ocr"
 // Stage names this stage's artifacts.
 const Stage = stage.PagesStage
 
-// Artifact is what the read stage writes: the pages, or why the file could
-// not be read (the extract stage turns that into a record with its error).
-type Artifact struct {
-	pipelines.Read
-	Error string `json:"error,omitempty"`
-}
+// Artifact is what the read stage writes (pipelines.ReadArtifact).
+type Artifact = pipelines.ReadArtifact
 
 // Function is the read stage.
 type Function struct {

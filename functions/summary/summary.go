@@ -18,10 +18,10 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
-	"github.com/vanthu/vanthu/internal/api"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/summary"
 )
 
 // Function is the summary writer.
@@ -83,7 +83,7 @@ func (f *Function) Run(ctx context.Context) (int, error) {
 				errs = append(errs, fmt.Errorf("summary of %s %s: %w", a, sp.from, err))
 				continue
 			}
-			pdf, err := api.SummaryPDF(sum, a)
+			pdf, err := summary.PDF(sum, a)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("summary of %s %s: %w", a, sp.from, err))
 				continue

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -11,21 +10,17 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"time"
 
-	"github.com/go-pdf/fpdf"
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
+	"github.com/vanthu/vanthu/internal/summary"
 	"github.com/vanthu/vanthu/pipelines/raster"
 )
-
-// FontDir holds the Liberation fonts the summary PDF is set in.
-var FontDir = "/usr/share/fonts/truetype/liberation2"
 
 func today() string { return time.Now().In(vnTime).Format(time.DateOnly) }
 
@@ -140,7 +135,7 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if r.URL.Query().Get("format") == "pdf" {
-		b, err := SummaryPDF(sum, u.Agency)
+		b, err := summary.PDF(sum, u.Agency)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -164,50 +159,6 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "received": sum.Received, "issued": sum.Issued, "by_type": sum.ByType,
 		"decisions": decisions, "tasks": tasks, "figures": figures, "overdue": len(sum.Overdue), "meetings": len(sum.Meetings), "paragraphs": sum.Paragraphs, "written_by": writtenBy})
-}
-
-// SummaryPDF sets a summary on A4 in Liberation Serif.
-func SummaryPDF(sum records.Summary, agency string) ([]byte, error) {
-	for _, f := range []string{"LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"} {
-		if _, err := os.Stat(filepath.Join(FontDir, f)); err != nil {
-			return nil, fmt.Errorf("font %s missing (install fonts-liberation2): %w", f, err)
-		}
-	}
-	pdf := fpdf.New("P", "mm", "A4", FontDir)
-	pdf.AddUTF8Font("serif", "", "LiberationSerif-Regular.ttf")
-	pdf.AddUTF8Font("serif", "B", "LiberationSerif-Bold.ttf")
-	pdf.SetMargins(25, 20, 20)
-	pdf.AddPage()
-	pdf.SetFont("serif", "B", 14)
-	pdf.MultiCell(0, 8, "TÓM TẮT TÌNH HÌNH VĂN BẢN", "", "C", false)
-	pdf.SetFont("serif", "", 12)
-	pdf.MultiCell(0, 7, fmt.Sprintf("Cơ quan: %s — từ %s đến %s", agency, records.VietDate(sum.From), records.VietDate(sum.To)), "", "C", false)
-	pdf.Ln(4)
-	for _, p := range sum.Paragraphs {
-		pdf.MultiCell(0, 6.5, p, "", "J", false)
-		pdf.Ln(2)
-	}
-	if len(sum.Tasks) > 0 {
-		pdf.Ln(2)
-		pdf.SetFont("serif", "B", 12)
-		pdf.MultiCell(0, 7, "Nhiệm vụ được giao", "", "L", false)
-		pdf.SetFont("serif", "", 11)
-		for _, t := range sum.Tasks {
-			line := "• " + t.Assignee + ": " + t.Task
-			if t.Due != "" {
-				line += " — hạn " + records.VietDate(t.Due)
-			}
-			pdf.MultiCell(0, 6, line, "", "L", false)
-		}
-	}
-	pdf.Ln(4)
-	pdf.SetFont("serif", "", 9)
-	pdf.MultiCell(0, 5, "Tóm tắt do Vanthu lập từ sổ văn bản và nội dung văn bản, lúc "+time.Now().In(vnTime).Format("15:04 02/01/2006")+".", "", "L", false)
-	var b bytes.Buffer
-	if err := pdf.Output(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // page renders page n of a document's original as PNG, for the review
