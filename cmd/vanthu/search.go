@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/vanthu/vanthu/internal/config"
+	"github.com/vanthu/vanthu/internal/domain"
+	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
@@ -46,9 +48,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if abs, err := filepath.Abs(rec.File); err == nil {
 			id = "file:" + abs
 		}
-		d := search.Document{ID: id, Agency: *agency, Confidentiality: rec.Confidentiality, File: rec.File, DocType: rec.DocType,
-			Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt, Subject: rec.Subject,
-			Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text}
+		// Kept under the level its marking says (an unreadable one is the
+		// highest), as the functions and the API keep it.
+		d := domain.SearchDocument(id, *agency, rec.File, rec, records.SecrecyOf(rec.Confidentiality), records.StatusOf(rec))
 		if err := idx.Index(ctx, d); err != nil {
 			fmt.Fprintf(stderr, "vanthu index: %q: %v\n", rec.File, err)
 			failed++

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
@@ -39,9 +40,7 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 		if o.File != "" {
 			file = o.File
 		}
-		d := search.Document{ID: stage.DocID(ref), Agency: o.Agency, Confidentiality: records.SecrecyOf(rec.Confidentiality), File: file,
-			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: records.StatusOf(rec)}
+		d := domain.SearchDocument(stage.DocID(ref), o.Agency, file, rec, records.SecrecyOf(rec.Confidentiality), records.StatusOf(rec))
 		if err := f.Index.Index(ctx, d); err != nil {
 			return fmt.Errorf("index %s: %w", ref.Key, err)
 		}

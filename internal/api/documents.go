@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/vanthu/vanthu/internal/crashpoint"
+	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
@@ -540,10 +541,7 @@ func (s *Server) reindex(r *http.Request, d records.Document) {
 
 // searchDocument is a recorded document as the search index keeps it.
 func searchDocument(d records.Document) search.Document {
-	rec := d.Record
-	return search.Document{ID: indexID(d), Agency: d.Agency,
-		Confidentiality: d.Secrecy, File: d.File, DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer,
-		IssuedAt: rec.IssuedAt, Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Text: rec.Text, Status: d.Status}
+	return domain.SearchDocument(indexID(d), d.Agency, d.File, d.Record, d.Secrecy, d.Status)
 }
 
 // RepairIndex re-indexes the documents whose re-indexing failed, and
