@@ -168,6 +168,18 @@ func checkService(t *testing.T, svc servingv1.Service) {
 			t.Errorf("%s: %s must come from a Secret", svc.Name, e.Name)
 		}
 	}
+	// Metrics scraped with the metrics Secret's token, readiness on the
+	// real path.
+	metricsToken := false
+	for _, e := range c.Env {
+		metricsToken = metricsToken || e.Name == "VANTHU_METRICS_TOKEN" && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil
+	}
+	if ann["prometheus.io/scrape"] != "true" || ann["prometheus.io/path"] != "/metrics" || !metricsToken {
+		t.Errorf("%s: metrics not exposed (annotations %v, token from a Secret %v)", svc.Name, ann, metricsToken)
+	}
+	if c.ReadinessProbe == nil || c.ReadinessProbe.HTTPGet == nil || c.ReadinessProbe.HTTPGet.Path != "/readyz" {
+		t.Errorf("%s: readiness probe %+v, want /readyz", svc.Name, c.ReadinessProbe)
+	}
 	args := strings.Join(c.Args, " ")
 	if !strings.Contains(args, "--deadline=") || spec.TimeoutSeconds == nil {
 		t.Errorf("%s: no request deadline (%s)", svc.Name, args)

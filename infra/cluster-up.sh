@@ -43,6 +43,9 @@ token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 kubectl create secret generic vanthu-minio -n "$NS" \
   --from-literal=url="http://vanthu:$pass@minio.$NS.svc.cluster.local:9000" --dry-run=client -o yaml | kubectl apply -f -
 kubectl create secret generic vanthu-ingest -n "$NS" --from-literal=token="$token" --dry-run=client -o yaml | kubectl apply -f -
+# The bearer token Prometheus scrapes /metrics with.
+mtoken=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+kubectl create secret generic vanthu-metrics -n "$NS" --from-literal=token="$mtoken" --dry-run=client -o yaml | kubectl apply -f -
 docker build -f infra/Dockerfile.ocr -t "$REGISTRY/vanthu-ocr:dev" .
 docker build -f infra/Dockerfile.static -t "$REGISTRY/vanthu:dev" .
 kind load docker-image --name vanthu "$REGISTRY/vanthu-ocr:dev" "$REGISTRY/vanthu:dev"
