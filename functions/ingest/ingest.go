@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/cloudevents/sdk-go/v2/event"
+	"github.com/minio/minio-go/v7/pkg/notification"
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -45,27 +46,12 @@ type Function struct {
 // binary reads the token from a Secret-backed variable).
 func New() *Function { return &Function{Log: slog.Default()} }
 
-// s3Event is the part of MinIO's notification ingest needs.
-type s3Event struct {
-	EventName string `json:"eventName"`
-	S3        struct {
-		Bucket struct {
-			Name string `json:"name"`
-		} `json:"bucket"`
-		Object struct {
-			Key          string            `json:"key"`
-			Size         int64             `json:"size"`
-			ETag         string            `json:"eTag"`
-			VersionID    string            `json:"versionId"`
-			UserMetadata map[string]string `json:"userMetadata"`
-		} `json:"object"`
-	} `json:"s3"`
-}
-
+// webhookBody is MinIO's webhook body: the S3 event records in
+// minio-go's own types, with the event name and key MinIO adds.
 type webhookBody struct {
-	EventName string    `json:"EventName"`
-	Key       string    `json:"Key"`
-	Records   []s3Event `json:"Records"`
+	EventName string               `json:"EventName"`
+	Key       string               `json:"Key"`
+	Records   []notification.Event `json:"Records"`
 }
 
 // ParseNotification reads a MinIO webhook body into object references:
@@ -78,7 +64,7 @@ func ParseNotification(body []byte) ([]events.Ref, error) {
 	}
 	var refs []events.Ref
 	for _, rec := range n.Records {
-		if !strings.HasPrefix(rec.EventName, "s3:ObjectCreated:") {
+		if !strings.HasPrefix(rec.EventName, strings.TrimSuffix(string(notification.ObjectCreatedAll), "*")) {
 			continue // deletions, reads, tagging
 		}
 		key, err := url.QueryUnescape(rec.S3.Object.Key)
