@@ -42,10 +42,10 @@ var Table = []Var{
 	{Env: "VANTHU_INGEST_TOKEN", Secret: true, Help: "bearer token MinIO's webhook must send to the ingest function"},
 	{Env: "VANTHU_METRICS_TOKEN", Secret: true, Help: "bearer token /metrics answers (unset: /metrics answers no one)"},
 	{Env: "VANTHU_SECURE_COOKIES", Check: flag, Help: "1: session cookies only over HTTPS (behind a TLS proxy)"},
-	{Env: "VANTHU_LLM_URL", Check: httpURL, Help: "OpenAI-compatible endpoint that rewrites the summaries' prose (optional)"},
+	{Env: "VANTHU_LLM_URL", Secret: true, URLSecret: true, Check: httpURL, Help: "OpenAI-compatible endpoint that rewrites the summaries' prose (optional)"},
 	{Env: "VANTHU_LLM_MODEL", Help: "model name for VANTHU_LLM_URL"},
 	{Env: "VANTHU_LLM_KEY", Secret: true, Help: "API key for VANTHU_LLM_URL"},
-	{Env: "VANTHU_LANGUAGE_MODEL", Check: readable, Help: "word-pair model of the archive's own text (pipelines/lm), instead of the embedded one"},
+	{Env: "VANTHU_LANGUAGE_MODEL", Help: "word-pair model of the archive's own text (pipelines/lm), instead of the embedded one"},
 	{Env: "VANTHU_PPROF", Check: hostPort, Help: "address (keep it on loopback) for Go's profiler; unset: off"},
 	{Env: "VANTHU_DEBUG_CROPS", Help: "folder the pipeline writes its prepared pages and re-read crops into (debugging)"},
 	{Env: "PORT", Default: "8080", Check: positiveInt, Help: "port a function listens on (Knative sets it)"},
@@ -97,29 +97,30 @@ func Validate() error {
 	return errors.Join(errs...)
 }
 
-// Mask is a value as it may be printed: a secret URL without its
-// password, any other secret as stars.
+// Mask is a value as it may be printed: a secret URL as its scheme, host
+// and path only (user and password as stars, every query value as stars),
+// any other secret as stars.
 func Mask(v Var, s string) string {
 	if !v.Secret || s == "" {
 		return s
 	}
-	if u, err := url.Parse(s); err == nil && u.Host != "" {
-		if u.User != nil {
-			u.User = url.UserPassword(u.User.Username(), "****")
-		}
-		q := u.Query()
-		for k := range q {
-			if strings.Contains(strings.ToLower(k), "pass") || strings.Contains(strings.ToLower(k), "key") || strings.Contains(strings.ToLower(k), "secret") {
-				q.Set(k, "****")
-			}
-		}
-		u.RawQuery = q.Encode()
-		return strings.ReplaceAll(u.String(), "%2A%2A%2A%2A", "****")
+	if v.URLSecret && !strings.Contains(s, "://") && !strings.Contains(s, "=") && !strings.Contains(s, "@") {
+		return s // a file's path (a SQLite database), no secret in it
 	}
-	if v.URLSecret && !strings.Contains(s, "://") {
-		return s
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Opaque != "" || (u.User == nil && strings.Contains(s, "@")) || strings.Contains(strings.ToLower(s), "password=") && u.RawQuery == "" {
+		return "****"
 	}
-	return "****"
+	if u.User != nil {
+		u.User = url.UserPassword("****", "****")
+	}
+	q := u.Query()
+	for k := range q {
+		q.Set(k, "****")
+	}
+	u.RawQuery = q.Encode()
+	u.Fragment = ""
+	return strings.ReplaceAll(u.String(), "%2A%2A%2A%2A", "****")
 }
 
 // Print writes the table: each variable, its value as it may be shown,
@@ -170,10 +171,7 @@ func httpURL(s string) error {
 }
 
 func minioURL(s string) error {
-	if err := httpURL(s); err != nil {
-		return err
-	}
-	if u, _ := url.Parse(s); u.User == nil {
+	if u, err := url.Parse(s); err != nil || u.Host == "" || u.User == nil {
 		return errors.New("want http(s)://ACCESS:SECRET@host:port")
 	}
 	return nil
@@ -195,12 +193,4 @@ func hostPort(s string) error {
 		return errors.New("want host:port")
 	}
 	return nil
-}
-
-func readable(s string) error {
-	f, err := os.Open(s)
-	if err != nil {
-		return errors.New("cannot be opened")
-	}
-	return f.Close()
 }

@@ -12,6 +12,27 @@ import (
 	"testing"
 )
 
+func TestMaskLeavesNoSecret(t *testing.T) {
+	v := Var{Env: "X", Secret: true, URLSecret: true}
+	for _, c := range []struct{ in, secret string }{
+		{"https://apitoken123@es.example:9200", "apitoken123"},
+		{"https://es.example/?token=tok-abc&access_token=tok-def", "tok-"},
+		{"postgres://u:123/45@db/x", "45@"},
+		{"host=db password=libpq-secret", "libpq-secret"},
+		{"http://a:b@h/#frag-secret", "frag-secret"},
+	} {
+		if got := Mask(v, c.in); strings.Contains(got, c.secret) {
+			t.Errorf("Mask(%q) = %q: %q shown", c.in, got, c.secret)
+		}
+	}
+	if got := Mask(v, "/var/lib/vanthu/records.db"); got != "/var/lib/vanthu/records.db" {
+		t.Errorf("a SQLite path masked: %q", got)
+	}
+	if got := Mask(v, "https://es.example:9200/vanthu"); got != "https://es.example:9200/vanthu" {
+		t.Errorf("a URL without secrets: %q", got)
+	}
+}
+
 func TestValidateNamesTheVariable(t *testing.T) {
 	t.Setenv("VANTHU_INDEX_MIN_FREE_MB", "lots")
 	t.Setenv("VANTHU_DB_URL", "mysql://root:hunter2@db/vanthu")
@@ -38,7 +59,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 	var b bytes.Buffer
 	Print(&b, true)
 	out := b.String()
-	for _, secret := range []string{"minio-secret-key", "ingest-token-value", "db-password", "qs-password"} {
+	for _, secret := range []string{"minio-secret-key", "ingest-token-value", "db-password", "qs-password", "vanthu:"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("%q printed:\n%s", secret, out)
 		}
@@ -102,11 +123,78 @@ func TestEveryReadGoesThroughTheTable(t *testing.T) {
 		})
 		return nil
 	})
-	// And every name Get is called with is in the table: Get panics on
-	// others, at the first call.
 	for _, v := range Table {
 		if v.Env == "" || strings.ToUpper(v.Env) != v.Env {
 			t.Errorf("bad table entry %+v", v)
 		}
+	}
+}
+
+// Every name config.Get is called with — in code and tests, and the
+// names tests pass on to helpers that Get them — is in the table: Get
+// panics on others, at the first call.
+func TestEveryGetIsInTheTable(t *testing.T) {
+	root := filepath.Join("..", "..")
+	fset := token.NewFileSet()
+	seen := 0
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "zzdbg", "zzdbg2", "node_modules", "data":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return nil
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			name := ""
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "config" && fn.Sel.Name == "Get" {
+					name = "Get"
+				}
+				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "miniotest" && fn.Sel.Name == "Bucket" && len(call.Args) > 1 {
+					if lit, ok := call.Args[1].(*ast.BasicLit); ok {
+						env, _ := strconv.Unquote(lit.Value)
+						if _, ok := byEnv[env]; !ok {
+							t.Errorf("%s: miniotest.Bucket(%q): not in the table", fset.Position(call.Pos()), env)
+						}
+						seen++
+					}
+				}
+			case *ast.Ident:
+				if fn.Name == "Get" && strings.Contains(path, filepath.Join("internal", "config")) {
+					name = "Get"
+				}
+			}
+			if name == "" {
+				return true
+			}
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok {
+				env, _ := strconv.Unquote(lit.Value)
+				if _, ok := byEnv[env]; !ok {
+					t.Errorf("%s: config.Get(%q): not in the table", fset.Position(call.Pos()), env)
+				}
+				seen++
+			}
+			return true
+		})
+		return nil
+	})
+	if seen < 20 {
+		t.Errorf("only %d calls of config.Get found: the walk is broken", seen)
 	}
 }

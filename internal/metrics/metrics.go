@@ -26,7 +26,7 @@ var Registry = prometheus.NewRegistry()
 var (
 	stageDocuments = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "vanthu_stage_documents_total",
-		Help: "Documents (events) a stage handled, by outcome: ok, error (redelivered), canceled.",
+		Help: "Documents (events) a stage handled, by outcome: ok, error (redelivered), canceled, panic.",
 	}, []string{"stage", "outcome"})
 	stageSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "vanthu_stage_seconds",
@@ -52,20 +52,27 @@ func init() {
 // Handler is a CloudEvents handler (knative/func's shape).
 type Handler = func(ctx context.Context, ev event.Event) (*event.Event, error)
 
-// Stage counts and times every document stage name handles.
+// Stage counts and times every document stage name handles: ok, error
+// (a deadline exceeded is one: the document is redelivered), canceled
+// (the process was stopping), panic (counted, then passed on to whoever
+// recovers it).
 func Stage(name string, h Handler) Handler {
-	return func(ctx context.Context, ev event.Event) (*event.Event, error) {
+	return func(ctx context.Context, ev event.Event) (out *event.Event, err error) {
 		start := time.Now()
-		out, err := h(ctx, ev)
-		outcome := "ok"
+		outcome := "panic"
+		defer func() {
+			stageDocuments.WithLabelValues(name, outcome).Inc()
+			stageSeconds.WithLabelValues(name).Observe(time.Since(start).Seconds())
+		}()
+		out, err = h(ctx, ev)
 		switch {
-		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		case err == nil:
+			outcome = "ok"
+		case errors.Is(err, context.Canceled):
 			outcome = "canceled"
-		case err != nil:
+		default:
 			outcome = "error"
 		}
-		stageDocuments.WithLabelValues(name, outcome).Inc()
-		stageSeconds.WithLabelValues(name).Observe(time.Since(start).Seconds())
 		return out, err
 	}
 }

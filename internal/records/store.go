@@ -43,7 +43,7 @@ type Store struct {
 // Open opens a database by URL: postgres:// or postgresql:// for
 // PostgreSQL, anything else is a SQLite file path.
 func Open(ctx context.Context, url string) (*Store, error) {
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+	if l := strings.ToLower(url); strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://") {
 		return OpenPostgres(ctx, url)
 	}
 	return OpenSQLite(ctx, url)
