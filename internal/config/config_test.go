@@ -78,26 +78,10 @@ func TestPrintMasksSecrets(t *testing.T) {
 // os.Getenv("VANTHU_…") outside this package (and outside tests, which
 // set what they need) is a variable vanthu config would not show.
 func TestEveryReadGoesThroughTheTable(t *testing.T) {
-	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case ".git", "zzdbg", "zzdbg2", "node_modules", "data":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, filepath.Join("internal", "config")) {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			t.Errorf("%s: %v", path, err)
-			return nil
+	walkGo(t, fset, func(path string, f *ast.File) {
+		if strings.HasSuffix(path, "_test.go") || strings.Contains(path, filepath.Join("internal", "config")) {
+			return
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -121,7 +105,6 @@ func TestEveryReadGoesThroughTheTable(t *testing.T) {
 			}
 			return true
 		})
-		return nil
 	})
 	for _, v := range Table {
 		if v.Env == "" || strings.ToUpper(v.Env) != v.Env {
@@ -134,27 +117,9 @@ func TestEveryReadGoesThroughTheTable(t *testing.T) {
 // names tests pass on to helpers that Get them — is in the table: Get
 // panics on others, at the first call.
 func TestEveryGetIsInTheTable(t *testing.T) {
-	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
 	seen := 0
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case ".git", "zzdbg", "zzdbg2", "node_modules", "data":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return nil
-		}
+	walkGo(t, fset, func(path string, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
@@ -192,9 +157,36 @@ func TestEveryGetIsInTheTable(t *testing.T) {
 			}
 			return true
 		})
-		return nil
 	})
 	if seen < 20 {
 		t.Errorf("only %d calls of config.Get found: the walk is broken", seen)
 	}
+}
+
+// walkGo parses every Go file of the module (tools' scratch folders left
+// out) and gives it to fn.
+func walkGo(t *testing.T, fset *token.FileSet, fn func(path string, f *ast.File)) {
+	t.Helper()
+	filepath.WalkDir(filepath.Join("..", ".."), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "zzdbg", "zzdbg2", "node_modules", "data":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		fn(path, f)
+		return nil
+	})
 }
