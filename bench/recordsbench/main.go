@@ -187,12 +187,12 @@ func measure(ctx context.Context, st *records.Store, recs []doc.Record, writers 
 	}
 	slices.Sort(all)
 	add("API p50 / p95: register listing, all kinds", fmt.Sprintf("%.2f / %.2f ms", ms(all[len(all)/2]), ms(all[len(all)*95/100])))
-	d, err := get(fmt.Sprintf("/api/v1/registers/incoming?year=2024&format=xlsx"))
+	d, err := get("/api/v1/registers/incoming?year=2024&format=xlsx")
 	if err != nil {
 		return err
 	}
 	add("export a year as Excel (.xlsx)", fmt.Sprintf("%.0f ms", ms(d)))
-	d, err = get(fmt.Sprintf("/api/v1/registers/incoming?year=2024&format=csv"))
+	d, err = get("/api/v1/registers/incoming?year=2024&format=csv")
 	if err != nil {
 		return err
 	}

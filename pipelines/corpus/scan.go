@@ -80,8 +80,6 @@ func Scan(ctx context.Context, pdfBytes []byte, s Spec, m Marks, opt ScanOptions
 	return pages, nil
 }
 
-var handFont font.Face
-
 func handFace(size float64, dpi int) (font.Face, error) {
 	data, err := os.ReadFile(filepath.Join(FontDir, "LiberationSans-Italic.ttf"))
 	if err != nil {

@@ -22,12 +22,6 @@ func newGrads() *grads {
 	return g
 }
 
-func (g *grads) zero() {
-	for _, s := range g.p {
-		clear(s)
-	}
-}
-
 // backward adds to g the gradient of the cross-entropy of a (a forward
 // pass at temperature 1) against label, and returns the loss.
 func (n *Net) backward(a *activations, label int, g *grads, s *scratch) float64 {

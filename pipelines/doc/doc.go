@@ -211,13 +211,6 @@ func BuildLines(words []Word, gap float64) []Line {
 	return lines
 }
 
-func abs(f float64) float64 {
-	if f < 0 {
-		return -f
-	}
-	return f
-}
-
 // Task is an assignment read from the body.
 type Task struct {
 	Assignee string `json:"assignee"`

@@ -44,14 +44,6 @@ func (r row) y0() float64 {
 	return y
 }
 
-func (r row) y1() float64 {
-	y := 0.0
-	for _, l := range r.lines {
-		y = max(y, l.y1())
-	}
-	return y
-}
-
 // side joins the lines of one column: left is the header's left block (the
 // issuing body, number, V/v, Nơi nhận), right the motto, date and signature.
 func (r row) side(left bool) (line, bool) {
@@ -138,27 +130,6 @@ func groupRows(ls []line, page int) []row {
 
 func evidence(l line) doc.Evidence {
 	return doc.Evidence{Page: l.page, Box: l.box.Ints()}
-}
-
-// span is the box from the end of the first n runes of word i to the start
-// of rune m of word j: where a handwritten number or day was written.
-// Positions inside a word are proportional to its runes, which is close
-// enough for a crop that is padded anyway.
-func span(l line, i, n, j, m int) doc.Box {
-	at := func(w doc.Word, k int) float64 {
-		rs := len([]rune(w.Text))
-		if rs == 0 {
-			return w.Box.X
-		}
-		return w.Box.X + w.Box.W*float64(min(k, rs))/float64(rs)
-	}
-	x0 := at(l.words[i], n)
-	x1 := at(l.words[j], m)
-	h := l.box.H
-	if x1-x0 < 1.5*h {
-		x0, x1 = x0-0.5*h, x0+1.8*h
-	}
-	return doc.Box{X: x0, Y: l.box.Y - 0.5*h, W: x1 - x0, H: 2 * h}
 }
 
 func hasAlnum(s string) bool {

@@ -312,10 +312,6 @@ func looksLikeName(s string) bool {
 	return true
 }
 
-func cleanName(s string) string {
-	return strings.Join(strings.Fields(nameNoise.ReplaceAllString(s, " ")), " ")
-}
-
 // readNoiNhan reads the "- A;" items of the left column under "Nơi nhận:",
 // joining wrapped continuation lines to their item.
 func readNoiNhan(rows []row, from int) ([]string, []line) {
