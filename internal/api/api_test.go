@@ -1,7 +1,6 @@
 package api
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,11 +10,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore/local"
@@ -396,22 +397,24 @@ func TestRegisterExports(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("xlsx: %d", res.StatusCode)
 	}
-	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	// Read back by a spreadsheet reader (excelize's), as Excel would.
+	book, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sheet string
-	for _, zf := range z.File {
-		if zf.Name == "xl/worksheets/sheet1.xml" {
-			rc, _ := zf.Open()
-			x, _ := io.ReadAll(rc)
-			sheet = string(x)
-		}
+	sheets := book.GetSheetList()
+	if len(sheets) != 1 {
+		t.Fatalf("sheets %v", sheets)
 	}
-	for _, want := range []string{"Trích yếu nội dung", "V/v hỗ trợ kinh phí a.pdf", `<c r="A2" t="inlineStr" s="0"><is><t xml:space="preserve">1</t>`} {
-		if !strings.Contains(sheet, want) {
-			t.Errorf("sheet lacks %q", want)
-		}
+	xrows, err := book.GetRows(sheets[0])
+	if err != nil || len(xrows) < 2 {
+		t.Fatalf("rows %v %v", xrows, err)
+	}
+	if !slices.Contains(xrows[0], "Trích yếu nội dung") || xrows[1][0] != "1" || !slices.ContainsFunc(xrows[1], func(c string) bool { return strings.Contains(c, "V/v hỗ trợ kinh phí a.pdf") }) {
+		t.Errorf("workbook: header %q, first line %q", xrows[0], xrows[1])
+	}
+	if panes, err := book.GetPanes(sheets[0]); err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header not frozen: %+v %v", panes, err)
 	}
 	if res, b := f.do("staff-a", "GET", "/api/v1/registers/incoming?from=5/3/2025", nil); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "YYYY-MM-DD") {
 		t.Errorf("a bad date: %d %s", res.StatusCode, b)
