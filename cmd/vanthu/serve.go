@@ -101,6 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	hc.Probe("records", reg.Ping)
 	hc.Probe("index", idx.Ping)
 	hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, store, *bucket) })
+	metrics.QueueDepth(d.InFlight)
 	// The routing is the stage contract's (internal/stage), as the chart's
 	// Triggers and the func.yaml subscriptions are.
 	handlers := map[string]health.Handler{

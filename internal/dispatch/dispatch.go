@@ -149,6 +149,14 @@ func call(ctx context.Context, h Handler, ev event.Event) (out *event.Event, err
 // Wait blocks until every delivery in flight has finished.
 func (d *Dispatcher) Wait() { d.pending.Wait() }
 
+// InFlight is how many documents are on their way (uploaded, not yet
+// through their last stage): the in-process queue's depth.
+func (d *Dispatcher) InFlight() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.busy)
+}
+
 // DeadLetters are the events that failed every attempt.
 func (d *Dispatcher) DeadLetters() []event.Event {
 	d.mu.Lock()

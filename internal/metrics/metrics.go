@@ -12,6 +12,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
@@ -48,6 +49,32 @@ func init() {
 	Registry.MustRegister(stageDocuments, stageSeconds, httpRequests, httpSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
+
+// QueueDepth reports, as vanthu_documents_in_flight, how many documents
+// are on their way through the stages (vanthu serve's dispatcher; on
+// Knative the broker holds the queue and has its own metrics). The last
+// call's function is the one read (a test may start serve twice).
+func QueueDepth(depth func() int) {
+	depthMu.Lock()
+	depthFn = depth
+	depthMu.Unlock()
+	depthOnce.Do(func() {
+		Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "vanthu_documents_in_flight",
+			Help: "Documents uploaded and not yet through their last stage.",
+		}, func() float64 {
+			depthMu.Lock()
+			defer depthMu.Unlock()
+			return float64(depthFn())
+		}))
+	})
+}
+
+var (
+	depthMu   sync.Mutex
+	depthFn   func() int
+	depthOnce sync.Once
+)
 
 // Handler is a CloudEvents handler (knative/func's shape).
 type Handler = func(ctx context.Context, ev event.Event) (*event.Event, error)

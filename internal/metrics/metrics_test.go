@@ -91,3 +91,12 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("no token configured: %d, want 404 (metrics not served)", code)
 	}
 }
+
+func TestQueueDepth(t *testing.T) {
+	n := 3
+	QueueDepth(func() int { return n })
+	_, body := scrape(t, "tok", "Bearer tok")
+	if !strings.Contains(body, "vanthu_documents_in_flight 3") {
+		t.Errorf("no queue depth in the scrape")
+	}
+}
