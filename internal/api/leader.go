@@ -1,19 +1,14 @@
 package api
 
 import (
-	"context"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"strconv"
 	"time"
-
-	xdraw "golang.org/x/image/draw"
 
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
@@ -187,63 +182,27 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
+	// The original to a file of its own (poppler renders from files), drawn
+	// by the pipeline; this handler only sends it.
+	tmp, err := os.CreateTemp("", "vanthu-page-*")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, io.LimitReader(rc, 512<<20))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%w: %v", errUnavailable, err))
+		return
+	}
 	const maxPixels = 75_000_000
-	var img image.Image
-	scale := 1.0
-	switch path.Ext(d.Key) {
-	case ".pdf":
-		tmp, err := os.CreateTemp("", "vanthu-page-*.pdf")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		defer os.Remove(tmp.Name())
-		_, err = io.Copy(tmp, io.LimitReader(rc, 512<<20))
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			s.fail(w, r, fmt.Errorf("%w: %v", errUnavailable, err))
-			return
-		}
-		const dpi = 110
-		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-		defer cancel()
-		rgba, err := raster.RenderPDFPage(ctx, tmp.Name(), n, dpi, 0, 0, maxPixels)
-		if err != nil {
-			s.fail(w, r, records.ErrNotFound)
-			return
-		}
-		img, scale = rgba, float64(dpi)/300
-	default:
-		data, err := io.ReadAll(io.LimitReader(rc, 512<<20))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		var src *image.RGBA
-		if path.Ext(d.Key) == ".tiff" {
-			// Only the page asked for: a TIFF may hold hundreds.
-			src, err = raster.DecodeTIFFPage(data, n-1, maxPixels)
-		} else if n == 1 {
-			var pages []*image.RGBA
-			if pages, err = raster.DecodeImage(data, maxPixels); err == nil {
-				src = pages[0]
-			}
-		} else {
-			err = records.ErrNotFound
-		}
-		if err != nil {
-			s.fail(w, r, records.ErrNotFound)
-			return
-		}
-		b := src.Bounds()
-		dpi := raster.EstimateDPI(b.Dx(), b.Dy())
-		// Shown at about 110 dpi: enough to read, light to send.
-		f := min(1, 110/dpi)
-		dst := image.NewRGBA(image.Rect(0, 0, int(float64(b.Dx())*f), int(float64(b.Dy())*f)))
-		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
-		img, scale = dst, dpi*f/300
+	img, scale, err := raster.Preview(r.Context(), tmp.Name(), n, maxPixels)
+	if err != nil {
+		s.fail(w, r, records.ErrNotFound)
+		return
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
