@@ -29,7 +29,7 @@ const knownConf = 0.95
 // (0.9); a name that could be another person's ("Hoa" and "Hòa", "Anh"
 // and "An") is filled in for a person to confirm (0.75).
 func SnapSigner(read string, known []string) (string, float64, bool) {
-	read = strings.Join(strings.Fields(viet.NFC(read)), " ")
+	read = cleanName(read)
 	r := strings.Fields(viet.Fold(read))
 	if len(r) == 0 {
 		return "", 0, false
@@ -37,7 +37,7 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 	rj := strings.Join(r, " ")
 	best, bestRank, ties := "", 0, 0
 	for _, k := range known {
-		k = strings.Join(strings.Fields(viet.NFC(k)), " ")
+		k = cleanName(k)
 		f := strings.Fields(viet.Fold(k))
 		fj := strings.Join(f, " ")
 		rank := 0
@@ -66,7 +66,7 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 		// dropped from the other: "Gian" for Giáp or Giang): neither.
 		near := 0
 		for _, k := range known {
-			if classify.Distance(rj, strings.Join(strings.Fields(viet.Fold(k)), " ")) <= 1 {
+			if classify.Distance(rj, nameKey(k)) <= 1 {
 				near++
 			}
 		}
@@ -79,6 +79,10 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 	}
 	return best, 0.75, true
 }
+
+// cleanName is a name as the archive keeps it: NFC, single spaces. Learnt
+// and taken back alike, so that both find the same row.
+func cleanName(s string) string { return strings.Join(strings.Fields(viet.NFC(s)), " ") }
 
 // knownSigners are the names the issuer's documents were signed with.
 func (s *Store) knownSigners(ctx context.Context, tx *sql.Tx, agency, issuer string) ([]string, error) {
@@ -111,7 +115,7 @@ func (s *Store) names(ctx context.Context, tx *sql.Tx, stmt string, args ...any)
 // archive. Names of secret documents, or of documents whose marking is
 // not known, stay out: the names are shared by all the agency's readings.
 func (s *Store) learnSigner(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) (bool, error) {
-	name := strings.Join(strings.Fields(viet.NFC(rec.Signer)), " ")
+	name := cleanName(rec.Signer)
 	if !learnable(name) || rec.Issuer == "" || SecrecyOf(rec.Confidentiality) != "" {
 		return false, nil
 	}
@@ -203,7 +207,7 @@ func SnapIssuer(read string, known []string) (string, float64, bool) {
 		// One letter from two known names: neither.
 		near := map[string]bool{}
 		for _, k := range known {
-			if fk := strings.Join(strings.Fields(viet.Fold(k)), " "); classify.Distance(rj, fk) <= 1 {
+			if fk := nameKey(k); classify.Distance(rj, fk) <= 1 {
 				near[fk] = true
 			}
 		}
@@ -244,7 +248,7 @@ func (s *Store) knownIssuers(ctx context.Context, tx *sql.Tx, agency, read strin
 // learnIssuer adds an issuer to the agency's known ones (not from secret
 // documents, whose correspondents are their content).
 func (s *Store) learnIssuer(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) (bool, error) {
-	name := strings.Join(strings.Fields(viet.NFC(rec.Issuer)), " ")
+	name := cleanName(rec.Issuer)
 	if !learnable(name) || SecrecyOf(rec.Confidentiality) != "" {
 		return false, nil
 	}
@@ -283,7 +287,7 @@ func likeEscape(s string) string {
 
 // unlearnSigner takes back one document's signer from the issuer's names.
 func (s *Store) unlearnSigner(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
-	name := strings.Join(strings.Fields(viet.NFC(rec.Signer)), " ")
+	name := cleanName(rec.Signer)
 	if name == "" || rec.Issuer == "" {
 		return nil
 	}
@@ -299,7 +303,7 @@ func (s *Store) unlearnSigner(ctx context.Context, tx *sql.Tx, agency string, re
 
 // unlearnIssuer takes back one document's issuer from the known ones.
 func (s *Store) unlearnIssuer(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
-	name := strings.Join(strings.Fields(viet.NFC(rec.Issuer)), " ")
+	name := cleanName(rec.Issuer)
 	if name == "" {
 		return nil
 	}

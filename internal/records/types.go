@@ -79,10 +79,10 @@ func (s *Store) learnType(ctx context.Context, tx *sql.Tx, agency string, rec do
 	return true, nil
 }
 
-// unlearnType takes back what learnType counted for a document whose
-// confident type a person then corrected.
+// unlearnType takes back what learnType counted for a document (the
+// learnt ledger says it did: unlearnOnce).
 func (s *Store) unlearnType(ctx context.Context, tx *sql.Tx, agency string, rec doc.Record) error {
-	if rec.DocType == "" || SecrecyOf(rec.Confidentiality) != "" {
+	if rec.DocType == "" {
 		return nil
 	}
 	words := TypeFeatures(rec)
