@@ -20,7 +20,7 @@ func bodySchema(op string) map[string]any {
 	case "PATCH /api/v1/documents/{id}":
 		props := map[string]any{}
 		for _, f := range records.Correctable {
-			props[f] = map[string]any{"type": "string", "maxLength": 2000}
+			props[f] = map[string]any{"type": "string", "maxLength": records.MaxCorrection}
 		}
 		props["issued_at"] = map[string]any{"type": "string", "format": "date"}
 		props["confidentiality"] = map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}

@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -147,5 +148,31 @@ func TestTypeModelNeedsEvidence(t *testing.T) {
 	}
 	if typ, p := m.Propose([]string{"quyet", "dinh", "ban", "hanh"}); typ != "QĐ" || p < 0.9 {
 		t.Errorf("a decision: %s at %.2f", typ, p)
+	}
+}
+
+// A correction longer than the API allows is refused, naming the field.
+func TestCorrectionBounded(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	clerk, err := s.CreateUser(ctx, User{Name: "vt", Role: RoleClerk, Agency: "a"}, "mat-khau-dai-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := doc.NewRecord("x.pdf")
+	r.DocType, r.Number, r.Subject = "CV", "1", "Về việc thử"
+	res, err := s.Record(ctx, Upload{Agency: "a", Bucket: "b", Key: "x", ETag: "e", At: time.Now()}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Correct(ctx, clerk, res.Document.ID, map[string]string{"subject": strings.Repeat("á", MaxCorrection+1)}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "subject") {
+		t.Errorf("an over-long subject: %v", err)
+	}
+	if _, err := s.Correct(ctx, clerk, res.Document.ID, map[string]string{"subject": strings.Repeat("á", MaxCorrection)}); err != nil {
+		t.Errorf("a subject of the largest length: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
@@ -27,6 +28,10 @@ func SecrecyOf(marking string) string {
 // UnknownSecrecy is the level of a document whose marking is not known
 // (not read yet, unreadable, or not a level): the highest.
 var UnknownSecrecy = Levels[len(Levels)-1]
+
+// MaxCorrection is the longest value a person may give a field (the
+// OpenAPI document says so too).
+const MaxCorrection = 2000
 
 // Correctable are the fields a person may correct. receiving_unit is the
 // register's (who handles the document), not the record's: a clerk
@@ -106,6 +111,9 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 	for f, v := range changes {
 		if !slices.Contains(Correctable, f) {
 			return Document{}, fmt.Errorf("%w: field %q cannot be corrected (correctable: %v)", ErrInvalid, f, Correctable)
+		}
+		if n := utf8.RuneCountInString(v); n > MaxCorrection {
+			return Document{}, fmt.Errorf("%w: %s: %d characters, at most %d", ErrInvalid, f, n, MaxCorrection)
 		}
 		if f == "issued_at" && v != "" {
 			if _, err := time.Parse(time.DateOnly, v); err != nil {
