@@ -38,6 +38,7 @@ import (
 	"github.com/vanthu/vanthu/internal/search/elastic"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/internal/web"
+	"github.com/vanthu/vanthu/pipelines/raster"
 )
 
 // runServe runs every function in one process, wired by the in-process
@@ -124,7 +125,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
-	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log, Health: hc,
+	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log, Health: hc, Preview: raster.Preview,
 		SecureCookies: config.Get("VANTHU_SECURE_COOKIES") == "1"}
 	if url := config.Get("VANTHU_LLM_URL"); url != "" {
 		// Optional: an OpenAI-compatible model rewrites the summaries'

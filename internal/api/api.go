@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
 	"log/slog"
 	"mime"
 	"net"
@@ -54,6 +55,11 @@ type Server struct {
 	Prose *Prose
 	// Health, when set, hears of the index writes that fail (readiness).
 	Health *health.Checker
+	// Preview draws page n (from 1) of the original at path, its pixels
+	// bounded; scale is its pixels per 300-dpi pixel. The pipeline's
+	// raster stage (raster.Preview) in both deployments; nil: no page
+	// images.
+	Preview func(ctx context.Context, path string, n, maxPixels int) (image.Image, float64, error)
 
 	limiter  loginLimiter
 	once     sync.Once

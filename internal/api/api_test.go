@@ -26,6 +26,7 @@ import (
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/raster"
 )
 
 type fixture struct {
@@ -57,7 +58,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	s := &Server{Records: st, Store: store, Bucket: "uploads", Index: idx}
+	s := &Server{Records: st, Store: store, Bucket: "uploads", Index: idx, Preview: raster.Preview}
 	f := &fixture{t: t, srv: httptest.NewServer(s.Handler()), api: s, st: st, tokens: map[string]string{}, docs: map[string]int64{}}
 	t.Cleanup(f.srv.Close)
 	for _, u := range []records.User{

@@ -14,7 +14,6 @@ import (
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/internal/summary"
-	"github.com/vanthu/vanthu/pipelines/raster"
 )
 
 func today() string { return time.Now().In(vnTime).Format(time.DateOnly) }
@@ -169,6 +168,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.Preview == nil {
+		s.fail(w, r, records.ErrNotFound)
+		return
+	}
 	// Two pages drawn at a time: each may hold a large image.
 	select {
 	case s.renders() <- struct{}{}:
@@ -199,7 +202,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	const maxPixels = 75_000_000
-	img, scale, err := raster.Preview(r.Context(), tmp.Name(), n, maxPixels)
+	img, scale, err := s.Preview(r.Context(), tmp.Name(), n, maxPixels)
 	if err != nil {
 		s.fail(w, r, records.ErrNotFound)
 		return

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/vanthu/vanthu/internal/viet"
-	"github.com/vanthu/vanthu/pipelines/classify"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
@@ -48,7 +47,7 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 			rank = 3 // its marks lost or misread
 		case len(r) >= 2 && len(f) > len(r) && strings.HasSuffix(fj, " "+rj):
 			rank = 2 // its family name dropped
-		case len(f) == len(r) && len([]rune(rj)) >= 10 && len([]rune(rj)) == len([]rune(fj)) && classify.Distance(rj, fj) <= 1:
+		case len(f) == len(r) && len([]rune(rj)) >= 10 && len([]rune(rj)) == len([]rune(fj)) && viet.Distance(rj, fj) <= 1:
 			rank = 1 // a letter misread in a long name
 		}
 		switch {
@@ -66,7 +65,7 @@ func SnapSigner(read string, known []string) (string, float64, bool) {
 		// dropped from the other: "Gian" for Giáp or Giang): neither.
 		near := 0
 		for _, k := range known {
-			if classify.Distance(rj, nameKey(k)) <= 1 {
+			if viet.Distance(rj, nameKey(k)) <= 1 {
 				near++
 			}
 		}
@@ -191,7 +190,7 @@ func SnapIssuer(read string, known []string) (string, float64, bool) {
 			rank = 3
 		case len(r) >= 3 && len(f) > len(r) && strings.HasPrefix(fj, rj+" "):
 			rank = 2 // its second line cut off
-		case len([]rune(rj)) >= 12 && len(f) == len(r) && classify.Distance(rj, fj) <= 1:
+		case len([]rune(rj)) >= 12 && len(f) == len(r) && viet.Distance(rj, fj) <= 1:
 			rank = 1 // a letter misread
 		}
 		switch {
@@ -207,7 +206,7 @@ func SnapIssuer(read string, known []string) (string, float64, bool) {
 		// One letter from two known names: neither.
 		near := map[string]bool{}
 		for _, k := range known {
-			if fk := nameKey(k); classify.Distance(rj, fk) <= 1 {
+			if fk := nameKey(k); viet.Distance(rj, fk) <= 1 {
 				near[fk] = true
 			}
 		}
