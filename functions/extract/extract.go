@@ -38,7 +38,7 @@ func New() *Function { return &Function{Log: slog.Default()} }
 
 // Handle extracts one read document; idempotent like the read stage.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	st := stage.Stage{Name: Stage, EventType: events.TypeExtracted, Source: Source, Store: f.Store}
+	st := stage.Of("extract", Source, f.Store)
 	return st.Run(ctx, ev, func(ref events.Ref) (any, error) {
 		pagesKey := ref.Artifacts[stage.PagesStage]
 		if pagesKey == "" {

@@ -43,7 +43,7 @@ func New() *Function { return &Function{Log: slog.Default()} }
 // Handle reads one uploaded object. It is idempotent on (bucket, key,
 // ETag): when the artifact exists the work is not done again.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {
-	st := stage.Stage{Name: Stage, EventType: events.TypeRead, Source: Source, Store: f.Store}
+	st := stage.Of("ocr", Source, f.Store)
 	return st.Run(ctx, ev, func(ref events.Ref) (any, error) {
 		art, err := f.read(ctx, ref)
 		if art == nil || err != nil {

@@ -78,6 +78,9 @@ type Result struct {
 	Incoming *Entry // nil for a document the agency issued itself
 	Outgoing bool
 	New      bool // false when the document had been recorded before
+	// Reread: the record was a new machine reading of a document recorded
+	// before (vanthu reprocess), merged under the people's corrections.
+	Reread bool
 }
 
 // reviewed are the fields a register line is made of: one the machine
@@ -147,60 +150,34 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			return err
 		}
 		var id int64
-		var status string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT id, status FROM documents WHERE bucket = ? AND key = ? AND etag = ?`+s.forUpdate()),
-			u.Bucket, u.Key, u.ETag).Scan(&id, &status); err != nil {
+		var status, agency string
+		var reread int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT id, status, agency, reread FROM documents WHERE bucket = ? AND key = ? AND etag = ?`+s.forUpdate()),
+			u.Bucket, u.Key, u.ETag).Scan(&id, &status, &agency, &reread); err != nil {
 			return err
 		}
-		if status != StatusReceived {
+		switch {
+		case status == StatusReceived:
+		case reread == 0:
 			return errDone
+		case status == StatusFailed:
+			// It could not be read before: it is recorded now as if new.
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET reread = 0 WHERE id = ?`), id); err != nil {
+				return err
+			}
+		default:
+			res.Reread = true
+			return s.reread(ctx, tx, id, u, rec)
 		}
 		res.New = true
-		var agency string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT agency FROM documents WHERE id = ?`), id).Scan(&agency); err != nil {
-			return err
-		}
 		if rec.Error != "" {
 			// Its marking was never read: it stays at the highest level.
 			_, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET status = ?, error = ?, confidentiality = ?, updated_at = ? WHERE id = ?`),
 				StatusFailed, rec.Error, UnknownSecrecy, stamp(s.now()), id)
 			return err
 		}
-		// Whether the document is the agency's own is decided on the
-		// issuer as read: a guess of the archive's must not file a letter
-		// received in the outgoing register.
-		own, err := s.issuedBy(ctx, tx, agency, rec.Issuer)
+		own, err := s.improve(ctx, tx, id, agency, u, &rec)
 		if err != nil {
-			return err
-		}
-		// Then the issuer is put right (its numbers are the neighbours).
-		if err := s.snapIssuer(ctx, tx, id, agency, &rec); err != nil {
-			return err
-		}
-		if err := s.proposeType(ctx, tx, id, agency, &rec); err != nil {
-			return err
-		}
-		if cands := rec.Candidates["number"]; len(cands) > 1 {
-			// A handwritten number: the issuer's other numbers of the year
-			// rank its readings.
-			ns, err := s.neighbours(ctx, tx, agency, own, rec)
-			if err != nil {
-				return err
-			}
-			if best, p, ranked, ok := RankByNeighbours(cands, rec.IssuedAt, ns); ok {
-				rec.Confidence = maps.Clone(rec.Confidence)
-				rec.Candidates = maps.Clone(rec.Candidates)
-				rec.Number, rec.Confidence["number"], rec.Candidates["number"] = best, min(handwrittenCap, p), ranked
-			}
-		}
-		if cands := rec.Candidates["issued_at"]; len(cands) > 1 {
-			// A handwritten day: not after the document arrived.
-			if day, p, ok := DayByArrival(cands, rec.IssuedAt, u.At.In(vietnam).Format(time.DateOnly)); ok {
-				rec.Confidence = maps.Clone(rec.Confidence)
-				rec.IssuedAt, rec.Confidence["issued_at"] = day, min(handwrittenCap, p)
-			}
-		}
-		if err := s.snapSigner(ctx, tx, id, agency, &rec); err != nil {
 			return err
 		}
 		review := s.needsReview(rec)
@@ -211,55 +188,9 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 		if err := s.saveRecord(ctx, tx, id, status, rec, review); err != nil {
 			return err
 		}
-		if own {
-			res.Outgoing = true
-			recips, _ := json.Marshal(nonNil(rec.Recipients))
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO outgoing (agency, year, document_id, number, symbol, issued_at, doc_type, subject, signer, recipients, registered_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), agency, yearOf(rec.IssuedAt, u.At), id, rec.Number, rec.Symbol, rec.IssuedAt,
-				rec.DocType, rec.Subject, rec.Signer, string(recips), stamp(u.At)); err != nil {
-				return fmt.Errorf("outgoing register: %w", err)
-			}
-		} else {
-			unit := ""
-			if len(rec.Tasks) > 0 {
-				unit = rec.Tasks[0].Assignee
-			}
-			e, err := s.register(ctx, tx, Entry{Agency: agency, ArrivedAt: u.At, Bucket: u.Bucket, Key: u.Key, ETag: u.ETag, DocumentID: id,
-				DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
-				Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: SecrecyOf(rec.Confidentiality),
-				ReceivingUnit: unit, Deadline: Deadline(rec, u.At), Status: status})
-			if err != nil {
-				return err
-			}
-			res.Incoming = &e
-		}
-		switch rec.DocType {
-		case "BC":
-			regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
-			due := ReportDue(regime, period)
-			received := u.At.Format(time.DateOnly)
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO reports (id, agency, document_id, regime, period, reporting_agency, received_at, due, on_time)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), newID(), agency, id, regime, period, rec.Issuer, received, due, boolInt(due == "" || received <= due)); err != nil {
-				return fmt.Errorf("report record: %w", err)
-			}
-		case "GM":
-			inv, _ := json.Marshal(nonNil(rec.Recipients))
-			day := ""
-			if len(rec.MeetingTime) >= 10 {
-				day = rec.MeetingTime[:10]
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (id, agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-				newID(), agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
-				return fmt.Errorf("meeting record: %w", err)
-			}
-		}
-		for i, t := range rec.Tasks {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tasks (id, agency, document_id, seq, assignee, task, due, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')`),
-				newID(), agency, id, i+1, t.Assignee, t.Task, t.Due); err != nil {
-				return fmt.Errorf("task record: %w", err)
-			}
-		}
-		return nil
+		r, err := s.file(ctx, tx, id, agency, u, rec, own, status)
+		res.Incoming, res.Outgoing = r.Incoming, r.Outgoing
+		return err
 	})
 	if err != nil && !errors.Is(err, errDone) {
 		return Result{}, fmt.Errorf("record %s: %w", u.Key, err)
@@ -278,6 +209,109 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 	s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM outgoing WHERE document_id = ?`), d.ID).Scan(&n)
 	res.Outgoing = n > 0
 	return res, nil
+}
+
+// improve puts a fresh machine reading right with what the archive knows
+// (the issuer's known names and numbers, the agency's type model, the
+// signers it has seen, the day the document arrived), and says whether
+// the agency issued it itself. Nothing is learnt here: only people teach.
+func (s *Store) improve(ctx context.Context, tx *sql.Tx, id int64, agency string, u Upload, rec *doc.Record) (own bool, err error) {
+	// Whether the document is the agency's own is decided on the issuer
+	// as read: a guess of the archive's must not file a letter received
+	// in the outgoing register.
+	own, err = s.issuedBy(ctx, tx, agency, rec.Issuer)
+	if err != nil {
+		return false, err
+	}
+	// Then the issuer is put right (its numbers are the neighbours).
+	if err := s.snapIssuer(ctx, tx, id, agency, rec); err != nil {
+		return false, err
+	}
+	if err := s.proposeType(ctx, tx, id, agency, rec); err != nil {
+		return false, err
+	}
+	if cands := rec.Candidates["number"]; len(cands) > 1 {
+		// A handwritten number: the issuer's other numbers of the year
+		// rank its readings.
+		ns, err := s.neighbours(ctx, tx, agency, own, *rec)
+		if err != nil {
+			return false, err
+		}
+		if best, p, ranked, ok := RankByNeighbours(cands, rec.IssuedAt, ns); ok {
+			rec.Confidence = maps.Clone(rec.Confidence)
+			rec.Candidates = maps.Clone(rec.Candidates)
+			rec.Number, rec.Confidence["number"], rec.Candidates["number"] = best, min(handwrittenCap, p), ranked
+		}
+	}
+	if cands := rec.Candidates["issued_at"]; len(cands) > 1 {
+		// A handwritten day: not after the document arrived.
+		if day, p, ok := DayByArrival(cands, rec.IssuedAt, u.At.In(vietnam).Format(time.DateOnly)); ok {
+			rec.Confidence = maps.Clone(rec.Confidence)
+			rec.IssuedAt, rec.Confidence["issued_at"] = day, min(handwrittenCap, p)
+		}
+	}
+	return own, s.snapSigner(ctx, tx, id, agency, rec)
+}
+
+// file writes what a newly recorded document makes: its line of the
+// outgoing register (the agency issued it) or of the incoming one, its
+// report, meeting and task records.
+func (s *Store) file(ctx context.Context, tx *sql.Tx, id int64, agency string, u Upload, rec doc.Record, own bool, status string) (Result, error) {
+	var res Result
+	if own {
+		res.Outgoing = true
+		recips, _ := json.Marshal(nonNil(rec.Recipients))
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO outgoing (agency, year, document_id, number, symbol, issued_at, doc_type, subject, signer, recipients, registered_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), agency, yearOf(rec.IssuedAt, u.At), id, rec.Number, rec.Symbol, rec.IssuedAt,
+			rec.DocType, rec.Subject, rec.Signer, string(recips), stamp(u.At)); err != nil {
+			return res, fmt.Errorf("outgoing register: %w", err)
+		}
+	} else {
+		unit := ""
+		if len(rec.Tasks) > 0 {
+			unit = rec.Tasks[0].Assignee
+		}
+		e, err := s.register(ctx, tx, Entry{Agency: agency, ArrivedAt: u.At, Bucket: u.Bucket, Key: u.Key, ETag: u.ETag, DocumentID: id,
+			DocType: rec.DocType, Number: rec.Number, Symbol: rec.Symbol, Issuer: rec.Issuer, IssuedAt: rec.IssuedAt,
+			Subject: rec.Subject, Signer: rec.Signer, Urgency: rec.Urgency, Confidentiality: SecrecyOf(rec.Confidentiality),
+			ReceivingUnit: unit, Deadline: Deadline(rec, u.At), Status: status})
+		if err != nil {
+			return res, err
+		}
+		res.Incoming = &e
+	}
+	switch rec.DocType {
+	case "BC":
+		regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
+		due := ReportDue(regime, period)
+		received := u.At.Format(time.DateOnly)
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO reports (id, agency, document_id, regime, period, reporting_agency, received_at, due, on_time)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), newID(), agency, id, regime, period, rec.Issuer, received, due, boolInt(due == "" || received <= due)); err != nil {
+			return res, fmt.Errorf("report record: %w", err)
+		}
+	case "GM":
+		inv, _ := json.Marshal(nonNil(rec.Recipients))
+		day := ""
+		if len(rec.MeetingTime) >= 10 {
+			day = rec.MeetingTime[:10]
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (id, agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			newID(), agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
+			return res, fmt.Errorf("meeting record: %w", err)
+		}
+	}
+	return res, s.insertTasks(ctx, tx, id, agency, rec)
+}
+
+// insertTasks writes a task record for each assignment of rec.
+func (s *Store) insertTasks(ctx context.Context, tx *sql.Tx, id int64, agency string, rec doc.Record) error {
+	for i, t := range rec.Tasks {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tasks (id, agency, document_id, seq, assignee, task, due, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')`),
+			newID(), agency, id, i+1, t.Assignee, t.Task, t.Due); err != nil {
+			return fmt.Errorf("task record: %w", err)
+		}
+	}
+	return nil
 }
 
 // errDone ends a transaction that finds its work done already.

@@ -183,6 +183,9 @@ var migrations = []string{
 	CREATE TABLE type_words (agency TEXT NOT NULL, doc_type TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
 		PRIMARY KEY (agency, word, doc_type));
 	CREATE TABLE learnt (document_id BIGINT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (document_id, field))`,
+	// vanthu reprocess marks a document whose upload is read again: its
+	// next record is a new machine reading (reread in documents.go).
+	`ALTER TABLE documents ADD COLUMN reread INTEGER NOT NULL DEFAULT 0`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -185,29 +185,7 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 		if err := s.relearn(ctx, tx, d, rec); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
-			subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ?, receiving_unit = ? WHERE document_id = ?`),
-			rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
-			SecrecyOf(rec.Confidentiality), status, unit, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE outgoing SET doc_type = ?, number = ?, symbol = ?, issued_at = ?, subject = ?, signer = ? WHERE document_id = ?`),
-			rec.DocType, rec.Number, rec.Symbol, rec.IssuedAt, rec.Subject, rec.Signer, id); err != nil {
-			return err
-		}
-		if rec.DocType == "BC" {
-			regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET regime = ?, period = ?, reporting_agency = ?, due = ? WHERE document_id = ?`),
-				regime, period, rec.Issuer, ReportDue(regime, period), id); err != nil {
-				return err
-			}
-		}
-		day := ""
-		if len(rec.MeetingTime) >= 10 {
-			day = rec.MeetingTime[:10]
-		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE meetings SET starts = ?, day = ?, place = ? WHERE document_id = ?`), rec.MeetingTime, day, rec.MeetingPlace, id)
-		return err
+		return s.syncRegisters(ctx, tx, id, rec, status, &unit)
 	})
 	if err != nil {
 		return Document{}, err
@@ -505,4 +483,38 @@ func (s *Store) relearn(ctx context.Context, tx *sql.Tx, d Document, rec doc.Rec
 		}
 	}
 	return nil
+}
+
+// syncRegisters writes a document's record into its register line
+// (incoming or outgoing), report and meeting records; the receiving unit
+// too when unit is set.
+func (s *Store) syncRegisters(ctx context.Context, tx *sql.Tx, id int64, rec doc.Record, status string, unit *string) error {
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET doc_type = ?, number = ?, symbol = ?, issuer = ?, issuer_key = ?, issued_at = ?,
+		subject = ?, signer = ?, urgency = ?, confidentiality = ?, status = ? WHERE document_id = ?`),
+		rec.DocType, rec.Number, rec.Symbol, rec.Issuer, nameKey(rec.Issuer), rec.IssuedAt, rec.Subject, rec.Signer, rec.Urgency,
+		SecrecyOf(rec.Confidentiality), status, id); err != nil {
+		return err
+	}
+	if unit != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE incoming SET receiving_unit = ? WHERE document_id = ?`), *unit, id); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE outgoing SET doc_type = ?, number = ?, symbol = ?, issued_at = ?, subject = ?, signer = ? WHERE document_id = ?`),
+		rec.DocType, rec.Number, rec.Symbol, rec.IssuedAt, rec.Subject, rec.Signer, id); err != nil {
+		return err
+	}
+	if rec.DocType == "BC" {
+		regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET regime = ?, period = ?, reporting_agency = ?, due = ? WHERE document_id = ?`),
+			regime, period, rec.Issuer, ReportDue(regime, period), id); err != nil {
+			return err
+		}
+	}
+	day := ""
+	if len(rec.MeetingTime) >= 10 {
+		day = rec.MeetingTime[:10]
+	}
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE meetings SET starts = ?, day = ?, place = ? WHERE document_id = ?`), rec.MeetingTime, day, rec.MeetingPlace, id)
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -632,6 +633,87 @@ func Run(t *testing.T, s *records.Store) {
 			t.Fatal(err)
 		}
 		check("failed")
+	})
+
+	t.Run("RereadKeepsWhatPeopleSaid", func(t *testing.T) {
+		first := Rec("CV", "12", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v sửa chữa trường hoc")
+		first.Signer, first.Confidence["signer"] = "Nguyen Van B", 0.5
+		r, err := s.Record(ctx, up("reread.pdf"), first)
+		if err != nil || r.Document.Status != records.StatusReview || r.Incoming == nil {
+			t.Fatalf("first reading: %+v %v", r, err)
+		}
+		arrival := r.Incoming.ArrivalNumber
+		d, err := s.Correct(ctx, clerk, r.Document.ID, map[string]string{"subject": "V/v sửa chữa trường học"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A redelivery of a reading changes nothing.
+		again := Rec("CV", "99", "UBND-KT", "UBND XÃ TỊNH KHÊ", "other")
+		if r2, err := s.Record(ctx, up("reread.pdf"), again); err != nil || r2.Reread || r2.Document.Record.Number != "12" {
+			t.Fatalf("redelivery merged: %+v %v", r2.Document.Record, err)
+		}
+		if marked, err := s.MarkReread(ctx, "uploads", "reread.pdf", "e1"); err != nil || !marked {
+			t.Fatalf("mark: %v %v", marked, err)
+		}
+		// The better reader reads the signer and the number anew; the
+		// subject a person corrected stays theirs.
+		better := Rec("CV", "121", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v sửa chữa trường hoc (machine)")
+		better.Signer = "Nguyễn Văn Bình"
+		better.Tasks = []doc.Task{{Assignee: "Phòng Giáo dục", Task: "kiểm tra", Due: "2025-04-01"}}
+		r3, err := s.Record(ctx, up("reread.pdf"), better)
+		if err != nil || !r3.Reread || r3.New {
+			t.Fatalf("reread: %+v %v", r3, err)
+		}
+		got := r3.Document
+		if got.ID != d.ID || got.Record.Subject != "V/v sửa chữa trường học" || got.Record.Number != "121" || got.Record.Signer != "Nguyễn Văn Bình" {
+			t.Errorf("merged record: %+v", got.Record)
+		}
+		if got.Status != records.StatusRegistered || len(got.Review) != 0 {
+			t.Errorf("status after a confident reading: %s %v", got.Status, got.Review)
+		}
+		if r3.Incoming == nil || r3.Incoming.ArrivalNumber != arrival || r3.Incoming.Number != "121" || r3.Incoming.Subject != "V/v sửa chữa trường học" {
+			t.Errorf("register line: %+v (arrival was %d)", r3.Incoming, arrival)
+		}
+		if ts, _ := s.Tasks(ctx, records.TaskFilter{Agency: "ubnd-qn"}); !slices.ContainsFunc(ts, func(x records.Task) bool { return x.DocumentID == d.ID && x.Assignee == "Phòng Giáo dục" }) {
+			t.Errorf("the new reading's task is not a task record: %+v", ts)
+		}
+		h, _ := s.History(ctx, clerk, d.ID)
+		if len(h) == 0 || h[len(h)-1].Field != "reading" || h[len(h)-1].User != records.MachineName || !strings.Contains(h[len(h)-1].New, "number") || strings.Contains(h[len(h)-1].New, "subject") {
+			t.Errorf("history of the reread: %+v", h)
+		}
+		if ps, _ := s.PendingReindex(ctx, 100); !slices.ContainsFunc(ps, func(x records.Document) bool { return x.ID == d.ID }) {
+			t.Error("the search index is not told of the new reading")
+		}
+		// Approved: a person vouched for every field; a new reading moves none.
+		leader, _ := s.UserByName(ctx, "ld-qn")
+		if leader.ID == 0 {
+			leader, _ = s.CreateUser(ctx, records.User{Name: "ld-qn-2", Role: records.RoleLeader, Agency: "ubnd-qn"}, "mat-khau-dai-9")
+		}
+		if _, err := s.Approve(ctx, leader, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		s.MarkReread(ctx, "uploads", "reread.pdf", "e1")
+		worse := Rec("CV", "1", "UBND-K", "UBND XA TINH KHE", "x")
+		r4, err := s.Record(ctx, up("reread.pdf"), worse)
+		if err != nil || !r4.Reread || r4.Document.Status != records.StatusApproved || r4.Document.Record.Number != "121" || r4.Document.Record.Issuer != "UBND XÃ TỊNH KHÊ" {
+			t.Errorf("approved document moved: %+v %v", r4.Document, err)
+		}
+		// A reading that fails keeps the former one.
+		s.MarkReread(ctx, "uploads", "reread.pdf", "e1")
+		bad := doc.NewRecord("reread.pdf")
+		bad.Error = "tesseract: killed"
+		if r5, err := s.Record(ctx, up("reread.pdf"), bad); err != nil || r5.Document.Status != records.StatusApproved || r5.Document.Record.Number != "121" {
+			t.Errorf("a failed reading replaced a good one: %+v %v", r5.Document, err)
+		}
+		// A document that could not be read before is recorded as new.
+		fail := doc.NewRecord("once-bad.pdf")
+		fail.Error = "not a PDF"
+		s.Record(ctx, up("once-bad.pdf"), fail)
+		s.MarkReread(ctx, "uploads", "once-bad.pdf", "e1")
+		r6, err := s.Record(ctx, up("once-bad.pdf"), Rec("CV", "31", "UBND-VP", "UBND XÃ Y", "V/v z"))
+		if err != nil || !r6.New || r6.Document.Status != records.StatusRegistered || r6.Incoming == nil || r6.Incoming.ArrivalNumber == 0 {
+			t.Errorf("failed then read: %+v %v", r6, err)
+		}
 	})
 
 	t.Run("FailedDocument", func(t *testing.T) {
