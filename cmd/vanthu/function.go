@@ -121,7 +121,20 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			closeFn = func() { reg.Close() }
 			hc.Probe("records", reg.Ping)
-			h = (&register.Function{Store: store, Records: reg, Agency: config.Get("VANTHU_AGENCY"), Log: log}).Handle
+			fn := &register.Function{Store: store, Records: reg, Agency: config.Get("VANTHU_AGENCY"), Log: log}
+			if config.Get("VANTHU_ES_URL") != "" {
+				// A shared index: the register indexes what it merged when
+				// a document is read again. (A Bleve index is the index
+				// function's own; RepairIndex indexes those.)
+				idx, err := openIndexer(ctx, *data)
+				if err != nil {
+					fmt.Fprintln(stderr, "vanthu function register:", err)
+					return 1
+				}
+				fn.Index = idx
+				closeFn = func() { reg.Close(); idx.Close() }
+			}
+			h = fn.Handle
 		case "summary":
 			reg, err := openRecords(ctx, *data)
 			if err != nil {

@@ -30,6 +30,7 @@ var commands = []command{
 	{"eval", "measure extraction against a labelled folder (truth.jsonl)", runEval},
 	{"corpus", "generate a labelled corpus of synthetic documents", runCorpus},
 	{"serve", "run every function in one process (uploads to records)", runServe},
+	{"reprocess", "read stored uploads again when a stage's version moved (corrections kept)", runReprocess},
 	{"admin", "accounts and agencies: create-user, token, create-agency", runAdmin},
 	{"function", "run one function as the HTTP CloudEvents service Knative deploys", runFunction},
 	{"config", "print the environment variables Vanthu reads (secrets masked) and check them", runConfig},

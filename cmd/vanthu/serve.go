@@ -109,7 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"ocr":      o.Handle,
 		"extract":  x.Handle,
 		"index":    (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle,
-		"register": (&register.Function{Store: store, Records: reg, Agency: *agency, Log: log}).Handle,
+		"register": (&register.Function{Store: store, Records: reg, Index: idx, Agency: *agency, Log: log}).Handle,
 	}
 	for _, st := range stage.Triggered() {
 		h, ok := handlers[st.Name]

@@ -11,9 +11,11 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
@@ -23,7 +25,12 @@ type Function struct {
 	Store   objstore.Store
 	Records *records.Store
 	Agency  string // agency of uploads that carry none in their metadata
-	Log     *slog.Logger
+	// Index, when set, gets a document read again (vanthu reprocess) as
+	// the records merged it — people's corrections kept — since the index
+	// stage does not index an upload twice. Unset, or failing, the
+	// document stays marked and the API's RepairIndex indexes it.
+	Index search.Indexer
+	Log   *slog.Logger
 }
 
 // New returns the function; the caller sets its fields.
@@ -40,6 +47,16 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 			file = o.File
 		}
 		r, err := f.Records.Record(ctx, records.Upload{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag, File: file, By: o.By}, rec)
+		if err == nil && r.Reread && r.Document.Status != records.StatusFailed {
+			f.Log.Info("read again", "key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status)
+			if f.Index != nil {
+				if ierr := f.Index.Index(ctx, domain.Recorded(r.Document)); ierr != nil {
+					f.Log.Error("index the new reading", "document", r.Document.ID, "err", ierr)
+				} else if ierr := f.Records.Reindexed(ctx, r.Document); ierr != nil {
+					f.Log.Error("index the new reading", "document", r.Document.ID, "err", ierr)
+				}
+			}
+		}
 		if err == nil && r.New {
 			attrs := []any{"key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status}
 			if r.Incoming != nil {

@@ -541,7 +541,7 @@ func (s *Server) reindex(r *http.Request, d records.Document) {
 
 // searchDocument is a recorded document as the search index keeps it.
 func searchDocument(d records.Document) search.Document {
-	return domain.SearchDocument(indexID(d), d.Agency, d.File, d.Record, d.Secrecy, d.Status)
+	return domain.Recorded(d)
 }
 
 // RepairIndex re-indexes the documents whose re-indexing failed, and

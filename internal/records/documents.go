@@ -161,7 +161,10 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 		case reread == 0:
 			return errDone
 		case status == StatusFailed:
-			// It could not be read before: it is recorded now as if new.
+			// It could not be read before: it is recorded now as if new
+			// (and indexed through the reindex mark: its index stage is
+			// done).
+			res.Reread = true
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET reread = 0 WHERE id = ?`), id); err != nil {
 				return err
 			}
@@ -190,6 +193,9 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 		}
 		r, err := s.file(ctx, tx, id, agency, u, rec, own, status)
 		res.Incoming, res.Outgoing = r.Incoming, r.Outgoing
+		if err == nil && res.Reread {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE documents SET reindex = 1 WHERE id = ?`), id)
+		}
 		return err
 	})
 	if err != nil && !errors.Is(err, errDone) {

@@ -64,3 +64,42 @@ func ByName(name string) (Def, bool) {
 	}
 	return Def{}, false
 }
+
+// After are the stages downstream of name in the walk: those its event
+// triggers, and theirs, in the contract's order.
+func After(name string) []Def {
+	seen := map[string]bool{}
+	var walk func(string)
+	walk = func(n string) {
+		d, ok := ByName(n)
+		if !ok || d.Emits == "" {
+			return
+		}
+		for _, t := range Triggered() {
+			if t.Takes == d.Emits && !seen[t.Name] {
+				seen[t.Name] = true
+				walk(t.Name)
+			}
+		}
+	}
+	walk(name)
+	var out []Def
+	for _, d := range Contract {
+		if seen[d.Name] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Versioned are the stages whose artifact is an input of the stages
+// after them (read, extract): the ones a moved version re-runs.
+func Versioned() []Def {
+	var out []Def
+	for _, d := range Contract {
+		if d.Takes != "" && d.Emits != "" && d.Artifact != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}

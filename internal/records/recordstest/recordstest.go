@@ -711,7 +711,7 @@ func Run(t *testing.T, s *records.Store) {
 		s.Record(ctx, up("once-bad.pdf"), fail)
 		s.MarkReread(ctx, "uploads", "once-bad.pdf", "e1")
 		r6, err := s.Record(ctx, up("once-bad.pdf"), Rec("CV", "31", "UBND-VP", "UBND XÃ Y", "V/v z"))
-		if err != nil || !r6.New || r6.Document.Status != records.StatusRegistered || r6.Incoming == nil || r6.Incoming.ArrivalNumber == 0 {
+		if err != nil || !r6.New || !r6.Reread || r6.Document.Status != records.StatusRegistered || r6.Incoming == nil || r6.Incoming.ArrivalNumber == 0 {
 			t.Errorf("failed then read: %+v %v", r6, err)
 		}
 	})
