@@ -24,6 +24,7 @@ import (
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/health"
 	"github.com/vanthu/vanthu/internal/metrics"
+	"github.com/vanthu/vanthu/internal/tracing"
 )
 
 // sinkEmitter posts events to K_SINK, the address a SinkBinding injects
@@ -74,11 +75,17 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 2
 	}
 	log := newLogger(stderr, pf.verbose)
+	name := fs.Arg(0)
+	stopTracing, err := tracing.Setup(ctx, "vanthu-"+name)
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu function: tracing:", err)
+		return 1
+	}
+	defer stopTracing(context.WithoutCancel(ctx))
 	var handler http.Handler
 	var closeFn func()
 	hc := health.New()
 	hc.Log = log
-	name := fs.Arg(0)
 	switch name {
 	case "ingest":
 		em, err := newSinkEmitter()
@@ -86,7 +93,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			fmt.Fprintln(stderr, "vanthu function ingest:", err)
 			return 1
 		}
-		handler = http.HandlerFunc((&ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: em, Log: log}).Handle)
+		handler = http.HandlerFunc((&ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: tracing.Emitting(em), Log: log}).Handle)
 	case "ocr", "extract", "reconcile", "index", "register", "summary":
 		store, err := openStore(ctx, *data, *bucket)
 		if err != nil {
@@ -151,7 +158,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			}
 			h = (&reconcile.Function{Store: store, Bucket: *bucket, Emit: em, Log: log}).Handle
 		}
-		h = metrics.Stage(name, hc.Wrap(name, h))
+		h = tracing.Stage(name, metrics.Stage(name, hc.Wrap(name, h)))
 		p, err := cloudevents.NewHTTP()
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu function:", err)
@@ -160,7 +167,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		recv, err := cloudevents.NewHTTPReceiveHandler(ctx, p, func(ctx context.Context, ev event.Event) (*event.Event, protocol.Result) {
 			out, err := h(ctx, ev)
 			if err != nil {
-				log.Error("handle", "function", name, "id", ev.ID(), "err", err)
+				log.ErrorContext(ctx, "handle", "function", name, "id", ev.ID(), "err", err)
 				return nil, err // a non-2xx answer: the Broker redelivers
 			}
 			return out, nil
@@ -187,7 +194,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "vanthu function:", err)
 		return 1
 	}
-	srv := newHTTPServer(metrics.HTTP(mux), log)
+	srv := newHTTPServer(tracing.HTTP(metrics.HTTP(mux)), log)
 	log.Info("function serving", "name", name, "addr", ln.Addr().String())
 	go srv.Serve(ln)
 	<-ctx.Done()

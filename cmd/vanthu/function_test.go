@@ -87,11 +87,27 @@ func TestFunctionsOverHTTP(t *testing.T) {
 		return *reply
 	}
 	up, _ := events.New(events.TypeUploaded, "test", events.Ref{Bucket: "uploads", Key: "a/doc.pdf", ETag: info.ETag, Size: info.Size})
+	// The trace the upload came with goes on through each stage's reply
+	// (the CloudEvents traceparent extension), each stage a new span.
+	const trace, root = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	up.SetExtension("traceparent", "00-"+trace+"-"+root+"-01")
+	traceOf := func(ev event.Event) (tid, span string) {
+		tp, _ := ev.Extensions()["traceparent"].(string)
+		if parts := strings.Split(tp, "-"); len(parts) == 4 {
+			return parts[1], parts[2]
+		}
+		return "", ""
+	}
 	read := send(ocrURL, up)
 	if read.Type() != events.TypeRead {
 		t.Fatalf("ocr replied %s", read.Type())
 	}
 	done := send(extractURL, read)
+	t1, s1 := traceOf(read)
+	t2, s2 := traceOf(done)
+	if t1 != trace || t2 != trace || s1 == root || s2 == s1 || s2 == "" {
+		t.Errorf("trace through the stages: %s/%s then %s/%s (sent %s/%s)", t1, s1, t2, s2, trace, root)
+	}
 	ref, err := events.RefOf(done)
 	if done.Type() != events.TypeExtracted || err != nil || !strings.HasPrefix(ref.Artifacts["records"], "vanthu/records/a/doc.pdf@") {
 		t.Fatalf("extract replied %s %+v %v", done.Type(), ref, err)

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/vanthu/vanthu/internal/ompenv"
+	"github.com/vanthu/vanthu/internal/tracing"
 )
 
 var version = "dev"
@@ -81,7 +82,7 @@ func newLogger(w io.Writer, verbose bool) *slog.Logger {
 	if verbose {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return slog.New(tracing.LogHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})))
 }
 
 // newFlagSet is a subcommand's flags: errors and --help go to stderr, the

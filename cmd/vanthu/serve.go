@@ -37,6 +37,7 @@ import (
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/internal/search/elastic"
 	"github.com/vanthu/vanthu/internal/stage"
+	"github.com/vanthu/vanthu/internal/tracing"
 	"github.com/vanthu/vanthu/internal/web"
 	"github.com/vanthu/vanthu/pipelines/raster"
 )
@@ -62,8 +63,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log := newLogger(stderr, pf.verbose)
 	if !pf.verbose {
-		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		log = slog.New(tracing.LogHandler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	}
+	stopTracing, err := tracing.Setup(ctx, "vanthu-serve")
+	if err != nil {
+		fmt.Fprintln(stderr, "vanthu serve: tracing:", err)
+		return 1
+	}
+	defer stopTracing(context.WithoutCancel(ctx))
 	store, err := openStore(ctx, *data, *bucket)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu serve:", err)
@@ -117,15 +124,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "vanthu serve: no handler for the contract's stage %q\n", st.Name)
 			return 1
 		}
-		d.On(st.Takes, metrics.Stage(st.Name, hc.Wrap(st.Name, h)))
+		d.On(st.Takes, tracing.Stage(st.Name, metrics.Stage(st.Name, hc.Wrap(st.Name, h))))
 	}
-	in := &ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: d, Log: log}
+	in := &ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: tracing.Emitting(d), Log: log}
 	rec := &reconcile.Function{Store: store, Bucket: *bucket, Emit: d, Log: log,
 		Skip: func(r events.Ref) bool { return d.Busy(dispatch.ChainKey(r.Bucket, r.Key, r.ETag)) }}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
-	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: d, Log: log, Health: hc, Preview: raster.Preview,
+	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: tracing.Emitting(d), Log: log, Health: hc, Preview: raster.Preview,
 		SecureCookies: config.Get("VANTHU_SECURE_COOKIES") == "1"}
 	if url := config.Get("VANTHU_LLM_URL"); url != "" {
 		// Optional: an OpenAI-compatible model rewrites the summaries'
@@ -151,7 +158,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "vanthu serve:", err)
 		return 1
 	}
-	srv := newHTTPServer(metrics.HTTP(mux), log)
+	srv := newHTTPServer(tracing.HTTP(metrics.HTTP(mux)), log)
 	go srv.Serve(ln)
 	log.Info("serving", "addr", ln.Addr().String(), "bucket", *bucket)
 

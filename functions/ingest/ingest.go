@@ -125,7 +125,7 @@ func (f *Function) Handle(w http.ResponseWriter, r *http.Request) {
 	}
 	refs, err := ParseNotification(body)
 	if err != nil {
-		f.Log.Warn("bad notification", "err", err)
+		f.Log.WarnContext(r.Context(), "bad notification", "err", err)
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -135,11 +135,11 @@ func (f *Function) Handle(w http.ResponseWriter, r *http.Request) {
 			err = f.Emit.Emit(r.Context(), ev)
 		}
 		if err != nil {
-			f.Log.Error("emit uploaded", "bucket", ref.Bucket, "key", ref.Key, "err", err)
+			f.Log.ErrorContext(r.Context(), "emit uploaded", "bucket", ref.Bucket, "key", ref.Key, "err", err)
 			http.Error(w, "could not pass the upload on; retry", http.StatusServiceUnavailable)
 			return
 		}
-		f.Log.Info("uploaded", "bucket", ref.Bucket, "key", ref.Key, "etag", ref.ETag, "id", ev.ID())
+		f.Log.InfoContext(r.Context(), "uploaded", "bucket", ref.Bucket, "key", ref.Key, "etag", ref.ETag, "id", ev.ID())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

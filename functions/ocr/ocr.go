@@ -66,7 +66,7 @@ func (f *Function) read(ctx context.Context, ref events.Ref) (*Artifact, error) 
 	}
 	defer rc.Close()
 	if ref.ETag != "" && info.ETag != ref.ETag {
-		f.Log.Info("superseded", "key", ref.Key, "event_etag", ref.ETag, "now", info.ETag)
+		f.Log.InfoContext(ctx, "superseded", "key", ref.Key, "event_etag", ref.ETag, "now", info.ETag)
 		return nil, nil
 	}
 	tmp, err := os.CreateTemp("", "vanthu-upload-*")

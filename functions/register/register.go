@@ -48,21 +48,21 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 		}
 		r, err := f.Records.Record(ctx, records.Upload{Agency: agency, Bucket: ref.Bucket, Key: ref.Key, ETag: ref.ETag, File: file, By: o.By}, rec)
 		if err == nil && r.Reread && r.Document.Status != records.StatusFailed {
-			f.Log.Info("read again", "key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status)
+			f.Log.InfoContext(ctx, "read again", "key", ref.Key, "agency", agency, "document_id", r.Document.ID, "status", r.Document.Status)
 			if f.Index != nil {
 				if ierr := f.Index.Index(ctx, domain.Recorded(r.Document)); ierr != nil {
-					f.Log.Error("index the new reading", "document", r.Document.ID, "err", ierr)
+					f.Log.ErrorContext(ctx, "index the new reading", "document_id", r.Document.ID, "err", ierr)
 				} else if ierr := f.Records.Reindexed(ctx, r.Document); ierr != nil {
-					f.Log.Error("index the new reading", "document", r.Document.ID, "err", ierr)
+					f.Log.ErrorContext(ctx, "index the new reading", "document_id", r.Document.ID, "err", ierr)
 				}
 			}
 		}
 		if err == nil && r.New {
-			attrs := []any{"key", ref.Key, "agency", agency, "document", r.Document.ID, "status", r.Document.Status}
+			attrs := []any{"key", ref.Key, "agency", agency, "document_id", r.Document.ID, "status", r.Document.Status}
 			if r.Incoming != nil {
 				attrs = append(attrs, "arrival", r.Incoming.ArrivalNumber, "duplicate_of", r.Incoming.DuplicateOf)
 			}
-			f.Log.Info("recorded", attrs...)
+			f.Log.InfoContext(ctx, "recorded", attrs...)
 		}
 		return err
 	})

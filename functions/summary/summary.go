@@ -94,7 +94,7 @@ func (f *Function) Run(ctx context.Context) (int, error) {
 			}
 			written++
 			if f.Log != nil {
-				f.Log.Info("summary written", "agency", a, "period", sp.period, "from", sp.from, "key", key)
+				f.Log.InfoContext(ctx, "summary written", "agency", a, "period", sp.period, "from", sp.from, "key", key)
 			}
 		}
 	}
