@@ -19,7 +19,10 @@ import (
 
 type collect struct{ evs []event.Event }
 
-func (c *collect) Emit(_ context.Context, ev event.Event) error { c.evs = append(c.evs, ev); return nil }
+func (c *collect) Emit(_ context.Context, ev event.Event) error {
+	c.evs = append(c.evs, ev)
+	return nil
+}
 
 // One document's walk is one trace: the webhook's request, the read
 // stage, the extract stage, each a child of the one before, the trace
