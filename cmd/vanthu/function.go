@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,29 +25,6 @@ import (
 	"github.com/vanthu/vanthu/internal/metrics"
 	"github.com/vanthu/vanthu/internal/tracing"
 )
-
-// sinkEmitter posts events to K_SINK, the address a SinkBinding injects
-// (the Broker).
-type sinkEmitter struct{ c cloudevents.Client }
-
-func newSinkEmitter() (*sinkEmitter, error) {
-	sink := config.Get("K_SINK")
-	if sink == "" {
-		return nil, errors.New("K_SINK is not set: bind this function to the broker with a SinkBinding")
-	}
-	c, err := cloudevents.NewClientHTTP(cloudevents.WithTarget(sink))
-	if err != nil {
-		return nil, err
-	}
-	return &sinkEmitter{c: c}, nil
-}
-
-func (s *sinkEmitter) Emit(ctx context.Context, ev event.Event) error {
-	if res := s.c.Send(ctx, ev); cloudevents.IsUndelivered(res) || protocol.IsNACK(res) {
-		return fmt.Errorf("send %s to the broker: %w", ev.Type(), res)
-	}
-	return nil
-}
 
 // runFunction runs one function as the HTTP service Knative deploys: the
 // CloudEvents functions answer with their next event (the Broker routes
@@ -83,81 +59,70 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	defer stopTracing(context.WithoutCancel(ctx))
 	var handler http.Handler
-	var closeFn func()
 	hc := health.New()
 	hc.Log = log
+	// Each function opens its own clients in Start and closes them in
+	// Stop (knative/func's shape), from the environment — with the
+	// folder and bucket of the flags.
+	cfg := config.Environ()
+	cfg["VANTHU_DATA"], cfg["VANTHU_BUCKET"] = *data, *bucket
+	var inst interface {
+		Start(context.Context, map[string]string) error
+		Stop(context.Context) error
+	}
+	var afterStart func()
+	var h dispatch.Handler
 	switch name {
 	case "ingest":
-		em, err := newSinkEmitter()
-		if err != nil {
-			fmt.Fprintln(stderr, "vanthu function ingest:", err)
-			return 1
+		fn := &ingest.Function{Log: log}
+		inst, handler = fn, http.HandlerFunc(fn.Handle)
+		afterStart = func() { fn.Emit = tracing.Emitting(fn.Emit) }
+	case "ocr", "extract":
+		p, engine := pf.build(stderr)
+		defer engine.Close()
+		if name == "ocr" {
+			fn := &ocr.Function{Pipeline: p, Log: log}
+			inst, h = fn, fn.Handle
+			afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+		} else {
+			fn := &extract.Function{Pipeline: p, Log: log}
+			inst, h = fn, fn.Handle
+			afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
 		}
-		handler = http.HandlerFunc((&ingest.Function{Token: config.Get("VANTHU_INGEST_TOKEN"), Emit: tracing.Emitting(em), Log: log}).Handle)
-	case "ocr", "extract", "reconcile", "index", "register", "summary":
-		store, err := openStore(ctx, *data, *bucket)
-		if err != nil {
-			fmt.Fprintln(stderr, "vanthu function:", err)
-			return 1
+	case "index":
+		fn := &index.Function{Log: log}
+		inst, h = fn, fn.Handle
+		afterStart = func() {
+			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+			hc.Probe("index", fn.Index.Ping)
 		}
-		hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, store, *bucket) })
-		var h dispatch.Handler
-		switch name {
-		case "ocr", "extract":
-			p, engine := pf.build(stderr)
-			closeFn = engine.Close
-			if name == "ocr" {
-				h = (&ocr.Function{Store: store, Pipeline: p, Log: log}).Handle
-			} else {
-				h = (&extract.Function{Store: store, Pipeline: p, Log: log}).Handle
-			}
-		case "index":
-			idx, err := openIndexer(ctx, *data)
-			if err != nil {
-				fmt.Fprintln(stderr, "vanthu function index:", err)
-				return 1
-			}
-			closeFn = func() { idx.Close() }
-			hc.Probe("index", idx.Ping)
-			h = (&index.Function{Store: store, Index: idx, Agency: config.Get("VANTHU_AGENCY"), Log: log}).Handle
-		case "register":
-			reg, err := openRecords(ctx, *data)
-			if err != nil {
-				fmt.Fprintln(stderr, "vanthu function register:", err)
-				return 1
-			}
-			closeFn = func() { reg.Close() }
-			hc.Probe("records", reg.Ping)
-			fn := &register.Function{Store: store, Records: reg, Agency: config.Get("VANTHU_AGENCY"), Log: log}
-			if config.Get("VANTHU_ES_URL") != "" {
-				// A shared index: the register indexes what it merged when
-				// a document is read again. (A Bleve index is the index
-				// function's own; RepairIndex indexes those.)
-				idx, err := openIndexer(ctx, *data)
-				if err != nil {
-					fmt.Fprintln(stderr, "vanthu function register:", err)
-					return 1
-				}
-				fn.Index = idx
-				closeFn = func() { reg.Close(); idx.Close() }
-			}
-			h = fn.Handle
-		case "summary":
-			reg, err := openRecords(ctx, *data)
-			if err != nil {
-				fmt.Fprintln(stderr, "vanthu function summary:", err)
-				return 1
-			}
-			closeFn = func() { reg.Close() }
-			h = (&summary.Function{Store: store, Bucket: *bucket, Records: reg, Log: log}).Handle
-		case "reconcile":
-			em, err := newSinkEmitter()
-			if err != nil {
-				fmt.Fprintln(stderr, "vanthu function reconcile:", err)
-				return 1
-			}
-			h = (&reconcile.Function{Store: store, Bucket: *bucket, Emit: em, Log: log}).Handle
+	case "register":
+		fn := &register.Function{Log: log}
+		inst, h = fn, fn.Handle
+		afterStart = func() {
+			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+			hc.Probe("records", fn.Records.Ping)
 		}
+	case "summary":
+		fn := &summary.Function{Log: log}
+		inst, h = fn, fn.Handle
+		afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+	case "reconcile":
+		fn := &reconcile.Function{Log: log}
+		inst, h = fn, fn.Handle
+		afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+	default:
+		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, index, register, reconcile, summary)\n", name)
+		return 2
+	}
+	if err := inst.Start(ctx, cfg); err != nil {
+		fmt.Fprintf(stderr, "vanthu function %s: %v\n", name, err)
+		inst.Stop(context.WithoutCancel(ctx))
+		return 1
+	}
+	defer inst.Stop(context.WithoutCancel(ctx))
+	afterStart()
+	if h != nil {
 		h = tracing.Stage(name, metrics.Stage(name, hc.Wrap(name, h)))
 		p, err := cloudevents.NewHTTP()
 		if err != nil {
@@ -177,12 +142,6 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return 1
 		}
 		handler = recv
-	default:
-		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, index, register, reconcile)\n", name)
-		return 2
-	}
-	if closeFn != nil {
-		defer closeFn()
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /readyz", hc)

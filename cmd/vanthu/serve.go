@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,11 +9,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"path/filepath"
-	"strconv"
 	"time"
 
-	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/vanthu/vanthu/functions/extract"
 	"github.com/vanthu/vanthu/functions/index"
@@ -24,18 +20,15 @@ import (
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/api"
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/dispatch"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/health"
 	"github.com/vanthu/vanthu/internal/metrics"
 	"github.com/vanthu/vanthu/internal/objstore"
-	"github.com/vanthu/vanthu/internal/objstore/local"
-	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
-	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
-	"github.com/vanthu/vanthu/internal/search/elastic"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/internal/tracing"
 	"github.com/vanthu/vanthu/internal/web"
@@ -224,74 +217,22 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // storeReachable: the object store answers for the bucket (a missing key
 // is an answer).
 func storeReachable(ctx context.Context, store objstore.Store, bucket string) error {
-	_, err := store.Stat(ctx, bucket, "vanthu/readyz-probe")
-	if errors.Is(err, objstore.ErrNotFound) {
-		return nil
-	}
-	return err
+	return backends.StoreReachable(ctx, store, bucket)
 }
 
 // openStore picks the object store: MinIO when configured, else a folder.
 func openStore(ctx context.Context, data, bucket string) (objstore.Store, error) {
-	if raw := config.Get("VANTHU_MINIO_URL"); raw != "" {
-		cfg, err := vminio.ParseURL(raw)
-		if err != nil {
-			return nil, err
-		}
-		s, err := vminio.New(cfg)
-		if err != nil {
-			return nil, err
-		}
-		ok, err := s.Client().BucketExists(ctx, bucket)
-		if err != nil {
-			return nil, fmt.Errorf("MinIO at %s: %w", cfg.Endpoint, err)
-		}
-		if !ok {
-			return nil, errors.New("MinIO has no bucket " + bucket + "; create it and its notification (infra/)")
-		}
-		return s, nil
-	}
-	root := filepath.Join(data, "objects")
-	if err := os.MkdirAll(filepath.Join(root, bucket), 0o750); err != nil {
-		return nil, err
-	}
-	return local.New(root)
+	return backends.Store(ctx, config.Get, data, bucket)
 }
 
 // openIndexer picks the search backend: Elasticsearch when VANTHU_ES_URL
 // is set, else the embedded Bleve index in DATA/index.
 func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
-	if url := config.Get("VANTHU_ES_URL"); url != "" {
-		x, err := elastic.New(elasticsearch.Config{Addresses: []string{url}})
-		if err != nil {
-			return nil, err
-		}
-		if err := x.Open(ctx); err != nil {
-			return nil, err
-		}
-		return x, nil
-	}
-	x, err := bleveidx.Open(filepath.Join(data, "index"))
-	if err != nil {
-		return nil, err
-	}
-	if v := config.Get("VANTHU_INDEX_MIN_FREE_MB"); v != "" {
-		// The free space the index's disk keeps (default 64 MiB).
-		mb, err := strconv.ParseUint(v, 10, 32)
-		if err != nil || mb == 0 {
-			x.Close()
-			return nil, fmt.Errorf("VANTHU_INDEX_MIN_FREE_MB=%q: want a number of MiB", v)
-		}
-		x.MinFree = mb << 20
-	}
-	return x, nil
+	return backends.Index(ctx, config.Get, data)
 }
 
 // openRecords picks the records database: PostgreSQL when VANTHU_DB_URL
 // (postgres://...) is set, else SQLite in DATA/vanthu.db.
 func openRecords(ctx context.Context, data string) (*records.Store, error) {
-	if url := config.Get("VANTHU_DB_URL"); url != "" {
-		return records.Open(ctx, url)
-	}
-	return records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
+	return backends.Records(ctx, config.Get, data)
 }

@@ -13,11 +13,13 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/doc"
+	tess "github.com/vanthu/vanthu/pipelines/ocr"
 )
 
 // Source of the events this function emits.
@@ -31,10 +33,26 @@ type Function struct {
 	Store    objstore.Store
 	Pipeline *pipelines.Pipeline
 	Log      *slog.Logger
+	opened   *backends.Opened
 }
 
 // New returns the function; Store and Pipeline are set by the caller.
 func New() *Function { return &Function{Log: slog.Default()} }
+
+// Start opens what the caller did not set (knative/func's Starter): the
+// object store cfg names, and a pipeline of one Tesseract worker.
+func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
+	f.opened = backends.Open(cfg)
+	if f.Pipeline == nil {
+		engine := tess.New(tess.Config{Workers: 1, Languages: []string{"vie"}})
+		f.opened.OnStop(func() error { engine.Close(); return nil })
+		f.Pipeline = pipelines.New(pipelines.DefaultConfig(), engine, 1)
+	}
+	return f.opened.Store(ctx, &f.Store)
+}
+
+// Stop closes what Start opened (knative/func's Stopper).
+func (f *Function) Stop(context.Context) error { return f.opened.Close() }
 
 // Handle extracts one read document; idempotent like the read stage.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -25,10 +26,27 @@ type Function struct {
 	Index  search.Indexer
 	Agency string // agency of uploads that carry none in their metadata
 	Log    *slog.Logger
+	opened *backends.Opened
 }
 
 // New returns the function; the caller sets its fields.
 func New() *Function { return &Function{Log: slog.Default()} }
+
+// Start opens what the caller did not set (knative/func's Starter): the
+// object store and the search index cfg names.
+func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
+	f.opened = backends.Open(cfg)
+	if f.Agency == "" {
+		f.Agency = f.opened.Get("VANTHU_AGENCY")
+	}
+	if err := f.opened.Store(ctx, &f.Store); err != nil {
+		return err
+	}
+	return f.opened.Index(ctx, &f.Index)
+}
+
+// Stop closes what Start opened (knative/func's Stopper).
+func (f *Function) Stop(context.Context) error { return f.opened.Close() }
 
 // Handle indexes one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {

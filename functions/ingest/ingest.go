@@ -20,6 +20,8 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/minio/minio-go/v7/pkg/notification"
 
+	"github.com/vanthu/vanthu/internal/backends"
+	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 )
@@ -45,6 +47,26 @@ type Function struct {
 // New returns the function; Token and Emit are set by the caller (the
 // binary reads the token from a Secret-backed variable).
 func New() *Function { return &Function{Log: slog.Default()} }
+
+// Start reads what the caller did not set (knative/func's Starter): the
+// token MinIO must send (VANTHU_INGEST_TOKEN) and the sink (K_SINK).
+func (f *Function) Start(_ context.Context, cfg map[string]string) error {
+	get := config.Map(cfg)
+	if f.Token == "" {
+		f.Token = get("VANTHU_INGEST_TOKEN")
+	}
+	if f.Emit == nil {
+		sink, err := backends.NewSink(get)
+		if err != nil {
+			return err
+		}
+		f.Emit = sink
+	}
+	return nil
+}
+
+// Stop has nothing to close (knative/func's Stopper).
+func (f *Function) Stop(context.Context) error { return nil }
 
 // webhookBody is MinIO's webhook body: the S3 event records in
 // minio-go's own types, with the event name and key MinIO adds.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/stage"
@@ -53,10 +54,31 @@ type Function struct {
 	MaxAttempts int
 	GiveUpAfter time.Duration
 	now         func() time.Time
+	opened      *backends.Opened
 }
 
 // New returns the function; the caller sets its fields.
 func New() *Function { return &Function{Log: slog.Default()} }
+
+// Start opens what the caller did not set (knative/func's Starter): the
+// object store cfg names and the sink (K_SINK) it sends to.
+func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
+	f.opened = backends.Open(cfg)
+	if f.Bucket == "" {
+		f.Bucket = f.opened.Bucket()
+	}
+	if f.Emit == nil {
+		sink, err := backends.NewSink(f.opened.Get)
+		if err != nil {
+			return err
+		}
+		f.Emit = sink
+	}
+	return f.opened.Store(ctx, &f.Store)
+}
+
+// Stop closes what Start opened (knative/func's Stopper).
+func (f *Function) Stop(context.Context) error { return f.opened.Close() }
 
 // Handle runs one pass; the triggering event's content does not matter.
 func (f *Function) Handle(ctx context.Context, _ event.Event) (*event.Event, error) {

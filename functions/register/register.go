@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -29,12 +30,36 @@ type Function struct {
 	// the records merged it — people's corrections kept — since the index
 	// stage does not index an upload twice. Unset, or failing, the
 	// document stays marked and the API's RepairIndex indexes it.
-	Index search.Indexer
-	Log   *slog.Logger
+	Index  search.Indexer
+	Log    *slog.Logger
+	opened *backends.Opened
 }
 
 // New returns the function; the caller sets its fields.
 func New() *Function { return &Function{Log: slog.Default()} }
+
+// Start opens what the caller did not set (knative/func's Starter): the
+// object store and the records cfg names, and the search index when it is
+// a shared one (Elasticsearch; a Bleve index is the index function's own).
+func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
+	f.opened = backends.Open(cfg)
+	if f.Agency == "" {
+		f.Agency = f.opened.Get("VANTHU_AGENCY")
+	}
+	if err := f.opened.Store(ctx, &f.Store); err != nil {
+		return err
+	}
+	if err := f.opened.Records(ctx, &f.Records); err != nil {
+		return err
+	}
+	if f.opened.Get("VANTHU_ES_URL") != "" {
+		return f.opened.Index(ctx, &f.Index)
+	}
+	return nil
+}
+
+// Stop closes what Start opened (knative/func's Stopper).
+func (f *Function) Stop(context.Context) error { return f.opened.Close() }
 
 // Handle registers one extracted document; it ends the chain.
 func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, error) {

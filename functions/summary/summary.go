@@ -18,6 +18,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
@@ -31,7 +32,24 @@ type Function struct {
 	Records *records.Store
 	Log     *slog.Logger
 	Now     func() time.Time // default time.Now
+	opened  *backends.Opened
 }
+
+// Start opens what the caller did not set (knative/func's Starter): the
+// object store and the records cfg names.
+func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
+	f.opened = backends.Open(cfg)
+	if f.Bucket == "" {
+		f.Bucket = f.opened.Bucket()
+	}
+	if err := f.opened.Store(ctx, &f.Store); err != nil {
+		return err
+	}
+	return f.opened.Records(ctx, &f.Records)
+}
+
+// Stop closes what Start opened (knative/func's Stopper).
+func (f *Function) Stop(context.Context) error { return f.opened.Close() }
 
 // vn is Vietnam's time: a day is the office's day.
 var vn = time.FixedZone("ICT", 7*3600)

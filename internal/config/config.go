@@ -68,15 +68,39 @@ var byEnv = func() map[string]Var {
 
 // Get is the variable's value, or its default. A name not in the table
 // is a programming error.
-func Get(env string) string {
+func Get(env string) string { return lookup(env, os.LookupEnv) }
+
+// Source reads a variable of the table: Get (the process's environment)
+// or Map (the configuration knative/func hands a function's Start).
+type Source func(env string) string
+
+// Map is a Source over cfg, with the table's defaults.
+func Map(cfg map[string]string) Source {
+	return func(env string) string {
+		return lookup(env, func(k string) (string, bool) { v, ok := cfg[k]; return v, ok })
+	}
+}
+
+func lookup(env string, find func(string) (string, bool)) string {
 	v, ok := byEnv[env]
 	if !ok {
 		panic("config: " + env + " is not in the table (internal/config)")
 	}
-	if s, set := os.LookupEnv(env); set && s != "" {
+	if s, set := find(env); set && s != "" {
 		return s
 	}
 	return v.Default
+}
+
+// Environ is the process's environment as knative/func hands it to Start.
+func Environ() map[string]string {
+	m := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 // Validate checks every variable that is set; each error names it.
