@@ -83,11 +83,15 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if name == "ocr" {
 			fn := &ocr.Function{Pipeline: p, Log: log}
 			inst, h = fn, fn.Handle
-			afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+			afterStart = func() {
+				hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+			}
 		} else {
 			fn := &extract.Function{Pipeline: p, Log: log}
 			inst, h = fn, fn.Handle
-			afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+			afterStart = func() {
+				hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+			}
 		}
 	case "index":
 		fn := &index.Function{Log: log}
@@ -106,11 +110,15 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	case "summary":
 		fn := &summary.Function{Log: log}
 		inst, h = fn, fn.Handle
-		afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+		afterStart = func() {
+			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+		}
 	case "reconcile":
 		fn := &reconcile.Function{Log: log}
 		inst, h = fn, fn.Handle
-		afterStart = func() { hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) }) }
+		afterStart = func() {
+			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+		}
 	default:
 		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, index, register, reconcile, summary)\n", name)
 		return 2

@@ -11,7 +11,6 @@ import (
 	"os"
 	"time"
 
-
 	"github.com/vanthu/vanthu/functions/extract"
 	"github.com/vanthu/vanthu/functions/index"
 	"github.com/vanthu/vanthu/functions/ingest"
