@@ -463,9 +463,10 @@ func TestIndexOnAFullDisk(t *testing.T) {
 	m, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, want := range []string{`vanthu_stage_documents_total{outcome="error",stage="index"}`, `vanthu_stage_documents_total{outcome="ok",stage="index"}`,
-		`vanthu_stage_documents_total{outcome="ok",stage="register"}`, `vanthu_http_requests_total{code="503",route="GET /readyz"}`} {
+		`vanthu_stage_documents_total{outcome="ok",stage="register"}`, `vanthu_http_requests_total{code="503",route="GET /readyz"}`,
+		`vanthu_pages_read_total{source=`, `vanthu_search_seconds_count{op="search"}`, `vanthu_search_seconds_count{op="index"}`} {
 		if !strings.Contains(string(m), want) {
-			t.Errorf("metrics (%d) lack %s", res.StatusCode, want)
+			t.Errorf("metrics (%d) lack %s:\n%s", res.StatusCode, want, m)
 		}
 	}
 }

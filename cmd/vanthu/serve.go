@@ -78,6 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer idx.Close()
+	idx = metrics.Timed(idx)
 	reg, err := openRecords(ctx, *data)
 	if err != nil {
 		fmt.Fprintln(stderr, "vanthu serve:", err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/metrics"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines"
@@ -105,6 +106,9 @@ func (f *Function) read(ctx context.Context, ref events.Ref) (*Artifact, error) 
 	}
 	if err != nil {
 		return &Artifact{Error: err.Error()}, nil
+	}
+	for _, p := range rd.Pages {
+		metrics.PagesRead(string(p.Source), 1)
 	}
 	return &Artifact{Read: *rd}, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/vanthu/vanthu/internal/config"
+	"github.com/vanthu/vanthu/internal/metrics"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	vminio "github.com/vanthu/vanthu/internal/objstore/minio"
@@ -166,7 +167,7 @@ func (o *Opened) Index(ctx context.Context, dst *search.Indexer) error {
 	if err != nil {
 		return err
 	}
-	*dst = x
+	*dst = metrics.Timed(x)
 	o.closers = append(o.closers, x.Close)
 	return nil
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vanthu/vanthu/internal/search"
 )
 
 // Registry holds Vanthu's metrics and the Go runtime's and process's.
@@ -43,10 +45,51 @@ var (
 		Help:    "HTTP request latency by route pattern (search latency is its /api/v1/search route).",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2, 16), // 1 ms … 33 s
 	}, []string{"route"})
+	pagesRead = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "vanthu_pages_read_total",
+		Help: "Pages the read stage read, by how: ocr (Tesseract), text (the PDF text layer), pdftotext (poppler), blank (skipped).",
+	}, []string{"source"})
+	searchSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "vanthu_search_seconds",
+		Help:    "Search index latency by operation (search, similar, duplicates, index).",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
+	}, []string{"op"})
 )
 
+// PagesRead counts n pages read by source (ocr, text, blank).
+func PagesRead(source string, n int) { pagesRead.WithLabelValues(source).Add(float64(n)) }
+
+// Timed is ix with each of its operations timed as vanthu_search_seconds.
+func Timed(ix search.Indexer) search.Indexer { return timed{ix} }
+
+type timed struct{ search.Indexer }
+
+func observe(op string, start time.Time) {
+	searchSeconds.WithLabelValues(op).Observe(time.Since(start).Seconds())
+}
+
+func (t timed) Search(ctx context.Context, o search.Options) (search.Result, error) {
+	defer observe("search", time.Now())
+	return t.Indexer.Search(ctx, o)
+}
+
+func (t timed) Similar(ctx context.Context, c search.Caller, id string, size int) (search.Result, error) {
+	defer observe("similar", time.Now())
+	return t.Indexer.Similar(ctx, c, id, size)
+}
+
+func (t timed) Duplicates(ctx context.Context, c search.Caller, id string) (search.Result, error) {
+	defer observe("duplicates", time.Now())
+	return t.Indexer.Duplicates(ctx, c, id)
+}
+
+func (t timed) Index(ctx context.Context, docs ...search.Document) error {
+	defer observe("index", time.Now())
+	return t.Indexer.Index(ctx, docs...)
+}
+
 func init() {
-	Registry.MustRegister(stageDocuments, stageSeconds, httpRequests, httpSeconds,
+	Registry.MustRegister(stageDocuments, stageSeconds, httpRequests, httpSeconds, pagesRead, searchSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 

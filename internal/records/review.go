@@ -108,21 +108,8 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 	if u.Role != RoleClerk {
 		return Document{}, ErrForbidden
 	}
-	for f, v := range changes {
-		if !slices.Contains(Correctable, f) {
-			return Document{}, fmt.Errorf("%w: field %q cannot be corrected (correctable: %v)", ErrInvalid, f, Correctable)
-		}
-		if n := utf8.RuneCountInString(v); n > MaxCorrection {
-			return Document{}, fmt.Errorf("%w: %s: %d characters, at most %d", ErrInvalid, f, n, MaxCorrection)
-		}
-		if f == "issued_at" && v != "" {
-			if _, err := time.Parse(time.DateOnly, v); err != nil {
-				return Document{}, fmt.Errorf("%w: issued_at %q: want YYYY-MM-DD", ErrInvalid, v)
-			}
-		}
-		if f == "confidentiality" && v != "" && Level(v) == "" {
-			return Document{}, fmt.Errorf("%w: confidentiality %q: want one of %v or empty", ErrInvalid, v, Levels)
-		}
+	if err := checkChanges(changes); err != nil {
+		return Document{}, err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		d, err := s.lockDocument(ctx, tx, u, id)
@@ -191,6 +178,28 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 		return Document{}, err
 	}
 	return s.DocumentByID(ctx, id)
+}
+
+// checkChanges refuses a correction of a field that is not correctable,
+// too long, or not of its field's form.
+func checkChanges(changes map[string]string) error {
+	for f, v := range changes {
+		if !slices.Contains(Correctable, f) {
+			return fmt.Errorf("%w: field %q cannot be corrected (correctable: %v)", ErrInvalid, f, Correctable)
+		}
+		if n := utf8.RuneCountInString(v); n > MaxCorrection {
+			return fmt.Errorf("%w: %s: %d characters, at most %d", ErrInvalid, f, n, MaxCorrection)
+		}
+		if f == "issued_at" && v != "" {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return fmt.Errorf("%w: issued_at %q: want YYYY-MM-DD", ErrInvalid, v)
+			}
+		}
+		if f == "confidentiality" && v != "" && Level(v) == "" {
+			return fmt.Errorf("%w: confidentiality %q: want one of %v or empty", ErrInvalid, v, Levels)
+		}
+	}
+	return nil
 }
 
 // Approve marks a record approved: the person vouches for every field,

@@ -516,101 +516,29 @@ var splitCode = regexp.MustCompile(`^(\pL{1,3})\s+(\pL{1,3})\s*-`)
 
 var symbolRe = regexp.MustCompile(`^((?:\d{4}\s*/\s*)?[A-ZĐÐa-zđ]{1,6}(?:\s*-\s*[A-ZĐÐa-zđ0-9&]{1,12}){1,3})`)
 
+// readHeader reads the header block of Decree 30's layout, top down: the
+// number line, the issuer above it, the date line beside it, then a
+// công văn's V/v subject or a type title with its subject, and the
+// Kính gửi lines.
 func readHeader(rows []row) header {
 	var h header
-	numberRow := -1
 	limit := min(len(rows), 40)
-	for i := 0; i < limit; i++ {
-		r := rows[i]
-		if r.y0() > 0.5 {
-			break
-		}
-		left, ok := r.side(true)
-		if !ok {
-			continue
-		}
-		if n, ok := parseNumber(left); ok {
-			h.number = n
-			numberRow = i
-			break
-		}
-	}
-	// The issuing body: caps lines of the left block above the number.
+	n, numberRow := findNumber(rows, limit)
+	h.number = n
 	if numberRow > 0 {
-		var block []line
-		for i := numberRow - 1; i >= 0 && len(block) < 4; i-- {
-			left, ok := rows[i].side(true)
-			if !ok {
-				if len(block) > 0 {
-					break
-				}
-				continue
-			}
-			if isStampText(left.fold) || isMotto(left.fold) {
-				if len(block) > 0 {
-					break
-				}
-				continue
-			}
-			if !mostlyCaps(left.text) {
-				if len(block) > 0 {
-					break
-				}
-				continue
-			}
-			block = append([]line{left}, block...)
-		}
-		h.issuer = cleanIssuer(block)
+		h.issuer = cleanIssuer(issuerBlock(rows, numberRow))
 	}
 	// The date line: right side, between the motto and a few rows under the number.
 	end := limit
 	if numberRow >= 0 {
 		end = min(limit, numberRow+4)
 	}
-	for i := 0; i < end; i++ {
-		right, ok := rows[i].side(false)
-		if !ok {
-			continue
-		}
-		if d, blank, ok := parseDate(right); ok {
-			h.date = d
-			h.dayBlank = blank
-			break
-		}
-	}
+	h.date, h.dayBlank = findDate(rows, end)
 	// After the number: V/v (công văn), the title, the subject, Kính gửi.
-	start := numberRow + 1
-	if numberRow < 0 {
-		start = 0
-	}
+	start := max(numberRow+1, 0)
 	h.end = start
-	vv := -1
-	for i := start; i < min(len(rows), start+3); i++ {
-		left, ok := rows[i].side(true)
-		if ok && strings.HasPrefix(normVv(left.fold), "v/v") {
-			vv = i
-			break
-		}
-	}
-	if vv >= 0 {
-		first, _ := rows[vv].side(true)
-		h.subject = []line{first}
-		for i := vv + 1; i < len(rows) && i < vv+5; i++ {
-			left, ok := rows[i].side(true)
-			if !ok || len(rows[i].lines) > 1 && rows[i].lines[0].cx() > 0.45 {
-				break
-			}
-			if strings.HasPrefix(left.fold, "kinh gui") || left.y0()-h.subject[len(h.subject)-1].y1() > 2.2*(left.box.H/left.ph) {
-				break
-			}
-			// An urgency or secrecy stamp under the V/v lines.
-			if mostlyCaps(left.text) && len([]rune(left.text)) <= 20 {
-				break
-			}
-			h.subject = append(h.subject, left)
-		}
-		h.subject[0].text = fixVv(h.subject[0].text)
-		h.end = vv + len(h.subject)
+	if subject, end, ok := readVvSubject(rows, start); ok {
+		h.subject, h.end = subject, end
 		h.kinhGui = readKinhGui(rows, h.end)
 		return h
 	}
@@ -626,6 +554,98 @@ func readHeader(rows []row) header {
 		}
 	}
 	return h
+}
+
+// findNumber is the "Số: …/…" line in the left block of the page's top
+// half, and its row (-1 when there is none).
+func findNumber(rows []row, limit int) (numberRead, int) {
+	for i := 0; i < limit; i++ {
+		r := rows[i]
+		if r.y0() > 0.5 {
+			break
+		}
+		left, ok := r.side(true)
+		if !ok {
+			continue
+		}
+		if n, ok := parseNumber(left); ok {
+			return n, i
+		}
+	}
+	return numberRead{}, -1
+}
+
+// issuerBlock is the issuing body: up to four caps lines of the left
+// block right above the number row, past stamps and the motto.
+func issuerBlock(rows []row, numberRow int) []line {
+	var block []line
+	for i := numberRow - 1; i >= 0 && len(block) < 4; i-- {
+		left, ok := rows[i].side(true)
+		if !ok || isStampText(left.fold) || isMotto(left.fold) || !mostlyCaps(left.text) {
+			if len(block) > 0 {
+				break
+			}
+			continue
+		}
+		block = append([]line{left}, block...)
+	}
+	return block
+}
+
+// findDate is the first date line of the right side in rows[:end], and
+// the box of its day when the day was left blank for the pen.
+func findDate(rows []row, end int) (dateParts, doc.Box) {
+	for i := 0; i < end; i++ {
+		right, ok := rows[i].side(false)
+		if !ok {
+			continue
+		}
+		if d, blank, ok := parseDate(right); ok {
+			return d, blank
+		}
+	}
+	return dateParts{}, doc.Box{}
+}
+
+// vvOffset is how many rows after start a công văn's "V/v" line is (-1
+// when none of the next three is).
+func vvOffset(rows []row, start int) int {
+	for i := start; i < min(len(rows), start+3); i++ {
+		left, ok := rows[i].side(true)
+		if ok && strings.HasPrefix(normVv(left.fold), "v/v") {
+			return i - start
+		}
+	}
+	return -1
+}
+
+// readVvSubject is a công văn's subject: the "V/v" line and the lines of
+// the left block under it, up to Kính gửi, a gap, or a stamp; end is the
+// row after it.
+func readVvSubject(rows []row, start int) (subject []line, end int, ok bool) {
+	off := vvOffset(rows, start)
+	if off < 0 {
+		return nil, 0, false
+	}
+	vv := start + off
+	first, _ := rows[vv].side(true)
+	subject = []line{first}
+	for i := vv + 1; i < len(rows) && i < vv+5; i++ {
+		left, ok := rows[i].side(true)
+		if !ok || len(rows[i].lines) > 1 && rows[i].lines[0].cx() > 0.45 {
+			break
+		}
+		if strings.HasPrefix(left.fold, "kinh gui") || left.y0()-subject[len(subject)-1].y1() > 2.2*(left.box.H/left.ph) {
+			break
+		}
+		// An urgency or secrecy stamp under the V/v lines.
+		if mostlyCaps(left.text) && len([]rune(left.text)) <= 20 {
+			break
+		}
+		subject = append(subject, left)
+	}
+	subject[0].text = fixVv(subject[0].text)
+	return subject, vv + len(subject), true
 }
 
 // parseNumber reads the number line ("Số: 47/UBND-KT"). A slash lost to

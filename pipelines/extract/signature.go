@@ -71,48 +71,18 @@ func snapTitleExact(s string) (string, float64) {
 	return "", 0
 }
 
+// readSignature reads the signature block: found by its anchor (Nơi
+// nhận, the authority line, or a signer title), then its authority,
+// title and name from the right column, and the recipients.
 func readSignature(lay *layout, first int) signature {
 	var s signature
-	// The first page, from the first text page on, that has "Nơi nhận" or
-	// an authority line: the document's own signature, not an annex's.
-	for p := first; p < len(lay.pages) && !s.found; p++ {
-		rows := lay.pages[p]
-		for i, r := range rows {
-			if r.y0() < 0.12 && p == first {
-				continue
-			}
-			left, lok := r.side(true)
-			right, rok := r.side(false)
-			if lok && strings.HasPrefix(strings.ReplaceAll(left.fold, " ", ""), "noinhan") || rok && authorityRe.MatchString(right.fold) {
-				s.found, s.page, s.rowIndex = true, p, i
-				break
-			}
-			// Neither read (a seal over them): a clean signer title on
-			// the right, below the header, anchors the block too.
-			if rok && right.x0() > 0.45 && r.y0() > 0.25 {
-				if _, c := snapTitle(right.text); c == 1 && len(r.lines) <= 2 {
-					s.found, s.page, s.rowIndex = true, p, max(0, i-2)
-					break
-				}
-			}
-		}
-	}
+	s.found, s.page, s.rowIndex = findSignature(lay, first)
 	if !s.found {
 		return s
 	}
 	rows := lay.pages[s.page]
-	start := max(0, s.rowIndex-1)
-	// The block: the right column from the anchor down a third of a page
-	// (authority, title, the signature's blank, the name).
-	var block []line
-	limitY := rows[s.rowIndex].y0() + 0.33
-	for i := start; i < len(rows) && rows[i].y0() < limitY; i++ {
-		if right, ok := rows[i].side(false); ok && right.x0() > 0.38 {
-			block = append(block, right)
-		}
-	}
 	var auths, caps []line
-	for _, l := range block {
+	for _, l := range signatureBlock(rows, s.rowIndex) {
 		switch {
 		case authorityRe.MatchString(l.fold):
 			auths = append(auths, l)
@@ -133,25 +103,71 @@ func readSignature(lay *layout, first int) signature {
 		s.authority = strings.Join(parts, " / ")
 		s.authLine = unionLines(auths)
 	}
-	// The title is the last caps line above the name (the seal may have
-	// eaten it); snap it to the known titles.
+	s.readTitle(caps, auths)
+	s.recipients, s.recipientLines = readNoiNhan(rows, s.rowIndex)
+	return s
+}
+
+// findSignature is the page and row of the signature's anchor: the first
+// page, from the first text page on, that has "Nơi nhận" or an authority
+// line — the document's own signature, not an annex's.
+func findSignature(lay *layout, first int) (found bool, page, row int) {
+	for p := first; p < len(lay.pages); p++ {
+		for i, r := range lay.pages[p] {
+			if r.y0() < 0.12 && p == first {
+				continue
+			}
+			left, lok := r.side(true)
+			right, rok := r.side(false)
+			if lok && strings.HasPrefix(strings.ReplaceAll(left.fold, " ", ""), "noinhan") || rok && authorityRe.MatchString(right.fold) {
+				return true, p, i
+			}
+			// Neither read (a seal over them): a clean signer title on
+			// the right, below the header, anchors the block too.
+			if rok && right.x0() > 0.45 && r.y0() > 0.25 {
+				if _, c := snapTitle(right.text); c == 1 && len(r.lines) <= 2 {
+					return true, p, max(0, i-2)
+				}
+			}
+		}
+	}
+	return false, 0, 0
+}
+
+// signatureBlock is the right column from the row above the anchor down
+// a third of a page: authority, title, the signature's blank, the name.
+func signatureBlock(rows []row, anchor int) []line {
+	var block []line
+	limitY := rows[anchor].y0() + 0.33
+	for i := max(0, anchor-1); i < len(rows) && rows[i].y0() < limitY; i++ {
+		if right, ok := rows[i].side(false); ok && right.x0() > 0.38 {
+			block = append(block, right)
+		}
+	}
+	return block
+}
+
+// readTitle sets the signer's title: the last caps line above the name
+// (the seal may have eaten it) snapped to the known titles, else one read
+// cleanly, else inferred from the authority line.
+func (s *signature) readTitle(caps, auths []line) {
 	for i := len(caps) - 1; i >= 0; i-- {
 		if s.name != "" && caps[i].box.Y > s.nameLine.box.Y {
 			continue
 		}
 		if t, c := snapTitle(caps[i].text); t != "" {
 			s.title, s.titleConf, s.titleLine = t, c*caps[i].conf, caps[i]
-			break
+			return
 		}
 		// An unknown title is kept only when read cleanly and not a piece
 		// of an authority line broken over two rows ("TM. ỦY BAN / NHÂN DÂN").
 		f := viet.Fold(caps[i].text)
 		if cleanCaps(caps[i].text) && caps[i].conf > 0.9 && !strings.Contains(f, "nhan dan") && !strings.Contains(f, "uy ban") {
 			s.title, s.titleConf, s.titleLine = strings.TrimSpace(caps[i].text), 0.6*caps[i].conf, caps[i]
-			break
+			return
 		}
 	}
-	if s.title == "" && len(auths) > 0 {
+	if len(auths) > 0 {
 		// No readable title: infer it from the last authority line.
 		// "KT. CHỦ TỊCH" is signed by a deputy: "PHÓ CHỦ TỊCH".
 		last := viet.Fold(auths[len(auths)-1].text)
@@ -161,8 +177,6 @@ func readSignature(lay *layout, first int) signature {
 			}
 		}
 	}
-	s.recipients, s.recipientLines = readNoiNhan(rows, s.rowIndex)
-	return s
 }
 
 // cleanCaps: two or more words, each of two or more capital letters and

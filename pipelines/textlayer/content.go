@@ -111,160 +111,189 @@ func contentGlyphs(strm, resources pdf.Value, ctm matrix, depth int, out *[]rawG
 	if depth > 3 {
 		return
 	}
-	fonts := map[string]*font{}
-	getFont := func(name string) *font {
-		if f, ok := fonts[name]; ok {
-			return f
-		}
-		fv := resources.Key("Font").Key(name)
-		var f *font
-		if !fv.IsNull() {
-			f = loadFont(fv)
-		}
-		fonts[name] = f
+	in := &interp{resources: resources, fonts: map[string]*font{}, ctm: ctm, depth: depth, out: out,
+		ts: textState{th: 1}, tm: identity, tlm: identity}
+	pdf.Interpret(strm, in.op)
+}
+
+// interp is the state of one content stream's interpretation: the
+// graphics state the text operators need, and the glyphs shown so far.
+type interp struct {
+	resources pdf.Value
+	fonts     map[string]*font
+	ctm       matrix
+	ts        textState
+	tm, tlm   matrix
+	stack     []savedState
+	depth     int
+	out       *[]rawGlyph
+}
+
+type savedState struct {
+	ctm matrix
+	ts  textState
+}
+
+func (in *interp) font(name string) *font {
+	if f, ok := in.fonts[name]; ok {
 		return f
 	}
-	ts := textState{th: 1}
-	tm, tlm := identity, identity
-	type saved struct {
-		ctm matrix
-		ts  textState
+	fv := in.resources.Key("Font").Key(name)
+	var f *font
+	if !fv.IsNull() {
+		f = loadFont(fv)
 	}
-	var stack []saved
-	show := func(raw string) {
-		f := ts.f
-		if f == nil {
-			return
+	in.fonts[name] = f
+	return f
+}
+
+// show adds the glyphs of a string operand, advancing the text matrix.
+func (in *interp) show(raw string) {
+	f := in.ts.f
+	if f == nil {
+		return
+	}
+	step := 1
+	if f.twoByte {
+		step = 2
+	}
+	for i := 0; i+step <= len(raw); i += step {
+		code := int(raw[i])
+		if step == 2 {
+			code = code<<8 | int(raw[i+1])
 		}
-		step := 1
-		if f.twoByte {
-			step = 2
+		w0 := f.width(code) / 1000
+		trm := matrix{in.ts.tfs * in.ts.th, 0, 0, in.ts.tfs, 0, in.ts.rise}.mul(in.tm).mul(in.ctm)
+		size := math.Hypot(trm[2], trm[3])
+		s := f.enc.Decode(raw[i : i+step])
+		*in.out = append(*in.out, rawGlyph{S: s, X: trm[4], Y: trm[5], W: w0 * math.Hypot(trm[0], trm[1]), Size: size})
+		tx := w0*in.ts.tfs + in.ts.tc
+		if step == 1 && code == 32 {
+			tx += in.ts.tw
 		}
-		for i := 0; i+step <= len(raw); i += step {
-			code := int(raw[i])
-			if step == 2 {
-				code = code<<8 | int(raw[i+1])
-			}
-			w0 := f.width(code) / 1000
-			trm := matrix{ts.tfs * ts.th, 0, 0, ts.tfs, 0, ts.rise}.mul(tm).mul(ctm)
-			size := math.Hypot(trm[2], trm[3])
-			s := f.enc.Decode(raw[i : i+step])
-			*out = append(*out, rawGlyph{S: s, X: trm[4], Y: trm[5], W: w0 * math.Hypot(trm[0], trm[1]), Size: size})
-			tx := w0*ts.tfs + ts.tc
-			if step == 1 && code == 32 {
-				tx += ts.tw
-			}
-			tm = matrix{1, 0, 0, 1, tx * ts.th, 0}.mul(tm)
+		in.tm = matrix{1, 0, 0, 1, tx * in.ts.th, 0}.mul(in.tm)
+	}
+}
+
+func (in *interp) nextLine(tx, ty float64) {
+	in.tlm = matrix{1, 0, 0, 1, tx, ty}.mul(in.tlm)
+	in.tm = in.tlm
+}
+
+// op runs one operator with its operands.
+func (in *interp) op(stk *pdf.Stack, op string) {
+	n := stk.Len()
+	args := make([]pdf.Value, n)
+	for i := n - 1; i >= 0; i-- {
+		args[i] = stk.Pop()
+	}
+	num := func(i int) float64 {
+		if i < n {
+			return args[i].Float64()
+		}
+		return 0
+	}
+	switch op {
+	case "q":
+		if len(in.stack) < 64 {
+			in.stack = append(in.stack, savedState{in.ctm, in.ts})
+		}
+	case "Q":
+		if len(in.stack) > 0 {
+			in.ctm, in.ts = in.stack[len(in.stack)-1].ctm, in.stack[len(in.stack)-1].ts
+			in.stack = in.stack[:len(in.stack)-1]
+		}
+	case "cm":
+		if n == 6 {
+			in.ctm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}.mul(in.ctm)
+		}
+	case "BT":
+		in.tm, in.tlm = identity, identity
+	case "Tf":
+		if n == 2 {
+			in.ts.f = in.font(args[0].Name())
+			in.ts.tfs = num(1)
+		}
+	case "Tc":
+		in.ts.tc = num(0)
+	case "Tw":
+		in.ts.tw = num(0)
+	case "Tz":
+		in.ts.th = num(0) / 100
+	case "TL":
+		in.ts.tl = num(0)
+	case "Ts":
+		in.ts.rise = num(0)
+	case "Td":
+		in.nextLine(num(0), num(1))
+	case "TD":
+		in.ts.tl = -num(1)
+		in.nextLine(num(0), num(1))
+	case "Tm":
+		if n == 6 {
+			in.tlm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}
+			in.tm = in.tlm
+		}
+	case "T*":
+		in.nextLine(0, -in.ts.tl)
+	case "Tj":
+		if n == 1 {
+			in.show(args[0].RawString())
+		}
+	case "'":
+		in.nextLine(0, -in.ts.tl)
+		if n == 1 {
+			in.show(args[0].RawString())
+		}
+	case "\"":
+		if n == 3 {
+			in.ts.tw, in.ts.tc = num(0), num(1)
+			in.nextLine(0, -in.ts.tl)
+			in.show(args[2].RawString())
+		}
+	case "TJ":
+		if n == 1 {
+			in.showAdjusted(args[0])
+		}
+	case "Do":
+		if n == 1 {
+			in.form(args[0].Name())
 		}
 	}
-	nextLine := func(tx, ty float64) {
-		tlm = matrix{1, 0, 0, 1, tx, ty}.mul(tlm)
-		tm = tlm
+}
+
+// showAdjusted runs TJ: strings shown, numbers moving the text matrix.
+func (in *interp) showAdjusted(a pdf.Value) {
+	for i := 0; i < a.Len(); i++ {
+		v := a.Index(i)
+		if v.Kind() == pdf.String {
+			in.show(v.RawString())
+			continue
+		}
+		tx := -v.Float64() / 1000 * in.ts.tfs * in.ts.th
+		if -v.Float64() > 200 && in.ts.f != nil {
+			// A wide negative adjustment is how some writers space
+			// words without a space glyph.
+			trm := in.tm.mul(in.ctm)
+			*in.out = append(*in.out, rawGlyph{S: " ", X: trm[4], Y: trm[5], W: tx * math.Hypot(trm[0], trm[1]), Size: in.ts.tfs})
+		}
+		in.tm = matrix{1, 0, 0, 1, tx, 0}.mul(in.tm)
 	}
-	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
-		n := stk.Len()
-		args := make([]pdf.Value, n)
-		for i := n - 1; i >= 0; i-- {
-			args[i] = stk.Pop()
-		}
-		num := func(i int) float64 {
-			if i < n {
-				return args[i].Float64()
-			}
-			return 0
-		}
-		switch op {
-		case "q":
-			if len(stack) < 64 {
-				stack = append(stack, saved{ctm, ts})
-			}
-		case "Q":
-			if len(stack) > 0 {
-				ctm, ts = stack[len(stack)-1].ctm, stack[len(stack)-1].ts
-				stack = stack[:len(stack)-1]
-			}
-		case "cm":
-			if n == 6 {
-				ctm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}.mul(ctm)
-			}
-		case "BT":
-			tm, tlm = identity, identity
-		case "Tf":
-			if n == 2 {
-				ts.f = getFont(args[0].Name())
-				ts.tfs = num(1)
-			}
-		case "Tc":
-			ts.tc = num(0)
-		case "Tw":
-			ts.tw = num(0)
-		case "Tz":
-			ts.th = num(0) / 100
-		case "TL":
-			ts.tl = num(0)
-		case "Ts":
-			ts.rise = num(0)
-		case "Td":
-			nextLine(num(0), num(1))
-		case "TD":
-			ts.tl = -num(1)
-			nextLine(num(0), num(1))
-		case "Tm":
-			if n == 6 {
-				tlm = matrix{num(0), num(1), num(2), num(3), num(4), num(5)}
-				tm = tlm
-			}
-		case "T*":
-			nextLine(0, -ts.tl)
-		case "Tj":
-			if n == 1 {
-				show(args[0].RawString())
-			}
-		case "'":
-			nextLine(0, -ts.tl)
-			if n == 1 {
-				show(args[0].RawString())
-			}
-		case "\"":
-			if n == 3 {
-				ts.tw, ts.tc = num(0), num(1)
-				nextLine(0, -ts.tl)
-				show(args[2].RawString())
-			}
-		case "TJ":
-			if n == 1 {
-				a := args[0]
-				for i := 0; i < a.Len(); i++ {
-					v := a.Index(i)
-					if v.Kind() == pdf.String {
-						show(v.RawString())
-						continue
-					}
-					tx := -v.Float64() / 1000 * ts.tfs * ts.th
-					if -v.Float64() > 200 && ts.f != nil {
-						// A wide negative adjustment is how some writers
-						// space words without a space glyph.
-						trm := tm.mul(ctm)
-						*out = append(*out, rawGlyph{S: " ", X: trm[4], Y: trm[5], W: tx * math.Hypot(trm[0], trm[1]), Size: ts.tfs})
-					}
-					tm = matrix{1, 0, 0, 1, tx, 0}.mul(tm)
-				}
-			}
-		case "Do":
-			if n == 1 {
-				x := resources.Key("XObject").Key(args[0].Name())
-				if x.Key("Subtype").Name() == "Form" {
-					m, ok := matrixOf(x.Key("Matrix"))
-					if !ok {
-						m = identity
-					}
-					res := x.Key("Resources")
-					if res.IsNull() {
-						res = resources
-					}
-					contentGlyphs(x, res, m.mul(ctm), depth+1, out)
-				}
-			}
-		}
-	})
+}
+
+// form interprets a form XObject drawn with Do, under the current matrix.
+func (in *interp) form(name string) {
+	x := in.resources.Key("XObject").Key(name)
+	if x.Key("Subtype").Name() != "Form" {
+		return
+	}
+	m, ok := matrixOf(x.Key("Matrix"))
+	if !ok {
+		m = identity
+	}
+	res := x.Key("Resources")
+	if res.IsNull() {
+		res = in.resources
+	}
+	contentGlyphs(x, res, m.mul(in.ctm), in.depth+1, in.out)
 }
