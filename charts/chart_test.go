@@ -36,13 +36,17 @@ type manifest struct {
 	json   []byte
 }
 
-func render(t *testing.T) []manifest {
+func render(t *testing.T, overrides ...map[string]any) []manifest {
 	t.Helper()
 	ch, err := loader.Load("vanthu")
 	if err != nil {
 		t.Fatal(err)
 	}
-	vals, err := chartutil.ToRenderValues(ch, nil, chartutil.ReleaseOptions{Name: "vanthu", Namespace: "vanthu", IsInstall: true}, chartutil.DefaultCapabilities)
+	var user map[string]any
+	if len(overrides) > 0 {
+		user = overrides[0]
+	}
+	vals, err := chartutil.ToRenderValues(ch, user, chartutil.ReleaseOptions{Name: "vanthu", Namespace: "vanthu", IsInstall: true}, chartutil.DefaultCapabilities)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,5 +242,32 @@ func TestTriggersRouteEachEventType(t *testing.T) {
 	}
 	if got, w := fmt.Sprint(routes), fmt.Sprint(want); got != w {
 		t.Errorf("the chart's Triggers route %s; the stage contract says %s", got, w)
+	}
+}
+
+// With a collector named, every function sends its spans there; without
+// one, none is told of any.
+func TestTracingEndpointReachesEveryFunction(t *testing.T) {
+	count := func(ms []manifest, want string) (services, with int) {
+		for _, m := range ms {
+			if m.group == "serving.knative.dev" && m.kind == "Service" {
+				var svc servingv1.Service
+				strictDecode(t, m, &svc)
+				services++
+				for _, e := range svc.Spec.Template.Spec.Containers[0].Env {
+					if e.Name == "OTEL_EXPORTER_OTLP_ENDPOINT" && e.Value == want {
+						with++
+					}
+				}
+			}
+		}
+		return services, with
+	}
+	if n, with := count(render(t), ""); n < 7 || with != 0 {
+		t.Errorf("default: %d services, %d with a collector", n, with)
+	}
+	url := "http://otel-collector.observability:4318"
+	if n, with := count(render(t, map[string]any{"tracing": map[string]any{"otlpEndpoint": url}}), url); n < 7 || with != n {
+		t.Errorf("with a collector: %d of %d services told", with, n)
 	}
 }
