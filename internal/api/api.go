@@ -130,39 +130,48 @@ type route struct {
 	h            http.HandlerFunc
 	summary      string
 	query        []string // query parameters
-	body         string   // request body: "json", "multipart" or ""
-	produces     []string // other than application/json
+	// in is the request body: the zero value of the type the handler
+	// decodes from JSON, multipartFiles{} for uploads, nil for none.
+	in any
+	// out is the zero value of the type the handler answers in JSON on
+	// success; nil when it answers no JSON (204, a file).
+	out      any
+	produces []string // other than application/json
 }
+
+// multipartFiles is the body of an upload: files in the multipart field
+// "file".
+type multipartFiles struct{}
 
 func (s *Server) routes() []route {
 	reg := []string{"year", "from", "to", "issuer", "type", "status", "unit", "limit", "offset", "format"}
 	return []route{
-		{"POST", "/api/v1/logout", anyRole, s.logout, "End the session or revoke the bearer token.", nil, "", nil},
-		{"GET", "/api/v1/me", anyRole, s.me, "The authenticated user.", nil, "", nil},
-		{"POST", "/api/v1/users", roles(records.RoleAdmin), s.createUser, "Create an account in the admin's agency.", nil, "json", nil},
-		{"POST", "/api/v1/documents", roles(records.RoleClerk), s.upload, "Upload documents (multipart field \"file\", one or more); 202 with their ids.", nil, "multipart", nil},
-		{"GET", "/api/v1/documents", anyRole, s.listDocuments, "The agency's documents, newest first (status=review: the review queue, oldest first; status=failed: those that could not be read).", []string{"status", "limit"}, "", nil},
-		{"GET", "/api/v1/documents/{id}", anyRole, s.getDocument, "A document: status through the stages and its record (domain.md section 3).", nil, "", nil},
-		{"GET", "/api/v1/documents/{id}/file", anyRole, s.getFile, "The original upload.", nil, "", []string{"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}},
-		{"GET", "/api/v1/documents/{id}/history", anyRole, s.history, "The document's corrections (audit log).", nil, "", nil},
-		{"PATCH", "/api/v1/documents/{id}", roles(records.RoleClerk), s.correct, "Correct fields: {\"field\": \"value\"}.", nil, "json", nil},
-		{"POST", "/api/v1/documents/{id}/approve", roles(records.RoleClerk, records.RoleLeader), s.approve, "Approve the record.", nil, "", nil},
-		{"POST", "/api/v1/documents/{id}/retry", roles(records.RoleClerk), s.retry, "Read a document that failed again (after the cause is mended).", nil, "", nil},
-		{"DELETE", "/api/v1/documents/{id}", roles(records.RoleClerk), s.deleteDocument, "Delete a document that could not be read (registered ones are kept).", nil, "", nil},
-		{"GET", "/api/v1/registers/incoming", anyRole, s.incoming, "The incoming register (sổ văn bản đến); format=csv|xlsx exports it.", reg, "",
+		{"POST", "/api/v1/logout", anyRole, s.logout, "End the session or revoke the bearer token.", nil, nil, nil, nil},
+		{"GET", "/api/v1/me", anyRole, s.me, "The authenticated user.", nil, nil, userJSON{}, nil},
+		{"POST", "/api/v1/users", roles(records.RoleAdmin), s.createUser, "Create an account in the admin's agency.", nil, createUserRequest{}, userJSON{}, nil},
+		{"POST", "/api/v1/documents", roles(records.RoleClerk), s.upload, "Upload documents (multipart field \"file\", one or more); 202 with their ids.", nil, multipartFiles{}, uploadResponse{}, nil},
+		{"GET", "/api/v1/documents", anyRole, s.listDocuments, "The agency's documents, newest first (status=review: the review queue, oldest first; status=failed: those that could not be read).", []string{"status", "limit"}, nil, documentsResponse{}, nil},
+		{"GET", "/api/v1/documents/{id}", anyRole, s.getDocument, "A document: status through the stages and its record (domain.md section 3).", nil, nil, documentJSON{}, nil},
+		{"GET", "/api/v1/documents/{id}/file", anyRole, s.getFile, "The original upload.", nil, nil, nil, []string{"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"}},
+		{"GET", "/api/v1/documents/{id}/history", anyRole, s.history, "The document's corrections (audit log).", nil, nil, historyResponse{}, nil},
+		{"PATCH", "/api/v1/documents/{id}", roles(records.RoleClerk), s.correct, "Correct fields: {\"field\": \"value\"}.", nil, correctRequest{}, documentJSON{}, nil},
+		{"POST", "/api/v1/documents/{id}/approve", roles(records.RoleClerk, records.RoleLeader), s.approve, "Approve the record.", nil, nil, documentJSON{}, nil},
+		{"POST", "/api/v1/documents/{id}/retry", roles(records.RoleClerk), s.retry, "Read a document that failed again (after the cause is mended).", nil, nil, documentJSON{}, nil},
+		{"DELETE", "/api/v1/documents/{id}", roles(records.RoleClerk), s.deleteDocument, "Delete a document that could not be read (registered ones are kept).", nil, nil, nil, nil},
+		{"GET", "/api/v1/registers/incoming", anyRole, s.incoming, "The incoming register (sổ văn bản đến); format=csv|xlsx exports it.", reg, nil, registerEntries{fields: incomingFields},
 			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
-		{"GET", "/api/v1/registers/outgoing", anyRole, s.outgoing, "The outgoing register (sổ văn bản đi); format=csv|xlsx exports it.", reg, "",
+		{"GET", "/api/v1/registers/outgoing", anyRole, s.outgoing, "The outgoing register (sổ văn bản đi); format=csv|xlsx exports it.", reg, nil, registerEntries{fields: outgoingFields},
 			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
-		{"GET", "/api/v1/tasks", anyRole, s.tasks, "Tasks read from documents, soonest due first.", []string{"assignee", "due_before", "status", "limit"}, "", nil},
-		{"PATCH", "/api/v1/tasks/{id}", roles(records.RoleClerk, records.RoleStaff, records.RoleLeader), s.setTask, "Mark a task open or done: {\"status\": \"done\"}.", nil, "json", nil},
-		{"GET", "/api/v1/reports", anyRole, s.reports, "Report records (Decree 09/2019): regime, period, on time or late.", []string{"regime", "period"}, "", nil},
-		{"GET", "/api/v1/meetings", anyRole, s.meetings, "Meetings from giấy mời.", []string{"from", "to"}, "", nil},
-		{"GET", "/api/v1/corrections", roles(records.RoleClerk, records.RoleAdmin), s.corrections, "The agency's corrections as training data, one JSON object a line.", nil, "", []string{"application/x-ndjson"}},
-		{"GET", "/api/v1/documents/{id}/pages/{n}", anyRole, s.page, "Page n of the original as PNG; X-Vanthu-Scale relates its pixels to evidence boxes (300 dpi).", nil, "", []string{"image/png"}},
-		{"GET", "/api/v1/documents/{id}/related", anyRole, s.related, "Documents like this one, and its duplicates (same number, symbol and issuer).", nil, "", nil},
-		{"GET", "/api/v1/dashboard", anyRole, s.dashboard, "The leader's dashboard: documents in and out by month, type and issuer; tasks due and overdue by assignee; meetings this week; reports received and missing.", []string{"from", "to"}, "", nil},
-		{"GET", "/api/v1/summary", anyRole, s.summary, "The summary of a day, week or month, written from the records (format=pdf for printing).", []string{"period", "date", "from", "to", "format"}, "", []string{"application/pdf"}},
-		{"GET", "/api/v1/search", anyRole, s.search, "Search the archive (accents optional).", []string{"q", "type", "issuer", "urgency", "status", "from", "to", "sort", "offset", "size"}, "", nil},
+		{"GET", "/api/v1/tasks", anyRole, s.tasks, "Tasks read from documents, soonest due first.", []string{"assignee", "due_before", "status", "limit"}, nil, tasksResponse{}, nil},
+		{"PATCH", "/api/v1/tasks/{id}", roles(records.RoleClerk, records.RoleStaff, records.RoleLeader), s.setTask, "Mark a task open or done: {\"status\": \"done\"}.", nil, setTaskRequest{}, taskStatusJSON{}, nil},
+		{"GET", "/api/v1/reports", anyRole, s.reports, "Report records (Decree 09/2019): regime, period, on time or late.", []string{"regime", "period"}, nil, reportsResponse{}, nil},
+		{"GET", "/api/v1/meetings", anyRole, s.meetings, "Meetings from giấy mời.", []string{"from", "to"}, nil, meetingsResponse{}, nil},
+		{"GET", "/api/v1/corrections", roles(records.RoleClerk, records.RoleAdmin), s.corrections, "The agency's corrections as training data, one JSON object a line.", nil, nil, nil, []string{"application/x-ndjson"}},
+		{"GET", "/api/v1/documents/{id}/pages/{n}", anyRole, s.page, "Page n of the original as PNG; X-Vanthu-Scale relates its pixels to evidence boxes (300 dpi).", nil, nil, nil, []string{"image/png"}},
+		{"GET", "/api/v1/documents/{id}/related", anyRole, s.related, "Documents like this one, and its duplicates (same number, symbol and issuer).", nil, nil, relatedResponse{}, nil},
+		{"GET", "/api/v1/dashboard", anyRole, s.dashboard, "The leader's dashboard: documents in and out by month, type and issuer; tasks due and overdue by assignee; meetings this week; reports received and missing.", []string{"from", "to"}, nil, dashboardResponse{}, nil},
+		{"GET", "/api/v1/summary", anyRole, s.summary, "The summary of a day, week or month, written from the records (format=pdf for printing).", []string{"period", "date", "from", "to", "format"}, nil, summaryResponse{}, []string{"application/pdf"}},
+		{"GET", "/api/v1/search", anyRole, s.search, "Search the archive (accents optional).", []string{"q", "type", "issuer", "urgency", "status", "from", "to", "sort", "offset", "size"}, nil, searchResponse{}, nil},
 	}
 }
 
@@ -396,11 +405,22 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
+// loginRequest is the body of POST /api/v1/login.
+type loginRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+// loginResponse: the session's token (also set as the cookie) and how
+// many seconds it lasts.
+type loginResponse struct {
+	User      userJSON `json:"user"`
+	Token     string   `json:"token"`
+	ExpiresIn int      `json:"expires_in"`
+}
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name     string `json:"name"`
-		Password string `json:"password"`
-	}
+	var in loginRequest
 	// A JSON body only: a cross-site form (text/plain, urlencoded) cannot
 	// send one without the browser asking first, so no other site logs a
 	// browser in under an account of its choosing. A request that names
@@ -446,7 +466,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(ttl.Seconds())})
-	writeJSON(w, http.StatusOK, map[string]any{"user": userJSON(u), "token": tok, "expires_in": int(ttl.Seconds())})
+	writeJSON(w, http.StatusOK, loginResponse{User: userJSONOf(u), Token: tok, ExpiresIn: int(ttl.Seconds())})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
@@ -459,24 +479,46 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func userJSON(u records.User) map[string]any {
-	return map[string]any{"name": u.Name, "role": u.Role, "agency": u.Agency, "clearance": u.Clearance}
+// userJSON is an account as the API shows it (no ID, no password).
+type userJSON struct {
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Agency    string `json:"agency"`
+	Clearance string `json:"clearance"` // "" when not cleared for secrets
+}
+
+func userJSONOf(u records.User) userJSON {
+	return userJSON{Name: u.Name, Role: u.Role, Agency: u.Agency, Clearance: u.Clearance}
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, userJSON(UserOf(r)))
+	writeJSON(w, http.StatusOK, userJSONOf(UserOf(r)))
+}
+
+// createUserRequest is the body of POST /api/v1/users; clearance and
+// agency may be left out (none, and the admin's own).
+type createUserRequest struct {
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Clearance string `json:"clearance,omitempty"`
+	Password  string `json:"password"`
+	Agency    string `json:"agency,omitempty"`
+}
+
+// refineSchema: the roles and levels an admin may grant, and the bounds
+// of a name and a password.
+func (createUserRequest) refineSchema(s map[string]any) {
+	props := s["properties"].(map[string]any)
+	props["name"] = map[string]any{"type": "string", "minLength": 1, "maxLength": 64}
+	props["role"] = map[string]any{"type": "string", "enum": records.Grantable}
+	props["clearance"] = map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}
+	props["password"] = map[string]any{"type": "string", "minLength": 10, "maxLength": 1024}
 }
 
 // createUser: an admin makes accounts of their own agency, with a role
 // and clearance records.MayGrant allows.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name      string `json:"name"`
-		Role      string `json:"role"`
-		Clearance string `json:"clearance"`
-		Password  string `json:"password"`
-		Agency    string `json:"agency"`
-	}
+	var in createUserRequest
 	if err := jsonBody(w, r, &in); err != nil {
 		writeError(w, http.StatusBadRequest, "a JSON object with name, role, password (and clearance) is needed")
 		return
@@ -505,5 +547,5 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, userJSON(u))
+	writeJSON(w, http.StatusCreated, userJSONOf(u))
 }

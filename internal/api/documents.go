@@ -34,7 +34,7 @@ type documentJSON struct {
 	ID     int64           `json:"id"`
 	Agency string          `json:"agency"`
 	File   string          `json:"file"`
-	Status string          `json:"status"`
+	Status string          `json:"status" enum:"received,failed,review,registered,approved"`
 	Stages map[string]bool `json:"stages"`
 	Error  string          `json:"error,omitempty"`
 	Review []string        `json:"review"`
@@ -77,7 +77,7 @@ func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) do
 }
 
 type registerJSON struct {
-	Book          string `json:"book"` // "thường", or "mật": the register of state secrets, numbered apart
+	Book          string `json:"book" enum:"thường,mật"` // "thường", or "mật": the register of state secrets, numbered apart
 	ArrivalNumber int    `json:"arrival_number"`
 	ArrivedAt     string `json:"arrived_at"`
 	ReceivingUnit string `json:"receiving_unit"`
@@ -108,11 +108,23 @@ func cleanName(name string) string {
 	return name
 }
 
+// uploadResult is a file of an upload: its document, or why it was not
+// taken.
 type uploadResult struct {
 	ID     int64  `json:"id,omitempty"`
 	File   string `json:"file"`
 	Status string `json:"status,omitempty"`
 	Error  string `json:"error,omitempty"`
+}
+
+// uploadResponse answers an upload: each file's result, and the first
+// document taken (id and status) for a client that sent one file. The
+// error is set when none was taken.
+type uploadResponse struct {
+	ID        int64          `json:"id,omitempty"`
+	Status    string         `json:"status,omitempty"`
+	Documents []uploadResult `json:"documents"`
+	Error     string         `json:"error,omitempty"`
 }
 
 // upload takes one or more files (multipart field "file"): each is
@@ -188,16 +200,16 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "no file: send it in the multipart field \"file\"")
 	case accepted == 0 && busy > 0:
 		w.Header().Set("Retry-After", "2")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "busy for now: nothing was taken, send the files again in a moment", "documents": results})
+		writeJSON(w, http.StatusServiceUnavailable, uploadResponse{Error: "busy for now: nothing was taken, send the files again in a moment", Documents: results})
 	case accepted == 0 && len(results) == 1:
-		writeJSON(w, http.StatusUnsupportedMediaType, map[string]any{"error": fmt.Sprintf("%q: %s", results[0].File, results[0].Error), "documents": results})
+		writeJSON(w, http.StatusUnsupportedMediaType, uploadResponse{Error: fmt.Sprintf("%q: %s", results[0].File, results[0].Error), Documents: results})
 	case accepted == 0:
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "no file could be taken", "documents": results})
+		writeJSON(w, http.StatusUnprocessableEntity, uploadResponse{Error: "no file could be taken", Documents: results})
 	default:
-		out := map[string]any{"documents": results}
+		out := uploadResponse{Documents: results}
 		for _, res := range results {
 			if res.ID != 0 {
-				out["id"], out["status"] = res.ID, res.Status
+				out.ID, out.Status = res.ID, res.Status
 				break
 			}
 		}
@@ -280,6 +292,12 @@ func (s *Server) accept(r *http.Request, u records.User, name string, body io.Re
 	return uploadResult{ID: d.ID, File: name, Status: d.Status}, nil
 }
 
+// documentsResponse is a listing of documents (their status, not their
+// records).
+type documentsResponse struct {
+	Documents []documentJSON `json:"documents"`
+}
+
 func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	u := UserOf(r)
 	q := r.URL.Query()
@@ -297,7 +315,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	for _, d := range ds {
 		out = append(out, s.documentJSON(r, d, false))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+	writeJSON(w, http.StatusOK, documentsResponse{Documents: out})
 }
 
 // pathDocument is the document {id} of the path, if the user may read
@@ -374,22 +392,53 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
+	out := historyResponse{Corrections: []correctionJSON{}}
 	for _, c := range cs {
-		out = append(out, correctionJSON(c))
+		out.Corrections = append(out.Corrections, correctionJSONOf(c))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"corrections": out})
+	writeJSON(w, http.StatusOK, out)
 }
 
-func correctionJSON(c records.Correction) map[string]any {
-	// No ID: the log's numbering runs through every agency, and would tell how many
-	// corrections were made elsewhere.
-	m := map[string]any{"document_id": c.DocumentID, "field": c.Field, "old": c.Old, "new": c.New,
-		"confidence": c.Confidence, "user": c.User, "at": c.At}
-	if c.Evidence != "" {
-		m["evidence"] = json.RawMessage(c.Evidence)
+// historyResponse is a document's audit log.
+type historyResponse struct {
+	Corrections []correctionJSON `json:"corrections"`
+}
+
+// correctionJSON is a correction of the audit log. No ID: the log's
+// numbering runs through every agency, and would tell how many
+// corrections were made elsewhere.
+type correctionJSON struct {
+	DocumentID int64     `json:"document_id"`
+	Field      string    `json:"field"`
+	Old        string    `json:"old"`
+	New        string    `json:"new"`
+	Confidence float64   `json:"confidence"`
+	User       string    `json:"user"`
+	At         time.Time `json:"at"`
+	// Evidence is {"page", "box"} of where the machine read the field,
+	// as stored; left out when there is none.
+	Evidence json.RawMessage `json:"evidence,omitempty"`
+}
+
+func correctionJSONOf(c records.Correction) correctionJSON {
+	return correctionJSON{DocumentID: c.DocumentID, Field: c.Field, Old: c.Old, New: c.New, Confidence: c.Confidence,
+		User: c.User, At: c.At, Evidence: json.RawMessage(c.Evidence)}
+}
+
+// correctRequest is the body of PATCH /api/v1/documents/{id}: the
+// corrected fields and their new values, every value a string
+// (stringFields reads it).
+type correctRequest map[string]string
+
+// refineSchema: the fields a clerk may correct, and their bounds.
+func (correctRequest) refineSchema(s map[string]any) {
+	props := map[string]any{}
+	for _, f := range records.Correctable {
+		props[f] = map[string]any{"type": "string", "maxLength": records.MaxCorrection}
 	}
-	return m
+	props["issued_at"] = map[string]any{"type": "string", "format": "date"}
+	props["confidentiality"] = map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}
+	s["properties"], s["additionalProperties"], s["minProperties"] = props, false, 1
 }
 
 // correct takes {"field": "new value", ...}.
@@ -399,7 +448,8 @@ func (s *Server) correct(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := stringFields(w, r)
+	var changes correctRequest
+	changes, err = stringFields(w, r)
 	if err != nil || len(changes) == 0 {
 		writeError(w, http.StatusBadRequest, `send the corrected fields as {"field": "value", ...}`)
 		return

@@ -82,6 +82,27 @@ func dateRange(q url.Values, day string, maxDays int) (string, string, error) {
 	return from, to, nil
 }
 
+// dashboardResponse is the leader's dashboard over [from, to]: counts of
+// documents by month, type and issuer (records.Count: label and n), tasks
+// by assignee, the overdue ones, this week's meetings and the reports of
+// each regime's period.
+type dashboardResponse struct {
+	From           string                 `json:"from"`
+	To             string                 `json:"to"`
+	DocumentsTotal int                    `json:"documents_total"`
+	WaitingReview  int                    `json:"waiting_review"`
+	InByMonth      []records.Count        `json:"in_by_month"`
+	OutByMonth     []records.Count        `json:"out_by_month"`
+	InByType       []records.Count        `json:"in_by_type"`
+	OutByType      []records.Count        `json:"out_by_type"`
+	InByIssuer     []records.Count        `json:"in_by_issuer"`
+	TasksDue       []records.Count        `json:"tasks_due"`
+	TasksOverdue   []records.Count        `json:"tasks_overdue"`
+	Overdue        []taskWithID           `json:"overdue"`
+	MeetingsWeek   []meetingJSON          `json:"meetings_week"`
+	Reports        []records.ReportStatus `json:"reports"`
+}
+
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	from, to, err := dateRange(r.URL.Query(), today(), maxDashboardDays)
 	if err != nil {
@@ -93,17 +114,51 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	meetings := []map[string]any{}
+	out := dashboardResponse{From: from, To: to, DocumentsTotal: d.DocumentsTotal, WaitingReview: d.WaitingReview,
+		InByMonth: d.InByMonth, OutByMonth: d.OutByMonth, InByType: d.InByType, OutByType: d.OutByType, InByIssuer: d.InByIssuer,
+		TasksDue: d.TasksDue, TasksOverdue: d.TasksOverdue, Overdue: []taskWithID{}, MeetingsWeek: []meetingJSON{}, Reports: d.Reports}
 	for _, m := range d.MeetingsWeek {
-		meetings = append(meetings, map[string]any{"document_id": m.DocumentID, "starts": m.Starts, "place": m.Place, "chair": m.Chair, "invitees": m.Invitees})
+		out.MeetingsWeek = append(out.MeetingsWeek, meetingJSONOf(m))
 	}
-	overdue := []map[string]any{}
 	for _, t := range d.Overdue {
-		overdue = append(overdue, map[string]any{"id": t.ID, "document_id": t.DocumentID, "assignee": t.Assignee, "task": t.Task, "due": t.Due})
+		out.Overdue = append(out.Overdue, taskWithIDOf(t))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "documents_total": d.DocumentsTotal, "waiting_review": d.WaitingReview,
-		"in_by_month": d.InByMonth, "out_by_month": d.OutByMonth, "in_by_type": d.InByType, "out_by_type": d.OutByType, "in_by_issuer": d.InByIssuer,
-		"tasks_due": d.TasksDue, "tasks_overdue": d.TasksOverdue, "overdue": overdue, "meetings_week": meetings, "reports": d.Reports})
+	writeJSON(w, http.StatusOK, out)
+}
+
+// summaryResponse is the summary of [from, to]: counts, the decisions,
+// tasks and key figures of the period, and the prose, written from the
+// records or by a model (written_by).
+type summaryResponse struct {
+	From       string          `json:"from"`
+	To         string          `json:"to"`
+	Received   int             `json:"received"`
+	Issued     int             `json:"issued"`
+	ByType     []records.Count `json:"by_type"`
+	Decisions  []decisionJSON  `json:"decisions"`
+	Tasks      []taskJSON      `json:"tasks"`
+	Figures    []figureJSON    `json:"figures"`
+	Overdue    int             `json:"overdue"`  // tasks overdue
+	Meetings   int             `json:"meetings"` // meetings in the period
+	Paragraphs []string        `json:"paragraphs"`
+	WrittenBy  string          `json:"written_by" enum:"records,model"`
+}
+
+// decisionJSON is a decision (quyết định) a summary names.
+type decisionJSON struct {
+	DocumentID int64  `json:"document_id"`
+	Number     string `json:"number"`
+	Symbol     string `json:"symbol"`
+	Issuer     string `json:"issuer"`
+	IssuedAt   string `json:"issued_at"`
+	Subject    string `json:"subject"`
+}
+
+// figureJSON is a sentence of a report that carries a figure.
+type figureJSON struct {
+	DocumentID int64  `json:"document_id"`
+	Issuer     string `json:"issuer"`
+	Sentence   string `json:"sentence"`
 }
 
 // summary answers the period's summary as JSON, or as a PDF for printing
@@ -139,20 +194,19 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
 		w.Write(b)
 		return
 	}
-	decisions := []map[string]any{}
+	out := summaryResponse{From: from, To: to, Received: sum.Received, Issued: sum.Issued, ByType: sum.ByType,
+		Decisions: []decisionJSON{}, Tasks: []taskJSON{}, Figures: []figureJSON{}, Overdue: len(sum.Overdue), Meetings: len(sum.Meetings),
+		Paragraphs: sum.Paragraphs, WrittenBy: writtenBy}
 	for _, d := range sum.Decisions {
-		decisions = append(decisions, map[string]any{"document_id": d.ID, "number": d.Number, "symbol": d.Symbol, "issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject})
+		out.Decisions = append(out.Decisions, decisionJSON{DocumentID: d.ID, Number: d.Number, Symbol: d.Symbol, Issuer: d.Issuer, IssuedAt: d.IssuedAt, Subject: d.Subject})
 	}
-	tasks := []map[string]any{}
 	for _, t := range sum.Tasks {
-		tasks = append(tasks, map[string]any{"document_id": t.DocumentID, "assignee": t.Assignee, "task": t.Task, "due": t.Due})
+		out.Tasks = append(out.Tasks, taskJSON{DocumentID: t.DocumentID, Assignee: t.Assignee, Task: t.Task, Due: t.Due})
 	}
-	figures := []map[string]any{}
 	for _, f := range sum.Figures {
-		figures = append(figures, map[string]any{"document_id": f.DocumentID, "issuer": f.Issuer, "sentence": f.Sentence})
+		out.Figures = append(out.Figures, figureJSON{DocumentID: f.DocumentID, Issuer: f.Issuer, Sentence: f.Sentence})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "received": sum.Received, "issued": sum.Issued, "by_type": sum.ByType,
-		"decisions": decisions, "tasks": tasks, "figures": figures, "overdue": len(sum.Overdue), "meetings": len(sum.Meetings), "paragraphs": sum.Paragraphs, "written_by": writtenBy})
+	writeJSON(w, http.StatusOK, out)
 }
 
 // page renders page n of a document's original as PNG, for the review
@@ -213,6 +267,12 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	png.Encode(w, img)
 }
 
+// relatedResponse: documents like this one, and its duplicates.
+type relatedResponse struct {
+	Similar    []hitJSON `json:"similar"`
+	Duplicates []hitJSON `json:"duplicates"`
+}
+
 // related lists documents like this one and its duplicates, from the
 // search index, within the user's reach.
 func (s *Server) related(w http.ResponseWriter, r *http.Request) {
@@ -221,43 +281,63 @@ func (s *Server) related(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := UserOf(r)
-	out := map[string]any{"similar": []map[string]any{}, "duplicates": []map[string]any{}}
+	out := relatedResponse{Similar: []hitJSON{}, Duplicates: []hitJSON{}}
 	if s.Index == nil {
 		writeJSON(w, http.StatusOK, out)
 		return
 	}
 	caller := search.Caller{Agency: u.Agency, Cleared: u.Cleared()}
 	ix := indexID(d)
-	for name, f := range map[string]func() (search.Result, error){
-		"similar":    func() (search.Result, error) { return s.Index.Similar(r.Context(), caller, ix, 5) },
-		"duplicates": func() (search.Result, error) { return s.Index.Duplicates(r.Context(), caller, ix) },
-	} {
-		res, err := f()
-		if err != nil {
-			continue // not indexed yet: nothing related to show
-		}
-		list := []map[string]any{}
-		for _, h := range res.Hits {
-			if hit, ok := s.hitJSON(r, h); ok {
-				list = append(list, hit)
-			}
-		}
-		out[name] = list
+	// An error is a document not indexed yet: nothing related to show.
+	if res, err := s.Index.Similar(r.Context(), caller, ix, 5); err == nil {
+		out.Similar = s.hits(r, res)
+	}
+	if res, err := s.Index.Duplicates(r.Context(), caller, ix); err == nil {
+		out.Duplicates = s.hits(r, res)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// hitJSON is a search hit: the index's id (a version of an upload), the
+// records' document id beside it (0 when the records do not know it),
+// the fields shown in a result list and the highlighted fragments.
+type hitJSON struct {
+	ID         string   `json:"id"`
+	DocumentID int64    `json:"document_id"`
+	File       string   `json:"file"`
+	Score      float64  `json:"score"`
+	DocType    string   `json:"doc_type"`
+	Number     string   `json:"number"`
+	Symbol     string   `json:"symbol"`
+	Issuer     string   `json:"issuer"`
+	IssuedAt   string   `json:"issued_at"`
+	Subject    string   `json:"subject"`
+	Status     string   `json:"status"`
+	Highlights []string `json:"highlights"`
+}
+
+// hits are the result's hits the user may see, [] when none.
+func (s *Server) hits(r *http.Request, res search.Result) []hitJSON {
+	out := []hitJSON{}
+	for _, h := range res.Hits {
+		if hit, ok := s.hitJSON(r, h); ok {
+			out = append(out, hit)
+		}
+	}
+	return out
 }
 
 // hitJSON is a search hit with the records' document id beside the
 // index's. The index answers within the caller's reach; the records are
 // asked again, so that an index entry left behind by a change of marking
 // (a correction whose re-indexing failed) shows nothing: false.
-func (s *Server) hitJSON(r *http.Request, h search.Hit) (map[string]any, bool) {
+func (s *Server) hitJSON(r *http.Request, h search.Hit) (hitJSON, bool) {
 	d := h.Doc
 	var docID int64
 	if ref, ok := stage.RefOfDocID(h.ID); ok {
 		if rd, err := s.Records.DocumentByObject(r.Context(), ref.Bucket, ref.Key, ref.ETag); err == nil {
 			if !UserOf(r).MayRead(rd.Agency, rd.Secrecy) {
-				return nil, false
+				return hitJSON{}, false
 			}
 			docID = rd.ID
 			d.File = rd.File
@@ -267,6 +347,6 @@ func (s *Server) hitJSON(r *http.Request, h search.Hit) (map[string]any, bool) {
 	if hl == nil {
 		hl = []string{}
 	}
-	return map[string]any{"id": h.ID, "document_id": docID, "file": d.File, "score": h.Score, "doc_type": d.DocType, "number": d.Number, "symbol": d.Symbol,
-		"issuer": d.Issuer, "issued_at": d.IssuedAt, "subject": d.Subject, "status": d.Status, "highlights": hl}, true
+	return hitJSON{ID: h.ID, DocumentID: docID, File: d.File, Score: h.Score, DocType: d.DocType, Number: d.Number, Symbol: d.Symbol,
+		Issuer: d.Issuer, IssuedAt: d.IssuedAt, Subject: d.Subject, Status: d.Status, Highlights: hl}, true
 }

@@ -3,38 +3,11 @@ package api
 import (
 	"net/http"
 	"strings"
-
-	"github.com/vanthu/vanthu/internal/records"
 )
 
 // openAPI serves the OpenAPI 3.1 document, made from the routes.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.OpenAPI())
-}
-
-// bodySchema is the JSON body an operation takes (what jsonBody and the
-// handlers accept: one object, no unknown fields).
-func bodySchema(op string) map[string]any {
-	str := map[string]any{"type": "string"}
-	switch op {
-	case "PATCH /api/v1/documents/{id}":
-		props := map[string]any{}
-		for _, f := range records.Correctable {
-			props[f] = map[string]any{"type": "string", "maxLength": records.MaxCorrection}
-		}
-		props["issued_at"] = map[string]any{"type": "string", "format": "date"}
-		props["confidentiality"] = map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}
-		return map[string]any{"type": "object", "properties": props, "additionalProperties": false, "minProperties": 1}
-	case "PATCH /api/v1/tasks/{id}":
-		return map[string]any{"type": "object", "required": []string{"status"}, "additionalProperties": false,
-			"properties": map[string]any{"status": map[string]any{"type": "string", "enum": []string{"open", "done"}}}}
-	case "POST /api/v1/users":
-		return map[string]any{"type": "object", "required": []string{"name", "role", "password"}, "additionalProperties": false,
-			"properties": map[string]any{"name": map[string]any{"type": "string", "minLength": 1, "maxLength": 64}, "role": map[string]any{"type": "string", "enum": records.Grantable},
-				"clearance": map[string]any{"type": "string", "enum": append([]string{""}, records.Levels...)}, "password": map[string]any{"type": "string", "minLength": 10, "maxLength": 1024},
-				"agency": str}}
-	}
-	return map[string]any{"type": "object"}
 }
 
 // querySchema is a query parameter's schema: its bounds are those the
@@ -78,19 +51,28 @@ func querySchema(path, name string) map[string]any {
 	return map[string]any{"type": "string", "maxLength": 200}
 }
 
-// OpenAPI is the API's description.
+// jsonContent is a content map of one JSON schema.
+func jsonContent(schema map[string]any) map[string]any {
+	return map[string]any{"application/json": map[string]any{"schema": schema}}
+}
+
+// OpenAPI is the API's description. Bodies and answers are described
+// from the Go types the handlers decode and write (schemaGen), so that
+// the document cannot say other than what is sent.
 func (s *Server) OpenAPI() map[string]any {
+	g := newSchemaGen()
+	// Taken first: a Go type named Error is told apart by its package.
+	g.defs["Error"] = map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "string"}}}
 	errorResp := func(d string) map[string]any {
-		return map[string]any{"description": d, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		return map[string]any{"description": d, "content": jsonContent(map[string]any{"$ref": "#/components/schemas/Error"})}
 	}
 	paths := map[string]any{
 		"/api/v1/login": map[string]any{"post": map[string]any{
-			"summary":  "Log in: sets the session cookie and returns a token. Five failures in fifteen minutes per name or address: 429.",
-			"security": []any{},
-			"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
-				"type": "object", "required": []string{"name", "password"},
-				"properties": map[string]any{"name": map[string]any{"type": "string"}, "password": map[string]any{"type": "string"}}}}}},
-			"responses": map[string]any{"200": map[string]any{"description": "logged in"}, "400": errorResp("not a name and a password"), "401": errorResp("wrong name or password"),
+			"summary":     "Log in: sets the session cookie and returns a token. Five failures in fifteen minutes per name or address: 429.",
+			"security":    []any{},
+			"requestBody": map[string]any{"required": true, "content": jsonContent(g.bodySchema(loginRequest{}))},
+			"responses": map[string]any{"200": map[string]any{"description": "logged in", "content": jsonContent(g.bodySchema(loginResponse{}))},
+				"400": errorResp("not a name and a password"), "401": errorResp("wrong name or password"),
 				"403": errorResp("from another site"), "415": errorResp("not JSON"), "429": errorResp("too many failures: wait (Retry-After)"), "503": errorResp("busy for now")},
 		}},
 		"/api/v1/openapi.json": map[string]any{"get": map[string]any{"summary": "This document.", "security": []any{},
@@ -109,7 +91,11 @@ func (s *Server) OpenAPI() map[string]any {
 		if ok == "" {
 			ok = "200"
 		}
-		resp[ok] = map[string]any{"description": "OK"}
+		success := map[string]any{"description": "OK"}
+		if rt.out != nil {
+			success["content"] = jsonContent(g.bodySchema(rt.out))
+		}
+		resp[ok] = success
 		switch rt.method + " " + rt.path {
 		case "POST /api/v1/users":
 			resp["409"] = errorResp("the name cannot be used")
@@ -134,26 +120,29 @@ func (s *Server) OpenAPI() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		switch rt.body {
-		case "json":
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": bodySchema(rt.method + " " + rt.path)}}}
-		case "multipart":
+		switch rt.in.(type) {
+		case nil:
+		case multipartFiles:
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
 				"type": "object", "properties": map[string]any{"file": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}}}}}}}
-			resp["202"] = map[string]any{"description": "accepted: the documents' ids"}
+			success["description"] = "accepted: the documents' ids"
 			resp["413"] = errorResp("too large")
 			resp["415"] = errorResp("not a PDF or image")
 			resp["422"] = errorResp("none of the files could be taken")
-		}
-		if rt.path == "/api/v1/documents/{id}" && rt.method == "GET" {
-			resp["200"] = map[string]any{"description": "the document", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Document"}}}}
+		default:
+			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(g.bodySchema(rt.in))}
 		}
 		if len(rt.produces) > 0 {
-			content := map[string]any{"application/json": map[string]any{}}
+			// JSON unless asked for another format (or, for a file, only
+			// errors are JSON).
+			content, _ := success["content"].(map[string]any)
+			if content == nil {
+				content = map[string]any{"application/json": map[string]any{}}
+				success["content"] = content
+			}
 			for _, p := range rt.produces {
 				content[p] = map[string]any{}
 			}
-			resp[ok] = map[string]any{"description": "OK", "content": content}
 		}
 		item, _ := paths[rt.path].(map[string]any)
 		if item == nil {
@@ -162,7 +151,6 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		item[strings.ToLower(rt.method)] = op
 	}
-	str := map[string]any{"type": "string"}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info":    map[string]any{"title": "Vanthu API", "version": "1", "description": "Documents, registers, tasks, reports, meetings and search of the records office."},
@@ -177,16 +165,7 @@ func (s *Server) OpenAPI() map[string]any {
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "vanthu admin token --user NAME"},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
 			},
-			"schemas": map[string]any{
-				"Error": map[string]any{"type": "object", "properties": map[string]any{"error": str}},
-				"Document": map[string]any{"type": "object", "properties": map[string]any{
-					"id": map[string]any{"type": "integer"}, "agency": str, "file": str,
-					"status": map[string]any{"type": "string", "enum": []string{"received", "failed", "review", "registered", "approved"}},
-					"stages": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "boolean"}},
-					"error":  str, "review": map[string]any{"type": "array", "items": str},
-					"record": map[string]any{"type": "object", "description": "the extraction record, field names of domain.md section 3"},
-				}},
-			},
+			"schemas": g.defs,
 		},
 	}
 }

@@ -109,23 +109,47 @@ func (s *Server) outgoing(w http.ResponseWriter, r *http.Request) {
 // the day the office saw.
 var vnTime = time.FixedZone("ICT", 7*3600)
 
+// registerEntries is a register in JSON: its rows are made from the
+// table's field lists, and so is their schema (fields, not sent, names
+// them for the OpenAPI document).
+type registerEntries struct {
+	Entries []map[string]any `json:"entries"`
+	fields  []string
+}
+
+// registerNumbers are the register fields sent as numbers; the others are
+// strings.
+var registerNumbers = map[string]bool{"arrival_number": true, "document_id": true}
+
+func (e registerEntries) refineSchema(s map[string]any) {
+	props := map[string]any{}
+	for _, f := range e.fields {
+		props[f] = map[string]any{"type": "string"}
+		if registerNumbers[f] {
+			props[f] = map[string]any{"type": "integer"}
+		}
+	}
+	row := map[string]any{"type": "object", "properties": props, "required": e.fields, "additionalProperties": false}
+	s["properties"].(map[string]any)["entries"] = map[string]any{"type": "array", "items": row}
+}
+
 // sendTable answers JSON, CSV (?format=csv, UTF-8 with a byte-order mark
 // so that Excel reads the marks) or Excel (?format=xlsx).
 func (s *Server) sendTable(w http.ResponseWriter, r *http.Request, t table, name string) {
 	switch r.URL.Query().Get("format") {
 	case "", "json":
-		out := []map[string]any{}
+		out := registerEntries{Entries: []map[string]any{}}
 		for _, row := range t.Rows {
 			m := map[string]any{}
 			for i, f := range t.Fields {
 				m[f] = row[i]
-				if n, err := strconv.Atoi(row[i]); err == nil && (f == "arrival_number" || f == "document_id") {
+				if n, err := strconv.Atoi(row[i]); err == nil && registerNumbers[f] {
 					m[f] = n
 				}
 			}
-			out = append(out, m)
+			out.Entries = append(out.Entries, m)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+		writeJSON(w, http.StatusOK, out)
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
@@ -162,6 +186,32 @@ func csvSafe(row []string) []string {
 	return out
 }
 
+// taskJSON is a task as a summary names it.
+type taskJSON struct {
+	DocumentID int64  `json:"document_id"`
+	Assignee   string `json:"assignee"`
+	Task       string `json:"task"`
+	Due        string `json:"due"` // YYYY-MM-DD, or "" when none was read
+}
+
+// taskWithID is a task with its id (to mark it done), as the dashboard
+// lists the overdue ones.
+type taskWithID struct {
+	ID int64 `json:"id"`
+	taskJSON
+}
+
+// taskEntry is a line of the task listing.
+type taskEntry struct {
+	taskWithID
+	Status  string `json:"status" enum:"open,done"`
+	Overdue bool   `json:"overdue"`
+}
+
+type tasksResponse struct {
+	Tasks []taskEntry `json:"tasks"`
+}
+
 func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 	u := UserOf(r)
 	q := r.URL.Query()
@@ -182,12 +232,31 @@ func (s *Server) tasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := time.Now().In(vnTime).Format(time.DateOnly)
-	out := []map[string]any{}
+	out := tasksResponse{Tasks: []taskEntry{}}
 	for _, t := range ts {
-		out = append(out, map[string]any{"id": t.ID, "document_id": t.DocumentID, "assignee": t.Assignee, "task": t.Task, "due": t.Due,
-			"status": t.Status, "overdue": t.Status == "open" && t.Due != "" && t.Due < today})
+		out.Tasks = append(out.Tasks, taskEntry{taskWithID: taskWithIDOf(t), Status: t.Status, Overdue: t.Status == "open" && t.Due != "" && t.Due < today})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tasks": out})
+	writeJSON(w, http.StatusOK, out)
+}
+
+func taskWithIDOf(t records.Task) taskWithID {
+	return taskWithID{ID: t.ID, taskJSON: taskJSON{DocumentID: t.DocumentID, Assignee: t.Assignee, Task: t.Task, Due: t.Due}}
+}
+
+// setTaskRequest is the body of PATCH /api/v1/tasks/{id}. A pointer: a
+// body without the status is refused, not taken for "".
+type setTaskRequest struct {
+	Status *string `json:"status"`
+}
+
+func (setTaskRequest) refineSchema(s map[string]any) {
+	s["properties"].(map[string]any)["status"] = map[string]any{"type": "string", "enum": []string{"open", "done"}}
+}
+
+// taskStatusJSON answers a task's new status.
+type taskStatusJSON struct {
+	ID     int64  `json:"id"`
+	Status string `json:"status" enum:"open,done"`
 }
 
 func (s *Server) setTask(w http.ResponseWriter, r *http.Request) {
@@ -196,9 +265,7 @@ func (s *Server) setTask(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var in struct {
-		Status *string `json:"status"`
-	}
+	var in setTaskRequest
 	if err := jsonBody(w, r, &in); err != nil || in.Status == nil {
 		writeError(w, http.StatusBadRequest, `send {"status": "open" | "done"}`)
 		return
@@ -207,7 +274,23 @@ func (s *Server) setTask(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": *in.Status})
+	writeJSON(w, http.StatusOK, taskStatusJSON{ID: id, Status: *in.Status})
+}
+
+// reportJSON is a report received under a reporting regime.
+type reportJSON struct {
+	ID              int64  `json:"id"`
+	DocumentID      int64  `json:"document_id"`
+	Regime          string `json:"regime"`
+	Period          string `json:"period"`
+	ReportingAgency string `json:"reporting_agency"`
+	ReceivedAt      string `json:"received_at"`
+	Due             string `json:"due"`
+	OnTime          bool   `json:"on_time"`
+}
+
+type reportsResponse struct {
+	Reports []reportJSON `json:"reports"`
 }
 
 func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
@@ -218,12 +301,35 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
+	out := reportsResponse{Reports: []reportJSON{}}
 	for _, x := range rs {
-		out = append(out, map[string]any{"id": x.ID, "document_id": x.DocumentID, "regime": x.Regime, "period": x.Period,
-			"reporting_agency": x.ReportingAgency, "received_at": x.ReceivedAt, "due": x.Due, "on_time": x.OnTime})
+		out.Reports = append(out.Reports, reportJSON{ID: x.ID, DocumentID: x.DocumentID, Regime: x.Regime, Period: x.Period,
+			ReportingAgency: x.ReportingAgency, ReceivedAt: x.ReceivedAt, Due: x.Due, OnTime: x.OnTime})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": out})
+	writeJSON(w, http.StatusOK, out)
+}
+
+// meetingJSON is a meeting as the dashboard lists it.
+type meetingJSON struct {
+	DocumentID int64    `json:"document_id"`
+	Starts     string   `json:"starts"` // local time as read ("2025-03-12T14:00")
+	Place      string   `json:"place"`
+	Chair      string   `json:"chair"`
+	Invitees   []string `json:"invitees"`
+}
+
+func meetingJSONOf(m records.Meeting) meetingJSON {
+	return meetingJSON{DocumentID: m.DocumentID, Starts: m.Starts, Place: m.Place, Chair: m.Chair, Invitees: m.Invitees}
+}
+
+// meetingEntry is a line of the meetings listing: a meeting with its id.
+type meetingEntry struct {
+	ID int64 `json:"id"`
+	meetingJSON
+}
+
+type meetingsResponse struct {
+	Meetings []meetingEntry `json:"meetings"`
 }
 
 func (s *Server) meetings(w http.ResponseWriter, r *http.Request) {
@@ -244,11 +350,11 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := []map[string]any{}
+	out := meetingsResponse{Meetings: []meetingEntry{}}
 	for _, m := range ms {
-		out = append(out, map[string]any{"id": m.ID, "document_id": m.DocumentID, "starts": m.Starts, "place": m.Place, "chair": m.Chair, "invitees": m.Invitees})
+		out.Meetings = append(out.Meetings, meetingEntry{ID: m.ID, meetingJSON: meetingJSONOf(m)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"meetings": out})
+	writeJSON(w, http.StatusOK, out)
 }
 
 // corrections is the audit log as training data, one JSON object a line.
@@ -260,9 +366,17 @@ func (s *Server) corrections(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
 	for _, c := range cs {
-		b, _ := jsonMarshal(correctionJSON(c))
+		b, _ := jsonMarshal(correctionJSONOf(c))
 		w.Write(append(b, '\n'))
 	}
+}
+
+// searchResponse is a page of search hits, with the facets of all of
+// them (doc_type, issuer, year, status: value and count).
+type searchResponse struct {
+	Total  uint64                         `json:"total"`
+	Hits   []hitJSON                      `json:"hits"`
+	Facets map[string][]search.FacetCount `json:"facets"`
 }
 
 // search runs the archive search as the user: their agency, their
@@ -298,11 +412,5 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	hits := []map[string]any{}
-	for _, h := range res.Hits {
-		if hit, ok := s.hitJSON(r, h); ok {
-			hits = append(hits, hit)
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "hits": hits, "facets": res.Facets})
+	writeJSON(w, http.StatusOK, searchResponse{Total: res.Total, Hits: s.hits(r, res), Facets: res.Facets})
 }
