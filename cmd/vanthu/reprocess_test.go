@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,13 +111,43 @@ func TestReprocessKeepsCorrections(t *testing.T) {
 	if code := run(ctx, []string{"reprocess", "--data", data, "--force", "--stage", "nope"}, &out, &errOut); code != 2 {
 		t.Errorf("an unknown stage: exit %d", code)
 	}
+	readings := func() int {
+		h, _ := reg.History(ctx, clerk, d.ID)
+		n := 0
+		for _, c := range h {
+			if c.Field == "reading" {
+				n++
+			}
+		}
+		return n
+	}
+	// The record as an extractor before version 1 wrote it: stale.
+	recKey := events.ArtifactKey(stage.RecordsStage, events.Ref{Key: d.Key, ETag: d.ETag})
+	rc, _, err := store.Get(ctx, "uploads", recKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(rc)
+	rc.Close()
+	if _, err := store.Put(ctx, "uploads", recKey, bytes.NewReader(body), int64(len(body)), map[string]string{"vanthu-artifact": "1", stage.VersionMeta: "0"}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(ctx, []string{"reprocess", "--data", data, "--dry-run"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "1 would be read again, 1 from extract") {
+		t.Fatalf("reprocess --dry-run after the version moved: %d %q %q", code, out.String(), errOut.String())
+	}
+	if code := run(ctx, []string{"reprocess", "--data", data}, &out, &errOut); code != 0 {
+		t.Fatalf("reprocess: %d %q", code, errOut.String())
+	}
+	waitFor("the extractor's new reading", func() bool { return readings() == 1 })
+	if info, _ := store.Stat(ctx, "uploads", recKey); stage.VersionOf(info) != 1 {
+		t.Errorf("the record was not written again at the contract's version: %v", info.Metadata)
+	}
+	out.Reset()
 	if code := run(ctx, []string{"reprocess", "--data", data, "--force", "-v"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "1 from ocr") {
 		t.Fatalf("reprocess --force: %d %q %q", code, out.String(), errOut.String())
 	}
-	waitFor("the second reading", func() bool {
-		h, _ := reg.History(ctx, clerk, d.ID)
-		return len(h) > 0 && h[len(h)-1].Field == "reading"
-	})
+	waitFor("the second reading", func() bool { return readings() == 2 })
 	after, err := store.Stat(ctx, "uploads", events.ArtifactKey(stage.PagesStage, events.Ref{Key: d.Key, ETag: d.ETag}))
 	if err != nil || !after.ModTime.After(before.ModTime) || after.Metadata[stage.VersionMeta] != "1" {
 		t.Errorf("the pages were not read again: %v → %v %v %v", before.ModTime, after.ModTime, after.Metadata, err)

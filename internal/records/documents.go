@@ -165,6 +165,11 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 			// (and indexed through the reindex mark: its index stage is
 			// done).
 			res.Reread = true
+			var created string
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT created_at FROM documents WHERE id = ?`), id).Scan(&created); err != nil {
+				return err
+			}
+			u.At = parseStamp(created) // it arrived then, not today
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE documents SET reread = 0 WHERE id = ?`), id); err != nil {
 				return err
 			}
@@ -179,7 +184,7 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 				StatusFailed, rec.Error, UnknownSecrecy, stamp(s.now()), id)
 			return err
 		}
-		own, err := s.improve(ctx, tx, id, agency, u, &rec)
+		own, err := s.improve(ctx, tx, id, agency, u, &rec, true)
 		if err != nil {
 			return err
 		}
@@ -220,8 +225,10 @@ func (s *Store) Record(ctx context.Context, u Upload, rec doc.Record) (Result, e
 // improve puts a fresh machine reading right with what the archive knows
 // (the issuer's known names and numbers, the agency's type model, the
 // signers it has seen, the day the document arrived), and says whether
-// the agency issued it itself. Nothing is learnt here: only people teach.
-func (s *Store) improve(ctx context.Context, tx *sql.Tx, id int64, agency string, u Upload, rec *doc.Record) (own bool, err error) {
+// the agency issued it itself. With learn, the values read confidently
+// are learnt (a first recording); a reread learns only once it has merged
+// what people said.
+func (s *Store) improve(ctx context.Context, tx *sql.Tx, id int64, agency string, u Upload, rec *doc.Record, learn bool) (own bool, err error) {
 	// Whether the document is the agency's own is decided on the issuer
 	// as read: a guess of the archive's must not file a letter received
 	// in the outgoing register.
@@ -230,10 +237,10 @@ func (s *Store) improve(ctx context.Context, tx *sql.Tx, id int64, agency string
 		return false, err
 	}
 	// Then the issuer is put right (its numbers are the neighbours).
-	if err := s.snapIssuer(ctx, tx, id, agency, rec); err != nil {
+	if err := s.snapIssuer(ctx, tx, id, agency, rec, learn); err != nil {
 		return false, err
 	}
-	if err := s.proposeType(ctx, tx, id, agency, rec); err != nil {
+	if err := s.proposeType(ctx, tx, id, agency, rec, learn); err != nil {
 		return false, err
 	}
 	if cands := rec.Candidates["number"]; len(cands) > 1 {
@@ -256,7 +263,7 @@ func (s *Store) improve(ctx context.Context, tx *sql.Tx, id int64, agency string
 			rec.IssuedAt, rec.Confidence["issued_at"] = day, min(handwrittenCap, p)
 		}
 	}
-	return own, s.snapSigner(ctx, tx, id, agency, rec)
+	return own, s.snapSigner(ctx, tx, id, agency, rec, learn)
 }
 
 // file writes what a newly recorded document makes: its line of the
@@ -286,14 +293,23 @@ func (s *Store) file(ctx context.Context, tx *sql.Tx, id int64, agency string, u
 		}
 		res.Incoming = &e
 	}
+	if err := s.insertDerived(ctx, tx, id, agency, u.At, rec); err != nil {
+		return res, err
+	}
+	return res, s.insertTasks(ctx, tx, id, agency, rec)
+}
+
+// insertDerived writes the report record of a báo cáo and the meeting of a
+// giấy mời.
+func (s *Store) insertDerived(ctx context.Context, tx *sql.Tx, id int64, agency string, arrived time.Time, rec doc.Record) error {
 	switch rec.DocType {
 	case "BC":
 		regime, period := ReportPeriod(rec.Subject, rec.IssuedAt)
 		due := ReportDue(regime, period)
-		received := u.At.Format(time.DateOnly)
+		received := arrived.Format(time.DateOnly)
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO reports (id, agency, document_id, regime, period, reporting_agency, received_at, due, on_time)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), newID(), agency, id, regime, period, rec.Issuer, received, due, boolInt(due == "" || received <= due)); err != nil {
-			return res, fmt.Errorf("report record: %w", err)
+			return fmt.Errorf("report record: %w", err)
 		}
 	case "GM":
 		inv, _ := json.Marshal(nonNil(rec.Recipients))
@@ -303,10 +319,10 @@ func (s *Store) file(ctx context.Context, tx *sql.Tx, id int64, agency string, u
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (id, agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 			newID(), agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
-			return res, fmt.Errorf("meeting record: %w", err)
+			return fmt.Errorf("meeting record: %w", err)
 		}
 	}
-	return res, s.insertTasks(ctx, tx, id, agency, rec)
+	return nil
 }
 
 // insertTasks writes a task record for each assignment of rec.

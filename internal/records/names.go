@@ -137,11 +137,14 @@ func learnable(name string) bool {
 
 // snapSigner puts a signer read without confidence right by the issuer's
 // known names, or learns a confident one.
-func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record) error {
+func (s *Store) snapSigner(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record, learn bool) error {
 	if rec.Signer == "" || rec.Issuer == "" {
 		return nil
 	}
 	if rec.Confidence["signer"] >= knownConf {
+		if !learn {
+			return nil
+		}
 		return s.learnOnce(ctx, tx, id, agency, "signer", *rec, s.learnSigner)
 	}
 	known, err := s.knownSigners(ctx, tx, agency, rec.Issuer)
@@ -261,11 +264,14 @@ func (s *Store) learnIssuer(ctx context.Context, tx *sql.Tx, agency string, rec 
 
 // snapIssuer puts an issuer read without confidence right by the known
 // ones, or learns a confident one.
-func (s *Store) snapIssuer(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record) error {
+func (s *Store) snapIssuer(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record, learn bool) error {
 	if rec.Issuer == "" {
 		return nil
 	}
 	if rec.Confidence["issuer"] >= knownConf {
+		if !learn {
+			return nil
+		}
 		return s.learnOnce(ctx, tx, id, agency, "issuer", *rec, s.learnIssuer)
 	}
 	known, err := s.knownIssuers(ctx, tx, agency, rec.Issuer)

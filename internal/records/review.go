@@ -143,6 +143,15 @@ func (s *Store) Correct(ctx context.Context, u User, id int64, changes map[strin
 				v = Level(v)
 			}
 			if old[f] == v {
+				if slices.Contains(d.Review, f) {
+					// Confirmed as read: a person's word too (a new
+					// reading keeps it), logged as old = new.
+					if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO corrections (document_id, field, old, new, confidence, evidence, user_name, at) VALUES (?, ?, ?, ?, ?, '', ?, ?)`),
+						id, f, v, v, rec.Confidence[f], u.Name, stamp(now)); err != nil {
+						return err
+					}
+					rec.Confidence[f] = 1
+				}
 				continue
 			}
 			ev := ""
@@ -329,7 +338,7 @@ func (s *Store) queryDocuments(ctx context.Context, stmt string, args ...any) ([
 func (s *Store) Corrections(ctx context.Context, u User) ([]Correction, error) {
 	c, args := readable("d.confidentiality", u.Cleared())
 	return s.queryCorrections(ctx, `SELECT c.id, c.document_id, c.field, c.old, c.new, c.confidence, c.evidence, c.user_name, c.at
-		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? AND `+c+` ORDER BY c.id`, append([]any{u.Agency}, args...)...)
+		FROM corrections c JOIN documents d ON d.id = c.document_id WHERE d.agency = ? AND c.user_name <> '' AND `+c+` ORDER BY c.id`, append([]any{u.Agency}, args...)...)
 }
 
 // History is a document's corrections, oldest first.

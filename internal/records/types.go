@@ -221,9 +221,12 @@ func (s *Store) typeModel(ctx context.Context, tx *sql.Tx, agency string, words 
 
 // proposeType puts forward the agency model's type for a document the
 // classifier was unsure of, or learns a confident one.
-func (s *Store) proposeType(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record) error {
+func (s *Store) proposeType(ctx context.Context, tx *sql.Tx, id int64, agency string, rec *doc.Record, learn bool) error {
 	conf := rec.Confidence["doc_type"]
 	if conf >= knownConf {
+		if !learn {
+			return nil
+		}
 		return s.learnOnce(ctx, tx, id, agency, "doc_type", *rec, s.learnType)
 	}
 	if conf >= s.ReviewBelow {

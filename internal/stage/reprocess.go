@@ -10,10 +10,11 @@ import (
 )
 
 // Stale says from which stage ref's walk must be done again: the first
-// versioned stage (in the walk's order, only, when it is set) whose
-// artifact a former version wrote, or every one of them when force. ""
-// when none — nor when the walk has not reached it: an upload still on
-// its way is the reconciler's. from is the version found.
+// versioned stage (in the walk's order; only, when it is set) whose
+// artifact a former version wrote, or the first when force (one whose
+// artifact is missing too). "" when none. The caller takes only uploads
+// whose walk ended: one still on its way is the reconciler's. from is the
+// version found (0 when missing).
 func Stale(ctx context.Context, store objstore.Store, ref events.Ref, only string, force bool) (name string, from int, err error) {
 	for _, d := range Versioned() {
 		if only != "" && d.Name != only {
@@ -21,6 +22,11 @@ func Stale(ctx context.Context, store objstore.Store, ref events.Ref, only strin
 		}
 		info, err := store.Stat(ctx, ref.Bucket, events.ArtifactKey(d.Artifact, ref))
 		if errors.Is(err, objstore.ErrNotFound) {
+			if force {
+				// An ended walk without it (an invalidation cut short, an
+				// upload given up): forced, it is read again from here.
+				return d.Name, 0, nil
+			}
 			return "", 0, nil
 		}
 		if err != nil {

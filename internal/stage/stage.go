@@ -48,9 +48,13 @@ const VersionMeta = "vanthu-version"
 // VersionOf is the format version an artifact was written at: 1 for one
 // written before versions were kept (the format they had is version 1).
 func VersionOf(info objstore.Info) int {
-	v, err := strconv.Atoi(info.Metadata[VersionMeta])
-	if err != nil || v < 1 {
+	raw, ok := info.Metadata[VersionMeta]
+	if !ok {
 		return 1
+	}
+	v, err := strconv.Atoi(raw)
+	if err != nil || v < 0 {
+		return 0 // unreadable: older than any
 	}
 	return v
 }

@@ -702,7 +702,7 @@ func Run(t *testing.T, s *records.Store) {
 		s.MarkReread(ctx, "uploads", "reread.pdf", "e1")
 		bad := doc.NewRecord("reread.pdf")
 		bad.Error = "tesseract: killed"
-		if r5, err := s.Record(ctx, up("reread.pdf"), bad); err != nil || r5.Document.Status != records.StatusApproved || r5.Document.Record.Number != "121" {
+		if r5, err := s.Record(ctx, up("reread.pdf"), bad); err != nil || !r5.Reread || r5.Document.Status != records.StatusApproved || r5.Document.Record.Number != "121" {
 			t.Errorf("a failed reading replaced a good one: %+v %v", r5.Document, err)
 		}
 		// A document that could not be read before is recorded as new.
@@ -713,6 +713,95 @@ func Run(t *testing.T, s *records.Store) {
 		r6, err := s.Record(ctx, up("once-bad.pdf"), Rec("CV", "31", "UBND-VP", "UBND XÃ Y", "V/v z"))
 		if err != nil || !r6.New || !r6.Reread || r6.Document.Status != records.StatusRegistered || r6.Incoming == nil || r6.Incoming.ArrivalNumber == 0 {
 			t.Errorf("failed then read: %+v %v", r6, err)
+		}
+	})
+
+	t.Run("RereadGuards", func(t *testing.T) {
+		reread := func(key string, rec doc.Record) records.Result {
+			t.Helper()
+			if marked, err := s.MarkReread(ctx, "uploads", key, "e1"); err != nil || !marked {
+				t.Fatalf("mark %s: %v %v", key, marked, err)
+			}
+			r, err := s.Record(ctx, up(key), rec)
+			if err != nil || !r.Reread {
+				t.Fatalf("reread %s: %+v %v", key, r, err)
+			}
+			return r
+		}
+		// A secret document the new reader misses the stamp of stays
+		// secret, and a person is asked.
+		secret := Rec("CV", "41", "UBND-NV", "UBND XÃ AN PHÚ", "V/v nhân sự")
+		secret.Confidentiality, secret.Confidence["confidentiality"] = "MẬT", 0.97
+		if r, err := s.Record(ctx, up("g-secret.pdf"), secret); err != nil || r.Document.Secrecy != "MẬT" {
+			t.Fatalf("secret: %+v %v", r.Document, err)
+		}
+		r := reread("g-secret.pdf", Rec("CV", "41", "UBND-NV", "UBND XÃ AN PHÚ", "V/v nhân sự"))
+		if r.Document.Secrecy != "MẬT" || r.Document.Record.Confidentiality != "MẬT" || !slices.Contains(r.Document.Review, "confidentiality") {
+			t.Errorf("a reading without the stamp lowered the secrecy: %q %q review %v", r.Document.Secrecy, r.Document.Record.Confidentiality, r.Document.Review)
+		}
+		// One the new reader finds a stamp on is kept secret at once.
+		plain := Rec("CV", "42", "UBND-NV", "UBND XÃ AN PHÚ", "V/v đất đai")
+		s.Record(ctx, up("g-plain.pdf"), plain)
+		stamped := Rec("CV", "42", "UBND-NV", "UBND XÃ AN PHÚ", "V/v đất đai")
+		stamped.Confidentiality, stamped.Confidence["confidentiality"] = "MẬT", 0.97
+		r = reread("g-plain.pdf", stamped)
+		if r.Document.Secrecy != "MẬT" || !slices.Contains(r.Document.Review, "confidentiality") {
+			t.Errorf("a stamp found on reading again: %q review %v", r.Document.Secrecy, r.Document.Review)
+		}
+		// A field a clerk confirmed as read is theirs too.
+		unsure := Rec("CV", "43", "UBND-NV", "UBND XÃ AN PHÚ", "V/v cấp phép")
+		unsure.Signer, unsure.Confidence["signer"] = "Trần Thị Hoa", 0.5
+		r0, _ := s.Record(ctx, up("g-confirm.pdf"), unsure)
+		if _, err := s.Correct(ctx, clerk, r0.Document.ID, map[string]string{"signer": "Trần Thị Hoa"}); err != nil {
+			t.Fatal(err)
+		}
+		other := Rec("CV", "43", "UBND-NV", "UBND XÃ AN PHÚ", "V/v cấp phép")
+		other.Signer = "Trần Thị Hòa"
+		if r = reread("g-confirm.pdf", other); r.Document.Record.Signer != "Trần Thị Hoa" {
+			t.Errorf("a confirmed signer was replaced: %q", r.Document.Record.Signer)
+		}
+		// A copy stays a copy until a person says otherwise.
+		s.Record(ctx, up("g-orig.pdf"), Rec("CV", "44", "UBND-NV", "UBND XÃ AN PHÚ", "V/v a"))
+		cp, _ := s.Record(ctx, up("g-copy.pdf"), Rec("CV", "44", "UBND-NV", "UBND XÃ AN PHÚ", "V/v a"))
+		if cp.Incoming == nil || cp.Incoming.DuplicateOf == 0 {
+			t.Fatalf("not linked as a copy: %+v", cp.Incoming)
+		}
+		r = reread("g-copy.pdf", Rec("CV", "45", "UBND-NV", "UBND XÃ AN PHÚ", "V/v a"))
+		if r.Document.Record.Number != "44" || !slices.Contains(r.Document.Review, "number") || r.Incoming == nil || r.Incoming.DuplicateOf == 0 {
+			t.Errorf("a copy's number moved by itself: %q review %v line %+v", r.Document.Record.Number, r.Document.Review, r.Incoming)
+		}
+		// A type that moves to báo cáo makes its report record; a task
+		// someone marked done stays with its id.
+		cv := Rec("CV", "46", "UBND-NV", "UBND XÃ AN PHÚ", "V/v tình hình")
+		cv.Tasks = []doc.Task{{Assignee: "Phòng Nội vụ", Task: "báo cáo", Due: "2025-04-10"}}
+		rc, _ := s.Record(ctx, up("g-type.pdf"), cv)
+		ts, _ := s.Tasks(ctx, records.TaskFilter{Agency: "ubnd-qn"})
+		var taskID int64
+		for _, x := range ts {
+			if x.DocumentID == rc.Document.ID {
+				taskID = x.ID
+			}
+		}
+		if err := s.SetTaskStatus(ctx, clerk, taskID, "done"); err != nil {
+			t.Fatal(err)
+		}
+		bc := Rec("BC", "46", "UBND-NV", "UBND XÃ AN PHÚ", "Báo cáo tình hình tháng 3 năm 2025")
+		bc.Tasks = []doc.Task{{Assignee: "Phòng Tư pháp", Task: "khác", Due: ""}}
+		reread("g-type.pdf", bc)
+		reps, _ := s.Reports(ctx, records.ReportFilter{Agency: "ubnd-qn", Cleared: records.Levels})
+		if !slices.ContainsFunc(reps, func(x records.Report) bool { return x.DocumentID == rc.Document.ID }) {
+			t.Error("a document read again as a báo cáo has no report record")
+		}
+		ts, _ = s.Tasks(ctx, records.TaskFilter{Agency: "ubnd-qn"})
+		if !slices.ContainsFunc(ts, func(x records.Task) bool { return x.ID == taskID && x.Status == "done" }) ||
+			slices.ContainsFunc(ts, func(x records.Task) bool { return x.DocumentID == rc.Document.ID && x.Assignee == "Phòng Tư pháp" }) {
+			t.Errorf("tasks after reading again: %+v", ts)
+		}
+		// The machine's history rows are nobody's corrections.
+		for _, c := range mustCorrections(t, s, clerk) {
+			if c.Field == "reading" {
+				t.Errorf("a reading row in the training data: %+v", c)
+			}
 		}
 	})
 
