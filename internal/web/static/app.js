@@ -418,7 +418,11 @@ async function documentView(id) {
   const relList = (xs) => xs.length ? el("ul", {}, xs.map(h => el("li", {}, el("a", { href: "#/van-ban/" + h.document_id }, h.number + "/" + h.symbol + " — " + h.subject)))) : el("p", {}, "Không có.");
   main.append(el("div", { class: "review" }, el("div", { class: "fields" }, el("h2", {}, "Thông tin văn bản"), fields,
     el("h2", {}, "Lịch sử sửa đổi"), hist.corrections.length ? el("table", {}, el("tr", {}, ["Lúc", "Người sửa", "Trường", "Cũ", "Mới"].map(h => el("th", {}, h))),
-      hist.corrections.map(c => el("tr", {}, el("td", {}, new Date(c.at).toLocaleString("vi-VN")), el("td", {}, c.user), el("td", {}, fieldNames[c.field] || c.field), el("td", {}, c.old), el("td", {}, c.new)))) : el("p", {}, "Chưa sửa lần nào."),
+      hist.corrections.map(c => c.field === "reading"
+        // Read again by a newer reader (vanthu reprocess): what moved.
+        ? el("tr", {}, el("td", {}, new Date(c.at).toLocaleString("vi-VN")), el("td", {}, "Hệ thống"), el("td", {}, "Đọc lại văn bản"), el("td", {}, ""),
+          el("td", {}, c.new ? "Thay đổi: " + c.new.split(", ").map(f => fieldNames[f] || f).join(", ") : "Không trường nào thay đổi"))
+        : el("tr", {}, el("td", {}, new Date(c.at).toLocaleString("vi-VN")), el("td", {}, c.user), el("td", {}, fieldNames[c.field] || c.field), el("td", {}, c.old), el("td", {}, c.new)))) : el("p", {}, "Chưa sửa lần nào."),
     el("h2", {}, "Văn bản trùng (cùng số, ký hiệu, cơ quan)"), relList(rel.duplicates), el("h2", {}, "Văn bản liên quan"), relList(rel.similar),
     el("h2", {}, "Nội dung"), el("pre", { class: "text" }, rec.text || "")), el("div", { class: "pageview" }, pages)));
 }
