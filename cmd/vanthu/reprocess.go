@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/functions/reconcile"
 	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore"
@@ -170,6 +171,11 @@ func reprocess(ctx context.Context, store objstore.Store, reg *records.Store, bu
 		marked, err := reg.MarkReread(ctx, bucket, obj.Key, obj.ETag)
 		if err == nil {
 			err = stage.Invalidate(ctx, store, ref, name, marked)
+		}
+		if err == nil {
+			// A whole archive read again is a backlog of hours: the
+			// reconciler waits a day before it gives one up.
+			err = reconcile.Patient(ctx, store, ref, 24*time.Hour)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", obj.Key, err))

@@ -101,6 +101,37 @@ func (f *Function) log() *slog.Logger {
 type attempts struct {
 	N     int       `json:"n"`
 	First time.Time `json:"first"`
+	// Patience, when set, is how long this upload is sent on before it is
+	// given up, instead of GiveUpAfter: an archive being read again
+	// (vanthu reprocess) is a backlog of hours, not a file that stalls.
+	Patience Duration `json:"patience,omitempty"`
+}
+
+// Duration is a time.Duration written as "24h0m0s".
+type Duration time.Duration
+
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	*d = Duration(v)
+	return err
+}
+
+// Patient gives ref a patience of p before it is given up (vanthu
+// reprocess sets it on every upload it sends to be read again).
+func Patient(ctx context.Context, store objstore.Store, ref events.Ref, p time.Duration) error {
+	// The first pass that sends it on starts the clock (bump).
+	b, _ := json.Marshal(attempts{Patience: Duration(p)})
+	key := events.ArtifactKey(stage.AttemptsStage, ref)
+	if _, err := store.Put(ctx, ref.Bucket, key, bytes.NewReader(b), int64(len(b)), events.ArtifactMeta); err != nil {
+		return fmt.Errorf("patience of %s: %w", ref.Key, err)
+	}
+	return nil
 }
 
 // Run sends on every upload whose way did not end and returns how many
@@ -149,7 +180,7 @@ func (f *Function) sendOn(ctx context.Context, ref events.Ref, recorded bool) er
 		if err != nil {
 			return err
 		}
-		if a.N > f.maxAttempts() && f.clock().Sub(a.First) >= f.giveUpAfter() {
+		if a.N > f.maxAttempts() && f.clock().Sub(a.First) >= max(f.giveUpAfter(), time.Duration(a.Patience)) {
 			return f.giveUp(ctx, ref, a)
 		}
 	}

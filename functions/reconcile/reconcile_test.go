@@ -75,6 +75,11 @@ func TestReconcileDrivesEachUploadToItsEnd(t *testing.T) {
 		artifact(t, st, s, unregistered)
 	}
 	poison := put(t, st, "poison.pdf", "d") // never gets a record
+	// An upload read again by vanthu reprocess, in a long backlog.
+	patient := put(t, st, "patient.pdf", "e")
+	if err := Patient(ctx, st, patient, 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	em := &sink{}
 	clock := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
 	f := &Function{Store: st, Bucket: "uploads", Emit: em, MaxAttempts: 3, GiveUpAfter: time.Hour, now: func() time.Time { return clock }}
@@ -90,7 +95,7 @@ func TestReconcileDrivesEachUploadToItsEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := sent()
-		want := map[string]string{unindexed.Key: events.TypeUploaded, unregistered.Key: events.TypeUploaded, poison.Key: events.TypeUploaded}
+		want := map[string]string{unindexed.Key: events.TypeUploaded, unregistered.Key: events.TypeUploaded, poison.Key: events.TypeUploaded, patient.Key: events.TypeUploaded}
 		if len(got) != len(want) || got[unindexed.Key] != want[unindexed.Key] || got[unregistered.Key] != want[unregistered.Key] || got[poison.Key] != want[poison.Key] {
 			t.Fatalf("pass %d sent %v, want %v", pass, got, want)
 		}
@@ -106,6 +111,14 @@ func TestReconcileDrivesEachUploadToItsEnd(t *testing.T) {
 	if got[poison.Key] != events.TypeExtracted {
 		t.Fatalf("the poison upload was not given up: %v", got)
 	}
+	if got[patient.Key] != events.TypeUploaded {
+		t.Fatalf("an upload being read again was given up within its day: %v", got)
+	}
+	clock = clock.Add(23 * time.Hour)
+	f.Run(ctx)
+	if got := sent(); got[patient.Key] != events.TypeExtracted {
+		t.Fatalf("an upload being read again was not given up after its day: %v", got)
+	}
 	rc, _, err := st.Get(ctx, "uploads", events.ArtifactKey(stage.RecordsStage, poison))
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +130,7 @@ func TestReconcileDrivesEachUploadToItsEnd(t *testing.T) {
 		t.Errorf("failure record: %q", rec.Error)
 	}
 	// Once the terminal stages have their markers, nothing is sent.
-	for _, ref := range []events.Ref{unindexed, unregistered, poison} {
+	for _, ref := range []events.Ref{unindexed, unregistered, poison, patient} {
 		for _, s := range stage.TerminalStages {
 			artifact(t, st, s, ref)
 		}
