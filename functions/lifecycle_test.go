@@ -13,6 +13,7 @@ import (
 	"github.com/vanthu/vanthu/functions/register"
 	"github.com/vanthu/vanthu/functions/summary"
 	"github.com/vanthu/vanthu/internal/objstore/local"
+	"github.com/vanthu/vanthu/internal/records"
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 )
 
@@ -73,6 +74,20 @@ func TestStartOpensStopCloses(t *testing.T) {
 	rg.Stop(ctx)
 	if err := rg.Records.Ping(ctx); err == nil {
 		t.Error("the records are open after Stop")
+	}
+	// What the caller gave stays open after Stop: it is the caller's.
+	given := rg.Records
+	if given, err = records.OpenSQLite(ctx, filepath.Join(t.TempDir(), "given.db")); err != nil {
+		t.Fatal(err)
+	}
+	defer given.Close()
+	sm := &summary.Function{Records: given}
+	if err := sm.Start(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	sm.Stop(ctx)
+	if err := given.Ping(ctx); err != nil || sm.Records != given {
+		t.Errorf("Stop closed the records the caller gave: %v", err)
 	}
 	for name, f := range map[string]instance{"summary": &summary.Function{}, "reconcile": &reconcile.Function{}, "ingest": &ingest.Function{}, "ocr": &ocr.Function{}} {
 		if err := f.Start(ctx, cfg); err != nil {

@@ -49,6 +49,7 @@ var Table = []Var{
 	{Env: "VANTHU_PPROF", Check: hostPort, Help: "address (keep it on loopback) for Go's profiler; unset: off"},
 	{Env: "VANTHU_DEBUG_CROPS", Help: "folder the pipeline writes its prepared pages and re-read crops into (debugging)"},
 	{Env: "OTEL_EXPORTER_OTLP_ENDPOINT", Check: httpURL, Help: "OpenTelemetry collector (OTLP/HTTP) the traces go to; the exporter reads the other OTEL_* variables itself; unset: traces only in the events and logs"},
+	{Env: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Check: httpURL, Help: "the collector's traces URL, when it is not OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces"},
 	{Env: "PORT", Default: "8080", Check: positiveInt, Help: "port a function listens on (Knative sets it)"},
 	{Env: "K_SINK", Check: httpURL, Help: "where a function sends the events it emits (set by Knative's SinkBinding)"},
 	{Env: "VANTHU_CRASH_AT", Test: true, Help: "fault injection: the point at which the process kills itself"},

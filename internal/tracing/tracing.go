@@ -39,7 +39,7 @@ func Setup(ctx context.Context, service string) (shutdown func(context.Context) 
 	opts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", service))),
 	}
-	if config.Get("OTEL_EXPORTER_OTLP_ENDPOINT") != "" {
+	if config.Get("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || config.Get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "" {
 		exp, err := otlptracehttp.New(ctx)
 		if err != nil {
 			return nil, err

@@ -30,8 +30,12 @@ func (c *collect) Emit(_ context.Context, ev event.Event) error {
 func TestOneTraceFollowsADocument(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	prev := otel.GetTracerProvider()
 	otel.SetTracerProvider(tp)
-	defer tp.Shutdown(context.Background())
+	defer func() {
+		otel.SetTracerProvider(prev)
+		tp.Shutdown(context.Background())
+	}()
 
 	var logs bytes.Buffer
 	log := slog.New(LogHandler(slog.NewTextHandler(&logs, nil)))
