@@ -76,8 +76,8 @@ func TestStartOpensStopCloses(t *testing.T) {
 		t.Error("the records are open after Stop")
 	}
 	// What the caller gave stays open after Stop: it is the caller's.
-	given := rg.Records
-	if given, err = records.OpenSQLite(ctx, filepath.Join(t.TempDir(), "given.db")); err != nil {
+	given, err := records.OpenSQLite(ctx, filepath.Join(t.TempDir(), "given.db"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer given.Close()
