@@ -92,6 +92,14 @@ type Pipeline struct {
 // once.
 func (p *Pipeline) PeakPixels() int64 { return p.peak.Load() }
 
+// Standalone is the pipeline a function run alone reads with: the
+// default configuration over one Tesseract worker of Vietnamese; stop
+// closes the worker.
+func Standalone() (p *Pipeline, stop func() error) {
+	engine := ocr.New(ocr.Config{Workers: 1, Languages: []string{"vie"}})
+	return New(DefaultConfig(), engine, 1), func() error { engine.Close(); return nil }
+}
+
 // New returns a pipeline over an OCR engine (owned by the caller).
 func New(cfg Config, engine ocr.Reader, workers int) *Pipeline {
 	if cfg.MaxPages <= 0 {

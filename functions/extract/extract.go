@@ -19,7 +19,6 @@ import (
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines"
 	"github.com/vanthu/vanthu/pipelines/doc"
-	tess "github.com/vanthu/vanthu/pipelines/ocr"
 )
 
 // Source of the events this function emits.
@@ -44,9 +43,9 @@ func New() *Function { return &Function{Log: slog.Default()} }
 func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
 	f.opened = backends.Open(cfg)
 	if f.Pipeline == nil {
-		engine := tess.New(tess.Config{Workers: 1, Languages: []string{"vie"}})
-		f.opened.OnStop(func() error { engine.Close(); return nil })
-		f.Pipeline = pipelines.New(pipelines.DefaultConfig(), engine, 1)
+		var stop func() error
+		f.Pipeline, stop = pipelines.Standalone()
+		f.opened.OnStop(stop)
 	}
 	return f.opened.Store(ctx, &f.Store)
 }
