@@ -186,6 +186,27 @@ var migrations = []string{
 	// vanthu reprocess marks a document whose upload is read again: its
 	// next record is a new machine reading (reread in documents.go).
 	`ALTER TABLE documents ADD COLUMN reread INTEGER NOT NULL DEFAULT 0`,
+	// Citizen feedback over Zalo (feedback.go): cases, their messages in
+	// order, every change; a row per citizen that serialises their
+	// messages; the routing rules an admin edits and what reassignments
+	// taught.
+	`CREATE TABLE cases (id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, oa_agency TEXT NOT NULL, agency TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '',
+		citizen TEXT NOT NULL, citizen_name TEXT NOT NULL DEFAULT '', citizen_phone TEXT NOT NULL DEFAULT '',
+		topic TEXT NOT NULL DEFAULT '', topic_conf REAL NOT NULL DEFAULT 0, status TEXT NOT NULL, deadline TEXT NOT NULL DEFAULT '',
+		lat TEXT NOT NULL DEFAULT '', lon TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_in TEXT NOT NULL,
+		answered_at TEXT NOT NULL DEFAULT '');
+	CREATE INDEX cases_citizen ON cases(oa_agency, citizen, status);
+	CREATE INDEX cases_agency ON cases(agency, status);
+	CREATE TABLE case_messages (id BIGINT PRIMARY KEY, case_id BIGINT NOT NULL, msg_key TEXT NOT NULL UNIQUE, direction TEXT NOT NULL, kind TEXT NOT NULL,
+		text TEXT NOT NULL DEFAULT '', object_key TEXT NOT NULL DEFAULT '', attachment_text TEXT NOT NULL DEFAULT '', refused TEXT NOT NULL DEFAULT '',
+		by_user TEXT NOT NULL DEFAULT '', zalo_id TEXT NOT NULL DEFAULT '', at TEXT NOT NULL);
+	CREATE INDEX case_messages_case ON case_messages(case_id, at);
+	CREATE TABLE case_history (id BIGINT PRIMARY KEY, case_id BIGINT NOT NULL, at TEXT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+	CREATE INDEX case_history_case ON case_history(case_id, at);
+	CREATE TABLE case_citizens (oa_agency TEXT NOT NULL, citizen TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (oa_agency, citizen));
+	CREATE TABLE routing_rules (agency TEXT NOT NULL, topic TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (agency, topic));
+	CREATE TABLE route_words (agency TEXT NOT NULL, target TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (agency, word, target));
+	CREATE TABLE route_docs (agency TEXT NOT NULL, target TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (agency, target))`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

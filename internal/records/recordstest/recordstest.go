@@ -805,6 +805,109 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("FeedbackCases", func(t *testing.T) {
+		msg := func(citizen, key, text string) records.InMessage {
+			return records.InMessage{OAAgency: "ubnd-qn", Citizen: citizen, Key: key, Kind: "text", Text: text, At: at}
+		}
+		r, err := s.ReceiveMessage(ctx, msg("zu-1", "m-1", "duong hong lam ngap nuoc"))
+		if err != nil || !r.New || r.Duplicate || !strings.HasPrefix(r.Case.Code, "PA-2025-") || r.Case.Status != records.CaseReceived || r.Case.Agency != "ubnd-qn" {
+			t.Fatalf("first message: %+v %v", r, err)
+		}
+		if code, ok := records.CaseCodeIn("cho hoi " + strings.ToLower(r.Case.Code) + " toi dau roi"); !ok || code != r.Case.Code {
+			t.Errorf("case code in a text: %q %v", code, ok)
+		}
+		// The same msg_id ten times at once: one message.
+		var wg sync.WaitGroup
+		dups := make(chan bool, 10)
+		for range 10 {
+			wg.Go(func() {
+				x, err := s.ReceiveMessage(ctx, msg("zu-1", "m-2", "anh chup o day"))
+				if err != nil {
+					t.Error(err)
+				}
+				dups <- x.Duplicate
+			})
+		}
+		wg.Wait()
+		close(dups)
+		taken := 0
+		for d := range dups {
+			if !d {
+				taken++
+			}
+		}
+		leader, _ := s.UserByName(ctx, "ld-qn")
+		_, ms, _, err := s.CaseFor(ctx, clerk, r.Case.ID)
+		if err != nil || taken != 1 || len(ms) != 2 {
+			t.Fatalf("ten deliveries: taken %d, messages %d, %v", taken, len(ms), err)
+		}
+		// Routed to the transport department: it sees the case; a third
+		// agency never does.
+		c, err := s.Route(ctx, r.Case.ID, "giao-thong", 0.9, "so-gtvt")
+		if err != nil || c.Status != records.CaseAssigned || c.Agency != "so-gtvt" || c.Deadline != "2025-03-12" {
+			t.Fatalf("routed: %+v %v", c, err)
+		}
+		gt, _ := s.CreateUser(ctx, records.User{Name: "gt-1", Role: records.RoleStaff, Agency: "so-gtvt"}, "mat-khau-dai-7")
+		other, _ := s.CreateUser(ctx, records.User{Name: "xd-1", Role: records.RoleClerk, Agency: "so-xd"}, "mat-khau-dai-8")
+		if _, _, _, err := s.CaseFor(ctx, gt, c.ID); err != nil {
+			t.Errorf("the assigned agency cannot see its case: %v", err)
+		}
+		if _, _, _, err := s.CaseFor(ctx, other, c.ID); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("another agency saw the case: %v", err)
+		}
+		if cs, _ := s.Cases(ctx, other, records.CaseFilter{}); len(cs) != 0 {
+			t.Errorf("another agency lists %d cases", len(cs))
+		}
+		// Forwarding elsewhere needs a reason, and teaches the routing.
+		if _, err := s.AssignCase(ctx, clerk, c.ID, "so-xd", "", ""); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("forwarded without a reason: %v", err)
+		}
+		if c, err = s.AssignCase(ctx, clerk, c.ID, "so-xd", "Phòng Hạ tầng", "thoát nước là việc của Sở Xây dựng"); err != nil || c.Agency != "so-xd" {
+			t.Fatalf("forward: %+v %v", c, err)
+		}
+		if _, _, _, err := s.CaseFor(ctx, gt, c.ID); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("the agency it was taken from still sees it: %v", err)
+		}
+		m, _ := s.RouteModelOf(ctx, "ubnd-qn", []string{"ngap", "nuoc"})
+		if m.Docs["so-xd"] != 1 || m.Words["ngap"]["so-xd"] != 1 {
+			t.Errorf("routing learnt from the forward: %+v", m)
+		}
+		if _, err := s.AddReply(ctx, other, c.ID, "Chúng tôi đã cử người kiểm tra.", "zm-1"); err != nil {
+			t.Fatal(err)
+		}
+		c, _, hs, _ := s.CaseFor(ctx, other, c.ID)
+		if c.Status != records.CaseAnswered || c.AnsweredAt.IsZero() || len(hs) < 4 {
+			t.Errorf("answered: %+v history %+v", c, hs)
+		}
+		// The citizen writes again: their open case continues, and needs an answer again.
+		r2, _ := s.ReceiveMessage(ctx, msg("zu-1", "m-3", "van con ngap a"))
+		if r2.New || r2.Case.ID != c.ID || r2.Case.Status != records.CaseAssigned {
+			t.Errorf("a later message: %+v", r2.Case)
+		}
+		// Only the citizen learns of their case.
+		if _, err := s.CaseOfCitizen(ctx, "ubnd-qn", "zu-2", c.Code); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("another citizen read the case: %v", err)
+		}
+		if x, err := s.CaseOfCitizen(ctx, "ubnd-qn", "zu-1", c.Code); err != nil || x.ID != c.ID {
+			t.Errorf("the citizen's own case: %v", err)
+		}
+		if _, err := s.CloseCase(ctx, clerk, c.ID, true, ""); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("rejected without a reason: %v", err)
+		}
+		if c, err = s.CloseCase(ctx, leader, c.ID, false, "đã xử lý"); err != nil || c.Status != records.CaseClosed {
+			t.Errorf("close: %+v %v", c, err)
+		}
+		// Closed: the next message opens a new case.
+		r3, _ := s.ReceiveMessage(ctx, msg("zu-1", "m-4", "lai ngap roi"))
+		if !r3.New || r3.Case.Code == c.Code {
+			t.Errorf("after closing: %+v", r3.Case)
+		}
+		st, err := s.FeedbackStats(ctx, clerk)
+		if err != nil || st.Total != 2 || st.Open != 1 {
+			t.Errorf("stats: %+v %v", st, err)
+		}
+	})
+
 	t.Run("FailedDocument", func(t *testing.T) {
 		rec := doc.NewRecord("bad.pdf")
 		rec.Error = "not a PDF: starts with ELF"

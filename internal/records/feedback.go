@@ -1,0 +1,752 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vanthu/vanthu/internal/viet"
+)
+
+// Case statuses: a citizen's feedback from its first message to its end.
+const (
+	CaseReceived   = "received"   // taken, not yet read for its topic
+	CaseClassified = "classified" // topic known, waiting for an agency
+	CaseAssigned   = "assigned"   // an agency handles it
+	CaseAnswered   = "answered"   // the agency replied
+	CaseClosed     = "closed"
+	CaseRejected   = "rejected" // out of scope
+)
+
+// CaseStatuses in their order.
+var CaseStatuses = []string{CaseReceived, CaseClassified, CaseAssigned, CaseAnswered, CaseClosed, CaseRejected}
+
+// DeadlineDays is, per topic, how many days an agency has to answer a case
+// (calendar days; "default" for a topic not listed). The one place they
+// are set.
+var DeadlineDays = map[string]int{
+	"default": 10, "dat-dai": 15, "xay-dung": 15, "moi-truong": 7, "giao-thong": 7, "an-ninh": 5,
+	"dien-nuoc": 3, "y-te": 7, "giao-duc": 10, "ho-tich": 7, "dich-vu-cong": 5, "tra-cuu": 3,
+}
+
+// Case is one citizen's feedback.
+type Case struct {
+	ID           int64
+	Code         string // PA-2025-000123, told to the citizen
+	OAAgency     string // the agency owning the Official Account
+	Agency       string // the agency handling it (the OA's until assigned)
+	Unit         string
+	Citizen      string // the citizen's Zalo id
+	CitizenName  string // only if they shared it
+	CitizenPhone string
+	Topic        string
+	TopicConf    float64
+	Status       string
+	Deadline     string // YYYY-MM-DD
+	Lat, Lon     string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastIn       time.Time // the citizen's last message (Zalo's reply window)
+	AnsweredAt   time.Time
+}
+
+// Open says whether the case still takes the citizen's messages.
+func (c Case) Open() bool { return c.Status != CaseClosed && c.Status != CaseRejected }
+
+// CaseMessage is one message of a case, in or out.
+type CaseMessage struct {
+	ID             int64
+	CaseID         int64
+	Key            string // Zalo's msg_id (in) or ours (out): unique
+	Direction      string // in, out
+	Kind           string // text, image, file, location, sticker, reply, ack
+	Text           string
+	ObjectKey      string // the attachment in the object store
+	AttachmentText string // what the pipeline read of it
+	Refused        string // why the attachment was not taken
+	By             string // the staff member who replied
+	ZaloID         string // Zalo's id of a message sent
+	At             time.Time
+}
+
+// CaseChange is a line of a case's history.
+type CaseChange struct {
+	At                   time.Time
+	User, Action, Detail string
+}
+
+// InMessage is a citizen's message as the webhook took it.
+type InMessage struct {
+	OAAgency, Citizen string
+	Key               string // Zalo's msg_id
+	Kind              string
+	Text              string
+	Lat, Lon          string
+	Name, Phone       string // only when the citizen shared them
+	At                time.Time
+}
+
+// Received is what ReceiveMessage did.
+type Received struct {
+	Case      Case
+	Message   CaseMessage
+	New       bool // a case was opened for it
+	Duplicate bool // the message had been taken before: nothing written
+}
+
+var caseCode = regexp.MustCompile(`(?i)\bPA[-\s]?(\d{4})[-\s]?(\d{1,6})\b`)
+
+// CaseCodeIn finds a case code in a citizen's text ("pa-2025-123", "PA 2025 000123").
+func CaseCodeIn(text string) (string, bool) {
+	m := caseCode.FindStringSubmatch(text)
+	if m == nil {
+		return "", false
+	}
+	year, _ := strconv.Atoi(m[1])
+	n, _ := strconv.Atoi(m[2])
+	return formatCode(year, int64(n)), true
+}
+
+func formatCode(year int, n int64) string { return fmt.Sprintf("PA-%d-%06d", year, n) }
+
+// ReceiveMessage takes a citizen's message: idempotent on its key (the
+// same msg_id delivered ten times is one message); it continues the
+// citizen's open case, or opens one with a new code and the default
+// deadline. A citizen's messages are taken one at a time (their row in
+// case_citizens is held), so two at once never open two cases.
+func (s *Store) ReceiveMessage(ctx context.Context, m InMessage) (Received, error) {
+	var out Received
+	if m.OAAgency == "" || m.Citizen == "" || m.Key == "" {
+		return out, fmt.Errorf("%w: a message needs an agency, a citizen and a key", ErrInvalid)
+	}
+	if utf8.RuneCountInString(m.Text) > 4000 || len(m.Key) > 200 || len(m.Citizen) > 200 {
+		return out, fmt.Errorf("%w: a message beyond its bounds", ErrInvalid)
+	}
+	if m.At.IsZero() {
+		m.At = s.now()
+	}
+	m.Text = viet.NFC(m.Text)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		out = Received{}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_citizens (oa_agency, citizen, n) VALUES (?, ?, 1)
+			ON CONFLICT (oa_agency, citizen) DO UPDATE SET n = case_citizens.n + 1`), m.OAAgency, m.Citizen); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM case_messages WHERE msg_key = ?`), m.Key).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			out.Duplicate = true
+			return nil
+		}
+		c, err := s.openCaseOf(ctx, tx, m.OAAgency, m.Citizen)
+		now := stamp(s.now())
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			c, err = s.newCase(ctx, tx, m)
+			if err != nil {
+				return err
+			}
+			out.New = true
+		case err != nil:
+			return err
+		default:
+			status := c.Status
+			if status == CaseAnswered {
+				status = CaseAssigned // written to again: it needs an answer again
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET last_in = ?, updated_at = ?, status = ? WHERE id = ?`), stamp(m.At), now, status, c.ID); err != nil {
+				return err
+			}
+			if status != c.Status {
+				if err := s.caseChange(ctx, tx, c.ID, "", "status", c.Status+" → "+status+": the citizen wrote again"); err != nil {
+					return err
+				}
+			}
+			c.Status, c.LastIn = status, m.At
+		}
+		if m.Lat != "" || m.Name != "" || m.Phone != "" {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET lat = CASE WHEN ? <> '' THEN ? ELSE lat END, lon = CASE WHEN ? <> '' THEN ? ELSE lon END,
+				citizen_name = CASE WHEN ? <> '' THEN ? ELSE citizen_name END, citizen_phone = CASE WHEN ? <> '' THEN ? ELSE citizen_phone END WHERE id = ?`),
+				m.Lat, m.Lat, m.Lon, m.Lon, m.Name, m.Name, m.Phone, m.Phone, c.ID); err != nil {
+				return err
+			}
+		}
+		msg := CaseMessage{ID: newID(), CaseID: c.ID, Key: m.Key, Direction: "in", Kind: m.Kind, Text: m.Text, At: m.At}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, at) VALUES (?, ?, ?, 'in', ?, ?, ?)`),
+			msg.ID, c.ID, m.Key, m.Kind, m.Text, stamp(m.At)); err != nil {
+			return err
+		}
+		out.Case, out.Message = c, msg
+		return nil
+	})
+	if err != nil {
+		return Received{}, fmt.Errorf("receive message %s: %w", m.Key, err)
+	}
+	if !out.Duplicate {
+		out.Case, err = s.caseByID(ctx, s.db, out.Case.ID)
+	}
+	return out, err
+}
+
+func (s *Store) newCase(ctx context.Context, tx *sql.Tx, m InMessage) (Case, error) {
+	year := m.At.In(vietnam).Year()
+	var n int64
+	if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO counters (agency, register, year, last) VALUES (?, 'feedback', ?, 1)
+		ON CONFLICT (agency, register, year) DO UPDATE SET last = counters.last + 1 RETURNING last`), m.OAAgency, year).Scan(&n); err != nil {
+		return Case{}, fmt.Errorf("case code: %w", err)
+	}
+	c := Case{ID: newID(), Code: formatCode(year, n), OAAgency: m.OAAgency, Agency: m.OAAgency, Citizen: m.Citizen, Status: CaseReceived,
+		Deadline: m.At.In(vietnam).AddDate(0, 0, DeadlineDays["default"]).Format(time.DateOnly), CreatedAt: m.At, LastIn: m.At}
+	now := stamp(c.CreatedAt)
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, code, oa_agency, agency, citizen, status, deadline, created_at, updated_at, last_in)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.Code, c.OAAgency, c.Agency, c.Citizen, c.Status, c.Deadline, now, now, stamp(m.At)); err != nil {
+		return Case{}, err
+	}
+	return c, s.caseChange(ctx, tx, c.ID, "", "opened", c.Code)
+}
+
+func (s *Store) caseChange(ctx context.Context, tx *sql.Tx, id int64, user, action, detail string) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_history (id, case_id, at, user_name, action, detail) VALUES (?, ?, ?, ?, ?, ?)`),
+		newID(), id, stamp(s.now()), user, action, truncate(detail, 1000))
+	return err
+}
+
+const caseColumns = `id, code, oa_agency, agency, unit, citizen, citizen_name, citizen_phone, topic, topic_conf, status, deadline, lat, lon, created_at, updated_at, last_in, answered_at`
+
+func scanCase(row interface{ Scan(...any) error }) (Case, error) {
+	var c Case
+	var created, updated, last, answered string
+	err := row.Scan(&c.ID, &c.Code, &c.OAAgency, &c.Agency, &c.Unit, &c.Citizen, &c.CitizenName, &c.CitizenPhone, &c.Topic, &c.TopicConf,
+		&c.Status, &c.Deadline, &c.Lat, &c.Lon, &created, &updated, &last, &answered)
+	c.CreatedAt, c.UpdatedAt, c.LastIn = parseStamp(created), parseStamp(updated), parseStamp(last)
+	if answered != "" {
+		c.AnsweredAt = parseStamp(answered)
+	}
+	return c, err
+}
+
+func (s *Store) openCaseOf(ctx context.Context, q queryer, oa, citizen string) (Case, error) {
+	return scanCase(q.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE oa_agency = ? AND citizen = ? AND status NOT IN ('closed', 'rejected')
+		ORDER BY created_at DESC LIMIT 1`), oa, citizen))
+}
+
+func (s *Store) caseByID(ctx context.Context, q queryer, id int64) (Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Case{}, ErrNotFound
+	}
+	return c, err
+}
+
+// MayHandle says whether u works on cases of c: a member of the OA's
+// agency or of the agency it is assigned to, not an admin (who manages
+// accounts, not citizens' cases).
+func (u User) MayHandle(c Case) bool {
+	return u.Role != RoleAdmin && u.Agency != "" && (u.Agency == c.OAAgency || u.Agency == c.Agency)
+}
+
+// CaseFilter selects cases.
+type CaseFilter struct {
+	Status, Topic, Agency string
+	Overdue               bool
+	Limit, Offset         int
+}
+
+// Cases lists the cases u may see, newest first: the OA agency's and
+// those assigned to u's agency.
+func (s *Store) Cases(ctx context.Context, u User, f CaseFilter) ([]Case, error) {
+	if u.Role == RoleAdmin || u.Agency == "" {
+		return nil, ErrForbidden
+	}
+	where, args := []string{"(oa_agency = ? OR agency = ?)"}, []any{u.Agency, u.Agency}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Topic != "" {
+		where, args = append(where, "topic = ?"), append(args, f.Topic)
+	}
+	if f.Agency != "" {
+		where, args = append(where, "agency = ?"), append(args, f.Agency)
+	}
+	if f.Overdue {
+		where = append(where, "status NOT IN ('answered', 'closed', 'rejected') AND deadline <> '' AND deadline < ?")
+		args = append(args, s.now().In(vietnam).Format(time.DateOnly))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	args = append(args, limit, max(0, f.Offset))
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE `+strings.Join(where, " AND ")+` ORDER BY created_at DESC, id LIMIT ? OFFSET ?`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Case{}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CaseFor is a case u may see, with its messages in order and history.
+func (s *Store) CaseFor(ctx context.Context, u User, id int64) (Case, []CaseMessage, []CaseChange, error) {
+	c, err := s.caseByID(ctx, s.db, id)
+	if err != nil {
+		return Case{}, nil, nil, err
+	}
+	if !u.MayHandle(c) {
+		return Case{}, nil, nil, ErrNotFound
+	}
+	ms, err := s.caseMessages(ctx, id)
+	if err != nil {
+		return Case{}, nil, nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT at, user_name, action, detail FROM case_history WHERE case_id = ? ORDER BY at, id`), id)
+	if err != nil {
+		return Case{}, nil, nil, err
+	}
+	defer rows.Close()
+	hs := []CaseChange{}
+	for rows.Next() {
+		var h CaseChange
+		var at string
+		if err := rows.Scan(&at, &h.User, &h.Action, &h.Detail); err != nil {
+			return Case{}, nil, nil, err
+		}
+		h.At = parseStamp(at)
+		hs = append(hs, h)
+	}
+	return c, ms, hs, rows.Err()
+}
+
+func (s *Store) caseMessages(ctx context.Context, id int64) ([]CaseMessage, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, case_id, msg_key, direction, kind, text, object_key, attachment_text, refused, by_user, zalo_id, at
+		FROM case_messages WHERE case_id = ? ORDER BY at, id`), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []CaseMessage{}
+	for rows.Next() {
+		var m CaseMessage
+		var at string
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.Key, &m.Direction, &m.Kind, &m.Text, &m.ObjectKey, &m.AttachmentText, &m.Refused, &m.By, &m.ZaloID, &at); err != nil {
+			return nil, err
+		}
+		m.At = parseStamp(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// CaseText is everything a case's citizen wrote and its attachments say,
+// for routing.
+func (s *Store) CaseText(ctx context.Context, id int64) (string, error) {
+	ms, err := s.caseMessages(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, m := range ms {
+		if m.Direction == "in" {
+			b.WriteString(m.Text + "\n" + m.AttachmentText + "\n")
+		}
+	}
+	return b.String(), nil
+}
+
+// AttachMedia notes what became of a message's attachment: stored under
+// objectKey with the text the pipeline read, or refused with the reason.
+func (s *Store) AttachMedia(ctx context.Context, msgKey, objectKey, text, refused string) error {
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE case_messages SET object_key = ?, attachment_text = ?, refused = ? WHERE msg_key = ?`),
+		objectKey, truncate(viet.NFC(text), 20000), truncate(refused, 500), msgKey)
+	return err
+}
+
+// Route records the machine's reading of a case: its topic, and the
+// agency it goes to when one was found (assigned; else it waits in the
+// OA's inbox, classified). Only a case no person has moved yet is routed.
+func (s *Store) Route(ctx context.Context, id int64, topic string, conf float64, target string) (Case, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
+		if err != nil {
+			return err
+		}
+		if c.Status != CaseReceived && c.Status != CaseClassified {
+			return nil
+		}
+		status, agency := CaseClassified, c.Agency
+		if target != "" {
+			status, agency = CaseAssigned, target
+		}
+		days, ok := DeadlineDays[topic]
+		if !ok {
+			days = DeadlineDays["default"]
+		}
+		deadline := c.CreatedAt.In(vietnam).AddDate(0, 0, days).Format(time.DateOnly)
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET topic = ?, topic_conf = ?, status = ?, agency = ?, deadline = ?, updated_at = ? WHERE id = ?`),
+			topic, conf, status, agency, deadline, stamp(s.now()), id); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("topic %s (%.2f)", topic, conf)
+		if target != "" {
+			detail += " → " + target
+		}
+		return s.caseChange(ctx, tx, id, "", "routed", detail)
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	return s.caseByID(ctx, s.db, id)
+}
+
+// AssignCase gives a case to an agency (and unit) — a forward when it
+// leaves u's agency, with its reason. Clerks and leaders of the agencies
+// that see it may. What the machine routed elsewhere teaches the OA
+// agency's routing (learnRoute).
+func (s *Store) AssignCase(ctx context.Context, u User, id int64, agency, unit, reason string) (Case, error) {
+	if u.Role != RoleClerk && u.Role != RoleLeader {
+		return Case{}, ErrForbidden
+	}
+	agency, unit, reason = strings.TrimSpace(agency), strings.TrimSpace(unit), strings.TrimSpace(reason)
+	if agency == "" || len(agency) > 100 || utf8.RuneCountInString(unit) > 200 || utf8.RuneCountInString(reason) > 1000 {
+		return Case{}, fmt.Errorf("%w: an agency code (at most 100 bytes), a unit and a reason of bounded length", ErrInvalid)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if !c.Open() {
+			return fmt.Errorf("%w: case %s is %s", ErrInvalid, c.Code, c.Status)
+		}
+		if agency != u.Agency && reason == "" && agency != c.Agency {
+			return fmt.Errorf("%w: forwarding to another agency needs a reason", ErrInvalid)
+		}
+		status := c.Status
+		if status == CaseReceived || status == CaseClassified {
+			status = CaseAssigned
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET agency = ?, unit = ?, status = ?, updated_at = ? WHERE id = ?`),
+			agency, unit, status, stamp(s.now()), id); err != nil {
+			return err
+		}
+		action := "assigned"
+		if agency != c.Agency {
+			action = "forwarded"
+		}
+		detail := c.Agency + " → " + agency
+		if unit != "" {
+			detail += " (" + unit + ")"
+		}
+		if reason != "" {
+			detail += ": " + reason
+		}
+		if err := s.caseChange(ctx, tx, id, u.Name, action, detail); err != nil {
+			return err
+		}
+		if agency != c.Agency {
+			return s.learnRoute(ctx, tx, c, agency)
+		}
+		return nil
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	return s.caseByID(ctx, s.db, id)
+}
+
+// AddReply records a reply sent to the citizen (zaloID is Zalo's id of
+// it): the case is answered.
+func (s *Store) AddReply(ctx context.Context, u User, id int64, text, zaloID string) (CaseMessage, error) {
+	if u.Role == RoleAdmin {
+		return CaseMessage{}, ErrForbidden
+	}
+	m := CaseMessage{ID: newID(), CaseID: id, Key: fmt.Sprintf("out-%d", newID()), Direction: "out", Kind: "reply", Text: viet.NFC(text), By: u.Name, ZaloID: zaloID, At: s.now()}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, by_user, zalo_id, at) VALUES (?, ?, ?, 'out', 'reply', ?, ?, ?, ?)`),
+			m.ID, id, m.Key, m.Text, u.Name, zaloID, stamp(m.At)); err != nil {
+			return err
+		}
+		status := c.Status
+		if c.Open() {
+			status = CaseAnswered
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET status = ?, answered_at = CASE WHEN answered_at = '' THEN ? ELSE answered_at END, updated_at = ? WHERE id = ?`),
+			status, stamp(m.At), stamp(m.At), id); err != nil {
+			return err
+		}
+		return s.caseChange(ctx, tx, id, u.Name, "replied", truncate(m.Text, 200))
+	})
+	return m, err
+}
+
+// AddAck records the automatic acknowledgement sent to a citizen.
+func (s *Store) AddAck(ctx context.Context, id int64, key, text, zaloID string) error {
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, zalo_id, at) VALUES (?, ?, ?, 'out', 'ack', ?, ?, ?)
+		ON CONFLICT (msg_key) DO NOTHING`), newID(), id, key, text, zaloID, stamp(s.now()))
+	return err
+}
+
+// CloseCase ends a case: closed, or rejected as out of scope, with the
+// reason.
+func (s *Store) CloseCase(ctx context.Context, u User, id int64, reject bool, reason string) (Case, error) {
+	if u.Role != RoleClerk && u.Role != RoleLeader {
+		return Case{}, ErrForbidden
+	}
+	if utf8.RuneCountInString(reason) > 1000 || reject && strings.TrimSpace(reason) == "" {
+		return Case{}, fmt.Errorf("%w: a rejection needs a reason (at most 1,000 characters)", ErrInvalid)
+	}
+	status := CaseClosed
+	if reject {
+		status = CaseRejected
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if !c.Open() {
+			return fmt.Errorf("%w: case %s is %s already", ErrInvalid, c.Code, c.Status)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET status = ?, updated_at = ? WHERE id = ?`), status, stamp(s.now()), id); err != nil {
+			return err
+		}
+		return s.caseChange(ctx, tx, id, u.Name, status, reason)
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	return s.caseByID(ctx, s.db, id)
+}
+
+// CaseOfCitizen is the case with code that belongs to citizen of the OA:
+// a citizen asking for a status learns only of their own cases.
+func (s *Store) CaseOfCitizen(ctx context.Context, oa, citizen, code string) (Case, error) {
+	c, err := scanCase(s.db.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE code = ? AND oa_agency = ? AND citizen = ?`), code, oa, citizen))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Case{}, ErrNotFound
+	}
+	return c, err
+}
+
+// RoutingRules are the OA agency's rules: topic → the agency that handles it.
+func (s *Store) RoutingRules(ctx context.Context, agency string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT topic, target FROM routing_rules WHERE agency = ?`), agency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var t, a string
+		if err := rows.Scan(&t, &a); err != nil {
+			return nil, err
+		}
+		out[t] = a
+	}
+	return out, rows.Err()
+}
+
+// SetRoutingRule sets (or, with target "", removes) which agency takes a
+// topic's cases of u's agency. Admins and leaders edit the rules.
+func (s *Store) SetRoutingRule(ctx context.Context, u User, topic, target string) error {
+	if u.Role != RoleAdmin && u.Role != RoleLeader {
+		return ErrForbidden
+	}
+	if topic == "" || len(topic) > 64 || len(target) > 100 {
+		return fmt.Errorf("%w: a topic (at most 64 bytes) and an agency code", ErrInvalid)
+	}
+	if target == "" {
+		_, err := s.w.ExecContext(ctx, s.q(`DELETE FROM routing_rules WHERE agency = ? AND topic = ?`), u.Agency, topic)
+		return err
+	}
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO routing_rules (agency, topic, target) VALUES (?, ?, ?)
+		ON CONFLICT (agency, topic) DO UPDATE SET target = excluded.target`), u.Agency, topic, target)
+	return err
+}
+
+// RouteModel is what reassignments taught an OA agency: per target
+// agency, the cases it took and in how many of them each word was.
+type RouteModel struct {
+	Docs  map[string]int
+	Words map[string]map[string]int // word → target → cases
+}
+
+// learnRoute counts the case's words under the agency a person gave it.
+func (s *Store) learnRoute(ctx context.Context, tx *sql.Tx, c Case, target string) error {
+	ms, err := s.caseMessagesTx(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	var text strings.Builder
+	for _, m := range ms {
+		if m.Direction == "in" {
+			text.WriteString(m.Text + " " + m.AttachmentText + " ")
+		}
+	}
+	words := RouteWords(text.String())
+	if len(words) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO route_docs (agency, target, n) VALUES (?, ?, 1) ON CONFLICT (agency, target) DO UPDATE SET n = route_docs.n + 1`),
+		c.OAAgency, target); err != nil {
+		return err
+	}
+	for _, w := range words {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO route_words (agency, target, word, n) VALUES (?, ?, ?, 1)
+			ON CONFLICT (agency, word, target) DO UPDATE SET n = route_words.n + 1`), c.OAAgency, target, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) caseMessagesTx(ctx context.Context, tx *sql.Tx, id int64) ([]CaseMessage, error) {
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT text, attachment_text, direction FROM case_messages WHERE case_id = ? ORDER BY at, id`), id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseMessage
+	for rows.Next() {
+		var m CaseMessage
+		if err := rows.Scan(&m.Text, &m.AttachmentText, &m.Direction); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// RouteWords are the distinct folded words of a text the routing model
+// counts (at most 200: a long attachment does not outweigh the message).
+func RouteWords(text string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range strings.FieldsFunc(viet.Fold(text), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if len(w) < 2 || len(w) > 30 || seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+		if len(out) == 200 {
+			break
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RouteModelOf is the OA agency's learnt routing, for the words given.
+func (s *Store) RouteModelOf(ctx context.Context, agency string, words []string) (RouteModel, error) {
+	m := RouteModel{Docs: map[string]int{}, Words: map[string]map[string]int{}}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT target, n FROM route_docs WHERE agency = ?`), agency)
+	if err != nil {
+		return m, err
+	}
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			rows.Close()
+			return m, err
+		}
+		m.Docs[t] = n
+	}
+	rows.Close()
+	if len(words) == 0 || len(m.Docs) == 0 {
+		return m, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(words)), ", ")
+	args := []any{agency}
+	for _, w := range words {
+		args = append(args, w)
+	}
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT word, target, n FROM route_words WHERE agency = ? AND word IN (`+ph+`)`), args...)
+	if err != nil {
+		return m, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w, t string
+		var n int
+		if err := rows.Scan(&w, &t, &n); err != nil {
+			return m, err
+		}
+		if m.Words[w] == nil {
+			m.Words[w] = map[string]int{}
+		}
+		m.Words[w][t] = n
+	}
+	return m, rows.Err()
+}
+
+// CaseStats is the leader's view of the cases u's agency sees.
+type CaseStats struct {
+	Total, Open, Overdue int
+	ByTopic, ByAgency    []Count
+	ByStatus             []Count
+	AnsweredIn           float64 // mean hours from the first message to the first answer
+}
+
+// FeedbackStats counts the cases u may see.
+func (s *Store) FeedbackStats(ctx context.Context, u User) (CaseStats, error) {
+	cs, err := s.Cases(ctx, u, CaseFilter{Limit: 500})
+	if err != nil {
+		return CaseStats{}, err
+	}
+	var st CaseStats
+	topic, agency, status := map[string]int{}, map[string]int{}, map[string]int{}
+	today := s.now().In(vietnam).Format(time.DateOnly)
+	var hours float64
+	answered := 0
+	for _, c := range cs {
+		st.Total++
+		if c.Open() {
+			st.Open++
+		}
+		if c.Status != CaseAnswered && c.Open() && c.Deadline != "" && c.Deadline < today {
+			st.Overdue++
+		}
+		topic[or(c.Topic, "chưa rõ")]++
+		agency[c.Agency]++
+		status[c.Status]++
+		if !c.AnsweredAt.IsZero() {
+			hours += c.AnsweredAt.Sub(c.CreatedAt).Hours()
+			answered++
+		}
+	}
+	if answered > 0 {
+		st.AnsweredIn = hours / float64(answered)
+	}
+	st.ByTopic, st.ByAgency, st.ByStatus = sorted(topic), sorted(agency), sorted(status)
+	return st, nil
+}
