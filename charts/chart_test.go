@@ -153,7 +153,7 @@ func TestRenderedManifestsValidate(t *testing.T) {
 			t.Errorf("%s: unexpected %s %s/%s", m.source, m.group, m.kind, m.name)
 		}
 	}
-	want := map[string]int{"Service": 7, "Broker": 1, "Trigger": 4, "SinkBinding": 1, "PingSource": 2, "Job": 1, "PersistentVolumeClaim": 2}
+	want := map[string]int{"Service": 8, "Broker": 1, "Trigger": 5, "SinkBinding": 1, "PingSource": 2, "Job": 1, "PersistentVolumeClaim": 2}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Errorf("rendered %v, want %v", kinds, want)
 	}
@@ -188,8 +188,9 @@ func checkService(t *testing.T, svc servingv1.Service) {
 	if !strings.Contains(args, "--deadline=") || spec.TimeoutSeconds == nil {
 		t.Errorf("%s: no request deadline (%s)", svc.Name, args)
 	}
-	if ocrImage := strings.Contains(c.Image, "vanthu-ocr"); ocrImage != (svc.Name == "vanthu-ocr") {
-		t.Errorf("%s runs image %s: only the OCR function needs the Tesseract image", svc.Name, c.Image)
+	// The read stage and feedback (photos of papers) read with Tesseract.
+	if ocrImage := strings.Contains(c.Image, "vanthu-ocr"); ocrImage != (svc.Name == "vanthu-ocr" || svc.Name == "vanthu-feedback") {
+		t.Errorf("%s runs image %s: only the functions that OCR need the Tesseract image", svc.Name, c.Image)
 	}
 	if svc.Name == "vanthu-ocr" {
 		if spec.ContainerConcurrency == nil || *spec.ContainerConcurrency != 2 || !strings.Contains(args, "--workers=2") {

@@ -69,7 +69,7 @@ var (
 
 func TestFuncYAMLFollowsTheSchema(t *testing.T) {
 	files, _ := filepath.Glob("*/func.yaml")
-	if len(files) != 7 {
+	if len(files) != 8 {
 		t.Fatalf("func.yaml files: %v", files)
 	}
 	for _, f := range files {

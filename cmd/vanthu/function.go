@@ -13,6 +13,7 @@ import (
 	"github.com/cloudevents/sdk-go/v2/protocol"
 
 	"github.com/vanthu/vanthu/functions/extract"
+	"github.com/vanthu/vanthu/functions/feedback"
 	"github.com/vanthu/vanthu/functions/index"
 	"github.com/vanthu/vanthu/functions/ingest"
 	"github.com/vanthu/vanthu/functions/ocr"
@@ -71,6 +72,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		Stop(context.Context) error
 	}
 	var afterStart func()
+	var webhook http.HandlerFunc // feedback: Zalo's webhook beside the events
 	var h dispatch.Handler
 	switch name {
 	case "ingest":
@@ -113,6 +115,15 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		afterStart = func() {
 			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
 		}
+	case "feedback":
+		fn := &feedback.Function{Log: log}
+		inst, h = fn, fn.Handle
+		webhook = fn.Webhook
+		afterStart = func() {
+			fn.Emit = tracing.Emitting(fn.Emit)
+			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
+			hc.Probe("records", fn.Records.Ping)
+		}
 	case "reconcile":
 		fn := &reconcile.Function{Log: log}
 		inst, h = fn, fn.Handle
@@ -120,7 +131,7 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			hc.Probe("objects", func(ctx context.Context) error { return storeReachable(ctx, fn.Store, *bucket) })
 		}
 	default:
-		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, index, register, reconcile, summary)\n", name)
+		fmt.Fprintf(stderr, "vanthu function: no function %q (ingest, ocr, extract, index, register, reconcile, summary, feedback)\n", name)
 		return 2
 	}
 	if err := inst.Start(ctx, cfg); err != nil {
@@ -155,6 +166,9 @@ func runFunction(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	mux.Handle("GET /readyz", hc)
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.Handle("GET /metrics", metrics.Endpoint(config.Get("VANTHU_METRICS_TOKEN")))
+	if webhook != nil {
+		mux.Handle("POST /webhooks/zalo", http.TimeoutHandler(webhook, 10*time.Second, "deadline exceeded"))
+	}
 	mux.Handle("/", http.TimeoutHandler(handler, *deadline, "deadline exceeded"))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

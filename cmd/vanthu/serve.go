@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/functions/extract"
+	"github.com/vanthu/vanthu/functions/feedback"
 	"github.com/vanthu/vanthu/functions/index"
 	"github.com/vanthu/vanthu/functions/ingest"
 	"github.com/vanthu/vanthu/functions/ocr"
@@ -31,6 +32,7 @@ import (
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/internal/tracing"
 	"github.com/vanthu/vanthu/internal/web"
+	"github.com/vanthu/vanthu/internal/zalo"
 	"github.com/vanthu/vanthu/pipelines/raster"
 )
 
@@ -105,7 +107,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	metrics.QueueDepth(d.InFlight)
 	// The routing is the stage contract's (internal/stage), as the chart's
 	// Triggers and the func.yaml subscriptions are.
+	fbFn := &feedback.Function{Store: store, Bucket: *bucket, Records: reg, Pipeline: p, Emit: tracing.Emitting(d), Log: log,
+		AppID: config.Get("VANTHU_ZALO_APP_ID"), Secret: config.Get("VANTHU_ZALO_SECRET"), Agency: config.Get("VANTHU_ZALO_AGENCY"),
+		MediaHosts: feedback.MediaHosts(config.Get), Zalo: zaloClient()}
 	handlers := map[string]health.Handler{
+		"feedback": fbFn.Handle,
 		"ocr":      o.Handle,
 		"extract":  x.Handle,
 		"index":    (&index.Function{Store: store, Index: idx, Agency: *agency, Log: log}).Handle,
@@ -125,7 +131,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
-	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: tracing.Emitting(d), Log: log, Health: hc, Preview: raster.Preview,
+	mux.HandleFunc("POST /webhooks/zalo", fbFn.Webhook)
+	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: tracing.Emitting(d), Log: log, Health: hc, Preview: raster.Preview, Zalo: zaloClient(),
 		SecureCookies: config.Get("VANTHU_SECURE_COOKIES") == "1"}
 	if url := config.Get("VANTHU_LLM_URL"); url != "" {
 		// Optional: an OpenAI-compatible model rewrites the summaries'
@@ -218,6 +225,15 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // is an answer).
 func storeReachable(ctx context.Context, store objstore.Store, bucket string) error {
 	return backends.StoreReachable(ctx, store, bucket)
+}
+
+// zaloClient is the OA message API client the configuration names (nil
+// without an access token: nothing is sent to citizens).
+func zaloClient() *zalo.Client {
+	if config.Get("VANTHU_ZALO_ACCESS_TOKEN") == "" {
+		return nil
+	}
+	return &zalo.Client{API: config.Get("VANTHU_ZALO_API_URL"), Token: config.Get("VANTHU_ZALO_ACCESS_TOKEN")}
 }
 
 // openStore picks the object store: MinIO when configured, else a folder.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/events"
+	"github.com/vanthu/vanthu/internal/feedback"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/stage"
 	"github.com/vanthu/vanthu/pipelines/doc"
@@ -150,6 +151,26 @@ func (f *Function) Run(ctx context.Context) (int, error) {
 	}
 	n := 0
 	var errs []error
+	// Citizens' Zalo events kept by the webhook and not yet processed.
+	var keys []string
+	for _, o := range objs {
+		keys = append(keys, o.Key)
+	}
+	for _, k := range feedback.Pending(keys) {
+		ref := events.Ref{Bucket: f.Bucket, Key: k}
+		if f.Skip != nil && f.Skip(ref) {
+			continue
+		}
+		ev, err := events.New(events.TypeFeedback, Source, ref)
+		if err == nil {
+			err = f.Emit.Emit(ctx, ev)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reconcile %s: %w", k, err))
+			continue
+		}
+		n++
+	}
 	for _, o := range objs {
 		if strings.HasPrefix(o.Key, events.ArtifactPrefix) || ctx.Err() != nil {
 			continue

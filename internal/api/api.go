@@ -26,6 +26,7 @@ import (
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
+	"github.com/vanthu/vanthu/internal/zalo"
 )
 
 // Emitter passes an upload on to the pipeline (the dispatcher in one
@@ -53,6 +54,8 @@ type Server struct {
 	SecureCookies bool
 	// Prose, when set, lets a language model write the summaries' prose.
 	Prose *Prose
+	// Zalo, when set, sends staff replies to citizens (the OA message API).
+	Zalo *zalo.Client
 	// Health, when set, hears of the index writes that fail (readiness).
 	Health *health.Checker
 	// Preview draws page n (from 1) of the original at path, its pixels
@@ -144,6 +147,7 @@ type route struct {
 type multipartFiles struct{}
 
 func (s *Server) routes() []route {
+	handlers := roles(records.RoleClerk, records.RoleStaff, records.RoleLeader)
 	reg := []string{"year", "from", "to", "issuer", "type", "status", "unit", "limit", "offset", "format"}
 	return []route{
 		{"POST", "/api/v1/logout", anyRole, s.logout, "End the session or revoke the bearer token.", nil, nil, nil, nil},
@@ -163,6 +167,13 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/registers/outgoing", anyRole, s.outgoing, "The outgoing register (sổ văn bản đi); format=csv|xlsx exports it.", reg, nil, registerEntries{fields: outgoingFields},
 			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
 		{"GET", "/api/v1/tasks", anyRole, s.tasks, "Tasks read from documents, soonest due first.", []string{"assignee", "due_before", "status", "limit"}, nil, tasksResponse{}, nil},
+		{"GET", "/api/v1/feedback", handlers, s.listCases, "Citizens' cases over Zalo the agency sees (its OA's, and those assigned to it), newest first.", []string{"status", "topic", "agency", "overdue", "limit", "offset"}, nil, casesResponse{}, nil},
+		{"GET", "/api/v1/feedback/stats", handlers, s.feedbackStats, "Cases by topic, agency and status; open, overdue, mean hours to the first answer.", nil, nil, feedbackStatsJSON{}, nil},
+		{"GET", "/api/v1/feedback/{id}", handlers, s.getCase, "A case: its messages in order (photos' text), its history.", nil, nil, caseResponse{}, nil},
+		{"GET", "/api/v1/feedback/{id}/messages/{mid}/file", handlers, s.caseFile, "A message's attachment (photo or PDF).", nil, nil, nil, []string{"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}},
+		{"POST", "/api/v1/feedback/{id}/assign", roles(records.RoleClerk, records.RoleLeader), s.assignCase, "Assign the case to an agency and unit; to another agency it is a forward, with a reason.", nil, assignRequest{}, caseJSON{}, nil},
+		{"POST", "/api/v1/feedback/{id}/reply", roles(records.RoleClerk, records.RoleStaff, records.RoleLeader), s.replyCase, "Reply to the citizen through the Official Account (within Zalo's 48 hours).", nil, replyRequest{}, caseMessageJSON{}, nil},
+		{"POST", "/api/v1/feedback/{id}/close", roles(records.RoleClerk, records.RoleLeader), s.closeCase, "Close the case, or reject it as out of scope (with a reason).", nil, closeRequest{}, caseJSON{}, nil},
 		{"PATCH", "/api/v1/tasks/{id}", roles(records.RoleClerk, records.RoleStaff, records.RoleLeader), s.setTask, "Mark a task open or done: {\"status\": \"done\"}.", nil, setTaskRequest{}, taskStatusJSON{}, nil},
 		{"GET", "/api/v1/reports", anyRole, s.reports, "Report records (Decree 09/2019): regime, period, on time or late.", []string{"regime", "period"}, nil, reportsResponse{}, nil},
 		{"GET", "/api/v1/meetings", anyRole, s.meetings, "Meetings from giấy mời.", []string{"from", "to"}, nil, meetingsResponse{}, nil},

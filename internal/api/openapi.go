@@ -99,7 +99,7 @@ func (s *Server) OpenAPI() map[string]any {
 		switch rt.method + " " + rt.path {
 		case "POST /api/v1/users":
 			resp["409"] = errorResp("the name cannot be used")
-		case "GET /api/v1/documents/{id}/file", "GET /api/v1/documents/{id}/pages/{n}":
+		case "GET /api/v1/documents/{id}/file", "GET /api/v1/documents/{id}/pages/{n}", "GET /api/v1/feedback/{id}/messages/{mid}/file":
 			resp["410"] = errorResp("the original is no longer stored")
 		}
 		op := map[string]any{
@@ -110,6 +110,9 @@ func (s *Server) OpenAPI() map[string]any {
 		var params []any
 		if strings.Contains(rt.path, "{id}") {
 			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+		}
+		if strings.Contains(rt.path, "{mid}") {
+			params = append(params, map[string]any{"name": "mid", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
 		}
 		if strings.Contains(rt.path, "{n}") {
 			params = append(params, map[string]any{"name": "n", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 2000}})

@@ -19,6 +19,9 @@ const (
 	TypeUploaded  = "vn.vanthu.document.uploaded"
 	TypeRead      = "vn.vanthu.document.read"
 	TypeExtracted = "vn.vanthu.document.extracted"
+	// TypeFeedback: a citizen's Zalo event taken by the webhook, its raw
+	// body in the object store (the Ref's key).
+	TypeFeedback = "vn.vanthu.feedback.received"
 )
 
 // Routing extensions (CloudEvents extension names: lower-case letters and

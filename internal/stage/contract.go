@@ -30,6 +30,9 @@ var Contract = []Def{
 	{Name: "index", Takes: events.TypeExtracted, Artifact: IndexedStage, Version: 1, Call: "search.Indexer.Index"},
 	{Name: "register", Takes: events.TypeExtracted, Artifact: RegisteredStage, Version: 1, Call: "records.Store.Record"},
 	{Name: "reconcile", Emits: events.TypeUploaded, Artifact: AttemptsStage, Version: 1, Call: "uploads missing a terminal marker sent on again"},
+	// Citizen feedback over Zalo: the webhook (served by this function and
+	// by vanthu serve) keeps each event in the inbox and emits it.
+	{Name: "feedback", Takes: events.TypeFeedback, Artifact: FeedbackDone, Version: 1, Call: "records.Store.ReceiveMessage, feedback.Router.Route"},
 }
 
 // Triggered are the stages an event triggers, in the contract's order.
@@ -91,6 +94,9 @@ func After(name string) []Def {
 	}
 	return out
 }
+
+// FeedbackDone names the feedback stage's markers (vanthu/feedback/done/...).
+const FeedbackDone = "feedback/done"
 
 // Versioned are the stages whose artifact is an input of the stages
 // after them (read, extract): the ones a moved version re-runs.

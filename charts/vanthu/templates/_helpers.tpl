@@ -5,5 +5,5 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end -}}
 
 {{- define "vanthu.image" -}}
-{{- if eq .name "ocr" }}{{ .root.Values.images.ocr }}{{ else }}{{ .root.Values.images.static }}{{ end -}}
+{{- if or (eq .name "ocr") (eq .name "feedback") }}{{ .root.Values.images.ocr }}{{ else }}{{ .root.Values.images.static }}{{ end -}}
 {{- end -}}

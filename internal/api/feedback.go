@@ -1,0 +1,307 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/zalo"
+)
+
+// caseJSON is a citizen's case as staff read it. The citizen's name and
+// phone are there only for those handling it (records.MayHandle: every
+// user who may read the case at all).
+type caseJSON struct {
+	ID           int64   `json:"id"`
+	Code         string  `json:"code"`
+	OAAgency     string  `json:"oa_agency"`
+	Agency       string  `json:"agency"`
+	Unit         string  `json:"unit"`
+	Citizen      string  `json:"citizen"`
+	CitizenName  string  `json:"citizen_name"`
+	CitizenPhone string  `json:"citizen_phone"`
+	Topic        string  `json:"topic"`
+	TopicConf    float64 `json:"topic_confidence"`
+	Status       string  `json:"status" enum:"received,classified,assigned,answered,closed,rejected"`
+	Deadline     string  `json:"deadline"`
+	Overdue      bool    `json:"overdue"`
+	Lat          string  `json:"lat"`
+	Lon          string  `json:"lon"`
+	CreatedAt    string  `json:"created_at"`
+	LastIn       string  `json:"last_message_at"`
+	AnsweredAt   string  `json:"answered_at"`
+	CanReply     bool    `json:"can_reply"` // within Zalo's 48 hours
+}
+
+type caseMessageJSON struct {
+	ID             int64  `json:"id"`
+	Direction      string `json:"direction" enum:"in,out"`
+	Kind           string `json:"kind"`
+	Text           string `json:"text"`
+	HasFile        bool   `json:"has_file"`
+	AttachmentText string `json:"attachment_text"`
+	Refused        string `json:"refused"`
+	By             string `json:"by"`
+	At             string `json:"at"`
+}
+
+type caseChangeJSON struct {
+	At     string `json:"at"`
+	User   string `json:"user"`
+	Action string `json:"action"`
+	Detail string `json:"detail"`
+}
+
+type casesResponse struct {
+	Cases []caseJSON `json:"cases"`
+}
+
+type caseResponse struct {
+	Case     caseJSON          `json:"case"`
+	Messages []caseMessageJSON `json:"messages"`
+	History  []caseChangeJSON  `json:"history"`
+}
+
+type assignRequest struct {
+	Agency string `json:"agency"`
+	Unit   string `json:"unit,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+type replyRequest struct {
+	Text string `json:"text"`
+}
+
+func (replyRequest) refineSchema(s map[string]any) {
+	s["properties"].(map[string]any)["text"] = map[string]any{"type": "string", "minLength": 1, "maxLength": zalo.MaxReply}
+}
+
+type closeRequest struct {
+	Reject bool   `json:"reject,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+type feedbackStatsJSON struct {
+	Total      int             `json:"total"`
+	Open       int             `json:"open"`
+	Overdue    int             `json:"overdue"`
+	AnsweredIn float64         `json:"answered_in_hours"`
+	ByTopic    []records.Count `json:"by_topic"`
+	ByAgency   []records.Count `json:"by_agency"`
+	ByStatus   []records.Count `json:"by_status"`
+}
+
+func stampOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func caseOf(c records.Case) caseJSON {
+	today := time.Now().In(vnTime).Format(time.DateOnly)
+	return caseJSON{ID: c.ID, Code: c.Code, OAAgency: c.OAAgency, Agency: c.Agency, Unit: c.Unit, Citizen: c.Citizen, CitizenName: c.CitizenName,
+		CitizenPhone: c.CitizenPhone, Topic: c.Topic, TopicConf: c.TopicConf, Status: c.Status, Deadline: c.Deadline,
+		Overdue: c.Open() && c.Status != records.CaseAnswered && c.Deadline != "" && c.Deadline < today, Lat: c.Lat, Lon: c.Lon,
+		CreatedAt: stampOrEmpty(c.CreatedAt), LastIn: stampOrEmpty(c.LastIn), AnsweredAt: stampOrEmpty(c.AnsweredAt),
+		CanReply: c.Open() && time.Since(c.LastIn) <= zalo.Window}
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := intParam(q, "limit", 1, 500, 100)
+	if err == nil {
+		var off int
+		if off, err = intParam(q, "offset", 0, maxOffset, 0); err == nil {
+			status := q.Get("status")
+			if status != "" && !contains(records.CaseStatuses, status) {
+				err = fmt.Errorf("%w: status %q: want one of %s", records.ErrInvalid, status, strings.Join(records.CaseStatuses, ", "))
+			}
+			if err == nil && (len(q.Get("topic")) > 64 || len(q.Get("agency")) > 100) {
+				err = fmt.Errorf("%w: topic or agency too long", records.ErrInvalid)
+			}
+			if err == nil {
+				var cs []records.Case
+				cs, err = s.Records.Cases(r.Context(), UserOf(r), records.CaseFilter{Status: status, Topic: q.Get("topic"), Agency: q.Get("agency"),
+					Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Limit: limit, Offset: off})
+				if err == nil {
+					out := casesResponse{Cases: []caseJSON{}}
+					for _, c := range cs {
+						out.Cases = append(out.Cases, caseOf(c))
+					}
+					writeJSON(w, http.StatusOK, out)
+					return
+				}
+			}
+		}
+	}
+	s.fail(w, r, err)
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, ms, hs, err := s.Records.CaseFor(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := caseResponse{Case: caseOf(c), Messages: []caseMessageJSON{}, History: []caseChangeJSON{}}
+	for _, m := range ms {
+		out.Messages = append(out.Messages, caseMessageJSON{ID: m.ID, Direction: m.Direction, Kind: m.Kind, Text: m.Text, HasFile: m.ObjectKey != "",
+			AttachmentText: m.AttachmentText, Refused: m.Refused, By: m.By, At: stampOrEmpty(m.At)})
+	}
+	for _, h := range hs {
+		out.History = append(out.History, caseChangeJSON{At: stampOrEmpty(h.At), User: h.User, Action: h.Action, Detail: h.Detail})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// caseFile sends a message's attachment (a citizen's photo or PDF).
+func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	mid, err := strconv.ParseInt(r.PathValue("mid"), 10, 64)
+	if err != nil || mid <= 0 {
+		s.fail(w, r, records.ErrNotFound)
+		return
+	}
+	_, ms, _, err := s.Records.CaseFor(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, m := range ms {
+		if m.ID != mid || m.ObjectKey == "" {
+			continue
+		}
+		rc, _, err := s.Store.Get(r.Context(), s.Bucket, m.ObjectKey)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer rc.Close()
+		head := make([]byte, 512)
+		n, _ := io.ReadFull(rc, head)
+		w.Header().Set("Content-Type", http.DetectContentType(head[:n]))
+		w.Header().Set("Content-Disposition", "inline")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Write(head[:n])
+		io.Copy(w, rc)
+		return
+	}
+	s.fail(w, r, records.ErrNotFound)
+}
+
+func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in assignRequest
+	if err := jsonBody(w, r, &in); err != nil {
+		writeError(w, http.StatusBadRequest, `send {"agency": CODE, "unit": "…", "reason": "…"}`)
+		return
+	}
+	c, err := s.Records.AssignCase(r.Context(), UserOf(r), id, in.Agency, in.Unit, in.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, caseOf(c))
+}
+
+// errZalo is a reply Zalo did not take: nothing was recorded.
+var errZalo = errors.New("zalo")
+
+func (s *Server) replyCase(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in replyRequest
+	if err := jsonBody(w, r, &in); err != nil || strings.TrimSpace(in.Text) == "" || utf8.RuneCountInString(in.Text) > zalo.MaxReply {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf(`send {"text": "…"}: 1 to %d characters`, zalo.MaxReply))
+		return
+	}
+	u := UserOf(r)
+	c, _, _, err := s.Records.CaseFor(r.Context(), u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if u.Role == records.RoleAdmin {
+		s.fail(w, r, records.ErrForbidden)
+		return
+	}
+	if s.Zalo == nil {
+		writeError(w, http.StatusServiceUnavailable, "no Zalo OA access token is configured: the reply cannot be sent")
+		return
+	}
+	zid, err := s.Zalo.SendText(r.Context(), c.Citizen, in.Text, c.LastIn)
+	if err != nil {
+		s.Log.WarnContext(r.Context(), "reply not sent", "case", c.Code, "err", err)
+		code := http.StatusBadGateway
+		if errors.Is(err, zalo.ErrWindow) {
+			code = http.StatusConflict
+		}
+		writeError(w, code, "Zalo did not take the reply: "+err.Error())
+		return
+	}
+	m, err := s.Records.AddReply(r.Context(), u, id, in.Text, zid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, caseMessageJSON{ID: m.ID, Direction: m.Direction, Kind: m.Kind, Text: m.Text, By: m.By, At: stampOrEmpty(m.At)})
+}
+
+func (s *Server) closeCase(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in closeRequest
+	if err := jsonBody(w, r, &in); err != nil {
+		writeError(w, http.StatusBadRequest, `send {"reject": false, "reason": "…"}`)
+		return
+	}
+	c, err := s.Records.CloseCase(r.Context(), UserOf(r), id, in.Reject, in.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, caseOf(c))
+}
+
+func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) {
+	st, err := s.Records.FeedbackStats(r.Context(), UserOf(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, feedbackStatsJSON{Total: st.Total, Open: st.Open, Overdue: st.Overdue, AnsweredIn: st.AnsweredIn,
+		ByTopic: nonNilCounts(st.ByTopic), ByAgency: nonNilCounts(st.ByAgency), ByStatus: nonNilCounts(st.ByStatus)})
+}
+
+func nonNilCounts(c []records.Count) []records.Count {
+	if c == nil {
+		return []records.Count{}
+	}
+	return c
+}
