@@ -180,6 +180,11 @@ func (f *Function) Webhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := f.Store.Put(r.Context(), f.Bucket, key, bytes.NewReader(body), int64(len(body)), events.ArtifactMeta); err != nil {
+		if _, serr := f.Store.Stat(r.Context(), f.Bucket, key); serr == nil {
+			// The same event delivered at once: the other delivery kept it.
+			answer(w, http.StatusOK, "already taken")
+			return
+		}
 		f.Log.ErrorContext(r.Context(), "zalo webhook: keep the event", "err", err)
 		answer(w, http.StatusServiceUnavailable, "busy: send it again")
 		return
