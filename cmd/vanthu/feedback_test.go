@@ -242,3 +242,90 @@ func TestZaloFeedbackEndToEnd(t *testing.T) {
 		t.Error("a citizen's message reached the log")
 	}
 }
+
+// A restart in the middle loses no event and duplicates none: serve is
+// killed (SIGKILL) while citizens' events come in; what Zalo was told
+// 200 for is in the inbox and processed after the restart, what it was
+// not told 200 for it sends again (as Zalo retries).
+func TestZaloRestartLosesNone(t *testing.T) {
+	data := t.TempDir()
+	oa := zalotest.New(zaloToken)
+	defer oa.Close()
+	clerk := makeUser(t, data, "vt-tp", "clerk", "ubnd-tp")
+	addr := freeAddr(t)
+	env := []string{"VANTHU_ZALO_APP_ID=" + zaloApp, "VANTHU_ZALO_SECRET=" + zaloSecret, "VANTHU_ZALO_AGENCY=ubnd-tp",
+		"VANTHU_ZALO_ACCESS_TOKEN=" + zaloToken, "VANTHU_ZALO_API_URL=" + oa.URL}
+	p := spawn(t, data, addr, env, "--reconcile", "300ms")
+	const n = 60
+	bodies := make([][]byte, n)
+	for i := range bodies {
+		bodies[i] = zaloEvent(zalo.SendText, fmt.Sprint("zu-", i), fmt.Sprint("m-", i), fmt.Sprintf("nha so %d duong Tran Phu mat nuoc tu sang, xin cho biet bao gio co nuoc", i))
+	}
+	post := func(base string, from, to int) {
+		var wg sync.WaitGroup
+		for i := from; i < to; i++ {
+			wg.Go(func() {
+				for code := 0; code != http.StatusOK; {
+					code = zaloPost(t, base, bodies[i], signed(bodies[i])) // Zalo retries what is not 200
+				}
+			})
+		}
+		wg.Wait()
+	}
+	post(p.base, 0, n/2)
+	// Answered 200, then the node dies before it has worked through them.
+	p.kill()
+	in, _ := filepath.Glob(filepath.Join(data, "objects", "uploads", "vanthu", "feedback", "in", "*.json"))
+	done, _ := filepath.Glob(filepath.Join(data, "objects", "uploads", "vanthu", "feedback", "done", "*.json"))
+	t.Logf("at the kill: %d events kept, %d processed", len(in), len(done))
+	if len(in) != n/2 {
+		t.Fatalf("%d events kept of the %d answered 200", len(in), n/2)
+	}
+	p = spawn(t, data, addr, env, "--reconcile", "300ms")
+	post(p.base, n/2, n)
+	post(p.base, 0, n/2) // and Zalo's retries of what was taken: no new messages
+	c := &client{t: t, base: p.base, token: clerk}
+	var got int
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		_, b, _ := c.call("GET", "/api/v1/feedback?limit=500", nil, "")
+		var l struct {
+			Cases []struct {
+				ID int64 `json:"id"`
+			} `json:"cases"`
+		}
+		json.Unmarshal(b, &l)
+		if got = len(l.Cases); got == n {
+			break
+		}
+	}
+	if got != n {
+		t.Fatalf("%d of %d citizens' events became cases after the restart:\n%s", got, n, p.tail())
+	}
+	// Each once: sent again after the restart, the answered ones stay one message.
+	ids := map[int64]bool{}
+	_, b, _ := c.call("GET", "/api/v1/feedback?limit=500", nil, "")
+	var l struct {
+		Cases []struct {
+			ID int64 `json:"id"`
+		} `json:"cases"`
+	}
+	json.Unmarshal(b, &l)
+	for _, x := range l.Cases {
+		_, b, _ := c.call("GET", fmt.Sprint("/api/v1/feedback/", x.ID), nil, "")
+		var v caseView
+		json.Unmarshal(b, &v)
+		in := 0
+		for _, m := range v.Messages {
+			if m.Direction == "in" {
+				in++
+			}
+		}
+		if in != 1 {
+			t.Errorf("case %s has %d citizen messages", v.Case.Code, in)
+		}
+		ids[x.ID] = true
+	}
+	if len(ids) != n {
+		t.Errorf("%d distinct cases", len(ids))
+	}
+}
