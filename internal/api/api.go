@@ -169,6 +169,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/tasks", anyRole, s.tasks, "Tasks read from documents, soonest due first.", []string{"assignee", "due_before", "status", "limit"}, nil, tasksResponse{}, nil},
 		{"GET", "/api/v1/feedback", handlers, s.listCases, "Citizens' cases over Zalo the agency sees (its OA's, and those assigned to it), newest first.", []string{"status", "topic", "agency", "overdue", "limit", "offset"}, nil, casesResponse{}, nil},
 		{"GET", "/api/v1/feedback/stats", handlers, s.feedbackStats, "Cases by topic, agency and status; open, overdue, mean hours to the first answer.", nil, nil, feedbackStatsJSON{}, nil},
+		{"GET", "/api/v1/feedback/rules", roles(records.RoleAdmin, records.RoleLeader, records.RoleClerk), s.routingRules, "The routing rules of the agency's Official Account: topic → the agency that takes its cases.", nil, nil, routingRulesResponse{}, nil},
+		{"PUT", "/api/v1/feedback/rules", roles(records.RoleAdmin, records.RoleLeader), s.setRoutingRule, "Set (or with an empty agency, remove) which agency takes a topic's cases.", nil, routingRuleRequest{}, routingRulesResponse{}, nil},
 		{"GET", "/api/v1/feedback/{id}", handlers, s.getCase, "A case: its messages in order (photos' text), its history.", nil, nil, caseResponse{}, nil},
 		{"GET", "/api/v1/feedback/{id}/messages/{mid}/file", handlers, s.caseFile, "A message's attachment (photo or PDF).", nil, nil, nil, []string{"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}},
 		{"POST", "/api/v1/feedback/{id}/assign", roles(records.RoleClerk, records.RoleLeader), s.assignCase, "Assign the case to an agency and unit; to another agency it is a forward, with a reason.", nil, assignRequest{}, caseJSON{}, nil},

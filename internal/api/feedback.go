@@ -224,9 +224,6 @@ func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, caseOf(c))
 }
 
-// errZalo is a reply Zalo did not take: nothing was recorded.
-var errZalo = errors.New("zalo")
-
 func (s *Server) replyCase(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -304,4 +301,36 @@ func nonNilCounts(c []records.Count) []records.Count {
 		return []records.Count{}
 	}
 	return c
+}
+
+type routingRulesResponse struct {
+	Rules map[string]string `json:"rules"` // topic (or subject) → agency code
+}
+
+type routingRuleRequest struct {
+	Topic  string `json:"topic"`
+	Agency string `json:"agency"` // "" removes the rule
+}
+
+func (s *Server) routingRules(w http.ResponseWriter, r *http.Request) {
+	rules, err := s.Records.RoutingRules(r.Context(), UserOf(r).Agency)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, routingRulesResponse{Rules: rules})
+}
+
+// setRoutingRule: which agency takes a topic's cases of the user's OA.
+func (s *Server) setRoutingRule(w http.ResponseWriter, r *http.Request) {
+	var in routingRuleRequest
+	if err := jsonBody(w, r, &in); err != nil {
+		writeError(w, http.StatusBadRequest, `send {"topic": "giao-thong", "agency": CODE} ("" removes the rule)`)
+		return
+	}
+	if err := s.Records.SetRoutingRule(r.Context(), UserOf(r), strings.TrimSpace(in.Topic), strings.TrimSpace(in.Agency)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.routingRules(w, r)
 }
