@@ -107,6 +107,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	metrics.QueueDepth(d.InFlight)
 	// The routing is the stage contract's (internal/stage), as the chart's
 	// Triggers and the func.yaml subscriptions are.
+	if err := records.SetDeadlines(config.Get("VANTHU_FEEDBACK_DEADLINES")); err != nil {
+		fmt.Fprintln(stderr, "vanthu serve: VANTHU_FEEDBACK_DEADLINES:", err)
+		return 2
+	}
 	fbFn := &feedback.Function{Store: store, Bucket: *bucket, Records: reg, Pipeline: p, Emit: tracing.Emitting(d), Log: log,
 		AppID: config.Get("VANTHU_ZALO_APP_ID"), Secret: config.Get("VANTHU_ZALO_SECRET"), Agency: config.Get("VANTHU_ZALO_AGENCY"),
 		MediaHosts: feedback.MediaHosts(config.Get), Zalo: zaloClient()}

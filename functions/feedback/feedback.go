@@ -73,6 +73,9 @@ func New() *Function { return &Function{Log: slog.Default()} }
 func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
 	f.opened = backends.Open(cfg)
 	get := f.opened.Get
+	if err := records.SetDeadlines(get("VANTHU_FEEDBACK_DEADLINES")); err != nil {
+		return fmt.Errorf("VANTHU_FEEDBACK_DEADLINES: %w", err)
+	}
 	if f.Bucket == "" {
 		f.Bucket = f.opened.Bucket()
 	}

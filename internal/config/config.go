@@ -55,6 +55,7 @@ var Table = []Var{
 	{Env: "VANTHU_ZALO_AGENCY", Help: "agency code that owns the Official Account and receives its cases first"},
 	{Env: "VANTHU_ZALO_ACCESS_TOKEN", Secret: true, Help: "the OA's access token for replies (unset: nothing is sent to citizens)"},
 	{Env: "VANTHU_ZALO_API_URL", Default: "https://openapi.zalo.me", Check: httpURL, Help: "Zalo's OpenAPI host (a stand-in in tests)"},
+	{Env: "VANTHU_FEEDBACK_DEADLINES", Check: deadlines, Help: "days a case may wait for its answer, by topic: default=10,dat-dai=15,… (the built-in table otherwise)"},
 	{Env: "VANTHU_ZALO_MEDIA_HOSTS", Help: "comma-separated hosts attachments may be downloaded from (default Zalo's: zdn.vn, zadn.vn, zalo.me, zaloapp.com)"},
 	{Env: "PORT", Default: "8080", Check: positiveInt, Help: "port a function listens on (Knative sets it)"},
 	{Env: "K_SINK", Check: httpURL, Help: "where a function sends the events it emits (set by Knative's SinkBinding)"},
@@ -223,6 +224,22 @@ func database(s string) error {
 func hostPort(s string) error {
 	if _, _, err := net.SplitHostPort(s); err != nil {
 		return errors.New("want host:port")
+	}
+	return nil
+}
+
+// deadlines checks topic=days pairs (records.ParseDeadlines says the same;
+// config imports nothing of the records).
+func deadlines(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		topic, days, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(days))
+		if !ok || strings.TrimSpace(topic) == "" || err != nil || n < 1 || n > 365 {
+			return fmt.Errorf("%q: want topic=days (1 to 365)", part)
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -34,6 +35,36 @@ var CaseStatuses = []string{CaseReceived, CaseClassified, CaseAssigned, CaseAnsw
 var DeadlineDays = map[string]int{
 	"default": 10, "dat-dai": 15, "xay-dung": 15, "moi-truong": 7, "giao-thong": 7, "an-ninh": 5,
 	"dien-nuoc": 3, "y-te": 7, "giao-duc": 10, "ho-tich": 7, "dich-vu-cong": 5, "tra-cuu": 3,
+}
+
+// ParseDeadlines reads "default=10,dat-dai=15" (topic=days, days 1 to
+// 365): the deadlines an office sets (VANTHU_FEEDBACK_DEADLINES), over
+// DeadlineDays.
+func ParseDeadlines(spec string) (map[string]int, error) {
+	out := maps.Clone(DeadlineDays)
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		topic, days, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(days))
+		if topic = strings.TrimSpace(topic); !ok || topic == "" || len(topic) > 64 || err != nil || n < 1 || n > 365 {
+			return nil, fmt.Errorf("%q: want topic=days (1 to 365), e.g. dat-dai=15", part)
+		}
+		out[topic] = n
+	}
+	return out, nil
+}
+
+// SetDeadlines makes spec (ParseDeadlines) the deadlines of new cases.
+func SetDeadlines(spec string) error {
+	d, err := ParseDeadlines(spec)
+	if err != nil {
+		return err
+	}
+	DeadlineDays = d
+	return nil
 }
 
 // Case is one citizen's feedback.

@@ -77,12 +77,12 @@ func (c *Client) SendText(ctx context.Context, userID, text string, last time.Ti
 	}
 	res, err := hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("Zalo OA API: %w", err)
+		return "", fmt.Errorf("the Zalo OA API: %w", err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if err != nil {
-		return "", fmt.Errorf("Zalo OA API: %w", err)
+		return "", fmt.Errorf("the Zalo OA API: %w", err)
 	}
 	var out struct {
 		Error   *int   `json:"error"`
@@ -93,13 +93,13 @@ func (c *Client) SendText(ctx context.Context, userID, text string, last time.Ti
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(raw, &out); err != nil || out.Error == nil {
-		return "", fmt.Errorf("Zalo OA API: HTTP %d, not its answer: %.200q", res.StatusCode, raw)
+		return "", fmt.Errorf("the Zalo OA API: HTTP %d, not its answer: %.200q", res.StatusCode, raw)
 	}
 	if *out.Error != 0 {
 		return "", &APIError{Code: *out.Error, Message: out.Message}
 	}
 	if out.Data.MessageID == "" {
-		return "", fmt.Errorf("Zalo OA API: success without a message id: %.200q", raw)
+		return "", fmt.Errorf("the Zalo OA API: success without a message id: %.200q", raw)
 	}
 	return out.Data.MessageID, nil
 }

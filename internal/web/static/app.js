@@ -34,7 +34,8 @@ async function api(path, opts = {}) {
   if (res.status === 401 && path !== "/login") { me = null; location.hash = "#/dang-nhap"; throw new Error("Cần đăng nhập"); }
   const ct = res.headers.get("Content-Type") || "";
   const body = ct.includes("json") ? await res.json() : null;
-  if (!res.ok) throw new Error((body && body.error) || res.statusText);
+  // The status goes with the message: screens tell people what it means.
+  if (!res.ok) throw Object.assign(new Error((body && body.error) || res.statusText), { status: res.status });
   return body;
 }
 
@@ -67,6 +68,7 @@ const routes = [
   [/^#\/dang-nhap$/, loginView], [/^#\/tai-len$/, uploadView], [/^#\/duyet$/, queueView], [/^#\/duyet\/(\d+)$/, reviewView],
   [/^#\/so-den$/, registerView], [/^#\/tim-kiem$/, searchView], [/^#\/van-ban\/(\d+)$/, documentView],
   [/^#\/tong-quan$/, dashboardView], [/^#\/tom-tat$/, summaryView],
+  [/^#\/phan-anh(?:\?(.*))?$/, feedbackInboxView], [/^#\/phan-anh\/(\d+)$/, caseView], [/^#\/phan-anh-thong-ke$/, feedbackStatsView],
 ];
 
 async function route() {
@@ -79,7 +81,9 @@ async function route() {
     $("#who").textContent = me.name + " (" + me.agency + ")";
     for (const a of nav.querySelectorAll("a")) {
       a.hidden = a.dataset.roles && !a.dataset.roles.split(" ").includes(me.role);
-      a.toggleAttribute("aria-current", location.hash.startsWith(a.getAttribute("href")));
+      // The entry's screen and those under it (#/duyet/5), not a longer name (#/phan-anh-thong-ke is not #/phan-anh).
+      const href = a.getAttribute("href"), at = location.hash;
+      a.toggleAttribute("aria-current", at === href || at.startsWith(href + "/") || at.startsWith(href + "?"));
       if (a.hasAttribute("aria-current")) a.setAttribute("aria-current", "page");
     }
   }
