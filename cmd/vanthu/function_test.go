@@ -17,6 +17,7 @@ import (
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/objstore/local"
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/zalo"
 	"github.com/vanthu/vanthu/pipelines/corpus"
 )
 
@@ -165,5 +166,56 @@ func TestIngestFunctionSendsToSink(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("nothing reached the sink")
+	}
+}
+
+// vanthu function feedback as Knative runs it: Zalo's webhook on the
+// same service answers a signed event, keeps it and posts it to K_SINK;
+// the event, sent back as the Broker would, becomes a case.
+func TestFeedbackFunctionWebhookAndEvent(t *testing.T) {
+	got := make(chan event.Event, 4)
+	p, _ := cloudevents.NewHTTP()
+	h, _ := cloudevents.NewHTTPReceiveHandler(context.Background(), p, func(ev event.Event) { got <- ev })
+	sink := &http.Server{Handler: h}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go sink.Serve(ln)
+	defer sink.Close()
+	t.Setenv("VANTHU_MINIO_URL", "")
+	t.Setenv("VANTHU_DB_URL", "")
+	t.Setenv("K_SINK", "http://"+ln.Addr().String())
+	t.Setenv("VANTHU_ZALO_APP_ID", zaloApp)
+	t.Setenv("VANTHU_ZALO_SECRET", zaloSecret)
+	t.Setenv("VANTHU_ZALO_AGENCY", "ubnd-tp")
+	t.Setenv("VANTHU_ZALO_ACCESS_TOKEN", "")
+	data := t.TempDir()
+	url := startFunction(t, "feedback", data)
+	body := zaloEvent(zalo.SendText, "zu-7", "msg-7", "khu pho 3 rac ko ai thu gom 3 ngay roi boc mui qua")
+	if code := zaloPost(t, url, body, "mac=bad"); code != http.StatusUnauthorized {
+		t.Errorf("forged: %d", code)
+	}
+	if code := zaloPost(t, url, body, signed(body)); code != http.StatusOK {
+		t.Fatalf("signed: %d", code)
+	}
+	var ev event.Event
+	select {
+	case ev = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing reached the sink")
+	}
+	if ev.Type() != events.TypeFeedback {
+		t.Fatalf("sink got %s", ev.Type())
+	}
+	c, _ := cloudevents.NewClientHTTP()
+	if res := c.Send(cloudevents.ContextWithTarget(context.Background(), url), ev); !cloudevents.IsACK(res) {
+		t.Fatalf("the event back to the function: %v", res)
+	}
+	reg, err := records.OpenSQLite(context.Background(), filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	cs, err := reg.Cases(context.Background(), records.User{Name: "x", Role: records.RoleClerk, Agency: "ubnd-tp"}, records.CaseFilter{})
+	if err != nil || len(cs) != 1 || cs[0].Topic != "moi-truong" || cs[0].Agency != "so-tnmt" {
+		t.Errorf("cases: %+v %v", cs, err)
 	}
 }
