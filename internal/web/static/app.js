@@ -486,4 +486,342 @@ async function summaryView() {
   await load();
 }
 
+// ---- citizens' feedback over Zalo (phản ánh) ----
+const caseTopics = { "dat-dai": "Đất đai", "xay-dung": "Xây dựng", "moi-truong": "Môi trường", "giao-thong": "Giao thông", "ho-tich": "Hộ tịch – cư trú",
+  "an-ninh": "An ninh trật tự", "y-te": "Y tế", "giao-duc": "Giáo dục", "dien-nuoc": "Điện – nước", "thue-kinh-doanh": "Thuế – kinh doanh",
+  "lao-dong-bhxh": "Lao động – BHXH", "dich-vu-cong": "Dịch vụ công", "ngoai-pham-vi": "Ngoài phạm vi", "tra-cuu": "Tra cứu" };
+const topicName = t => caseTopics[t] || (t && t !== "chưa rõ" ? t : "Chưa phân loại");
+const caseStatuses = { received: "Mới tiếp nhận", classified: "Chờ giao xử lý", assigned: "Đang xử lý", answered: "Đã trả lời", closed: "Đã đóng", rejected: "Đã từ chối" };
+const caseStatus = s => caseStatuses[s] || s;
+const caseActions = { opened: "Tiếp nhận", routed: "Máy phân loại", assigned: "Giao xử lý", forwarded: "Chuyển cơ quan", replied: "Trả lời công dân",
+  status: "Đổi trạng thái", closed: "Đóng phản ánh", rejected: "Từ chối phản ánh" };
+const maxReply = 2000; // Zalo's limit on a consultation message
+const windowText = "Đã quá 48 giờ kể từ tin nhắn cuối của công dân; Zalo không cho gửi tin tư vấn.";
+// vnStamp is an instant (RFC 3339) as dd/mm/yyyy hh:mm in Vietnam's time (UTC+7, no summer time).
+const vnStamp = s => {
+  const t = Date.parse(s || "");
+  if (isNaN(t)) return s || "";
+  const iso = new Date(t + 7 * 3600e3).toISOString();
+  return vnDate(iso) + " " + iso.slice(11, 16);
+};
+const canAssign = () => me.role === "clerk" || me.role === "leader";
+const canReply = () => me.role === "clerk" || me.role === "staff" || me.role === "leader";
+
+// fbError says in Vietnamese what went wrong with a request about a case.
+function fbError(e) {
+  const m = String((e && e.message) || "");
+  switch (e && e.status) {
+    case 400:
+      if (/forwarding to another agency needs a reason/.test(m)) return "Cần ghi lý do khi chuyển phản ánh sang cơ quan khác.";
+      if (/rejection needs a reason/.test(m)) return "Từ chối phản ánh cần ghi lý do (tối đa 1.000 ký tự).";
+      if (/is (closed|rejected)/.test(m)) return "Phản ánh đã đóng hoặc đã bị từ chối; không thể thay đổi nữa.";
+      if (/"text"/.test(m)) return "Nội dung trả lời phải có từ 1 đến " + maxReply + " ký tự.";
+      if (/agency code/.test(m)) return "Mã cơ quan không hợp lệ: cần nhập mã cơ quan (tối đa 100 ký tự); đơn vị tối đa 200, lý do tối đa 1.000 ký tự.";
+      return "Yêu cầu không hợp lệ (" + m + ").";
+    case 403: return "Bạn không có quyền thực hiện thao tác này.";
+    case 404: return "Không tìm thấy phản ánh, hoặc phản ánh không thuộc cơ quan của bạn.";
+    case 409: return windowText;
+    case 502: return "Zalo không nhận tin trả lời nên tin chưa được gửi tới công dân. Hãy thử lại sau ít phút.";
+    case 503: return /Zalo/.test(m) ? "Máy chủ chưa được cấu hình kết nối Zalo OA nên không gửi được tin trả lời. Hãy báo quản trị hệ thống."
+      : "Hệ thống đang bận, chưa thực hiện gì. Hãy thử lại sau giây lát.";
+    case 500: return "Lỗi hệ thống. Hãy thử lại, hoặc báo quản trị hệ thống nếu lỗi lặp lại.";
+  }
+  if (e instanceof TypeError) return "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.";
+  return m || "Lỗi không xác định.";
+}
+
+// refusedText is why an attachment was not taken, in Vietnamese.
+function refusedText(why) {
+  let m;
+  if ((m = why.match(/^(\S+) is not one of Zalo's hosts$/))) return "địa chỉ " + m[1] + " không thuộc máy chủ của Zalo";
+  if ((m = why.match(/^download: HTTP (\d+)$/))) return "không tải được tệp (HTTP " + m[1] + ")";
+  if (/^download:/.test(why)) return "không tải được tệp";
+  if ((m = why.match(/(\d+) MiB/))) return "tệp quá lớn (tối đa " + m[1] + " MiB)";
+  if (/^not an image or a PDF/.test(why)) return "không phải ảnh hoặc tệp PDF";
+  if (/want https/.test(why)) return "địa chỉ tệp không dùng https";
+  if (/not a URL|too long|credentials/.test(why)) return "địa chỉ tệp không hợp lệ";
+  return why;
+}
+
+// historyDetail puts a history line's detail in Vietnamese where it is the machine's words.
+function historyDetail(h) {
+  let m;
+  if (h.action === "routed" && (m = h.detail.match(/^topic (\S+) \(([\d.]+)\)(?: → (.+))?$/)))
+    return "Chủ đề " + topicName(m[1]) + " (độ tin cậy " + Math.round(100 * +m[2]) + "%)" + (m[3] ? " → giao " + m[3] : ", chờ giao xử lý");
+  if (h.action === "status" && (m = h.detail.match(/^(\w+) → (\w+): the citizen wrote again$/)))
+    return caseStatus(m[1]) + " → " + caseStatus(m[2]) + ": công dân nhắn thêm";
+  return h.detail;
+}
+
+const deadlineCell = c => c.overdue
+  ? el("span", { class: "overdue" }, vnDate(c.deadline), " ", el("strong", {}, "(Quá hạn)"))
+  : vnDate(c.deadline) || "—";
+const agencyText = c => c.agency + (c.unit ? " – " + c.unit : "");
+
+// The inbox's tabs: what each asks the API for.
+const fbTabs = [
+  ["moi", "Mới tiếp nhận", [{ status: "received" }, { status: "classified" }], "Không có phản ánh mới chờ giao xử lý."],
+  ["dang-xu-ly", "Đang xử lý", [{ status: "assigned" }], "Không có phản ánh đang xử lý."],
+  ["da-tra-loi", "Đã trả lời", [{ status: "answered" }], "Chưa có phản ánh nào đã trả lời."],
+  ["qua-han", "Quá hạn", [{ overdue: "1" }], "Không có phản ánh quá hạn."],
+  ["tat-ca", "Tất cả", [{}], "Chưa có phản ánh nào qua Zalo."],
+];
+const fbPage = 50;
+
+async function feedbackInboxView(query) {
+  const q = new URLSearchParams(query || "");
+  const tab = fbTabs.find(t => t[0] === q.get("loc")) || fbTabs[4];
+  const topic = q.get("topic") || "", agency = q.get("agency") || "";
+  const link = (over) => {
+    const p = new URLSearchParams({ loc: tab[0], topic, agency, ...over });
+    for (const [k, v] of [...p]) if (!v) p.delete(k);
+    return "#/phan-anh?" + p;
+  };
+  const tabs = el("nav", { class: "tabs", "aria-label": "Lọc phản ánh theo tình trạng" });
+  const topicSel = el("select", { id: "fb-topic" }, el("option", { value: "" }, "Tất cả chủ đề"),
+    Object.entries(caseTopics).map(([k, v]) => el("option", { value: k, selected: k === topic }, v)));
+  const agencySel = el("select", { id: "fb-agency" }, el("option", { value: "" }, "Tất cả cơ quan"));
+  const filters = el("form", { class: "inline", id: "fb-filters", onsubmit: e => { e.preventDefault(); location.hash = link({ topic: topicSel.value, agency: agencySel.value }); } },
+    el("div", {}, el("label", { for: "fb-topic" }, "Chủ đề"), topicSel), el("div", {}, el("label", { for: "fb-agency" }, "Cơ quan xử lý"), agencySel),
+    el("button", { type: "submit" }, "Lọc"));
+  const box = el("div", { id: "fb-list", "aria-live": "polite" }, el("p", { class: "loading", role: "status" }, "Đang tải danh sách phản ánh…"));
+  main.append(el("div", { class: "titlebar" }, el("h1", {}, "Phản ánh của công dân qua Zalo"),
+    el("a", { class: "button secondary", href: "#/phan-anh-thong-ke" }, "Xem thống kê")), tabs, filters, box);
+  box.setAttribute("aria-busy", "true");
+  // The counts on the tabs and the agencies to filter by, from the stats (never in the way of the list).
+  const stats = api("/feedback/stats").catch(() => null);
+  const tabCount = (st, t) => {
+    if (!st || topic || agency) return null;
+    const by = s => (st.by_status.find(x => x.label === s) || { n: 0 }).n;
+    return { moi: by("received") + by("classified"), "dang-xu-ly": by("assigned"), "da-tra-loi": by("answered"), "qua-han": st.overdue, "tat-ca": st.total }[t];
+  };
+  const drawTabs = st => tabs.replaceChildren(...fbTabs.map(t => {
+    const n = tabCount(st, t[0]);
+    return el("a", { href: link({ loc: t[0] }), class: "tab" + (t[0] === "qua-han" ? " late" : ""), "data-tab": t[0], "aria-current": t === tab ? "page" : false },
+      t[1], n != null ? " (" + n + ")" : "");
+  }));
+  drawTabs(null);
+  let offset = 0, rows = [];
+  const fetchPage = async () => {
+    const parts = await Promise.all(tab[2].map(f => api("/feedback?" + new URLSearchParams({ ...f, ...(topic && { topic }), ...(agency && { agency }), limit: fbPage, offset }))));
+    const got = parts.flatMap(p => p.cases).sort((a, b) => (b.created_at || "").localeCompare(a.created_at || ""));
+    return { got, more: parts.some(p => p.cases.length === fbPage) };
+  };
+  const draw = more => {
+    box.removeAttribute("aria-busy");
+    if (!rows.length) {
+      box.replaceChildren(el("p", { class: "empty" }, topic || agency ? "Không có phản ánh nào khớp bộ lọc." : tab[3]));
+      return;
+    }
+    box.replaceChildren(el("p", { class: "hint" }, rows.length + " phản ánh" + (more ? " (còn nữa)" : "")),
+      el("table", { class: "stack", id: "cases" }, el("thead", {}, el("tr", {}, ["Mã phản ánh", "Chủ đề", "Cơ quan xử lý", "Trạng thái", "Hạn trả lời", "Lúc nhận"].map(h => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, rows.map(c => el("tr", { "data-case": c.id, "data-status": c.status, class: c.overdue ? "late" : false },
+          el("td", { "data-label": "Mã phản ánh" }, el("a", { href: "#/phan-anh/" + c.id }, c.code)),
+          el("td", { "data-label": "Chủ đề" }, topicName(c.topic)),
+          el("td", { "data-label": "Cơ quan xử lý" }, agencyText(c)),
+          el("td", { "data-label": "Trạng thái" }, el("span", { class: "badge s-" + c.status }, caseStatus(c.status))),
+          el("td", { "data-label": "Hạn trả lời" }, deadlineCell(c)),
+          el("td", { "data-label": "Lúc nhận" }, vnStamp(c.created_at)))))));
+    if (more) box.append(el("p", {}, el("button", { type: "button", class: "secondary", id: "fb-more", onclick: async ev => {
+        ev.currentTarget.disabled = true; ev.currentTarget.textContent = "Đang tải…";
+        try { offset += fbPage; const r = await fetchPage(); rows = rows.concat(r.got); draw(r.more); }
+        catch (e) { toast(fbError(e)); draw(true); }
+      } }, "Xem thêm")));
+  };
+  try {
+    const r = await fetchPage();
+    rows = r.got;
+    draw(r.more);
+  } catch (e) {
+    box.removeAttribute("aria-busy");
+    box.replaceChildren(el("p", { class: "error", role: "alert" }, "Không tải được danh sách phản ánh: " + fbError(e)));
+  }
+  const st = await stats;
+  drawTabs(st);
+  const codes = new Set([agency, ...((st && st.by_agency) || []).map(x => x.label), ...rows.map(c => c.agency)].filter(Boolean));
+  agencySel.append(...[...codes].sort().map(a => el("option", { value: a, selected: a === agency }, a)));
+}
+
+// messageItem is one message of the conversation: the citizen's on the
+// left, replies and acknowledgements on the right.
+function messageItem(c, m) {
+  const who = m.direction === "in" ? (c.citizen_name || "Công dân") : m.kind === "ack" ? "Tin tự động xác nhận" : "Trả lời" + (m.by ? " — " + m.by : "");
+  const body = [];
+  if (m.text) body.push(el("p", { class: "text" }, m.text));
+  if (m.kind === "sticker" && !m.text) body.push(el("p", { class: "hint" }, "(Nhãn dán)"));
+  if (m.kind === "location") body.push(el("p", {}, "Vị trí đã gửi: ", c.lat && c.lon ? c.lat + ", " + c.lon : "không rõ tọa độ"));
+  if (m.has_file) {
+    const url = "/api/v1/feedback/" + c.id + "/messages/" + m.id + "/file";
+    if (m.kind === "image") {
+      const img = el("img", { src: url, alt: "Ảnh công dân gửi lúc " + vnStamp(m.at), class: "thumb", loading: "lazy" });
+      img.addEventListener("error", () => img.replaceWith(el("span", { class: "error" }, "Không hiển thị được ảnh")));
+      body.push(el("a", { href: url, target: "_blank", rel: "noopener", class: "thumblink", title: "Mở ảnh cỡ đầy đủ" }, img));
+    } else body.push(el("p", {}, el("a", { href: url, target: "_blank", rel: "noopener" }, "Mở tệp đính kèm")));
+  }
+  if (m.attachment_text) body.push(el("details", { class: "ocr", open: true },
+    el("summary", {}, m.kind === "image" ? "Nội dung đọc được từ ảnh" : "Nội dung đọc được từ tệp"), el("p", { class: "text" }, m.attachment_text)));
+  if (m.refused) body.push(el("p", { class: "error refused" }, "Tệp không nhận: " + refusedText(m.refused)));
+  return el("li", { class: "msg " + m.direction + (m.kind === "ack" ? " ack" : ""), "data-message": m.id, "data-kind": m.kind },
+    el("div", { class: "meta" }, el("strong", {}, who), " · ", el("time", { datetime: m.at }, vnStamp(m.at))), body);
+}
+
+// armed asks for a second press before an action that cannot be undone.
+function armed(btn, again) {
+  if (btn.dataset.armed) return true;
+  const was = btn.textContent;
+  btn.dataset.armed = "1"; btn.textContent = again;
+  setTimeout(() => { delete btn.dataset.armed; btn.textContent = was; }, 5000);
+  return false;
+}
+
+async function caseView(id) {
+  main.append(el("p", { class: "loading", role: "status" }, "Đang tải phản ánh…"));
+  let r;
+  try { r = await api("/feedback/" + id); } catch (e) {
+    main.replaceChildren(el("h1", {}, "Phản ánh"), el("p", { class: "error", role: "alert" }, fbError(e)), el("p", {}, el("a", { href: "#/phan-anh" }, "← Về hộp thư phản ánh")));
+    return;
+  }
+  const c = r.case, open = c.status !== "closed" && c.status !== "rejected";
+  const reload = msg => { toast(msg); route(); };
+  const row = (k, ...v) => [el("dt", {}, k), el("dd", {}, ...v)];
+  const head = el("dl", { class: "casehead", id: "case-head" },
+    row("Trạng thái", el("span", { class: "badge s-" + c.status, id: "case-status" }, caseStatus(c.status))),
+    row("Chủ đề", topicName(c.topic), c.topic && c.topic_confidence ? el("span", { class: "hint" }, " (máy phân loại, độ tin cậy " + Math.round(100 * c.topic_confidence) + "%)") : null),
+    row("Cơ quan xử lý", el("span", { id: "case-agency" }, agencyText(c))),
+    c.oa_agency !== c.agency ? row("Cơ quan tiếp nhận", c.oa_agency) : null,
+    row("Hạn trả lời", deadlineCell(c)),
+    row("Lúc nhận", vnStamp(c.created_at)),
+    c.answered_at ? row("Trả lời lần đầu", vnStamp(c.answered_at)) : null,
+    row("Công dân", c.citizen_name || c.citizen_phone ? [c.citizen_name, c.citizen_phone].filter(Boolean).join(" · ") : el("span", { class: "hint" }, "Không cung cấp họ tên, số điện thoại")),
+    c.lat && c.lon ? row("Vị trí", c.lat + ", " + c.lon) : null);
+  const chat = el("ol", { class: "chat", id: "conversation" }, r.messages.map(m => messageItem(c, m)));
+  const history = r.history.length ? el("table", { class: "stack", id: "case-history" },
+    el("thead", {}, el("tr", {}, ["Lúc", "Người thực hiện", "Thao tác", "Chi tiết"].map(h => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, r.history.map(h => el("tr", {}, el("td", { "data-label": "Lúc" }, vnStamp(h.at)), el("td", { "data-label": "Người thực hiện" }, h.user || "Hệ thống"),
+      el("td", { "data-label": "Thao tác" }, caseActions[h.action] || h.action), el("td", { "data-label": "Chi tiết" }, historyDetail(h))))))
+    : el("p", {}, "Chưa có thao tác nào.");
+
+  const actions = el("div", { class: "actions-col" });
+  if (!open) actions.append(el("p", { class: "note" }, "Phản ánh " + (c.status === "rejected" ? "đã bị từ chối" : "đã đóng") + "; không còn thao tác nào."));
+  if (open && canReply()) {
+    const text = el("textarea", { id: "reply-text", rows: 6, disabled: !c.can_reply, "aria-describedby": "reply-count" + (c.can_reply ? "" : " reply-window") });
+    const count = el("span", { id: "reply-count", class: "hint", "aria-live": "polite" }, "0/" + maxReply + " ký tự");
+    const send = el("button", { type: "submit", id: "reply-send", disabled: !c.can_reply }, "Gửi trả lời");
+    const err = el("p", { class: "error", role: "alert" });
+    const len = () => [...text.value].length; // characters as Zalo counts them, not UTF-16 units
+    text.addEventListener("input", () => {
+      const n = len();
+      count.textContent = n + "/" + maxReply + " ký tự" + (n > maxReply ? " — vượt quá " + (n - maxReply) + " ký tự" : "");
+      count.classList.toggle("error", n > maxReply);
+      send.disabled = n > maxReply;
+    });
+    actions.append(el("form", { id: "reply", class: "action", onsubmit: async ev => {
+      ev.preventDefault();
+      err.textContent = "";
+      if (!text.value.trim()) { err.textContent = "Hãy nhập nội dung trả lời."; text.focus(); return; }
+      if (len() > maxReply) { err.textContent = "Nội dung trả lời tối đa " + maxReply + " ký tự."; return; }
+      send.disabled = true; send.textContent = "Đang gửi…";
+      try {
+        await api("/feedback/" + id + "/reply", { method: "POST", body: JSON.stringify({ text: text.value }) });
+        reload("Đã gửi trả lời tới công dân qua Zalo (phản ánh " + c.code + ").");
+      } catch (e) { err.textContent = fbError(e); send.disabled = false; send.textContent = "Gửi trả lời"; }
+    } }, el("h2", {}, "Trả lời công dân"),
+      c.can_reply ? null : el("p", { class: "note", id: "reply-window" }, windowText),
+      el("label", { for: "reply-text" }, "Nội dung trả lời (gửi qua Zalo OA)"), text, el("p", {}, count), el("p", {}, send), err));
+  }
+  if (open && canAssign()) {
+    const known = new Set([me.agency, c.oa_agency, c.agency]);
+    const list = el("datalist", { id: "agency-codes" });
+    const agency = el("input", { id: "assign-agency", list: "agency-codes", value: c.agency, "aria-required": "true", autocomplete: "off", spellcheck: "false", "aria-describedby": "assign-hint" });
+    const unit = el("input", { id: "assign-unit", value: c.unit || "", maxlength: 200 });
+    const reason = el("textarea", { id: "assign-reason", rows: 3, maxlength: 1000, "aria-describedby": "assign-hint" });
+    const reasonLabel = el("label", { for: "assign-reason" }, "Lý do");
+    const hint = el("p", { class: "hint", id: "assign-hint" }, "Khi chuyển sang cơ quan khác (không phải " + me.agency + (c.agency !== me.agency ? " hay " + c.agency : "") + ") bắt buộc ghi lý do chuyển.");
+    const err = el("p", { class: "error", role: "alert" });
+    const btn = el("button", { type: "submit", id: "assign-send" }, "Giao xử lý");
+    const needsReason = () => { const a = agency.value.trim(); return a !== "" && a !== me.agency && a !== c.agency; };
+    const sync = () => {
+      reason.setAttribute("aria-required", needsReason()); // checked here, in Vietnamese, not by the browser
+      reasonLabel.textContent = needsReason() ? "Lý do chuyển (bắt buộc)" : "Lý do (không bắt buộc)";
+      btn.textContent = agency.value.trim() !== c.agency ? "Chuyển sang " + (agency.value.trim() || "…") : "Giao xử lý";
+    };
+    agency.addEventListener("input", sync);
+    sync();
+    // Known agencies: those of the cases this user sees, and of the routing rules.
+    const fill = () => list.replaceChildren(...[...known].filter(Boolean).sort().map(a => el("option", { value: a })));
+    fill();
+    api("/feedback?limit=500").then(l => { for (const x of l.cases) known.add(x.agency).add(x.oa_agency); fill(); }).catch(() => {});
+    api("/feedback/rules").then(x => { for (const a of Object.values(x.rules || {})) known.add(a); fill(); }).catch(() => {});
+    actions.append(el("form", { id: "assign", class: "action", novalidate: true, onsubmit: async ev => {
+      ev.preventDefault();
+      err.textContent = "";
+      const a = agency.value.trim();
+      if (!a) { err.textContent = "Hãy nhập mã cơ quan xử lý."; agency.focus(); return; }
+      if (needsReason() && !reason.value.trim()) { err.textContent = "Cần ghi lý do khi chuyển phản ánh sang cơ quan khác."; reason.focus(); return; }
+      btn.disabled = true;
+      try {
+        await api("/feedback/" + id + "/assign", { method: "POST", body: JSON.stringify({ agency: a, unit: unit.value.trim(), reason: reason.value.trim() }) });
+        const msg = a !== c.agency ? "Đã chuyển phản ánh " + c.code + " sang " + a + "." : "Đã giao xử lý phản ánh " + c.code + ".";
+        // Sent out of this user's reach (neither their agency nor the OA's): back to the inbox.
+        if (a !== me.agency && me.agency !== c.oa_agency) { toast(msg); location.hash = "#/phan-anh"; } else reload(msg);
+      } catch (e) { err.textContent = fbError(e); btn.disabled = false; }
+    } }, el("h2", {}, "Giao xử lý / chuyển"), list,
+      el("label", { for: "assign-agency" }, "Mã cơ quan xử lý"), agency, el("label", { for: "assign-unit" }, "Đơn vị (phòng, ban)"), unit,
+      reasonLabel, reason, hint, el("p", {}, btn), err));
+  }
+  if (open && canAssign()) {
+    const reason = el("textarea", { id: "close-reason", rows: 2, maxlength: 1000 });
+    const err = el("p", { class: "error", role: "alert" });
+    const act = async (reject, btn) => {
+      err.textContent = "";
+      if (reject && !reason.value.trim()) { err.textContent = "Cần ghi lý do từ chối phản ánh."; reason.focus(); return; }
+      if (!armed(btn, reject ? "Bấm lần nữa để từ chối" : "Bấm lần nữa để đóng")) return;
+      btn.disabled = true;
+      try {
+        await api("/feedback/" + id + "/close", { method: "POST", body: JSON.stringify({ reject, reason: reason.value.trim() }) });
+        reload(reject ? "Đã từ chối phản ánh " + c.code + " (ngoài phạm vi)." : "Đã đóng phản ánh " + c.code + ".");
+      } catch (e) { err.textContent = fbError(e); btn.disabled = false; }
+    };
+    actions.append(el("form", { id: "close-form", class: "action", onsubmit: e => e.preventDefault() }, el("h2", {}, "Kết thúc phản ánh"),
+      el("label", { for: "close-reason" }, "Lý do (bắt buộc khi từ chối)"), reason,
+      el("p", { class: "buttons" }, el("button", { type: "button", class: "secondary", id: "close", onclick: e => act(false, e.currentTarget) }, "Đóng"), " ",
+        el("button", { type: "button", class: "secondary danger", id: "reject", onclick: e => act(true, e.currentTarget) }, "Từ chối (ngoài phạm vi)")), err));
+  }
+  main.replaceChildren(el("p", { class: "crumbs" }, el("a", { href: "#/phan-anh" }, "← Hộp thư phản ánh")),
+    el("h1", {}, "Phản ánh " + c.code), head,
+    el("div", { class: "case" }, el("section", { class: "conv", "aria-label": "Trao đổi với công dân" }, el("h2", {}, "Trao đổi với công dân"), chat,
+      el("h2", {}, "Lịch sử xử lý"), history), actions));
+}
+
+async function feedbackStatsView() {
+  main.append(el("p", { class: "loading", role: "status" }, "Đang tải thống kê…"));
+  let s;
+  try { s = await api("/feedback/stats"); } catch (e) {
+    main.replaceChildren(el("h1", {}, "Thống kê phản ánh"), el("p", { class: "error", role: "alert" }, fbError(e)));
+    return;
+  }
+  const h = s.answered_in_hours, hours = !h ? "—" : h >= 1 ? h.toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + " giờ"
+    : h.toLocaleString("vi-VN", { maximumFractionDigits: 2 }) + " giờ (khoảng " + Math.max(1, Math.round(h * 60)) + " phút)";
+  const table = (id, head, xs, name, link) => xs.length
+    ? el("table", { id }, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, head), el("th", { scope: "col", class: "num" }, "Số phản ánh"))),
+      el("tbody", {}, xs.map(x => {
+        const href = link && link(x.label);
+        return el("tr", {}, el("td", {}, href ? el("a", { href }, name(x.label)) : name(x.label)), el("td", { class: "num" }, x.n));
+      })))
+    : el("p", { class: "empty" }, "Chưa có phản ánh.");
+  main.replaceChildren(el("div", { class: "titlebar" }, el("h1", {}, "Thống kê phản ánh"), el("a", { class: "button secondary", href: "#/phan-anh" }, "← Hộp thư phản ánh")),
+    el("div", { class: "cards" },
+      el("div", { class: "card" }, el("div", {}, "Tổng số phản ánh"), el("div", { class: "big", id: "fs-total" }, s.total)),
+      el("div", { class: "card" }, el("div", {}, "Đang mở"), el("div", { class: "big", id: "fs-open" }, s.open)),
+      el("div", { class: "card" }, el("div", {}, "Quá hạn"), el("div", { class: "big" + (s.overdue ? " error" : ""), id: "fs-overdue" }, s.overdue)),
+      el("div", { class: "card" }, el("div", {}, "Thời gian trả lời trung bình"), el("div", { class: "big", id: "fs-hours" }, hours),
+        el("div", { class: "hint" }, "Từ lúc nhận đến lần trả lời đầu tiên"))),
+    s.total >= 500 ? el("p", { class: "hint" }, "Số liệu tính trên 500 phản ánh gần nhất.") : "",
+    el("div", { class: "cards" },
+      el("div", { class: "card" }, el("h2", {}, "Theo chủ đề"), table("fs-topic", "Chủ đề", s.by_topic, topicName,
+        t => t in caseTopics ? "#/phan-anh?" + new URLSearchParams({ loc: "tat-ca", topic: t }) : null)),
+      el("div", { class: "card" }, el("h2", {}, "Theo cơ quan xử lý"), table("fs-agency", "Cơ quan", s.by_agency, a => a, a => "#/phan-anh?" + new URLSearchParams({ loc: "tat-ca", agency: a }))),
+      el("div", { class: "card" }, el("h2", {}, "Theo trạng thái"), table("fs-status", "Trạng thái", s.by_status, caseStatus))));
+}
+
 route();
