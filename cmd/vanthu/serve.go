@@ -136,6 +136,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/webhook/minio", in.Handle)
 	mux.HandleFunc("POST /webhooks/zalo", fbFn.Webhook)
+	mux.HandleFunc("/webhooks/zalo", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+	})
 	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: tracing.Emitting(d), Log: log, Health: hc, Preview: raster.Preview, Zalo: zaloClient(),
 		SecureCookies: config.Get("VANTHU_SECURE_COOKIES") == "1"}
 	if url := config.Get("VANTHU_LLM_URL"); url != "" {

@@ -14,9 +14,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -156,11 +158,12 @@ func (f *Function) Webhook(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := zalo.Parse(body)
 	if err != nil {
-		answer(w, http.StatusBadRequest, err.Error())
+		answer(w, http.StatusBadRequest, "malformed event")
 		return
 	}
 	if ev.AppID != f.AppID || !zalo.Verify(sig, f.AppID, body, ev.Timestamp, f.Secret) {
-		f.Log.WarnContext(r.Context(), "zalo webhook: bad signature", "remote", r.RemoteAddr, "event", ev.Name)
+		// Anyone on the internet can send these: not worth a warning each.
+		f.Log.DebugContext(r.Context(), "zalo webhook: bad signature", "remote", r.RemoteAddr)
 		answer(w, http.StatusUnauthorized, "bad signature")
 		return
 	}
@@ -248,12 +251,19 @@ func (f *Function) process(ctx context.Context, ev zalo.Event) error {
 	in := records.InMessage{OAAgency: f.Agency, Citizen: ev.Sender.ID, Key: ev.Message.ID, Kind: strings.TrimPrefix(ev.Name, "user_send_"), Text: ev.Message.Text, At: at}
 	for _, a := range ev.Message.Attachments {
 		if a.Type == "location" && a.Payload.Coordinates != nil {
-			in.Lat, in.Lon = trimNum(a.Payload.Coordinates.Latitude.String()), trimNum(a.Payload.Coordinates.Longitude.String())
+			in.Lat, in.Lon = coordinate(a.Payload.Coordinates.Latitude.String(), 90), coordinate(a.Payload.Coordinates.Longitude.String(), 180)
+			if in.Lat == "" || in.Lon == "" {
+				in.Lat, in.Lon = "", ""
+			}
 		}
 	}
-	// A case code alone asks for that case's status.
-	if code, ok := records.CaseCodeIn(in.Text); ok && in.Kind == "text" && len(strings.Fields(in.Text)) <= 15 {
-		return f.tellStatus(ctx, ev, code, at)
+	// A case code with little else asks for that case's status; with
+	// more, it is a message on the case (the status is told too).
+	if code, ok := records.CaseCodeIn(in.Text); ok && in.Kind == "text" {
+		if fb.OnlyAsks(in.Text) {
+			return f.tellStatus(ctx, ev, code, at)
+		}
+		defer f.tellStatus(ctx, ev, code, at)
 	}
 	r, err := f.Records.ReceiveMessage(ctx, in)
 	if err != nil || r.Duplicate {
@@ -278,11 +288,14 @@ func (f *Function) process(ctx context.Context, ev zalo.Event) error {
 	return nil
 }
 
-func trimNum(s string) string {
-	if len(s) > 20 {
-		return s[:20]
+// coordinate is a latitude or longitude within ±limit, as six decimals
+// ("" when it is none).
+func coordinate(s string, limit float64) string {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || v < -limit || v > limit {
+		return ""
 	}
-	return s
+	return strconv.FormatFloat(v, 'f', 6, 64)
 }
 
 // route reads everything the case says (messages, photos' text) against
@@ -363,7 +376,7 @@ var mediaTypes = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "i
 func (f *Function) attach(ctx context.Context, c records.Case, msgKey string, n int, a zalo.Attachment) error {
 	refuse := func(why string) error {
 		f.Log.InfoContext(ctx, "attachment refused", "case", c.Code, "why", why)
-		return f.Records.AttachMedia(ctx, msgKey, "", "", why)
+		return f.Records.AttachMedia(ctx, msgKey, n, "", "", why)
 	}
 	u, err := zalo.MediaURL(a.Payload.URL, f.MediaHosts)
 	if err != nil {
@@ -407,7 +420,7 @@ func (f *Function) attach(ctx context.Context, c records.Case, msgKey string, n 
 	if _, err := f.Store.Put(ctx, f.Bucket, key, bytes.NewReader(body), int64(len(body)), events.ArtifactMeta); err != nil {
 		return err
 	}
-	return f.Records.AttachMedia(ctx, msgKey, key, f.read(ctx, body, ext), "")
+	return f.Records.AttachMedia(ctx, msgKey, n, key, f.read(ctx, body, ext), "")
 }
 
 // read is what the pipeline reads of a photo or PDF ("" when it reads

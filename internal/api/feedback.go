@@ -198,6 +198,8 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", http.DetectContentType(head[:n]))
 		w.Header().Set("Content-Disposition", "inline")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		// A citizen's file: nothing in it runs in the app's origin.
+		w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'")
 		w.Write(head[:n])
 		io.Copy(w, rc)
 		return
@@ -249,19 +251,28 @@ func (s *Server) replyCase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "no Zalo OA access token is configured: the reply cannot be sent")
 		return
 	}
-	zid, err := s.Zalo.SendText(r.Context(), c.Citizen, in.Text, c.LastIn)
+	// Recorded first: a reply is never sent unrecorded.
+	m, err := s.Records.AddReply(r.Context(), u, id, in.Text)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	zid, err := s.Zalo.SendText(r.Context(), c.Citizen, m.Text, c.LastIn)
 	if err != nil {
 		s.Log.WarnContext(r.Context(), "reply not sent", "case", c.Code, "err", err)
+		if ferr := s.Records.ReplyFailed(r.Context(), m, err.Error()); ferr != nil {
+			s.Log.ErrorContext(r.Context(), "reply not sent: note it", "case", c.Code, "err", ferr)
+		}
 		code := http.StatusBadGateway
 		if errors.Is(err, zalo.ErrWindow) {
 			code = http.StatusConflict
 		}
-		writeError(w, code, "Zalo did not take the reply: "+err.Error())
+		writeError(w, code, "Zalo did not take the reply (kept on the case as not sent): "+err.Error())
 		return
 	}
-	m, err := s.Records.AddReply(r.Context(), u, id, in.Text, zid)
-	if err != nil {
-		s.fail(w, r, err)
+	if err := s.Records.ReplySent(r.Context(), u, m, zid); err != nil {
+		s.Log.ErrorContext(r.Context(), "reply sent, not marked sent", "case", c.Code, "err", err)
+		writeError(w, http.StatusInternalServerError, "the reply reached the citizen but could not be marked sent: do not send it again")
 		return
 	}
 	writeJSON(w, http.StatusOK, caseMessageJSON{ID: m.ID, Direction: m.Direction, Kind: m.Kind, Text: m.Text, By: m.By, At: stampOrEmpty(m.At)})

@@ -264,3 +264,26 @@ func (r Router) learnt(text string) (string, float64) {
 	}
 	return best, 1 / z
 }
+
+// OnlyAsks says whether a text with a case code says nothing else than a
+// question about it ("PA-2025-000123 toi dau roi a"): at most four other
+// words, or a status question and at most eight.
+func OnlyAsks(text string) bool {
+	t := read(text)
+	rest := 0
+	for _, w := range strings.Fields(t.folded) {
+		if !strings.HasPrefix(w, "pa") && !isDigits(w) {
+			rest++
+		}
+	}
+	return rest <= 4 || rest <= 8 && score(t, statusAsk) > 0
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -126,3 +126,18 @@ func TestRoutingLearnsAndObeysRules(t *testing.T) {
 		t.Errorf("status query: %+v", got)
 	}
 }
+
+// A case code with a question is a status query; with a complaint, a
+// message on the case.
+func TestOnlyAsks(t *testing.T) {
+	for text, want := range map[string]bool{
+		"PA-2026-000001":                     true,
+		"pa-2026-000001 toi dau roi a":       true,
+		"PA 2026 12 sao chua ai tra loi vay": true,
+		"PA-2026-000001 nhà tôi lại bị ngập, nước cống tràn vào bếp, xin xử lý gấp": false,
+	} {
+		if got := OnlyAsks(text); got != want {
+			t.Errorf("%q: %v, want %v", text, got, want)
+		}
+	}
+}

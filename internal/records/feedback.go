@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vanthu/vanthu/internal/viet"
@@ -132,6 +133,28 @@ type Received struct {
 	Duplicate bool // the message had been taken before: nothing written
 }
 
+// cleanText is a citizen's or a person's text as the case keeps it: NFC,
+// without NUL and the other control characters (newlines and tabs kept)
+// that no one types and PostgreSQL refuses.
+func cleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || r >= 0x80 && r < 0xa0 {
+			return -1
+		}
+		return r
+	}, viet.NFC(s))
+}
+
+// agencyCode is what an agency code may look like (the directory's codes,
+// QCVN 102's identifiers like 000.00.31.H55).
+var agencyCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// topicCode is what a topic or subject code may look like.
+var topicCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
 var caseCode = regexp.MustCompile(`(?i)\bPA[-\s]?(\d{4})[-\s]?(\d{1,6})\b`)
 
 // CaseCodeIn finds a case code in a citizen's text ("pa-2025-123", "PA 2025 000123").
@@ -144,6 +167,11 @@ func CaseCodeIn(text string) (string, bool) {
 	n, _ := strconv.Atoi(m[2])
 	return formatCode(year, int64(n)), true
 }
+
+// caseStamp is a time as the case tables keep it: fixed width (nine
+// fraction digits), so that their text order is their time order (stamp
+// drops trailing zeros, and "…05.1Z" sorts after "…05.12Z").
+func caseStamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00") }
 
 func formatCode(year int, n int64) string { return fmt.Sprintf("PA-%d-%06d", year, n) }
 
@@ -163,7 +191,8 @@ func (s *Store) ReceiveMessage(ctx context.Context, m InMessage) (Received, erro
 	if m.At.IsZero() {
 		m.At = s.now()
 	}
-	m.Text = viet.NFC(m.Text)
+	m.Text, m.Name, m.Phone = cleanText(m.Text), cleanText(m.Name), cleanText(m.Phone)
+	m.Key, m.Citizen, m.Kind = cleanText(m.Key), cleanText(m.Citizen), cleanText(m.Kind)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		out = Received{}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_citizens (oa_agency, citizen, n) VALUES (?, ?, 1)
@@ -179,7 +208,7 @@ func (s *Store) ReceiveMessage(ctx context.Context, m InMessage) (Received, erro
 			return nil
 		}
 		c, err := s.openCaseOf(ctx, tx, m.OAAgency, m.Citizen)
-		now := stamp(s.now())
+		now := caseStamp(s.now())
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			c, err = s.newCase(ctx, tx, m)
@@ -194,7 +223,7 @@ func (s *Store) ReceiveMessage(ctx context.Context, m InMessage) (Received, erro
 			if status == CaseAnswered {
 				status = CaseAssigned // written to again: it needs an answer again
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET last_in = ?, updated_at = ?, status = ? WHERE id = ?`), stamp(m.At), now, status, c.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET last_in = ?, updated_at = ?, status = ? WHERE id = ?`), caseStamp(m.At), now, status, c.ID); err != nil {
 				return err
 			}
 			if status != c.Status {
@@ -213,7 +242,7 @@ func (s *Store) ReceiveMessage(ctx context.Context, m InMessage) (Received, erro
 		}
 		msg := CaseMessage{ID: newID(), CaseID: c.ID, Key: m.Key, Direction: "in", Kind: m.Kind, Text: m.Text, At: m.At}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, at) VALUES (?, ?, ?, 'in', ?, ?, ?)`),
-			msg.ID, c.ID, m.Key, m.Kind, m.Text, stamp(m.At)); err != nil {
+			msg.ID, c.ID, m.Key, m.Kind, m.Text, caseStamp(m.At)); err != nil {
 			return err
 		}
 		out.Case, out.Message = c, msg
@@ -237,9 +266,9 @@ func (s *Store) newCase(ctx context.Context, tx *sql.Tx, m InMessage) (Case, err
 	}
 	c := Case{ID: newID(), Code: formatCode(year, n), OAAgency: m.OAAgency, Agency: m.OAAgency, Citizen: m.Citizen, Status: CaseReceived,
 		Deadline: m.At.In(vietnam).AddDate(0, 0, DeadlineDays["default"]).Format(time.DateOnly), CreatedAt: m.At, LastIn: m.At}
-	now := stamp(c.CreatedAt)
+	now := caseStamp(c.CreatedAt)
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, code, oa_agency, agency, citizen, status, deadline, created_at, updated_at, last_in)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.Code, c.OAAgency, c.Agency, c.Citizen, c.Status, c.Deadline, now, now, stamp(m.At)); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.Code, c.OAAgency, c.Agency, c.Citizen, c.Status, c.Deadline, now, now, caseStamp(m.At)); err != nil {
 		return Case{}, err
 	}
 	return c, s.caseChange(ctx, tx, c.ID, "", "opened", c.Code)
@@ -247,7 +276,7 @@ func (s *Store) newCase(ctx context.Context, tx *sql.Tx, m InMessage) (Case, err
 
 func (s *Store) caseChange(ctx context.Context, tx *sql.Tx, id int64, user, action, detail string) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_history (id, case_id, at, user_name, action, detail) VALUES (?, ?, ?, ?, ?, ?)`),
-		newID(), id, stamp(s.now()), user, action, truncate(detail, 1000))
+		newID(), id, caseStamp(s.now()), user, action, truncate(detail, 1000))
 	return err
 }
 
@@ -303,9 +332,15 @@ func (s *Store) Cases(ctx context.Context, u User, f CaseFilter) ([]Case, error)
 		where, args = append(where, "status = ?"), append(args, f.Status)
 	}
 	if f.Topic != "" {
+		if !topicCode.MatchString(f.Topic) {
+			return nil, fmt.Errorf("%w: topic %q is no topic code", ErrInvalid, truncate(f.Topic, 40))
+		}
 		where, args = append(where, "topic = ?"), append(args, f.Topic)
 	}
 	if f.Agency != "" {
+		if !agencyCode.MatchString(f.Agency) {
+			return nil, fmt.Errorf("%w: agency %q is no agency code", ErrInvalid, truncate(f.Agency, 40))
+		}
 		where, args = append(where, "agency = ?"), append(args, f.Agency)
 	}
 	if f.Overdue {
@@ -400,11 +435,21 @@ func (s *Store) CaseText(ctx context.Context, id int64) (string, error) {
 	return b.String(), nil
 }
 
-// AttachMedia notes what became of a message's attachment: stored under
-// objectKey with the text the pipeline read, or refused with the reason.
-func (s *Store) AttachMedia(ctx context.Context, msgKey, objectKey, text, refused string) error {
-	_, err := s.w.ExecContext(ctx, s.q(`UPDATE case_messages SET object_key = ?, attachment_text = ?, refused = ? WHERE msg_key = ?`),
-		objectKey, truncate(viet.NFC(text), 20000), truncate(refused, 500), msgKey)
+// AttachMedia notes what became of attachment n of a message: stored
+// under objectKey with the text the pipeline read, or refused with the
+// reason. The first is the message's own; each further one is a message
+// of its own beside it (key msgKey#n), so that none overwrites another.
+func (s *Store) AttachMedia(ctx context.Context, msgKey string, n int, objectKey, text, refused string) error {
+	text, refused = truncate(cleanText(text), 20000), truncate(cleanText(refused), 500)
+	key := msgKey
+	if n > 0 {
+		key = fmt.Sprintf("%s#%d", msgKey, n)
+		if _, err := s.w.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, at)
+			SELECT ?, case_id, ?, 'in', kind, at FROM case_messages WHERE msg_key = ? ON CONFLICT (msg_key) DO NOTHING`), newID(), key, msgKey); err != nil {
+			return err
+		}
+	}
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE case_messages SET object_key = ?, attachment_text = ?, refused = ? WHERE msg_key = ?`), objectKey, text, refused, key)
 	return err
 }
 
@@ -430,7 +475,7 @@ func (s *Store) Route(ctx context.Context, id int64, topic string, conf float64,
 		}
 		deadline := c.CreatedAt.In(vietnam).AddDate(0, 0, days).Format(time.DateOnly)
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET topic = ?, topic_conf = ?, status = ?, agency = ?, deadline = ?, updated_at = ? WHERE id = ?`),
-			topic, conf, status, agency, deadline, stamp(s.now()), id); err != nil {
+			topic, conf, status, agency, deadline, caseStamp(s.now()), id); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("topic %s (%.2f)", topic, conf)
@@ -453,9 +498,9 @@ func (s *Store) AssignCase(ctx context.Context, u User, id int64, agency, unit, 
 	if u.Role != RoleClerk && u.Role != RoleLeader {
 		return Case{}, ErrForbidden
 	}
-	agency, unit, reason = strings.TrimSpace(agency), strings.TrimSpace(unit), strings.TrimSpace(reason)
-	if agency == "" || len(agency) > 100 || utf8.RuneCountInString(unit) > 200 || utf8.RuneCountInString(reason) > 1000 {
-		return Case{}, fmt.Errorf("%w: an agency code (at most 100 bytes), a unit and a reason of bounded length", ErrInvalid)
+	agency, unit, reason = strings.TrimSpace(agency), strings.TrimSpace(cleanText(unit)), strings.TrimSpace(cleanText(reason))
+	if !agencyCode.MatchString(agency) || utf8.RuneCountInString(unit) > 200 || utf8.RuneCountInString(reason) > 1000 {
+		return Case{}, fmt.Errorf("%w: an agency code (letters, digits, . _ -; at most 64), a unit of at most 200 and a reason of at most 1,000 characters", ErrInvalid)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
@@ -476,7 +521,7 @@ func (s *Store) AssignCase(ctx context.Context, u User, id int64, agency, unit, 
 			status = CaseAssigned
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET agency = ?, unit = ?, status = ?, updated_at = ? WHERE id = ?`),
-			agency, unit, status, stamp(s.now()), id); err != nil {
+			agency, unit, status, caseStamp(s.now()), id); err != nil {
 			return err
 		}
 		action := "assigned"
@@ -504,13 +549,19 @@ func (s *Store) AssignCase(ctx context.Context, u User, id int64, agency, unit, 
 	return s.caseByID(ctx, s.db, id)
 }
 
-// AddReply records a reply sent to the citizen (zaloID is Zalo's id of
-// it): the case is answered.
-func (s *Store) AddReply(ctx context.Context, u User, id int64, text, zaloID string) (CaseMessage, error) {
+// AddReply records a reply about to be sent to the citizen, before it is
+// sent: if sending fails it is marked failed (ReplyFailed), if it goes it
+// is marked sent (ReplySent) — a reply is never sent unrecorded. A closed
+// or rejected case takes no reply.
+func (s *Store) AddReply(ctx context.Context, u User, id int64, text string) (CaseMessage, error) {
 	if u.Role == RoleAdmin {
 		return CaseMessage{}, ErrForbidden
 	}
-	m := CaseMessage{ID: newID(), CaseID: id, Key: fmt.Sprintf("out-%d", newID()), Direction: "out", Kind: "reply", Text: viet.NFC(text), By: u.Name, ZaloID: zaloID, At: s.now()}
+	text = strings.TrimSpace(cleanText(text))
+	if !visible(text) || utf8.RuneCountInString(text) > 2000 {
+		return CaseMessage{}, fmt.Errorf("%w: a reply of 1 to 2,000 characters that says something", ErrInvalid)
+	}
+	m := CaseMessage{ID: newID(), CaseID: id, Key: fmt.Sprintf("out-%d", newID()), Direction: "out", Kind: "reply", Text: text, By: u.Name, At: s.now()}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
 		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
@@ -519,27 +570,53 @@ func (s *Store) AddReply(ctx context.Context, u User, id int64, text, zaloID str
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, by_user, zalo_id, at) VALUES (?, ?, ?, 'out', 'reply', ?, ?, ?, ?)`),
-			m.ID, id, m.Key, m.Text, u.Name, zaloID, stamp(m.At)); err != nil {
-			return err
+		if !c.Open() {
+			return fmt.Errorf("%w: case %s is %s: it takes no reply", ErrInvalid, c.Code, c.Status)
 		}
-		status := c.Status
-		if c.Open() {
-			status = CaseAnswered
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET status = ?, answered_at = CASE WHEN answered_at = '' THEN ? ELSE answered_at END, updated_at = ? WHERE id = ?`),
-			status, stamp(m.At), stamp(m.At), id); err != nil {
-			return err
-		}
-		return s.caseChange(ctx, tx, id, u.Name, "replied", truncate(m.Text, 200))
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, by_user, refused, at) VALUES (?, ?, ?, 'out', 'reply', ?, ?, 'sending', ?)`),
+			m.ID, id, m.Key, m.Text, u.Name, caseStamp(m.At))
+		return err
 	})
 	return m, err
+}
+
+// visible says whether text has a letter, digit or sign a person reads
+// (not only spaces, zero-width characters or marks).
+func visible(text string) bool {
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReplySent marks a recorded reply sent (zaloID is Zalo's id of it): the
+// case is answered.
+func (s *Store) ReplySent(ctx context.Context, u User, m CaseMessage, zaloID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE case_messages SET zalo_id = ?, refused = '' WHERE id = ?`), zaloID, m.ID); err != nil {
+			return err
+		}
+		now := caseStamp(s.now())
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET status = CASE WHEN status IN ('closed', 'rejected') THEN status ELSE 'answered' END,
+			answered_at = CASE WHEN answered_at = '' THEN ? ELSE answered_at END, updated_at = ? WHERE id = ?`), now, now, m.CaseID); err != nil {
+			return err
+		}
+		return s.caseChange(ctx, tx, m.CaseID, u.Name, "replied", truncate(m.Text, 200))
+	})
+}
+
+// ReplyFailed marks a recorded reply not sent, with why.
+func (s *Store) ReplyFailed(ctx context.Context, m CaseMessage, why string) error {
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE case_messages SET refused = ? WHERE id = ?`), "not sent: "+truncate(cleanText(why), 400), m.ID)
+	return err
 }
 
 // AddAck records the automatic acknowledgement sent to a citizen.
 func (s *Store) AddAck(ctx context.Context, id int64, key, text, zaloID string) error {
 	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO case_messages (id, case_id, msg_key, direction, kind, text, zalo_id, at) VALUES (?, ?, ?, 'out', 'ack', ?, ?, ?)
-		ON CONFLICT (msg_key) DO NOTHING`), newID(), id, key, text, zaloID, stamp(s.now()))
+		ON CONFLICT (msg_key) DO NOTHING`), newID(), id, key, text, zaloID, caseStamp(s.now()))
 	return err
 }
 
@@ -549,7 +626,8 @@ func (s *Store) CloseCase(ctx context.Context, u User, id int64, reject bool, re
 	if u.Role != RoleClerk && u.Role != RoleLeader {
 		return Case{}, ErrForbidden
 	}
-	if utf8.RuneCountInString(reason) > 1000 || reject && strings.TrimSpace(reason) == "" {
+	reason = strings.TrimSpace(cleanText(reason))
+	if utf8.RuneCountInString(reason) > 1000 || reject && !visible(reason) {
 		return Case{}, fmt.Errorf("%w: a rejection needs a reason (at most 1,000 characters)", ErrInvalid)
 	}
 	status := CaseClosed
@@ -567,7 +645,7 @@ func (s *Store) CloseCase(ctx context.Context, u User, id int64, reject bool, re
 		if !c.Open() {
 			return fmt.Errorf("%w: case %s is %s already", ErrInvalid, c.Code, c.Status)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET status = ?, updated_at = ? WHERE id = ?`), status, stamp(s.now()), id); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET status = ?, updated_at = ? WHERE id = ?`), status, caseStamp(s.now()), id); err != nil {
 			return err
 		}
 		return s.caseChange(ctx, tx, id, u.Name, status, reason)
@@ -612,8 +690,8 @@ func (s *Store) SetRoutingRule(ctx context.Context, u User, topic, target string
 	if u.Role != RoleAdmin && u.Role != RoleLeader {
 		return ErrForbidden
 	}
-	if topic == "" || len(topic) > 64 || len(target) > 100 {
-		return fmt.Errorf("%w: a topic (at most 64 bytes) and an agency code", ErrInvalid)
+	if !topicCode.MatchString(topic) || target != "" && !agencyCode.MatchString(target) {
+		return fmt.Errorf("%w: a topic code (a-z, 0-9, -) and an agency code (letters, digits, . _ -)", ErrInvalid)
 	}
 	if target == "" {
 		_, err := s.w.ExecContext(ctx, s.q(`DELETE FROM routing_rules WHERE agency = ? AND topic = ?`), u.Agency, topic)
@@ -631,7 +709,10 @@ type RouteModel struct {
 	Words map[string]map[string]int // word → target → cases
 }
 
-// learnRoute counts the case's words under the agency a person gave it.
+// learnRoute counts the case's words under the agency a person gave it,
+// once per case: a case forwarded again moves what it taught to the new
+// agency (a clerk forwarding one case back and forth teaches one case's
+// worth, not each forward's).
 func (s *Store) learnRoute(ctx context.Context, tx *sql.Tx, c Case, target string) error {
 	ms, err := s.caseMessagesTx(ctx, tx, c.ID)
 	if err != nil {
@@ -644,8 +725,25 @@ func (s *Store) learnRoute(ctx context.Context, tx *sql.Tx, c Case, target strin
 		}
 	}
 	words := RouteWords(text.String())
-	if len(words) == 0 {
+	var was string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT learnt_target FROM cases WHERE id = ?`), c.ID).Scan(&was); err != nil {
+		return err
+	}
+	if was == target || len(words) == 0 {
 		return nil
+	}
+	if was != "" {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE route_docs SET n = n - 1 WHERE agency = ? AND target = ? AND n > 0`), c.OAAgency, was); err != nil {
+			return err
+		}
+		for _, w := range words {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE route_words SET n = n - 1 WHERE agency = ? AND target = ? AND word = ? AND n > 0`), c.OAAgency, was, w); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET learnt_target = ? WHERE id = ?`), target, c.ID); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO route_docs (agency, target, n) VALUES (?, ?, 1) ON CONFLICT (agency, target) DO UPDATE SET n = route_docs.n + 1`),
 		c.OAAgency, target); err != nil {
@@ -748,36 +846,64 @@ type CaseStats struct {
 	AnsweredIn           float64 // mean hours from the first message to the first answer
 }
 
-// FeedbackStats counts the cases u may see.
+// FeedbackStats counts the cases u may see, all of them (in SQL).
 func (s *Store) FeedbackStats(ctx context.Context, u User) (CaseStats, error) {
-	cs, err := s.Cases(ctx, u, CaseFilter{Limit: 500})
-	if err != nil {
-		return CaseStats{}, err
+	if u.Role == RoleAdmin || u.Agency == "" {
+		return CaseStats{}, ErrForbidden
 	}
 	var st CaseStats
-	topic, agency, status := map[string]int{}, map[string]int{}, map[string]int{}
+	scope := `(oa_agency = ? OR agency = ?)`
 	today := s.now().In(vietnam).Format(time.DateOnly)
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN status NOT IN ('closed', 'rejected') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status NOT IN ('answered', 'closed', 'rejected') AND deadline <> '' AND deadline < ? THEN 1 ELSE 0 END), 0)
+		FROM cases WHERE `+scope), today, u.Agency, u.Agency).Scan(&st.Total, &st.Open, &st.Overdue); err != nil {
+		return st, err
+	}
+	group := func(col string) ([]Count, error) {
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+col+`, COUNT(*) FROM cases WHERE `+scope+` GROUP BY `+col), u.Agency, u.Agency)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		m := map[string]int{}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				return nil, err
+			}
+			m[or(k, "chưa rõ")] += n
+		}
+		return sorted(m), rows.Err()
+	}
+	var err error
+	if st.ByTopic, err = group("topic"); err != nil {
+		return st, err
+	}
+	if st.ByAgency, err = group("agency"); err != nil {
+		return st, err
+	}
+	if st.ByStatus, err = group("status"); err != nil {
+		return st, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT created_at, answered_at FROM cases WHERE `+scope+` AND answered_at <> ''`), u.Agency, u.Agency)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
 	var hours float64
-	answered := 0
-	for _, c := range cs {
-		st.Total++
-		if c.Open() {
-			st.Open++
+	n := 0
+	for rows.Next() {
+		var c, a string
+		if err := rows.Scan(&c, &a); err != nil {
+			return st, err
 		}
-		if c.Status != CaseAnswered && c.Open() && c.Deadline != "" && c.Deadline < today {
-			st.Overdue++
-		}
-		topic[or(c.Topic, "chưa rõ")]++
-		agency[c.Agency]++
-		status[c.Status]++
-		if !c.AnsweredAt.IsZero() {
-			hours += c.AnsweredAt.Sub(c.CreatedAt).Hours()
-			answered++
-		}
+		hours += parseStamp(a).Sub(parseStamp(c)).Hours()
+		n++
 	}
-	if answered > 0 {
-		st.AnsweredIn = hours / float64(answered)
+	if n > 0 {
+		st.AnsweredIn = hours / float64(n)
 	}
-	st.ByTopic, st.ByAgency, st.ByStatus = sorted(topic), sorted(agency), sorted(status)
-	return st, nil
+	return st, rows.Err()
 }

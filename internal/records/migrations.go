@@ -194,7 +194,7 @@ var migrations = []string{
 		citizen TEXT NOT NULL, citizen_name TEXT NOT NULL DEFAULT '', citizen_phone TEXT NOT NULL DEFAULT '',
 		topic TEXT NOT NULL DEFAULT '', topic_conf REAL NOT NULL DEFAULT 0, status TEXT NOT NULL, deadline TEXT NOT NULL DEFAULT '',
 		lat TEXT NOT NULL DEFAULT '', lon TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_in TEXT NOT NULL,
-		answered_at TEXT NOT NULL DEFAULT '');
+		answered_at TEXT NOT NULL DEFAULT '', learnt_target TEXT NOT NULL DEFAULT '');
 	CREATE INDEX cases_citizen ON cases(oa_agency, citizen, status);
 	CREATE INDEX cases_agency ON cases(agency, status);
 	CREATE TABLE case_messages (id BIGINT PRIMARY KEY, case_id BIGINT NOT NULL, msg_key TEXT NOT NULL UNIQUE, direction TEXT NOT NULL, kind TEXT NOT NULL,

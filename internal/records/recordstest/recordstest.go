@@ -872,7 +872,52 @@ func Run(t *testing.T, s *records.Store) {
 		if m.Docs["so-xd"] != 1 || m.Words["ngap"]["so-xd"] != 1 {
 			t.Errorf("routing learnt from the forward: %+v", m)
 		}
-		if _, err := s.AddReply(ctx, other, c.ID, "Chúng tôi đã cử người kiểm tra.", "zm-1"); err != nil {
+		// Forwarded on and back: the case still teaches once, where it is now.
+		if _, err := s.AssignCase(ctx, other, c.ID, "so-tnmt", "", "nước thải"); err != nil {
+			t.Fatal(err)
+		}
+		xdClerk, _ := s.CreateUser(ctx, records.User{Name: "tnmt-1", Role: records.RoleClerk, Agency: "so-tnmt"}, "mat-khau-dai-9")
+		if _, err := s.AssignCase(ctx, xdClerk, c.ID, "so-xd", "", "trả lại: thoát nước"); err != nil {
+			t.Fatal(err)
+		}
+		m, _ = s.RouteModelOf(ctx, "ubnd-qn", []string{"ngap"})
+		if m.Docs["so-xd"] != 1 || m.Docs["so-tnmt"] != 0 || m.Words["ngap"]["so-xd"] != 1 {
+			t.Errorf("a case forwarded back and forth taught %+v", m)
+		}
+		if _, err := s.AssignCase(ctx, other, c.ID, "../etc\x1b", "", "x"); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("an agency code of anything: %v", err)
+		}
+		// Two photos of one message are two attachments, neither lost.
+		if err := s.AttachMedia(ctx, "m-2", 0, "vanthu/feedback/media/a.png", "GIẤY MỜI", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AttachMedia(ctx, "m-2", 1, "", "", "not an image"); err != nil {
+			t.Fatal(err)
+		}
+		_, ms, _, _ = s.CaseFor(ctx, other, c.ID)
+		files, refusals := 0, 0
+		for _, x := range ms {
+			if x.ObjectKey != "" {
+				files++
+			}
+			if x.Refused == "not an image" {
+				refusals++
+			}
+		}
+		if files != 1 || refusals != 1 {
+			t.Errorf("two attachments: %d kept, %d refused: %+v", files, refusals, ms)
+		}
+		if _, err := s.AddReply(ctx, other, c.ID, "\u200b \u200b"); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("a reply of nothing visible: %v", err)
+		}
+		rm, err := s.AddReply(ctx, other, c.ID, "Chúng tôi đã cử người kiểm tra.\x00")
+		if err != nil || rm.Text != "Chúng tôi đã cử người kiểm tra." {
+			t.Fatalf("reply: %+v %v", rm, err)
+		}
+		if x, _, _, _ := s.CaseFor(ctx, other, c.ID); x.Status == records.CaseAnswered {
+			t.Error("answered before the reply was sent")
+		}
+		if err := s.ReplySent(ctx, other, rm, "zm-1"); err != nil {
 			t.Fatal(err)
 		}
 		c, _, hs, _ := s.CaseFor(ctx, other, c.ID)
@@ -896,6 +941,9 @@ func Run(t *testing.T, s *records.Store) {
 		}
 		if c, err = s.CloseCase(ctx, leader, c.ID, false, "đã xử lý"); err != nil || c.Status != records.CaseClosed {
 			t.Errorf("close: %+v %v", c, err)
+		}
+		if _, err := s.AddReply(ctx, clerk, c.ID, "sau khi đóng"); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("a reply to a closed case: %v", err)
 		}
 		// Closed: the next message opens a new case.
 		r3, _ := s.ReceiveMessage(ctx, msg("zu-1", "m-4", "lai ngap roi"))
