@@ -274,6 +274,18 @@ func (s *Store) newCase(ctx context.Context, tx *sql.Tx, m InMessage) (Case, err
 	return c, s.caseChange(ctx, tx, c.ID, "", "opened", c.Code)
 }
 
+// lockCase is case id, held for the transaction, if u may handle it.
+func (s *Store) lockCase(ctx context.Context, tx *sql.Tx, u User, id int64) (Case, error) {
+	c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows), err == nil && !u.MayHandle(c):
+		return Case{}, ErrNotFound
+	case err != nil:
+		return Case{}, err
+	}
+	return c, nil
+}
+
 func (s *Store) caseChange(ctx context.Context, tx *sql.Tx, id int64, user, action, detail string) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO case_history (id, case_id, at, user_name, action, detail) VALUES (?, ?, ?, ?, ?, ?)`),
 		newID(), id, caseStamp(s.now()), user, action, truncate(detail, 1000))
@@ -503,10 +515,7 @@ func (s *Store) AssignCase(ctx context.Context, u User, id int64, agency, unit, 
 		return Case{}, fmt.Errorf("%w: an agency code (letters, digits, . _ -; at most 64), a unit of at most 200 and a reason of at most 1,000 characters", ErrInvalid)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
-			return ErrNotFound
-		}
+		c, err := s.lockCase(ctx, tx, u, id)
 		if err != nil {
 			return err
 		}
@@ -563,10 +572,7 @@ func (s *Store) AddReply(ctx context.Context, u User, id int64, text string) (Ca
 	}
 	m := CaseMessage{ID: newID(), CaseID: id, Key: fmt.Sprintf("out-%d", newID()), Direction: "out", Kind: "reply", Text: text, By: u.Name, At: s.now()}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
-			return ErrNotFound
-		}
+		c, err := s.lockCase(ctx, tx, u, id)
 		if err != nil {
 			return err
 		}
@@ -635,10 +641,7 @@ func (s *Store) CloseCase(ctx context.Context, u User, id int64, reject bool, re
 		status = CaseRejected
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := scanCase(tx.QueryRowContext(ctx, s.q(`SELECT `+caseColumns+` FROM cases WHERE id = ?`+s.forUpdate()), id))
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !u.MayHandle(c) {
-			return ErrNotFound
-		}
+		c, err := s.lockCase(ctx, tx, u, id)
 		if err != nil {
 			return err
 		}
