@@ -58,6 +58,11 @@ func TestWebFeedback(t *testing.T) {
 	if _, err := st.CreateUser(ctx, records.User{Name: "vt-tp", Role: records.RoleClerk, Agency: "ubnd-tp"}, "mat-khau-vt-tp"); err != nil {
 		t.Fatal(err)
 	}
+	// The city's directory knows the construction department (a case
+	// goes only to an agency Vanthu knows).
+	if err := st.PutAgency(ctx, records.Agency{Code: "so-xd", Name: "SỞ XÂY DỰNG THÀNH PHỐ"}); err != nil {
+		t.Fatal(err)
+	}
 	st.Close()
 	var out, errb bytes.Buffer
 	if code := run(ctx, []string{"admin", "token", "--data", data, "--user", "vt-tp"}, &out, &errb); code != 0 {

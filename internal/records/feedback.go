@@ -522,6 +522,12 @@ func (s *Store) AssignCase(ctx context.Context, u User, id int64, agency, unit, 
 		if !c.Open() {
 			return fmt.Errorf("%w: case %s is %s", ErrInvalid, c.Code, c.Status)
 		}
+		if ok, err := s.KnownAgency(ctx, tx, agency); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			return fmt.Errorf("%w: %q is no agency Vanthu knows (the agency directory, or an agency with accounts)", ErrInvalid, agency)
+		}
 		if agency != u.Agency && reason == "" && agency != c.Agency {
 			return fmt.Errorf("%w: forwarding to another agency needs a reason", ErrInvalid)
 		}
@@ -699,6 +705,12 @@ func (s *Store) SetRoutingRule(ctx context.Context, u User, topic, target string
 	if target == "" {
 		_, err := s.w.ExecContext(ctx, s.q(`DELETE FROM routing_rules WHERE agency = ? AND topic = ?`), u.Agency, topic)
 		return err
+	}
+	if ok, err := s.KnownAgency(ctx, s.db, target); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %q is no agency Vanthu knows", ErrInvalid, target)
 	}
 	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO routing_rules (agency, topic, target) VALUES (?, ?, ?)
 		ON CONFLICT (agency, topic) DO UPDATE SET target = excluded.target`), u.Agency, topic, target)

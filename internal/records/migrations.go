@@ -207,6 +207,17 @@ var migrations = []string{
 	CREATE TABLE routing_rules (agency TEXT NOT NULL, topic TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (agency, topic));
 	CREATE TABLE route_words (agency TEXT NOT NULL, target TEXT NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (agency, word, target));
 	CREATE TABLE route_docs (agency TEXT NOT NULL, target TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (agency, target))`,
+	// The agency directory (directory.go): each agency or unit's QCVN 102
+	// identifier, kind and the level it may receive; its printed names and
+	// abbreviations; the names a person mapped once; the names read that
+	// nothing matched yet.
+	`ALTER TABLE agencies ADD COLUMN identifier TEXT NOT NULL DEFAULT '';
+	ALTER TABLE agencies ADD COLUMN kind TEXT NOT NULL DEFAULT 'agency';
+	ALTER TABLE agencies ADD COLUMN cleared TEXT NOT NULL DEFAULT '';
+	CREATE TABLE agency_names (code TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (name_key, code));
+	CREATE TABLE name_mappings (agency TEXT NOT NULL, name_key TEXT NOT NULL, code TEXT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (agency, name_key));
+	CREATE TABLE unresolved_names (agency TEXT NOT NULL, name_key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, seen INTEGER NOT NULL, first_document BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (agency, name_key, role))`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -873,10 +873,13 @@ func Run(t *testing.T, s *records.Store) {
 			t.Errorf("routing learnt from the forward: %+v", m)
 		}
 		// Forwarded on and back: the case still teaches once, where it is now.
+		if _, err := s.AssignCase(ctx, other, c.ID, "so-khong-co", "", "x"); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("forwarded to an agency no one knows: %v", err)
+		}
+		xdClerk, _ := s.CreateUser(ctx, records.User{Name: "tnmt-1", Role: records.RoleClerk, Agency: "so-tnmt"}, "mat-khau-dai-9")
 		if _, err := s.AssignCase(ctx, other, c.ID, "so-tnmt", "", "nước thải"); err != nil {
 			t.Fatal(err)
 		}
-		xdClerk, _ := s.CreateUser(ctx, records.User{Name: "tnmt-1", Role: records.RoleClerk, Agency: "so-tnmt"}, "mat-khau-dai-9")
 		if _, err := s.AssignCase(ctx, xdClerk, c.ID, "so-xd", "", "trả lại: thoát nước"); err != nil {
 			t.Fatal(err)
 		}
@@ -953,6 +956,77 @@ func Run(t *testing.T, s *records.Store) {
 		st, err := s.FeedbackStats(ctx, clerk)
 		if err != nil || st.Total != 2 || st.Open != 1 {
 			t.Errorf("stats: %+v %v", st, err)
+		}
+	})
+
+	t.Run("AgencyDirectory", func(t *testing.T) {
+		admin, err := s.CreateUser(ctx, records.User{Name: "qt-qn", Role: records.RoleAdmin, Agency: "ubnd-qn"}, "mat-khau-dai-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		good := "code,identifier,name,parent,kind,cleared,names\n" +
+			"ubnd-tinh,000.00.00.H55,ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI,,agency,TỐI MẬT,UBND tỉnh|UBND TỈNH QUẢNG NGÃI\n" +
+			"cuc-thads,000.00.31.H55,CỤC THI HÀNH ÁN DÂN SỰ TỈNH QUẢNG NGÃI,,agency,,Cục THADS\n" +
+			"ubnd-tinh.vp,,Văn phòng UBND tỉnh,ubnd-tinh,unit,,\n"
+		if _, err := s.ImportDirectory(ctx, clerk, strings.NewReader(good)); !errors.Is(err, records.ErrForbidden) {
+			t.Errorf("a clerk imported the directory: %v", err)
+		}
+		bad := "code,identifier,name,parent\nx1,12.34,Tên,\nx2,,,\nx3,,Tên,khong-co\n"
+		if n, err := s.ImportDirectory(ctx, admin, strings.NewReader(bad)); err == nil || n != 0 || !strings.Contains(err.Error(), "line 2") ||
+			!strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "khong-co") {
+			t.Errorf("a bad directory: %d %v", n, err)
+		}
+		if _, err := s.DirectoryEntryOf(ctx, "x1"); !errors.Is(err, records.ErrNotFound) {
+			t.Error("a bad import wrote half")
+		}
+		n, err := s.ImportDirectory(ctx, admin, strings.NewReader(good))
+		if err != nil || n != 3 {
+			t.Fatalf("import: %d %v", n, err)
+		}
+		e, _ := s.DirectoryEntryOf(ctx, "ubnd-tinh")
+		if e.Identifier != "000.00.00.H55" || e.Cleared != "TỐI MẬT" || e.Kind != records.KindAgency {
+			t.Errorf("entry: %+v", e)
+		}
+		dir, _ := s.Directory(ctx)
+		if !slices.ContainsFunc(dir, func(x records.DirectoryEntry) bool { return x.Code == "ubnd-tinh.vp" && x.Parent == "ubnd-tinh" && x.Kind == records.KindUnit }) {
+			t.Errorf("the unit under its agency: %+v", dir)
+		}
+		for _, c := range []struct {
+			name, code, by string
+		}{
+			{"CỤC THI HÀNH ÁN DÂN SỰ TỈNH QUẢNG NGÃI", "cuc-thads", "name"},
+			{"Cục THADS", "cuc-thads", "name"},
+			{"CỤC THỊ HÀNH ÁN DÂN SỰ TỈNH QUẢNG NGÃI", "cuc-thads", "name"}, // the marks fold away
+			{"CUC THI HANH AN DAN SU TINH QUANG NGA", "cuc-thads", "near"}, // a letter lost
+			{"ubnd tinh", "ubnd-tinh", "name"},
+		} {
+			r, ok, err := s.Resolve(ctx, "ubnd-qn", c.name, records.RoleIssuer, 0)
+			if err != nil || !ok || r.Code != c.code || r.By != c.by {
+				t.Errorf("%q: %+v %v %v", c.name, r, ok, err)
+			}
+		}
+		if _, ok, _ := s.Resolve(ctx, "ubnd-qn", "Phòng Tài nguyên và Môi trường huyện Sơn Tịnh", records.RoleAssignee, 7); ok {
+			t.Error("an unknown name resolved")
+		}
+		s.Resolve(ctx, "ubnd-qn", "Phòng Tài nguyên và Môi trường huyện Sơn Tịnh", records.RoleAssignee, 8)
+		un, _ := s.Unresolved(ctx, clerk)
+		if len(un) != 1 || un[0].Seen != 2 || un[0].FirstDocument != 7 {
+			t.Fatalf("unresolved: %+v", un)
+		}
+		if err := s.MapName(ctx, clerk, "Phòng Tài nguyên và Môi trường huyện Sơn Tịnh", "khong-co"); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("mapped to no entry: %v", err)
+		}
+		if err := s.MapName(ctx, clerk, "Phòng Tài nguyên và Môi trường huyện Sơn Tịnh", "ubnd-tinh.vp"); err != nil {
+			t.Fatal(err)
+		}
+		if r, ok, _ := s.Resolve(ctx, "ubnd-qn", "PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG HUYỆN SƠN TỊNH", records.RoleAssignee, 9); !ok || r.Code != "ubnd-tinh.vp" || r.By != "mapping" {
+			t.Errorf("after mapping: %+v %v", r, ok)
+		}
+		if un, _ := s.Unresolved(ctx, clerk); len(un) != 0 {
+			t.Errorf("still unresolved after mapping: %+v", un)
+		}
+		if ok, _ := s.KnownAgency(ctx, nil, "cuc-thads"); !ok {
+			t.Error("a directory agency unknown")
 		}
 	})
 
