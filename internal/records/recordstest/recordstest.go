@@ -988,7 +988,9 @@ func Run(t *testing.T, s *records.Store) {
 			t.Errorf("entry: %+v", e)
 		}
 		dir, _ := s.Directory(ctx)
-		if !slices.ContainsFunc(dir, func(x records.DirectoryEntry) bool { return x.Code == "ubnd-tinh.vp" && x.Parent == "ubnd-tinh" && x.Kind == records.KindUnit }) {
+		if !slices.ContainsFunc(dir, func(x records.DirectoryEntry) bool {
+			return x.Code == "ubnd-tinh.vp" && x.Parent == "ubnd-tinh" && x.Kind == records.KindUnit
+		}) {
 			t.Errorf("the unit under its agency: %+v", dir)
 		}
 		for _, c := range []struct {
@@ -997,7 +999,7 @@ func Run(t *testing.T, s *records.Store) {
 			{"CỤC THI HÀNH ÁN DÂN SỰ TỈNH QUẢNG NGÃI", "cuc-thads", "name"},
 			{"Cục THADS", "cuc-thads", "name"},
 			{"CỤC THỊ HÀNH ÁN DÂN SỰ TỈNH QUẢNG NGÃI", "cuc-thads", "name"}, // the marks fold away
-			{"CUC THI HANH AN DAN SU TINH QUANG NGA", "cuc-thads", "near"}, // a letter lost
+			{"CUC THI HANH AN DAN SU TINH QUANG NGA", "cuc-thads", "near"},  // a letter lost
 			{"ubnd tinh", "ubnd-tinh", "name"},
 		} {
 			r, ok, err := s.Resolve(ctx, "ubnd-qn", c.name, records.RoleIssuer, 0)
