@@ -25,6 +25,9 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"  create-agency --code C --name \"ỦY BAN NHÂN DÂN ...\" [--parent P]\n" +
 		"              the name as printed on its documents: that is how its own (outgoing)\n" +
 		"              documents are told from those it receives\n" +
+		"  import-agencies --file F.csv  the agency directory: header code,identifier,name,parent,kind,\n" +
+		"              cleared,names (names |-separated; identifier as QCVN 102: 000.00.31.H55);\n" +
+		"              all or nothing, every bad line named\n" +
 		"  digit-crops --out DIR [--agency A] [--bucket uploads] [--limit 10000]\n" +
 		"              write the handwritten numbers and days people corrected as labelled\n" +
 		"              crops for the handwriting reader's training\n" +
@@ -48,6 +51,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	ttl := fs.Duration("ttl", 365*24*time.Hour, "how long a token lasts")
 	code := fs.String("code", "", "agency code")
 	parent := fs.String("parent", "", "the agency above")
+	file := fs.String("file", "", "the CSV to import (import-agencies)")
 	out := fs.String("out", "", "folder the crops are written to (digit-crops)")
 	bucket := fs.String("bucket", config.Get("VANTHU_BUCKET"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
 	limit := fs.Int("limit", 10000, "most corrections read (digit-crops)")
@@ -104,6 +108,20 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		fmt.Fprintf(stdout, "agency %s: %s\n", *code, *name)
+	case "import-agencies":
+		f, err := os.Open(*file)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin import-agencies:", err)
+			return 2
+		}
+		defer f.Close()
+		// The operator at the console acts as an administrator.
+		n, err := st.ImportDirectory(ctx, records.User{Name: "console", Role: records.RoleAdmin}, f)
+		if err != nil {
+			fmt.Fprintf(stderr, "vanthu admin import-agencies: %s: %v\n", *file, err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%d agencies and units in the directory from %s\n", n, *file)
 	case "digit-crops":
 		if *out == "" || *limit < 1 || *limit > 1_000_000 {
 			fmt.Fprintln(stderr, "vanthu admin digit-crops: --out DIR is needed, --limit 1 to 1,000,000")

@@ -82,6 +82,13 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 				}
 			}
 		}
+		if err == nil && (r.New || r.Reread) && r.Document.Status != records.StatusFailed {
+			// Issuer, recipients and assignees against the agency
+			// directory: a derived index, mended on the next reading.
+			if rerr := f.Records.ResolveNames(ctx, r.Document); rerr != nil {
+				f.Log.WarnContext(ctx, "resolve names", "document_id", r.Document.ID, "err", rerr)
+			}
+		}
 		if err == nil && r.New {
 			attrs := []any{"key", ref.Key, "agency", agency, "document_id", r.Document.ID, "status", r.Document.Status}
 			if r.Incoming != nil {

@@ -102,12 +102,15 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 	}
 	due, over := map[string]int{}, map[string]int{}
 	for _, t := range tasks {
+		// By the unit the directory knows ("Cục Thi hành án" and an OCR's
+		// "Cục Thị hành án" are one), else as read.
+		who := or(t.AssigneeName, t.Assignee)
 		switch {
 		case t.Due != "" && t.Due < today:
-			over[t.Assignee]++
+			over[who]++
 			d.Overdue = append(d.Overdue, t)
 		default:
-			due[t.Assignee]++
+			due[who]++
 		}
 	}
 	d.TasksDue, d.TasksOverdue = sorted(due), sorted(over)

@@ -408,3 +408,42 @@ func (s *Store) KnownAgency(ctx context.Context, q queryer, code string) (bool, 
 	}
 	return n > 0, nil
 }
+
+// ResolveNames resolves a recorded document's issuer, recipients and its
+// tasks' assignees against the directory, keeping the codes found (and
+// the names not found, for a person). Run after the document is recorded
+// or read again; what a person mapped since is taken the next time.
+func (s *Store) ResolveNames(ctx context.Context, d Document) error {
+	rec := d.Record
+	if rec.Issuer != "" {
+		r, ok, err := s.Resolve(ctx, d.Agency, rec.Issuer, RoleIssuer, d.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if _, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET issuer_code = ? WHERE id = ?`), r.Code, d.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range rec.Recipients {
+		if _, _, err := s.Resolve(ctx, d.Agency, name, RoleRecipient, d.ID); err != nil {
+			return err
+		}
+	}
+	for i, t := range rec.Tasks {
+		if t.Assignee == "" {
+			continue
+		}
+		r, ok, err := s.Resolve(ctx, d.Agency, t.Assignee, RoleAssignee, d.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if _, err := s.w.ExecContext(ctx, s.q(`UPDATE tasks SET assignee_code = ? WHERE document_id = ? AND seq = ?`), r.Code, d.ID, i+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -19,6 +19,10 @@ type Task struct {
 	Task       string
 	Due        string // YYYY-MM-DD or ""
 	Status     string // open, done
+	// AssigneeCode is the directory entry the assignee resolved to, and
+	// AssigneeName its name ("" until one is known): one unit however
+	// the name was read.
+	AssigneeCode, AssigneeName string
 }
 
 // TaskFilter narrows a task listing.
@@ -72,7 +76,8 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, document_id, assignee, task, due, status FROM tasks WHERE `+strings.Join(conds, " AND ")+`
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, document_id, assignee, task, due, status, assignee_code,
+		COALESCE((SELECT name FROM agencies WHERE code = tasks.assignee_code AND assignee_code <> ''), '') FROM tasks WHERE `+strings.Join(conds, " AND ")+`
 		ORDER BY CASE WHEN due = '' THEN 1 ELSE 0 END, due, id LIMIT ?`), append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("tasks: %w", err)
@@ -81,7 +86,7 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	var out []Task
 	for rows.Next() {
 		var t Task
-		if err := rows.Scan(&t.ID, &t.Agency, &t.DocumentID, &t.Assignee, &t.Task, &t.Due, &t.Status); err != nil {
+		if err := rows.Scan(&t.ID, &t.Agency, &t.DocumentID, &t.Assignee, &t.Task, &t.Due, &t.Status, &t.AssigneeCode, &t.AssigneeName); err != nil {
 			return nil, err
 		}
 		out = append(out, t)

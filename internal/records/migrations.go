@@ -217,7 +217,9 @@ var migrations = []string{
 	CREATE TABLE agency_names (code TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (name_key, code));
 	CREATE TABLE name_mappings (agency TEXT NOT NULL, name_key TEXT NOT NULL, code TEXT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (agency, name_key));
 	CREATE TABLE unresolved_names (agency TEXT NOT NULL, name_key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, seen INTEGER NOT NULL, first_document BIGINT NOT NULL DEFAULT 0,
-		PRIMARY KEY (agency, name_key, role))`,
+		PRIMARY KEY (agency, name_key, role));
+	ALTER TABLE tasks ADD COLUMN assignee_code TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN issuer_code TEXT NOT NULL DEFAULT ''`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/doc"
 )
 
@@ -1029,6 +1030,34 @@ func Run(t *testing.T, s *records.Store) {
 		}
 		if ok, _ := s.KnownAgency(ctx, nil, "cuc-thads"); !ok {
 			t.Error("a directory agency unknown")
+		}
+		// Two readings of one assignee are one row of the dashboard.
+		for i, who := range []string{"Cục Thi hành án dân sự tỉnh Quảng Ngãi", "Cục Thị hành án dân sư tỉnh Quảng Ngãi"} {
+			rec := Rec("CV", fmt.Sprint(300+i), "UBND-NC", "UBND XÃ TỊNH ẤN", "V/v thi hành án")
+			rec.Tasks = []doc.Task{{Assignee: who, Task: "tổ chức thi hành", Due: "2099-01-01"}}
+			r, err := s.Record(ctx, up(fmt.Sprintf("thads-%d.pdf", i)), rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ResolveNames(ctx, r.Document); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dash, err := s.Dashboard(ctx, clerk, "2025-01-01", "2025-12-31", "2025-06-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		for _, c := range dash.TasksDue {
+			if strings.Contains(viet.Fold(c.Label), "thi hanh an") {
+				rows++
+				if c.Label != "CỤC THI HÀNH ÁN DÂN SỰ TỈNH QUẢNG NGÃI" || c.N != 2 {
+					t.Errorf("the unit's row: %+v", c)
+				}
+			}
+		}
+		if rows != 1 {
+			t.Errorf("the assignee in %d rows: %+v", rows, dash.TasksDue)
 		}
 	})
 
