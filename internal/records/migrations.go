@@ -219,7 +219,15 @@ var migrations = []string{
 	CREATE TABLE unresolved_names (agency TEXT NOT NULL, name_key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, seen INTEGER NOT NULL, first_document BIGINT NOT NULL DEFAULT 0,
 		PRIMARY KEY (agency, name_key, role));
 	ALTER TABLE tasks ADD COLUMN assignee_code TEXT NOT NULL DEFAULT '';
-	ALTER TABLE documents ADD COLUMN issuer_code TEXT NOT NULL DEFAULT ''`,
+	ALTER TABLE documents ADD COLUMN issuer_code TEXT NOT NULL DEFAULT '';
+	ALTER TABLE users ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+	CREATE TABLE handlings (id BIGINT PRIMARY KEY, document_id BIGINT NOT NULL UNIQUE, agency TEXT NOT NULL, main_unit TEXT NOT NULL DEFAULT '',
+		main_user TEXT NOT NULL DEFAULT '', cooperating TEXT NOT NULL DEFAULT '[]', deadline TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+		status TEXT NOT NULL, result TEXT NOT NULL DEFAULT '', reply_document BIGINT NOT NULL DEFAULT 0, directed_by TEXT NOT NULL,
+		created_at TEXT NOT NULL, updated_at TEXT NOT NULL, reminded TEXT NOT NULL DEFAULT '');
+	CREATE INDEX handlings_agency ON handlings(agency, status, deadline);
+	CREATE TABLE handling_steps (id BIGINT PRIMARY KEY, handling_id BIGINT NOT NULL, at TEXT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+	CREATE INDEX handling_steps_h ON handling_steps(handling_id, at)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -58,6 +58,7 @@ type User struct {
 	Agency    string
 	Clearance string // the highest secrecy level this user may read, or ""
 	Disabled  bool
+	Unit      string // the directory unit the user works in ("" the agency as a whole)
 }
 
 // Cleared are the secrecy levels the user may read: theirs and those
@@ -131,6 +132,8 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 		return User{}, fmt.Errorf("%w: role %q: want one of %s", ErrInvalid, u.Role, strings.Join(Roles, ", "))
 	case u.Agency == "":
 		return User{}, fmt.Errorf("%w: a user needs an agency", ErrInvalid)
+	case u.Unit != "" && !agencyCode.MatchString(u.Unit):
+		return User{}, fmt.Errorf("%w: unit %q: a directory code (letters, digits, . _ -)", ErrInvalid, truncate(u.Unit, 40))
 	case u.Clearance != "" && Level(u.Clearance) == "":
 		return User{}, fmt.Errorf("%w: clearance %q: want one of %s", ErrInvalid, u.Clearance, strings.Join(Levels, ", "))
 	case len([]rune(password)) < 10:
@@ -141,9 +144,9 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	if err != nil {
 		return User{}, err
 	}
-	err = s.w.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at) VALUES (?, ?, ?, ?, ?, ?)
+	err = s.w.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO NOTHING RETURNING id`),
-		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now())).Scan(&u.ID)
+		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now()), u.Unit).Scan(&u.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("create user %q: %w", u.Name, ErrNameTaken)
 	}
@@ -210,8 +213,8 @@ func (s *Store) Authenticate(ctx context.Context, name, password string) (User, 
 	var u User
 	var h string
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, password, disabled FROM users WHERE name = ?`), name).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &h, &disabled)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, password, disabled, unit FROM users WHERE name = ?`), name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &h, &disabled, &u.Unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, password)
 		return User{}, ErrBadLogin
@@ -229,8 +232,8 @@ func (s *Store) Authenticate(ctx context.Context, name, password string) (User, 
 func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 	var u User
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, disabled FROM users WHERE name = ?`), name).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, disabled, unit FROM users WHERE name = ?`), name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &u.Unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -268,9 +271,9 @@ func (s *Store) UserByToken(ctx context.Context, tok string) (User, string, erro
 	var u User
 	var kind, expires string
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT u.id, u.name, u.role, u.agency, u.clearance, u.disabled, t.kind, t.expires_at
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT u.id, u.name, u.role, u.agency, u.clearance, u.disabled, t.kind, t.expires_at, u.unit
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), tokenHash(tok)).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &kind, &expires)
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &kind, &expires, &u.Unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, "", ErrNotFound
 	}

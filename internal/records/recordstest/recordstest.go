@@ -1061,6 +1061,92 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("HandlingAReceivedDocument", func(t *testing.T) {
+		if err := s.PutAgency(ctx, records.Agency{Code: "ubnd-qn.kt", Name: "Phòng Kinh tế", Parent: "ubnd-qn"}); err != nil {
+			t.Fatal(err)
+		}
+		s.PutAgency(ctx, records.Agency{Code: "ubnd-qn.tc", Name: "Phòng Tài chính", Parent: "ubnd-qn"})
+		lead, _ := s.CreateUser(ctx, records.User{Name: "ld-hd", Role: records.RoleLeader, Agency: "ubnd-qn", Clearance: "MẬT"}, "mat-khau-dai-11")
+		kt, _ := s.CreateUser(ctx, records.User{Name: "cv-kt", Role: records.RoleStaff, Agency: "ubnd-qn", Unit: "ubnd-qn.kt"}, "mat-khau-dai-12")
+		tc, _ := s.CreateUser(ctx, records.User{Name: "cv-tc", Role: records.RoleStaff, Agency: "ubnd-qn", Unit: "ubnd-qn.tc"}, "mat-khau-dai-13")
+		r, err := s.Record(ctx, up("handle.pdf"), Rec("CV", "501", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v hỗ trợ giống cây trồng"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := r.Document.ID
+		if _, err := s.Direct(ctx, kt, id, records.Direction{MainUnit: "ubnd-qn.kt"}); !errors.Is(err, records.ErrForbidden) {
+			t.Errorf("staff directed: %v", err)
+		}
+		if _, err := s.Direct(ctx, lead, id, records.Direction{Note: "xem xét"}); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("a direction with no handler: %v", err)
+		}
+		if _, err := s.Direct(ctx, lead, id, records.Direction{MainUnit: "khong-co"}); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("a unit no one knows: %v", err)
+		}
+		today := time.Now().In(time.FixedZone("ICT", 7*3600))
+		deadline := today.AddDate(0, 0, 2).Format(time.DateOnly)
+		h, err := s.Direct(ctx, lead, id, records.Direction{MainUnit: "ubnd-qn.kt", Cooperating: []string{"ubnd-qn.tc"}, Deadline: deadline, Note: "Phòng KT chủ trì, báo cáo trước hạn"})
+		if err != nil || h.Status != records.HandlingAssigned || h.MainUnit != "ubnd-qn.kt" {
+			t.Fatalf("direct: %+v %v", h, err)
+		}
+		for _, u := range []records.User{kt, tc} {
+			w, err := s.MyWork(ctx, u)
+			if err != nil || !slices.ContainsFunc(w, func(x records.WorkItem) bool { return x.Document.ID == id && x.SoonDue && !x.Overdue }) {
+				t.Errorf("%s's work: %+v %v", u.Name, w, err)
+			}
+		}
+		if w, _ := s.MyWork(ctx, clerk); slices.ContainsFunc(w, func(x records.WorkItem) bool { return x.Document.ID == id }) {
+			t.Error("the work of a unit is everyone's")
+		}
+		if _, err := s.Step(ctx, kt, id, records.HandlingStepAs{Action: "progress", Note: "đã liên hệ xã"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Step(ctx, kt, id, records.HandlingStepAs{Action: "finish"}); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("finished without a result: %v", err)
+		}
+		if h, err = s.Step(ctx, kt, id, records.HandlingStepAs{Action: "forward", ToUser: "cv-tc", Note: "phần kinh phí"}); err != nil || h.MainUser != "cv-tc" || h.MainUnit != "" {
+			t.Fatalf("forward: %+v %v", h, err)
+		}
+		if h, err = s.Step(ctx, tc, id, records.HandlingStepAs{Action: "finish", Note: "đã cấp kinh phí"}); err != nil || h.Status != records.HandlingDone || h.Result != "đã cấp kinh phí" {
+			t.Fatalf("finish: %+v %v", h, err)
+		}
+		_, steps, err := s.HandlingFor(ctx, clerk, id)
+		var acts []string
+		for _, st := range steps {
+			acts = append(acts, st.Action)
+		}
+		if err != nil || strings.Join(acts, ",") != "directed,progress,forwarded,finished" {
+			t.Errorf("history: %v %v", acts, err)
+		}
+		if w, _ := s.MyWork(ctx, tc); slices.ContainsFunc(w, func(x records.WorkItem) bool { return x.Document.ID == id }) {
+			t.Error("a finished handling is still work")
+		}
+		// Reminders: once three days before, once when due.
+		r2, _ := s.Record(ctx, up("handle-2.pdf"), Rec("CV", "502", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v báo cáo"))
+		s.Direct(ctx, lead, r2.Document.ID, records.Direction{MainUnit: "ubnd-qn.kt", Deadline: deadline})
+		rs, err := s.DueReminders(ctx)
+		if err != nil || !slices.ContainsFunc(rs, func(x records.Reminder) bool { return x.Handling.DocumentID == r2.Document.ID && x.Kind == "soon" }) {
+			t.Errorf("reminders: %+v %v", rs, err)
+		}
+		if rs, _ := s.DueReminders(ctx); slices.ContainsFunc(rs, func(x records.Reminder) bool { return x.Handling.DocumentID == r2.Document.ID }) {
+			t.Error("reminded twice of the same")
+		}
+		s.Direct(ctx, lead, r2.Document.ID, records.Direction{MainUnit: "ubnd-qn.kt", Deadline: today.AddDate(0, 0, -1).Format(time.DateOnly)})
+		if rs, _ := s.DueReminders(ctx); !slices.ContainsFunc(rs, func(x records.Reminder) bool { return x.Handling.DocumentID == r2.Document.ID && x.Kind == "due" }) {
+			t.Errorf("no reminder when due: %+v", rs)
+		}
+		if w, _ := s.MyWork(ctx, kt); !slices.ContainsFunc(w, func(x records.WorkItem) bool { return x.Document.ID == r2.Document.ID && x.Overdue }) {
+			t.Error("an overdue handling is not marked")
+		}
+		// A secret document goes to no one not cleared for it.
+		sec := Rec("CV", "503", "UBND-KT", "UBND XÃ TỊNH KHÊ", "V/v nhân sự")
+		sec.Confidentiality = "MẬT"
+		r3, _ := s.Record(ctx, up("handle-3.pdf"), sec)
+		if _, err := s.Direct(ctx, lead, r3.Document.ID, records.Direction{MainUser: "cv-kt"}); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("a secret document directed to someone not cleared: %v", err)
+		}
+	})
+
 	t.Run("FailedDocument", func(t *testing.T) {
 		rec := doc.NewRecord("bad.pdf")
 		rec.Error = "not a PDF: starts with ELF"
