@@ -18,7 +18,7 @@ import (
 // runAdmin manages accounts and agencies in the records database.
 func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	usage := "Usage: vanthu admin SUBCOMMAND [flags]\n\n" +
-		"  create-user --name N --role clerk|staff|leader|admin --agency A [--clearance MẬT|TỐI MẬT|TUYỆT MẬT]\n" +
+		"  create-user --name N --role clerk|staff|leader|admin --agency A [--unit U] [--clearance MẬT|TỐI MẬT|TUYỆT MẬT]\n" +
 		"              the password is read from standard input (one line); without one, a random\n" +
 		"              password is made and printed\n" +
 		"  token --user N [--ttl 8760h]   print a bearer token for programs\n" +
@@ -52,6 +52,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	code := fs.String("code", "", "agency code")
 	parent := fs.String("parent", "", "the agency above")
 	file := fs.String("file", "", "the CSV to import (import-agencies)")
+	unit := fs.String("unit", "", "the directory unit the user works in (create-user; its documents and tasks are their work)")
 	out := fs.String("out", "", "folder the crops are written to (digit-crops)")
 	bucket := fs.String("bucket", config.Get("VANTHU_BUCKET"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
 	limit := fs.Int("limit", 10000, "most corrections read (digit-crops)")
@@ -77,7 +78,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
 			return 1
 		}
-		u, err := st.CreateUser(ctx, records.User{Name: *name, Role: *role, Agency: *agency, Clearance: *clearance}, pw)
+		u, err := st.CreateUser(ctx, records.User{Name: *name, Role: *role, Agency: *agency, Clearance: *clearance, Unit: *unit}, pw)
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
 			return 1

@@ -11,6 +11,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/cloudevents/sdk-go/v2/event"
+
 	"github.com/vanthu/vanthu/functions/extract"
 	"github.com/vanthu/vanthu/functions/feedback"
 	"github.com/vanthu/vanthu/functions/index"
@@ -142,6 +144,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	})
 	apiSrv := &api.Server{Records: reg, Store: store, Bucket: *bucket, Index: idx, Emit: tracing.Emitting(d), Log: log, Health: hc, Preview: raster.Preview, Zalo: zaloClient(),
 		SecureCookies: config.Get("VANTHU_SECURE_COOKIES") == "1"}
+	apiSrv.Reminders = func(ctx context.Context, r records.Reminder) {
+		ev := event.New()
+		ev.SetID(fmt.Sprintf("reminder-%d-%s", r.Handling.ID, r.Kind))
+		ev.SetType(events.TypeReminder)
+		ev.SetSource("vanthu/serve")
+		ev.SetData(event.ApplicationJSON, map[string]any{"document_id": r.Handling.DocumentID, "agency": r.Handling.Agency, "kind": r.Kind,
+			"deadline": r.Handling.Deadline, "main_unit": r.Handling.MainUnit, "main_user": r.Handling.MainUser})
+		d.Emit(ctx, ev)
+	}
 	if url := config.Get("VANTHU_LLM_URL"); url != "" {
 		// Optional: an OpenAI-compatible model rewrites the summaries'
 		// prose; they are complete without it.
@@ -200,6 +211,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				log.Error("reconcile", "err", err)
 			} else if n > 0 {
 				log.Info("queued", "documents", n)
+			}
+			if _, err := apiSrv.SendReminders(ctx); err != nil {
+				log.Error("reminders", "err", err)
 			}
 			if n, err := apiSrv.RepairIndex(ctx); err != nil {
 				log.Error("repair the index", "err", err)

@@ -54,6 +54,8 @@ type Server struct {
 	SecureCookies bool
 	// Prose, when set, lets a language model write the summaries' prose.
 	Prose *Prose
+	// Reminders, when set, hears of each handling reminder (the bus).
+	Reminders func(ctx context.Context, r records.Reminder)
 	// Zalo, when set, sends staff replies to citizens (the OA message API).
 	Zalo *zalo.Client
 	// Health, when set, hears of the index writes that fail (readiness).
@@ -167,6 +169,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/registers/outgoing", anyRole, s.outgoing, "The outgoing register (sổ văn bản đi); format=csv|xlsx exports it.", reg, nil, registerEntries{fields: outgoingFields},
 			[]string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
 		{"GET", "/api/v1/tasks", anyRole, s.tasks, "Tasks read from documents, soonest due first.", []string{"assignee", "due_before", "status", "limit"}, nil, tasksResponse{}, nil},
+		{"POST", "/api/v1/documents/{id}/direction", roles(records.RoleLeader, records.RoleClerk), s.direct, "The leader's direction (bút phê): the main unit or person, cooperating units, a deadline, a note.", nil, directionRequest{}, handlingResponse{}, nil},
+		{"GET", "/api/v1/documents/{id}/direction/draft", roles(records.RoleLeader, records.RoleClerk), s.directionDraft, "A direction pre-filled from the tasks read in the document (assignees resolved against the directory), for a person to confirm.", nil, nil, directionRequest{}, nil},
+		{"GET", "/api/v1/documents/{id}/handling", anyRole, s.handling, "The document's handling and every step of it.", nil, nil, handlingResponse{}, nil},
+		{"POST", "/api/v1/documents/{id}/handling", roles(records.RoleLeader, records.RoleClerk, records.RoleStaff), s.handlingStep, "A handler's step: progress (a note), forward (to a unit or person), finish (a result, or the reply document).", nil, handlingStepRequest{}, handlingResponse{}, nil},
+		{"GET", "/api/v1/my-work", roles(records.RoleLeader, records.RoleClerk, records.RoleStaff), s.myWork, "Việc của tôi: the documents directed to the user or their unit, soonest due first.", nil, nil, myWorkResponse{}, nil},
 		{"GET", "/api/v1/agencies", anyRole, s.directory, "The agency directory: agencies and their units, QCVN 102 identifiers, printed names and abbreviations.", nil, nil, directoryResponse{}, nil},
 		{"POST", "/api/v1/agencies/import", roles(records.RoleAdmin), s.importDirectory, "Import the directory from CSV (code,identifier,name,parent,kind,cleared,names): all or nothing.", nil, importDirectoryRequest{}, importDirectoryResponse{}, nil},
 		{"GET", "/api/v1/agencies/unresolved", roles(records.RoleClerk, records.RoleAdmin), s.unresolvedNames, "Issuers, recipients and assignees read that the directory does not know, most seen first.", nil, nil, unresolvedResponse{}, nil},
@@ -502,10 +509,11 @@ type userJSON struct {
 	Role      string `json:"role"`
 	Agency    string `json:"agency"`
 	Clearance string `json:"clearance"` // "" when not cleared for secrets
+	Unit      string `json:"unit"`      // the directory unit the user works in ("" none)
 }
 
 func userJSONOf(u records.User) userJSON {
-	return userJSON{Name: u.Name, Role: u.Role, Agency: u.Agency, Clearance: u.Clearance}
+	return userJSON{Name: u.Name, Role: u.Role, Agency: u.Agency, Clearance: u.Clearance, Unit: u.Unit}
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -520,6 +528,7 @@ type createUserRequest struct {
 	Clearance string `json:"clearance,omitempty"`
 	Password  string `json:"password"`
 	Agency    string `json:"agency,omitempty"`
+	Unit      string `json:"unit,omitempty"`
 }
 
 // refineSchema: the roles and levels an admin may grant, and the bounds
@@ -544,7 +553,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	if in.Agency == "" {
 		in.Agency = admin.Agency
 	}
-	u := records.User{Name: strings.TrimSpace(in.Name), Role: in.Role, Agency: in.Agency, Clearance: in.Clearance}
+	u := records.User{Name: strings.TrimSpace(in.Name), Role: in.Role, Agency: in.Agency, Clearance: in.Clearance, Unit: strings.TrimSpace(in.Unit)}
 	if err := records.MayGrant(admin, u.Role, u.Clearance); err != nil {
 		s.fail(w, r, err)
 		return

@@ -22,6 +22,9 @@ const (
 	// TypeFeedback: a citizen's Zalo event taken by the webhook, its raw
 	// body in the object store (the Ref's key).
 	TypeFeedback = "vn.vanthu.feedback.received"
+	// TypeReminder: a handling due in three days ("soon") or due now
+	// ("due"), for whoever reminds people (a mail or Zalo notifier).
+	TypeReminder = "vn.vanthu.handling.reminder"
 )
 
 // Routing extensions (CloudEvents extension names: lower-case letters and
