@@ -148,6 +148,9 @@ type route struct {
 // "file".
 type multipartFiles struct{}
 
+// edXMLBody marks a route that takes an edXML packet (application/xml).
+type edXMLBody struct{}
+
 func (s *Server) routes() []route {
 	handlers := roles(records.RoleClerk, records.RoleStaff, records.RoleLeader)
 	reg := []string{"year", "from", "to", "issuer", "type", "status", "unit", "limit", "offset", "format"}
@@ -174,6 +177,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/documents/{id}/handling", anyRole, s.handling, "The document's handling and every step of it.", nil, nil, handlingResponse{}, nil},
 		{"POST", "/api/v1/documents/{id}/handling", roles(records.RoleLeader, records.RoleClerk, records.RoleStaff), s.handlingStep, "A handler's step: progress (a note), forward (to a unit or person), finish (a result, or the reply document).", nil, handlingStepRequest{}, handlingResponse{}, nil},
 		{"GET", "/api/v1/my-work", roles(records.RoleLeader, records.RoleClerk, records.RoleStaff), s.myWork, "Việc của tôi: the documents directed to the user or their unit, soonest due first.", nil, nil, myWorkResponse{}, nil},
+		{"GET", "/api/v1/documents/{id}/edxml", roles(records.RoleClerk, records.RoleLeader), s.exportEdXML, "The document as an edXML packet (QCVN 102:2016) from the agency's identifier to the receivers named by to=CODES (or its recipients the directory knows), with its file.", []string{"to"}, nil, nil, []string{"application/xml"}},
+		{"POST", "/api/v1/edxml", roles(records.RoleClerk), s.importEdXML, "Take in an edXML packet addressed to the agency: its incoming register gets the document, received electronically, without OCR.", nil, edXMLBody{}, importedJSON{}, nil},
 		{"GET", "/api/v1/agencies", anyRole, s.directory, "The agency directory: agencies and their units, QCVN 102 identifiers, printed names and abbreviations.", nil, nil, directoryResponse{}, nil},
 		{"POST", "/api/v1/agencies/import", roles(records.RoleAdmin), s.importDirectory, "Import the directory from CSV (code,identifier,name,parent,kind,cleared,names): all or nothing.", nil, importDirectoryRequest{}, importDirectoryResponse{}, nil},
 		{"GET", "/api/v1/agencies/unresolved", roles(records.RoleClerk, records.RoleAdmin), s.unresolvedNames, "Issuers, recipients and assignees read that the directory does not know, most seen first.", nil, nil, unresolvedResponse{}, nil},

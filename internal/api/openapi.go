@@ -132,6 +132,10 @@ func (s *Server) OpenAPI() map[string]any {
 			resp["413"] = errorResp("too large")
 			resp["415"] = errorResp("not a PDF or image")
 			resp["422"] = errorResp("none of the files could be taken")
+		case edXMLBody:
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/xml": map[string]any{"schema": map[string]any{
+				"type": "string", "description": "an edXML packet (QCVN 102:2016)"}}}}
+			resp["413"] = errorResp("too large")
 		default:
 			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(g.bodySchema(rt.in))}
 		}

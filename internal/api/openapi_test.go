@@ -75,7 +75,7 @@ func jsonSchemaAt(content any) (map[string]any, bool) {
 func TestOpenAPITypedSchemas(t *testing.T) {
 	d := openAPIDoc(t)
 	noJSON := []string{"POST /api/v1/logout", "DELETE /api/v1/documents/{id}", "GET /api/v1/documents/{id}/file",
-		"GET /api/v1/documents/{id}/pages/{n}", "GET /api/v1/corrections", "GET /api/v1/feedback/{id}/messages/{mid}/file"}
+		"GET /api/v1/documents/{id}/pages/{n}", "GET /api/v1/corrections", "GET /api/v1/feedback/{id}/messages/{mid}/file", "GET /api/v1/documents/{id}/edxml"}
 	type op struct {
 		name        string
 		out, jsonIn bool
@@ -84,7 +84,8 @@ func TestOpenAPITypedSchemas(t *testing.T) {
 	for _, rt := range (&Server{}).routes() {
 		name := rt.method + " " + rt.path
 		_, multipart := rt.in.(multipartFiles)
-		ops = append(ops, op{name, rt.out != nil, rt.in != nil && !multipart})
+		_, xmlIn := rt.in.(edXMLBody)
+		ops = append(ops, op{name, rt.out != nil, rt.in != nil && !multipart && !xmlIn})
 		if (rt.out == nil) != slices.Contains(noJSON, name) {
 			t.Errorf("%s: out is %T: a route answering JSON names its type", name, rt.out)
 		}

@@ -447,3 +447,10 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 	}
 	return nil
 }
+
+// MarkReceivedFrom notes that a document came electronically from the
+// agency with that QCVN 102 identifier.
+func (s *Store) MarkReceivedFrom(ctx context.Context, id int64, identifier string) error {
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET received_from = ? WHERE id = ?`), identifier, id)
+	return err
+}

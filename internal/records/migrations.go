@@ -227,7 +227,8 @@ var migrations = []string{
 		created_at TEXT NOT NULL, updated_at TEXT NOT NULL, reminded TEXT NOT NULL DEFAULT '');
 	CREATE INDEX handlings_agency ON handlings(agency, status, deadline);
 	CREATE TABLE handling_steps (id BIGINT PRIMARY KEY, handling_id BIGINT NOT NULL, at TEXT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
-	CREATE INDEX handling_steps_h ON handling_steps(handling_id, at)`,
+	CREATE INDEX handling_steps_h ON handling_steps(handling_id, at);
+	ALTER TABLE documents ADD COLUMN received_from TEXT NOT NULL DEFAULT ''`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -69,6 +69,7 @@ const routes = [
   [/^#\/so-den$/, registerView], [/^#\/tim-kiem$/, searchView], [/^#\/van-ban\/(\d+)$/, documentView],
   [/^#\/tong-quan$/, dashboardView], [/^#\/tom-tat$/, summaryView],
   [/^#\/phan-anh(?:\?(.*))?$/, feedbackInboxView], [/^#\/phan-anh\/(\d+)$/, caseView], [/^#\/phan-anh-thong-ke$/, feedbackStatsView],
+  [/^#\/viec-cua-toi$/, myWorkView],
 ];
 
 async function route() {
@@ -413,6 +414,10 @@ async function documentView(id) {
     el("a", { class: "button secondary", href: "/api/v1/documents/" + id + "/file" }, "Tải bản gốc"),
     (me.role === "clerk" || me.role === "leader") && d.status !== "failed" && d.status !== "received" ? [" ", el("a", { class: "button secondary", href: "#/duyet/" + id }, "Sửa / duyệt")] : null));
   if (d.error) main.append(el("p", { class: "error" }, "Lỗi: " + d.error));
+  // The leader's direction and its handling, drawn before the screen counts as drawn.
+  const handling = el("section", { id: "handling", class: "handling-panel", "aria-labelledby": "handling-title" });
+  main.append(handling);
+  await handlingPanel(id, d, handling);
   const fields = el("table", {}, Object.entries(fieldNames).filter(([f]) => rec[f]).map(([f, n]) => el("tr", {}, el("th", { scope: "row" }, n), el("td", {}, rec[f]))));
   if (rec.tasks && rec.tasks.length) fields.append(el("tr", {}, el("th", {}, "Nhiệm vụ"), el("td", {}, el("ul", {}, rec.tasks.map(t => el("li", {}, t.assignee + ": " + t.task + (t.due ? " (hạn " + vnDate(t.due) + ")" : "")))))));
   const pages = el("div");
@@ -822,6 +827,307 @@ async function feedbackStatsView() {
         t => t in caseTopics ? "#/phan-anh?" + new URLSearchParams({ loc: "tat-ca", topic: t }) : null)),
       el("div", { class: "card" }, el("h2", {}, "Theo cơ quan xử lý"), table("fs-agency", "Cơ quan", s.by_agency, a => a, a => "#/phan-anh?" + new URLSearchParams({ loc: "tat-ca", agency: a }))),
       el("div", { class: "card" }, el("h2", {}, "Theo trạng thái"), table("fs-status", "Trạng thái", s.by_status, caseStatus))));
+}
+
+// ---- handling of a received document: the leader's direction (bút phê), the handler's steps ----
+const handlingStatuses = { assigned: "Đã giao", in_progress: "Đang xử lý", done: "Đã hoàn thành" };
+const handlingStatus = s => handlingStatuses[s] || s;
+const handlingActions = { directed: "Chỉ đạo, giao xử lý", progress: "Cập nhật tiến độ", forwarded: "Chuyển xử lý", finished: "Hoàn thành" };
+const canDirect = () => me.role === "leader" || me.role === "clerk";
+
+// directory is the agency directory (agencies and their units), fetched
+// once a page; without it codes are shown as they are.
+let directoryP = null;
+const noDirectory = { list: [], by: new Map(), name: c => c };
+function directory() {
+  if (!directoryP) directoryP = api("/agencies").then(r => {
+    const by = new Map(r.agencies.map(a => [a.code, a]));
+    return { list: r.agencies, by, name: c => (by.get(c) || {}).name || c };
+  }).catch(e => { directoryP = null; throw e; });
+  return directoryP;
+}
+
+// unitGroups splits the directory: the user's agency and the units under
+// it first, then every other agency and unit, each sorted by name.
+function unitGroups(dir) {
+  const under = a => {
+    for (let p = a.parent, n = 0; p && n < 20; p = (dir.by.get(p) || {}).parent, n++) if (p === me.agency) return true;
+    return false;
+  };
+  const label = a => a.name + (a.parent && a.parent !== me.agency ? " – " + dir.name(a.parent) : "");
+  const byName = (a, b) => label(a).localeCompare(label(b), "vi");
+  const own = dir.list.filter(a => a.code !== me.agency && under(a)).sort(byName);
+  const self = dir.by.get(me.agency);
+  const other = dir.list.filter(a => a.code !== me.agency && !under(a)).sort(byName);
+  return { self, own, other, label };
+}
+
+// unitSelect is a select of the directory's units and agencies: names shown, codes sent.
+function unitSelect(id, dir, selected, extra = {}) {
+  const g = unitGroups(dir);
+  const opt = a => el("option", { value: a.code, selected: a.code === selected }, g.label(a));
+  const sel = el("select", Object.assign({ id }, extra), el("option", { value: "" }, "— Chọn đơn vị —"));
+  if (g.self || g.own.length) sel.append(el("optgroup", { label: "Thuộc " + dir.name(me.agency) }, g.self ? opt(g.self) : null, g.own.map(opt)));
+  if (g.other.length) sel.append(el("optgroup", { label: "Cơ quan, đơn vị khác" }, g.other.map(opt)));
+  if (selected && !dir.by.has(selected)) sel.append(el("option", { value: selected, selected: true }, selected));
+  return sel;
+}
+
+// unitChecks are checkboxes of the directory's entries: the agency's own
+// units shown, the others in a fold drawn when opened (a province's
+// directory is long).
+function unitChecks(id, dir, checked) {
+  const g = unitGroups(dir);
+  const box = (a, i) => el("label", {}, el("input", { type: "checkbox", name: id, value: a.code, checked: checked.includes(a.code), id: id + "-" + i }), g.label(a));
+  const own = el("div", { class: "checks", id }, g.own.length ? g.own.map(box) : el("p", { class: "hint" }, "Danh mục chưa có đơn vị nào thuộc " + dir.name(me.agency) + "."));
+  const others = g.other;
+  const fold = el("details", { class: "more-units" }, el("summary", {}, "Cơ quan, đơn vị khác (" + others.length + ")"));
+  const list = el("div", { class: "checks" });
+  let drawn = false;
+  const draw = () => { if (!drawn) { drawn = true; list.append(...others.map((a, i) => box(a, g.own.length + i))); } };
+  fold.addEventListener("toggle", () => { if (fold.open) draw(); });
+  fold.append(list);
+  // A unit asked for (the draft's, the former direction's) outside the agency: shown.
+  const outside = checked.filter(c => !g.own.some(a => a.code === c));
+  if (outside.length) { draw(); fold.open = true; }
+  for (const c of outside.filter(c => !dir.by.has(c))) list.append(box({ code: c, name: c }, "x-" + c));
+  const wrap = el("fieldset", { class: "coop" }, el("legend", {}, "Đơn vị phối hợp"), own, others.length ? fold : null);
+  wrap.values = () => [...wrap.querySelectorAll("input[type=checkbox]:checked")].map(i => i.value);
+  return wrap;
+}
+
+// who is the unit and the person who handle it, by name.
+const whoText = (dir, unit, user) => [unit ? dir.name(unit) : "", user || ""].filter(Boolean).join(" – ") || "—";
+
+// hsError says in Vietnamese what went wrong with a request about a handling.
+function hsError(e) {
+  const m = String((e && e.message) || "");
+  let x;
+  switch (e && e.status) {
+    case 400:
+      if (/names the main unit or person/.test(m)) return "Hãy chọn đơn vị chủ trì hoặc nhập người chủ trì.";
+      if ((x = m.match(/"([^"]*)" is no account of this agency/))) return "Không có tài khoản “" + x[1] + "” trong cơ quan (hoặc tài khoản đã bị khoá).";
+      if ((x = m.match(/^(\S+) is not cleared for this document \((.*)\)$/))) return "Tài khoản " + x[1] + " không được phép đọc văn bản này (độ mật: " + x[2] + ").";
+      if ((x = m.match(/"([^"]*)" is no (?:unit of the directory|directory code)/))) return "Không có đơn vị “" + x[1] + "” trong danh mục cơ quan, đơn vị.";
+      if (/at most 20 cooperating/.test(m)) return "Chỉ chọn tối đa 20 đơn vị phối hợp.";
+      if (/at most 2,000 characters/.test(m)) return "Nội dung ghi tối đa 2.000 ký tự.";
+      if (/deadline/.test(m)) return "Hạn xử lý không hợp lệ (cần một ngày cụ thể).";
+      if (/nothing to direct yet/.test(m)) return "Văn bản chưa đọc xong (hoặc không đọc được) nên chưa giao xử lý được.";
+      if (/forward to a unit or a person/.test(m)) return "Hãy chọn đơn vị hoặc nhập người nhận chuyển xử lý.";
+      if (/finishing needs a result/.test(m)) return "Hoàn thành cần ghi kết quả xử lý hoặc mã văn bản trả lời.";
+      if ((x = m.match(/^reply document (\d+)/))) return "Không tìm thấy văn bản trả lời mã " + x[1] + ", hoặc bạn không xem được văn bản đó.";
+      if (/the handling is done/.test(m)) return "Văn bản đã xử lý xong; không chuyển hay hoàn thành lại được nữa.";
+      if (/^send \{/.test(m)) return "Yêu cầu không hợp lệ.";
+      return "Yêu cầu không hợp lệ (" + m + ").";
+    case 403: return "Bạn không có quyền thực hiện thao tác này: chỉ lãnh đạo, văn thư hoặc người được giao xử lý.";
+    case 404: return "Không tìm thấy văn bản, hoặc bạn không xem được văn bản này.";
+    case 503: return "Hệ thống đang bận, chưa thực hiện gì. Hãy thử lại sau giây lát.";
+    case 500: return "Lỗi hệ thống. Hãy thử lại, hoặc báo quản trị hệ thống nếu lỗi lặp lại.";
+  }
+  if (e instanceof TypeError) return "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.";
+  return m || "Lỗi không xác định.";
+}
+
+// stepDetail puts a history line's detail in Vietnamese words: names for
+// codes, dates as dd/mm/yyyy.
+function stepDetail(s, dir) {
+  const who = w => w.trim().split(/\s+/).filter(Boolean).map(x => dir.name(x)).join(" – ");
+  let m;
+  if (s.action === "directed" && (m = s.detail.match(/^chủ trì: ([^;]*)(?:; phối hợp: ([^;]*))?(?:; hạn: (\d{4}-\d\d-\d\d))?(?:; ([\s\S]*))?$/)))
+    return [["Chủ trì", who(m[1])], ["Phối hợp", m[2] && m[2].split(", ").map(c => dir.name(c)).join(", ")], ["Hạn xử lý", m[3] && vnDate(m[3])], ["Ý kiến", m[4]]]
+      .filter(([, v]) => v).map(([k, v]) => k + ": " + v).join(". ");
+  if (s.action === "forwarded" && (m = s.detail.match(/^([^→]*) → ([^:]*): ([\s\S]*)$/)))
+    return "Từ " + (who(m[1]) || "—") + " sang " + who(m[2]) + (m[3].trim() ? ": " + m[3] : "");
+  if (s.action === "finished") return "Kết quả: " + (s.detail.trim() || "—");
+  return s.detail.trim() || "(không ghi nội dung)";
+}
+
+// handlingDeadline is a handling's deadline, and whether it has passed.
+const handlingDeadline = h => !h.deadline ? el("span", { class: "hint" }, "Không đặt hạn")
+  : h.status !== "done" && h.deadline < today() ? el("span", { class: "overdue" }, vnDate(h.deadline), " ", el("strong", {}, "(Quá hạn)"))
+  : vnDate(h.deadline);
+
+// handlingPanel draws the direction of document id in box: the form for a
+// leader or clerk while there is none, else the direction, its history
+// and the steps the user may take.
+async function handlingPanel(id, d, box) {
+  const title = () => el("h2", { id: "handling-title", tabindex: "-1" }, "Chỉ đạo xử lý");
+  box.replaceChildren(title(), el("p", { class: "loading", role: "status" }, "Đang tải thông tin xử lý…"));
+  const dir = await directory().catch(() => noDirectory);
+  let r = null;
+  try { r = await api("/documents/" + id + "/handling"); } catch (e) {
+    if (e.status !== 404) {
+      box.dataset.status = "error";
+      box.replaceChildren(title(), el("p", { class: "error", role: "alert" }, "Không tải được thông tin xử lý: " + hsError(e)));
+      return;
+    }
+  }
+  const done = (r, msg) => { toast(msg); drawHandling(id, d, box, dir, r, title); box.querySelector("h2").focus(); };
+  if (r) { drawHandling(id, d, box, dir, r, title); return; }
+  box.dataset.status = "none";
+  if (!canDirect()) { box.replaceChildren(title(), el("p", { class: "empty", id: "handling-none" }, "Văn bản chưa có ý kiến chỉ đạo xử lý.")); return; }
+  if (d.status === "received" || d.status === "failed") {
+    box.replaceChildren(title(), el("p", { class: "note" }, d.status === "failed" ? "Văn bản không đọc được nên chưa giao xử lý được." : "Văn bản đang được đọc; giao xử lý khi đã đọc xong."));
+    return;
+  }
+  let draft = {}, drafted = false;
+  try {
+    draft = await api("/documents/" + id + "/direction/draft");
+    drafted = !!(draft.main_unit || (draft.cooperating || []).length || draft.note);
+  } catch { draft = {}; }
+  box.replaceChildren(title(), el("p", { class: "hint" }, "Văn bản chưa được giao xử lý."),
+    directionForm(id, dir, draft, drafted ? "Đã điền sẵn theo nhiệm vụ máy đọc được trong văn bản: hãy kiểm tra trước khi giao." : "", done));
+}
+
+// directionForm is the leader's direction: main unit or person, cooperating units, deadline, note.
+function directionForm(id, dir, init, hintText, done, again = false) {
+  const unit = unitSelect("dir-unit", dir, init.main_unit || "", { "aria-describedby": "dir-who-hint" });
+  const user = el("input", { id: "dir-user", value: init.main_user || "", maxlength: 64, autocomplete: "off", spellcheck: "false", "aria-describedby": "dir-who-hint" });
+  const coop = unitChecks("dir-coop", dir, init.cooperating || []);
+  const deadline = el("input", { type: "date", id: "dir-deadline", value: init.deadline || "", "aria-describedby": "dir-deadline-vn" });
+  const dl = el("span", { class: "hint", id: "dir-deadline-vn", "aria-live": "polite" });
+  const syncDl = () => { dl.textContent = deadline.value ? "Hạn xử lý: " + vnDate(deadline.value) + (deadline.value < today() ? " — ngày đã qua" : "") : "Không đặt hạn xử lý"; };
+  deadline.addEventListener("input", syncDl);
+  deadline.addEventListener("change", syncDl);
+  syncDl();
+  const note = el("textarea", { id: "dir-note", rows: 4, maxlength: 2000 }, init.note || "");
+  const err = el("p", { class: "error", role: "alert" });
+  const btn = el("button", { type: "submit", id: "dir-send" }, again ? "Giao xử lý lại" : "Giao xử lý");
+  return el("form", { id: "direction", class: "action", novalidate: true, onsubmit: async ev => {
+    ev.preventDefault();
+    err.textContent = "";
+    const body = { main_unit: unit.value, main_user: user.value.trim(), cooperating: coop.values().filter(c => c !== unit.value),
+      deadline: deadline.value, note: note.value.trim() };
+    if (!body.main_unit && !body.main_user) { err.textContent = "Hãy chọn đơn vị chủ trì hoặc nhập người chủ trì."; unit.focus(); return; }
+    if (deadline.value === "" && deadline.validity && deadline.validity.badInput) { err.textContent = "Hạn xử lý chưa đủ ngày, tháng, năm."; deadline.focus(); return; }
+    if (body.cooperating.length > 20) { err.textContent = "Chỉ chọn tối đa 20 đơn vị phối hợp."; return; }
+    btn.disabled = true; btn.textContent = "Đang giao…";
+    try {
+      const r = await api("/documents/" + id + "/direction", { method: "POST", body: JSON.stringify(body) });
+      done(r, "Đã giao xử lý: " + whoText(dir, body.main_unit, body.main_user) + " chủ trì" + (body.deadline ? ", hạn " + vnDate(body.deadline) : "") + ".");
+    } catch (e) { err.textContent = hsError(e); btn.disabled = false; btn.textContent = again ? "Giao xử lý lại" : "Giao xử lý"; }
+  } }, el("h3", {}, again ? "Chỉ đạo lại" : "Ý kiến chỉ đạo (bút phê)"), hintText ? el("p", { class: "hint" }, hintText) : null,
+    el("label", { for: "dir-unit" }, "Đơn vị chủ trì"), unit,
+    el("label", { for: "dir-user" }, "Người chủ trì (tên đăng nhập)"), user,
+    el("p", { class: "hint", id: "dir-who-hint" }, "Chọn đơn vị chủ trì, hoặc nhập người chủ trì (hoặc cả hai)."),
+    coop,
+    el("label", { for: "dir-deadline" }, "Hạn xử lý"), deadline, " ", dl,
+    el("label", { for: "dir-note" }, "Ý kiến chỉ đạo"), note,
+    el("p", {}, btn), err);
+}
+
+// drawHandling shows a direction, its history, and the steps the user may take.
+function drawHandling(id, d, box, dir, r, title) {
+  const h = r.handling, coop = h.cooperating || [];
+  const isMain = h.main_user === me.name || (!!me.unit && h.main_unit === me.unit);
+  const isCoop = !!me.unit && coop.includes(me.unit);
+  box.dataset.status = h.status;
+  const row = (k, ...v) => [el("dt", {}, k), el("dd", {}, ...v)];
+  const head = el("dl", { class: "casehead", id: "handling-head" },
+    row("Trạng thái", el("span", { class: "badge hs-" + h.status, id: "handling-status" }, handlingStatus(h.status))),
+    row("Chủ trì", el("span", { id: "handling-main" }, whoText(dir, h.main_unit, h.main_user)), isMain ? el("span", { class: "hint" }, " (bạn)") : null),
+    row("Phối hợp", el("span", { id: "handling-coop" }, coop.length ? coop.map(c => dir.name(c)).join(", ") : "Không"), isCoop ? el("span", { class: "hint" }, " (đơn vị của bạn)") : null),
+    row("Hạn xử lý", el("span", { id: "handling-deadline" }, handlingDeadline(h))),
+    row("Ý kiến chỉ đạo", h.note ? el("span", { class: "text", id: "handling-note" }, h.note) : el("span", { class: "hint" }, "Không ghi ý kiến")),
+    row("Người chỉ đạo", h.directed_by || "—"),
+    h.status === "done" || h.result ? row("Kết quả", el("span", { class: "text", id: "handling-result" }, h.result || "—")) : null,
+    h.reply_document ? row("Văn bản trả lời", el("a", { href: "#/van-ban/" + h.reply_document }, "Văn bản mã " + h.reply_document)) : null,
+    h.updated_at ? row("Cập nhật lúc", vnStamp(h.updated_at)) : null);
+  const steps = r.steps.length ? el("ol", { class: "steps", id: "handling-steps" }, r.steps.map(s => el("li", { "data-action": s.action },
+    el("div", { class: "meta" }, el("time", { datetime: s.at }, vnStamp(s.at)), " · ", s.user || "Hệ thống"),
+    el("strong", {}, handlingActions[s.action] || s.action), el("p", {}, stepDetail(s, dir)))))
+    : el("p", {}, "Chưa có thao tác nào.");
+  const done = (r, msg) => { toast(msg); drawHandling(id, d, box, dir, r, title); box.querySelector("h2").focus(); };
+  const actions = el("div", { class: "actions-col" });
+  const step = async (body, btn, err, busy, msg) => {
+    btn.disabled = true;
+    const was = btn.textContent;
+    btn.textContent = busy;
+    try { done(await api("/documents/" + id + "/handling", { method: "POST", body: JSON.stringify(body) }), msg); }
+    catch (e) { err.textContent = hsError(e); btn.disabled = false; btn.textContent = was; }
+  };
+  if (h.status === "done") actions.append(el("p", { class: "note", id: "handling-closed" }, "Văn bản đã xử lý xong; không còn thao tác nào."));
+  else if (!(isMain || isCoop || canDirect())) actions.append(el("p", { class: "hint" }, "Bạn không phải người được giao xử lý văn bản này."));
+  if (h.status !== "done" && (isMain || isCoop || canDirect())) {
+    const note = el("textarea", { id: "hs-progress-note", rows: 3, maxlength: 2000 });
+    const err = el("p", { class: "error", role: "alert" });
+    const btn = el("button", { type: "submit", id: "hs-progress-send" }, "Cập nhật tiến độ");
+    actions.append(el("form", { id: "hs-progress", class: "action", novalidate: true, onsubmit: ev => {
+      ev.preventDefault();
+      err.textContent = "";
+      if (!note.value.trim()) { err.textContent = "Hãy ghi nội dung tiến độ."; note.focus(); return; }
+      step({ action: "progress", note: note.value.trim() }, btn, err, "Đang lưu…", "Đã cập nhật tiến độ.");
+    } }, el("h3", {}, "Cập nhật tiến độ"), el("label", { for: "hs-progress-note" }, "Đã làm được gì"), note, el("p", {}, btn), err));
+  }
+  if (h.status !== "done" && (isMain || canDirect())) {
+    const unit = unitSelect("hs-forward-unit", dir, "");
+    const user = el("input", { id: "hs-forward-user", maxlength: 64, autocomplete: "off", spellcheck: "false" });
+    const note = el("textarea", { id: "hs-forward-note", rows: 2, maxlength: 2000 });
+    const err = el("p", { class: "error", role: "alert" });
+    const btn = el("button", { type: "submit", id: "hs-forward-send", class: "secondary" }, "Chuyển xử lý");
+    actions.append(el("form", { id: "hs-forward", class: "action", novalidate: true, onsubmit: ev => {
+      ev.preventDefault();
+      err.textContent = "";
+      if (!unit.value && !user.value.trim()) { err.textContent = "Hãy chọn đơn vị hoặc nhập người nhận chuyển xử lý."; unit.focus(); return; }
+      step({ action: "forward", to_unit: unit.value, to_user: user.value.trim(), note: note.value.trim() }, btn, err, "Đang chuyển…",
+        "Đã chuyển xử lý sang " + whoText(dir, unit.value, user.value.trim()) + ".");
+    } }, el("h3", {}, "Chuyển xử lý"), el("label", { for: "hs-forward-unit" }, "Chuyển đến đơn vị"), unit,
+      el("label", { for: "hs-forward-user" }, "hoặc người (tên đăng nhập)"), user,
+      el("label", { for: "hs-forward-note" }, "Ghi chú"), note, el("p", {}, btn), err));
+    const result = el("textarea", { id: "hs-finish-note", rows: 3, maxlength: 2000, "aria-describedby": "hs-finish-hint" });
+    const reply = el("input", { id: "hs-finish-reply", inputmode: "numeric", maxlength: 20, autocomplete: "off", "aria-describedby": "hs-finish-hint" });
+    const ferr = el("p", { class: "error", role: "alert" });
+    const fbtn = el("button", { type: "submit", id: "hs-finish-send" }, "Hoàn thành");
+    actions.append(el("form", { id: "hs-finish", class: "action", novalidate: true, onsubmit: ev => {
+      ev.preventDefault();
+      ferr.textContent = "";
+      const rd = reply.value.trim();
+      if (rd && !/^\d{1,18}$/.test(rd)) { ferr.textContent = "Mã văn bản trả lời là một số (xem ở địa chỉ trang văn bản, ví dụ #/van-ban/123)."; reply.focus(); return; }
+      if (!result.value.trim() && !rd) { ferr.textContent = "Hoàn thành cần ghi kết quả xử lý hoặc mã văn bản trả lời."; result.focus(); return; }
+      step({ action: "finish", note: result.value.trim(), reply_document: rd ? Number(rd) : 0 }, fbtn, ferr, "Đang lưu…", "Đã hoàn thành xử lý văn bản.");
+    } }, el("h3", {}, "Hoàn thành"), el("label", { for: "hs-finish-note" }, "Kết quả xử lý"), result,
+      el("label", { for: "hs-finish-reply" }, "Mã văn bản trả lời (nếu có)"), reply,
+      el("p", { class: "hint", id: "hs-finish-hint" }, "Ghi kết quả, hoặc mã văn bản đi đã trả lời (hoặc cả hai)."), el("p", {}, fbtn), ferr));
+  }
+  if (canDirect()) actions.append(el("details", { class: "redirect" }, el("summary", {}, "Chỉ đạo lại (thay ý kiến chỉ đạo)"),
+    directionForm(id, dir, h, "", done, true)));
+  box.replaceChildren(title(), el("div", { class: "handling" },
+    el("div", { class: "hs-main" }, head, el("h3", {}, "Quá trình xử lý"), steps), actions));
+}
+
+// ---- my work (việc của tôi) ----
+const dueCell = it => !it.due ? el("span", { class: "hint" }, "Không có hạn")
+  : it.overdue ? el("span", { class: "overdue" }, vnDate(it.due), " ", el("strong", {}, "Quá hạn"))
+  : it.soon_due ? el("span", { class: "soon" }, vnDate(it.due), " ", el("strong", {}, "Sắp đến hạn"))
+  : vnDate(it.due);
+
+async function myWorkView() {
+  const box = el("div", { id: "work-list", "aria-live": "polite", "aria-busy": "true" }, el("p", { class: "loading", role: "status" }, "Đang tải việc của bạn…"));
+  main.append(el("h1", {}, "Việc của tôi"), el("p", { class: "hint" },
+    "Văn bản giao cho bạn" + (me.unit ? " hoặc đơn vị của bạn" : "") + " chủ trì hoặc phối hợp, chưa hoàn thành; hạn gần nhất lên trước."), box);
+  let r, dir;
+  try { [r, dir] = await Promise.all([api("/my-work"), directory().catch(() => noDirectory)]); } catch (e) {
+    box.removeAttribute("aria-busy");
+    box.replaceChildren(el("p", { class: "error", role: "alert" }, "Không tải được danh sách việc: " + hsError(e)));
+    return;
+  }
+  box.removeAttribute("aria-busy");
+  if (!r.items.length) { box.replaceChildren(el("p", { class: "empty", id: "work-empty" }, "Không có việc nào đang chờ.")); return; }
+  const late = r.items.filter(i => i.overdue).length, soon = r.items.filter(i => i.soon_due).length;
+  const L = "data-label";
+  box.replaceChildren(el("p", { id: "work-count" }, r.items.length + " việc đang chờ" + (late ? ", " : ""), late ? el("strong", { class: "overdue" }, late + " quá hạn") : null,
+    soon ? ", " + soon + " sắp đến hạn" : "", "."),
+    el("table", { class: "stack", id: "my-work" }, el("thead", {}, el("tr", {}, ["Số, ký hiệu", "Trích yếu", "Cơ quan ban hành", "Chủ trì", "Hạn xử lý", "Trạng thái"].map(h => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, r.items.map(it => {
+        const h = it.handling, coop = !!me.unit && (h.cooperating || []).includes(me.unit) && h.main_unit !== me.unit && h.main_user !== me.name;
+        return el("tr", { "data-document": it.document_id, "data-status": h.status, class: it.overdue ? "late" : false },
+          el("td", { [L]: "Số, ký hiệu" }, [it.number, it.symbol].filter(Boolean).join("/") || "—"),
+          el("td", { [L]: "Trích yếu" }, el("a", { href: "#/van-ban/" + it.document_id }, it.subject || "(chưa có trích yếu)")),
+          el("td", { [L]: "Cơ quan ban hành" }, it.issuer || "—"),
+          el("td", { [L]: "Chủ trì" }, whoText(dir, h.main_unit, h.main_user), coop ? el("span", { class: "hint" }, " (bạn phối hợp)") : null),
+          el("td", { [L]: "Hạn xử lý" }, dueCell(it)),
+          el("td", { [L]: "Trạng thái" }, el("span", { class: "badge hs-" + h.status }, handlingStatus(h.status))));
+      }))));
 }
 
 route();
