@@ -49,8 +49,7 @@ func (s *Server) exportEdXML(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: document %d is %s: nothing to send", records.ErrInvalid, d.ID, d.Status))
 		return
 	}
-	from, err := s.organOf(r, d.Agency)
-	if err != nil {
+	if _, err := s.organOf(r, d.Agency); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -77,19 +76,7 @@ func (s *Server) exportEdXML(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: no receiver: name them (to=CODES) or map the document's recipients to the directory", records.ErrInvalid))
 		return
 	}
-	var files []edxml.File
-	if rc, _, err := s.Store.Get(r.Context(), d.Bucket, d.Key); err == nil {
-		data, _ := io.ReadAll(io.LimitReader(rc, edxml.MaxPacket/2))
-		rc.Close()
-		name := d.File
-		if name == "" {
-			name = "van-ban"
-		}
-		files = append(files, edxml.File{Name: name, ContentType: http.DetectContentType(data), Data: data})
-	}
-	rec := d.Record
-	rec.File = ""
-	b, err := edxml.Marshal(edxml.Document{ID: fmt.Sprint("vanthu-", d.ID), From: from, To: to, Record: rec, Attachments: files})
+	b, err := s.packetOf(r, d, to)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -137,14 +124,28 @@ func (s *Server) importEdXML(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("the sender %s is not in the agency directory", p.From.OrganID))
 		return
 	}
-	mine, _ := s.Records.DirectoryEntryOf(r.Context(), u.Agency)
-	if lvl := records.SecrecyOf(p.Record.Confidentiality); lvl != "" && !cleared(mine.Cleared, lvl) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("a %s document: this agency is not recorded as cleared to receive it electronically", lvl))
+	res, err := s.receive(r, u, p, sender)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
+	out := importedJSON{Document: s.documentJSON(r, res.Document, false), From: p.From.OrganID}
+	if res.Incoming != nil {
+		out.Arrival = res.Incoming.ArrivalNumber
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// receive puts packet p into u's agency's incoming register: received
+// electronically, its fields as sent, its file kept, no OCR; refused
+// (ErrInvalid) when the agency may not receive it.
+func (s *Server) receive(r *http.Request, u records.User, p edxml.Document, sender records.DirectoryEntry) (records.Result, error) {
+	mine, _ := s.Records.DirectoryEntryOf(r.Context(), u.Agency)
+	if lvl := records.SecrecyOf(p.Record.Confidentiality); lvl != "" && !cleared(mine.Cleared, lvl) {
+		return records.Result{}, fmt.Errorf("%w: a %s document: %s is not recorded as cleared to receive it electronically", records.ErrInvalid, lvl, u.Agency)
+	}
 	if len(p.Attachments) == 0 {
-		writeError(w, http.StatusBadRequest, "the packet carries no file")
-		return
+		return records.Result{}, fmt.Errorf("%w: the packet carries no file", records.ErrInvalid)
 	}
 	f := p.Attachments[0]
 	h := sha256.Sum256(append([]byte(p.From.OrganID+"|"+p.ID+"|"), f.Data...))
@@ -152,8 +153,7 @@ func (s *Server) importEdXML(w http.ResponseWriter, r *http.Request) {
 	info, err := s.Store.Put(r.Context(), s.Bucket, key, bytes.NewReader(f.Data), int64(len(f.Data)),
 		map[string]string{"agency": u.Agency, "uploaded-by": u.Name, "received-from": p.From.OrganID})
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("%w: %v", errUnavailable, err))
-		return
+		return records.Result{}, fmt.Errorf("%w: %v", errUnavailable, err)
 	}
 	rec := p.Record
 	if rec.Issuer == "" {
@@ -162,12 +162,10 @@ func (s *Server) importEdXML(w http.ResponseWriter, r *http.Request) {
 	rec.File = cleanName(f.Name)
 	res, err := s.Records.Record(r.Context(), records.Upload{Agency: u.Agency, Bucket: s.Bucket, Key: key, ETag: info.ETag, File: rec.File, By: u.Name}, rec)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return records.Result{}, err
 	}
 	if err := s.Records.MarkReceivedFrom(r.Context(), res.Document.ID, p.From.OrganID); err != nil {
-		s.fail(w, r, err)
-		return
+		return records.Result{}, err
 	}
 	if err := s.Records.ResolveNames(r.Context(), res.Document); err != nil {
 		s.Log.WarnContext(r.Context(), "resolve names", "document", res.Document.ID, "err", err)
@@ -177,11 +175,158 @@ func (s *Server) importEdXML(w http.ResponseWriter, r *http.Request) {
 			s.Records.MarkReindex(r.Context(), res.Document.ID)
 		}
 	}
-	out := importedJSON{Document: s.documentJSON(r, res.Document, false), From: p.From.OrganID}
-	if res.Incoming != nil {
-		out.Arrival = res.Incoming.ArrivalNumber
+	return res, nil
+}
+
+// packetOf is document d as a packet from its agency to the agencies to.
+func (s *Server) packetOf(r *http.Request, d records.Document, to []edxml.Organ) ([]byte, error) {
+	from, err := s.organOf(r, d.Agency)
+	if err != nil {
+		return nil, err
+	}
+	var files []edxml.File
+	if rc, _, err := s.Store.Get(r.Context(), d.Bucket, d.Key); err == nil {
+		data, _ := io.ReadAll(io.LimitReader(rc, edxml.MaxPacket/2))
+		rc.Close()
+		name := d.File
+		if name == "" {
+			name = "van-ban"
+		}
+		files = append(files, edxml.File{Name: name, ContentType: http.DetectContentType(data), Data: data})
+	}
+	rec := d.Record
+	rec.File = ""
+	return edxml.Marshal(edxml.Document{ID: fmt.Sprint("vanthu-", d.ID), From: from, To: to, Record: rec, Attachments: files})
+}
+
+type sendRequest struct {
+	To []string `json:"to"` // agency codes of the directory
+}
+
+type exchangeJSON struct {
+	Receiver string `json:"receiver"`
+	Status   string `json:"status" enum:"received,assigned,in_progress,done,refused"`
+	Reason   string `json:"reason"`
+	SentBy   string `json:"sent_by"`
+	SentAt   string `json:"sent_at"`
+	Updated  string `json:"updated_at"`
+}
+
+type exchangesResponse struct {
+	Exchanges []exchangeJSON `json:"exchanges"`
+}
+
+type refuseRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) answerExchanges(w http.ResponseWriter, r *http.Request, id int64) {
+	es, err := s.Records.Exchanges(r.Context(), UserOf(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := exchangesResponse{Exchanges: []exchangeJSON{}}
+	for _, e := range es {
+		out.Exchanges = append(out.Exchanges, exchangeJSON{Receiver: e.ReceiverAgency, Status: e.Status, Reason: e.Reason, SentBy: e.SentBy,
+			SentAt: stampOrEmpty(e.SentAt), Updated: stampOrEmpty(e.UpdatedAt)})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// send sends an outgoing document to agencies of this installation: each
+// one's incoming register gets it as an edXML packet would bring it.
+// Every receiver is checked before any is sent to.
+func (s *Server) send(w http.ResponseWriter, r *http.Request) {
+	u := UserOf(r)
+	d, ok := s.pathDocument(w, r)
+	if !ok {
+		return
+	}
+	var in sendRequest
+	if err := jsonBody(w, r, &in); err != nil || len(in.To) == 0 || len(in.To) > 100 {
+		writeError(w, http.StatusBadRequest, `send {"to": [agency codes]} (1 to 100)`)
+		return
+	}
+	if out, err := s.Records.IsOutgoing(r.Context(), d.ID); err != nil || !out || d.Agency != u.Agency {
+		s.fail(w, r, fmt.Errorf("%w: only a document of the agency's outgoing register is sent", records.ErrInvalid))
+		return
+	}
+	sender, err := s.Records.DirectoryEntryOf(r.Context(), d.Agency)
+	if err != nil || sender.Identifier == "" {
+		s.fail(w, r, fmt.Errorf("%w: %s has no QCVN 102 identifier in the directory", records.ErrInvalid, d.Agency))
+		return
+	}
+	var organs []edxml.Organ
+	for _, code := range in.To {
+		code = strings.TrimSpace(code)
+		o, err := s.organOf(r, code)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if code == d.Agency {
+			s.fail(w, r, fmt.Errorf("%w: a document is not sent to its own agency", records.ErrInvalid))
+			return
+		}
+		e, _ := s.Records.DirectoryEntryOf(r.Context(), code)
+		if lvl := d.Secrecy; lvl != "" && !cleared(e.Cleared, lvl) {
+			s.fail(w, r, fmt.Errorf("%w: a %s document is not sent electronically to %s: it is not recorded as cleared for it", records.ErrInvalid, lvl, code))
+			return
+		}
+		organs = append(organs, o)
+	}
+	b, err := s.packetOf(r, d, organs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := edxml.Parse(bytes.NewReader(b))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, code := range in.To {
+		code = strings.TrimSpace(code)
+		by := records.User{Name: u.Name, Role: records.RoleClerk, Agency: code}
+		res, err := s.receive(r, by, p, sender)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.Records.RecordSent(r.Context(), u, d.ID, code, res.Document.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.answerExchanges(w, r, d.ID)
+}
+
+func (s *Server) exchanges(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.answerExchanges(w, r, id)
+}
+
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in refuseRequest
+	if err := jsonBody(w, r, &in); err != nil {
+		writeError(w, http.StatusBadRequest, `send {"reason": "…"}`)
+		return
+	}
+	if err := s.Records.Refuse(r.Context(), UserOf(r), id, in.Reason); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // cleared says whether an agency recorded as cleared for level have may

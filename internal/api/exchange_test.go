@@ -82,3 +82,87 @@ func TestEdXMLExchange(t *testing.T) {
 		t.Errorf("a refused packet wrote %d lines", len(lines)-len(before)-1)
 	}
 }
+
+// An outgoing document sent to another agency of the installation: its
+// register gets it; the receiver directs, handles and finishes it, and
+// each step shows on the sender's copy; a refusal carries its reason.
+func TestSendAndStatusesBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := records.User{Role: records.RoleAdmin}
+	for _, e := range []records.DirectoryEntry{
+		{Code: "a", Identifier: "000.00.01.H55", Name: "ỦY BAN NHÂN DÂN TỈNH A", Kind: records.KindAgency},
+		{Code: "b", Identifier: "000.00.31.H55", Name: "SỞ TÀI CHÍNH TỈNH A", Kind: records.KindAgency},
+	} {
+		if err := f.st.PutDirectoryEntry(ctx, admin, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// a's own document: in its outgoing register.
+	if err := f.st.PutAgency(ctx, records.Agency{Code: "a", Name: "UBND XÃ NGHĨA HÀ"}); err != nil {
+		t.Fatal(err)
+	}
+	out := f.record("a", "out.pdf", "", "CV")
+	if ok, _ := f.st.IsOutgoing(ctx, out); !ok {
+		t.Fatal("the fixture's document is not outgoing")
+	}
+	f.st.PutDirectoryEntry(ctx, admin, records.DirectoryEntry{Code: "a", Identifier: "000.00.01.H55", Name: "UBND XÃ NGHĨA HÀ", Kind: records.KindAgency})
+	send := func(user string, id int64, body string) (int, []byte) {
+		res, b := f.do(user, "POST", fmt.Sprintf("/api/v1/documents/%d/send", id), strings.NewReader(body), "Content-Type", "application/json")
+		return res.StatusCode, b
+	}
+	if code, b := send("clerk-a", f.docs["a"], `{"to":["b"]}`); code != http.StatusBadRequest || !strings.Contains(string(b), "outgoing register") {
+		t.Errorf("a received document sent on: %d %s", code, b)
+	}
+	if code, _ := send("staff-a", out, `{"to":["b"]}`); code != http.StatusForbidden {
+		t.Errorf("staff sent: %d", code)
+	}
+	if code, b := send("clerk-a", out, `{"to":["khong-co"]}`); code != http.StatusBadRequest {
+		t.Errorf("to an unknown agency: %d %s", code, b)
+	}
+	code, b := send("clerk-a", out, `{"to":["b"]}`)
+	if code != http.StatusOK || !strings.Contains(string(b), `"receiver":"b"`) || !strings.Contains(string(b), `"status":"received"`) {
+		t.Fatalf("send: %d %s", code, b)
+	}
+	lines, _ := f.st.Incoming(ctx, records.RegisterFilter{Agency: "b", Cleared: records.Levels})
+	var got int64
+	for _, l := range lines {
+		if strings.HasPrefix(l.Key, "vanthu/exchange/b/") {
+			got = l.DocumentID
+		}
+	}
+	if got == 0 {
+		t.Fatalf("not in b's register: %+v", lines)
+	}
+	status := func() string {
+		_, b := f.do("clerk-a", "GET", fmt.Sprintf("/api/v1/documents/%d/exchanges", out), nil)
+		var x exchangesResponse
+		json.Unmarshal(b, &x)
+		if len(x.Exchanges) != 1 {
+			return string(b)
+		}
+		return x.Exchanges[0].Status + ":" + x.Exchanges[0].Reason
+	}
+	leaderB, _ := f.st.CreateUser(ctx, records.User{Name: "leader-b", Role: records.RoleLeader, Agency: "b"}, "mat-khau-leader-b")
+	if _, err := f.st.Direct(ctx, leaderB, got, records.Direction{MainUser: "leader-b", Note: "xử lý"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != "assigned:" {
+		t.Errorf("after the receiver directed it: %s", s)
+	}
+	if _, err := f.st.Step(ctx, leaderB, got, records.HandlingStepAs{Action: "finish", Note: "đã cấp kinh phí"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := status(); s != "done:đã cấp kinh phí" {
+		t.Errorf("after the receiver finished it: %s", s)
+	}
+	if res, _ := f.do("clerk-b", "POST", fmt.Sprintf("/api/v1/documents/%d/refuse", got), strings.NewReader(`{"reason":"không thuộc thẩm quyền"}`), "Content-Type", "application/json"); res.StatusCode != http.StatusNoContent {
+		t.Errorf("refuse: %d", res.StatusCode)
+	}
+	if s := status(); s != "refused:không thuộc thẩm quyền" {
+		t.Errorf("after the refusal: %s", s)
+	}
+	if res, _ := f.do("clerk-b", "GET", fmt.Sprintf("/api/v1/documents/%d/exchanges", out), nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the receiver reads the sender's copy: %d", res.StatusCode)
+	}
+}

@@ -174,6 +174,9 @@ func (s *Store) Direct(ctx context.Context, u User, documentID int64, d Directio
 		if d.Note != "" {
 			detail += "; " + d.Note
 		}
+		if err := s.exchangeStatus(ctx, tx, documentID, "assigned", ""); err != nil {
+			return err
+		}
 		return s.handlingStep(ctx, tx, id, u.Name, "directed", detail)
 	})
 	if err != nil {
@@ -315,6 +318,9 @@ func (s *Store) Step(ctx context.Context, u User, documentID int64, st HandlingS
 					return err
 				}
 			}
+			if err := s.exchangeStatus(ctx, tx, documentID, "in_progress", ""); err != nil {
+				return err
+			}
 			return s.handlingStep(ctx, tx, h.ID, u.Name, "progress", st.Note)
 		case "forward":
 			if _, err := tx.ExecContext(ctx, s.q(`UPDATE handlings SET main_unit = ?, main_user = ?, status = ?, updated_at = ? WHERE id = ?`),
@@ -330,6 +336,9 @@ func (s *Store) Step(ctx context.Context, u User, documentID int64, st HandlingS
 			detail := st.Note
 			if st.ReplyDocument != 0 {
 				detail += fmt.Sprintf(" (trả lời bằng văn bản %d)", st.ReplyDocument)
+			}
+			if err := s.exchangeStatus(ctx, tx, documentID, "done", st.Note); err != nil {
+				return err
 			}
 			return s.handlingStep(ctx, tx, h.ID, u.Name, "finished", detail)
 		}
