@@ -120,4 +120,3 @@ func (s *Store) SetExchangeStatus(ctx context.Context, senderDoc int64, receiver
 	}
 	return nil
 }
-
