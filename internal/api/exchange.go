@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/edxml"
@@ -164,7 +165,7 @@ func (s *Server) receive(r *http.Request, u records.User, p edxml.Document, send
 	if err != nil {
 		return records.Result{}, err
 	}
-	if err := s.Records.MarkReceivedFrom(r.Context(), res.Document.ID, p.From.OrganID); err != nil {
+	if err := s.Records.MarkReceivedFrom(r.Context(), res.Document.ID, p.From.OrganID, p.ID); err != nil {
 		return records.Result{}, err
 	}
 	if err := s.Records.ResolveNames(r.Context(), res.Document); err != nil {
@@ -354,4 +355,75 @@ func (s *Server) agencyByIdentifier(r *http.Request, id string) (records.Directo
 		}
 	}
 	return records.DirectoryEntry{}, errors.New("unknown")
+}
+
+// statusPacket answers, for a document received electronically, the
+// status packet its sender takes in (another installation's POST
+// /api/v1/edxml/status): what this agency did with it.
+func (s *Server) statusPacket(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.pathDocument(w, r)
+	if !ok {
+		return
+	}
+	from, senderID, err := s.Records.ReceivedFrom(r.Context(), d.ID)
+	if err != nil || from == "" {
+		s.fail(w, r, fmt.Errorf("%w: document %d was not received electronically", records.ErrInvalid, d.ID))
+		return
+	}
+	me, err := s.organOf(r, d.Agency)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status, why := "received", ""
+	if h, _, err := s.Records.HandlingFor(r.Context(), UserOf(r), d.ID); err == nil {
+		status, why = h.Status, h.Result
+	}
+	b, err := edxml.MarshalStatus(edxml.StatusPacket{From: me, ForSender: from, ForCode: d.Record.Number + "/" + d.Record.Symbol, ForDate: d.Record.IssuedAt,
+		ForID: senderID, Status: status, Description: why, At: time.Now()})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Write(b)
+}
+
+// importStatus takes a receiver's status packet about a document this
+// agency sent: it shows on the document's exchanges.
+func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
+	u := UserOf(r)
+	st, err := edxml.ParseStatus(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	me, err := s.organOf(r, u.Agency)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if st.ForSender != me.OrganID {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the status is about a document of %s, not of this agency (%s)", st.ForSender, me.OrganID))
+		return
+	}
+	var id int64
+	if _, err := fmt.Sscanf(st.ForID, "vanthu-%d", &id); err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the status names document %q, which this installation did not send", st.ForID))
+		return
+	}
+	if _, err := s.Records.DocumentFor(r.Context(), u, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	receiver, err := s.agencyByIdentifier(r, st.From.OrganID)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the receiver %s is not in the agency directory", st.From.OrganID))
+		return
+	}
+	if err := s.Records.SetExchangeStatus(r.Context(), id, receiver.Code, st.Status, st.Description); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.answerExchanges(w, r, id)
 }

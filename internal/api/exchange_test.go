@@ -61,6 +61,22 @@ func TestEdXMLExchange(t *testing.T) {
 	if len(lines) != len(before)+1 || in == nil || in.Number != orig.Record.Number || in.Subject != orig.Record.Subject || in.Status != records.StatusRegistered {
 		t.Errorf("b's register: %+v (sent %+v)", lines, orig.Record)
 	}
+	// b answers with a status packet; a takes it in (as another
+	// installation would).
+	res, stp := f.do("clerk-b", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml/status", got.Document.ID), nil)
+	if res.StatusCode != http.StatusOK || !bytes.Contains(stp, []byte("<StatusCode>received</StatusCode>")) {
+		t.Fatalf("status packet: %d %s", res.StatusCode, stp)
+	}
+	if code, b := post("clerk-b", stp); code != http.StatusBadRequest {
+		t.Errorf("a status packet as a document: %d %s", code, b)
+	}
+	res, b2 := f.do("clerk-a", "POST", "/api/v1/edxml/status", bytes.NewReader(stp), "Content-Type", "application/xml")
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b2), `"receiver":"b"`) || !strings.Contains(string(b2), `"status":"received"`) {
+		t.Errorf("status taken in: %d %s", res.StatusCode, b2)
+	}
+	if res, _ := f.do("clerk-b", "POST", "/api/v1/edxml/status", bytes.NewReader(stp), "Content-Type", "application/xml"); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a status taken in by the wrong agency: %d", res.StatusCode)
+	}
 	if code, b := post("clerk-b", packet); code != http.StatusOK || !strings.Contains(string(b), fmt.Sprint(`"arrival_number":`, got.Arrival)) {
 		t.Errorf("the same packet again: %d %s", code, b)
 	}

@@ -449,8 +449,15 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 }
 
 // MarkReceivedFrom notes that a document came electronically from the
-// agency with that QCVN 102 identifier.
-func (s *Store) MarkReceivedFrom(ctx context.Context, id int64, identifier string) error {
-	_, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET received_from = ? WHERE id = ?`), identifier, id)
+// agency with that QCVN 102 identifier, which knows it as senderID.
+func (s *Store) MarkReceivedFrom(ctx context.Context, id int64, identifier, senderID string) error {
+	_, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET received_from = ?, received_id = ? WHERE id = ?`), identifier, truncate(senderID, 200), id)
 	return err
+}
+
+// ReceivedFrom is where a document received electronically came from:
+// the sender's identifier and its id of the document ("" when it was not).
+func (s *Store) ReceivedFrom(ctx context.Context, id int64) (identifier, senderID string, err error) {
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT received_from, received_id FROM documents WHERE id = ?`), id).Scan(&identifier, &senderID)
+	return identifier, senderID, err
 }

@@ -110,13 +110,15 @@ func (s *Store) SetExchangeStatus(ctx context.Context, senderDoc int64, receiver
 	default:
 		return fmt.Errorf("%w: status %q", ErrInvalid, truncate(status, 20))
 	}
-	r, err := s.w.ExecContext(ctx, s.q(`UPDATE exchanges SET status = ?, reason = ?, updated_at = ? WHERE sender_document = ? AND receiver_agency = ?`),
-		status, truncate(cleanText(reason), 1000), caseStamp(s.now()), senderDoc, receiver)
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
+	// A document sent as a file (not through /send) has no row yet: its
+	// receiver's first status makes one.
+	var agency string
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT agency FROM documents WHERE id = ?`), senderDoc).Scan(&agency); err != nil {
 		return ErrNotFound
 	}
-	return nil
+	now := caseStamp(s.now())
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO exchanges (id, sender_document, sender_agency, receiver_agency, status, reason, sent_by, sent_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, '', ?, ?) ON CONFLICT (sender_document, receiver_agency) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+		updated_at = excluded.updated_at`), newID(), senderDoc, agency, receiver, status, truncate(cleanText(reason), 1000), now, now)
+	return err
 }

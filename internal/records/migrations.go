@@ -229,6 +229,7 @@ var migrations = []string{
 	CREATE TABLE handling_steps (id BIGINT PRIMARY KEY, handling_id BIGINT NOT NULL, at TEXT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
 	CREATE INDEX handling_steps_h ON handling_steps(handling_id, at);
 	ALTER TABLE documents ADD COLUMN received_from TEXT NOT NULL DEFAULT '';
+	ALTER TABLE documents ADD COLUMN received_id TEXT NOT NULL DEFAULT '';
 	CREATE TABLE exchanges (id BIGINT PRIMARY KEY, sender_document BIGINT NOT NULL, sender_agency TEXT NOT NULL, receiver_agency TEXT NOT NULL,
 		receiver_document BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', sent_by TEXT NOT NULL, sent_at TEXT NOT NULL,
 		updated_at TEXT NOT NULL, UNIQUE (sender_document, receiver_agency));
