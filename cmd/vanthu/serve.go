@@ -215,6 +215,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if _, err := apiSrv.SendReminders(ctx); err != nil {
 				log.Error("reminders", "err", err)
 			}
+			if _, err := apiSrv.Deliver(ctx); err != nil {
+				log.Error("hub deliveries", "err", err)
+			}
 			if n, err := apiSrv.RepairIndex(ctx); err != nil {
 				log.Error("repair the index", "err", err)
 			} else if n > 0 {

@@ -7,6 +7,7 @@ package register
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/cloudevents/sdk-go/v2/event"
@@ -87,6 +88,16 @@ func (f *Function) Handle(ctx context.Context, ev event.Event) (*event.Event, er
 			// directory: a derived index, mended on the next reading.
 			if rerr := f.Records.ResolveNames(ctx, r.Document); rerr != nil {
 				f.Log.WarnContext(ctx, "resolve names", "document_id", r.Document.ID, "err", rerr)
+			}
+		}
+		if err == nil && r.New && r.Document.Secrecy == "" && (r.Document.Status == records.StatusRegistered || r.Document.Status == records.StatusReview) {
+			// The data-sharing hub's subscribers hear of it (no system is
+			// cleared for a secret one).
+			rec := r.Document.Record
+			if perr := f.Records.Publish(ctx, r.Document.Agency, records.HubDocumentRegistered, fmt.Sprintf("registered-%d", r.Document.ID),
+				map[string]any{"document_id": r.Document.ID, "number": rec.Number, "symbol": rec.Symbol, "issuer": rec.Issuer, "issued_at": rec.IssuedAt,
+					"doc_type": rec.DocType, "status": r.Document.Status}); perr != nil {
+				f.Log.WarnContext(ctx, "hub: publish", "err", perr)
 			}
 		}
 		if err == nil && r.New {

@@ -184,6 +184,12 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/documents/{id}/refuse", roles(records.RoleClerk, records.RoleLeader), s.refuse, "Refuse a document received electronically, with the reason its sender sees.", nil, refuseRequest{}, nil, nil},
 		{"GET", "/api/v1/documents/{id}/edxml/status", roles(records.RoleClerk, records.RoleLeader), s.statusPacket, "For a document received electronically: the edXML status packet for its sender (received, assigned, in progress, done).", nil, nil, nil, []string{"application/xml"}},
 		{"POST", "/api/v1/edxml/status", roles(records.RoleClerk), s.importStatus, "Take in a receiver's status packet about a document this agency sent.", nil, edXMLBody{}, exchangesResponse{}, nil},
+		{"POST", "/api/v1/hub/keys", roles(records.RoleAdmin), s.createKey, "An API key for another system of the admin's agency (read, or write); the key is shown once and kept hashed.", nil, createKeyRequest{}, apiKeyJSON{}, nil},
+		{"GET", "/api/v1/hub/keys", roles(records.RoleAdmin), s.listKeys, "The agency's API keys.", nil, nil, apiKeysResponse{}, nil},
+		{"DELETE", "/api/v1/hub/keys/{id}", roles(records.RoleAdmin), s.revokeKey, "Revoke a key, and its subscriptions.", nil, nil, nil, nil},
+		{"POST", "/api/v1/hub/subscriptions", roles(records.RoleClerk, records.RoleStaff), s.subscribe, "A system (with its API key) asks to receive events at a URL (https; http only on loopback): signed CloudEvents, retried, dead letters kept.", nil, subscribeRequest{}, subscriptionJSON{}, nil},
+		{"GET", "/api/v1/hub/subscriptions/{id}/dead", roles(records.RoleClerk, records.RoleStaff), s.deadLetters, "A subscription's dead letters.", nil, nil, deadResponse{}, nil},
+		{"POST", "/api/v1/hub/subscriptions/{id}/replay", roles(records.RoleClerk, records.RoleStaff), s.replay, "Send a subscription's dead letters again.", nil, nil, replayResponse{}, nil},
 		{"GET", "/api/v1/agencies", anyRole, s.directory, "The agency directory: agencies and their units, QCVN 102 identifiers, printed names and abbreviations.", nil, nil, directoryResponse{}, nil},
 		{"POST", "/api/v1/agencies/import", roles(records.RoleAdmin), s.importDirectory, "Import the directory from CSV (code,identifier,name,parent,kind,cleared,names): all or nothing.", nil, importDirectoryRequest{}, importDirectoryResponse{}, nil},
 		{"GET", "/api/v1/agencies/unresolved", roles(records.RoleClerk, records.RoleAdmin), s.unresolvedNames, "Issuers, recipients and assignees read that the directory does not know, most seen first.", nil, nil, unresolvedResponse{}, nil},
@@ -241,7 +247,15 @@ func (s *Server) authed(allowed []string, h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusUnauthorized, "log in first: a bearer token or a session is needed")
 			return
 		}
-		u, _, err := s.Records.UserByToken(r.Context(), tok)
+		var u records.User
+		var keyID int64
+		var err error
+		if strings.HasPrefix(tok, "vk_") {
+			// Another system's API key (the data-sharing hub).
+			u, keyID, err = s.Records.UserByAPIKey(r.Context(), tok)
+		} else {
+			u, _, err = s.Records.UserByToken(r.Context(), tok)
+		}
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="vanthu", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "the token or session is not valid (expired, revoked or unknown)")
@@ -255,7 +269,11 @@ func (s *Server) authed(allowed []string, h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusForbidden, "the role "+u.Role+" may not do this")
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
+		ctx := context.WithValue(r.Context(), ctxKey{}, u)
+		if keyID != 0 {
+			ctx = context.WithValue(ctx, keyCtxKey{}, keyID)
+		}
+		h(w, r.WithContext(ctx))
 	}
 }
 

@@ -275,6 +275,8 @@ func (s *Server) replyCase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "the reply reached the citizen but could not be marked sent: do not send it again")
 		return
 	}
+	s.publish(r.Context(), c.OAAgency, records.HubCaseAnswered, fmt.Sprintf("answered-%d", m.ID),
+		map[string]any{"code": c.Code, "agency": c.Agency, "topic": c.Topic})
 	writeJSON(w, http.StatusOK, caseMessageJSON{ID: m.ID, Direction: m.Direction, Kind: m.Kind, Text: m.Text, By: m.By, At: stampOrEmpty(m.At)})
 }
 

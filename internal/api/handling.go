@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -95,11 +96,13 @@ func (s *Server) direct(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `send {"main_unit": CODE or "main_user": NAME, "cooperating": [CODES], "deadline": "YYYY-MM-DD", "note": "…"}`)
 		return
 	}
-	if _, err := s.Records.Direct(r.Context(), UserOf(r), id, records.Direction{MainUnit: in.MainUnit, MainUser: in.MainUser,
-		Cooperating: in.Cooperating, Deadline: in.Deadline, Note: in.Note}); err != nil {
+	h, err := s.Records.Direct(r.Context(), UserOf(r), id, records.Direction{MainUnit: in.MainUnit, MainUser: in.MainUser,
+		Cooperating: in.Cooperating, Deadline: in.Deadline, Note: in.Note})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.publishStatus(r, h)
 	s.answerHandling(w, r, id)
 }
 
@@ -158,11 +161,13 @@ func (s *Server) handlingStep(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `send {"action": "progress" | "forward" | "finish", "note": "…", "to_unit" or "to_user", "reply_document": ID}`)
 		return
 	}
-	if _, err := s.Records.Step(r.Context(), UserOf(r), id, records.HandlingStepAs{Action: in.Action, Note: in.Note, ToUnit: in.ToUnit,
-		ToUser: in.ToUser, ReplyDocument: in.ReplyDocument}); err != nil {
+	h, err := s.Records.Step(r.Context(), UserOf(r), id, records.HandlingStepAs{Action: in.Action, Note: in.Note, ToUnit: in.ToUnit,
+		ToUser: in.ToUser, ReplyDocument: in.ReplyDocument})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.publishStatus(r, h)
 	s.answerHandling(w, r, id)
 }
 
@@ -191,6 +196,21 @@ func (s *Server) SendReminders(ctx context.Context) (int, error) {
 		if s.Reminders != nil {
 			s.Reminders(ctx, r)
 		}
+		if r.Kind == "due" {
+			s.publish(ctx, r.Handling.Agency, records.HubTaskOverdue, fmt.Sprintf("overdue-%d-%s", r.Handling.ID, r.Handling.Deadline),
+				map[string]any{"document_id": r.Handling.DocumentID, "deadline": r.Handling.Deadline, "main_unit": r.Handling.MainUnit, "main_user": r.Handling.MainUser})
+		}
 	}
 	return len(rs), err
+}
+
+// publishStatus tells the hub's subscribers a document's handling moved
+// (not of a secret document: no system is cleared).
+func (s *Server) publishStatus(r *http.Request, h records.Handling) {
+	d, err := s.Records.DocumentByID(r.Context(), h.DocumentID)
+	if err != nil || d.Secrecy != "" {
+		return
+	}
+	s.publish(r.Context(), h.Agency, records.HubStatusChanged, fmt.Sprintf("status-%d-%s-%d", h.ID, h.Status, h.UpdatedAt.UnixNano()),
+		map[string]any{"document_id": h.DocumentID, "status": h.Status, "number": d.Record.Number, "symbol": d.Record.Symbol})
 }

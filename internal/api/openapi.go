@@ -87,7 +87,7 @@ func (s *Server) OpenAPI() map[string]any {
 			"503": errorResp("busy for now (Retry-After): nothing was done"),
 		}
 		ok := map[string]string{"POST /api/v1/documents": "202", "POST /api/v1/users": "201", "DELETE /api/v1/documents/{id}": "204",
-			"POST /api/v1/logout": "204", "POST /api/v1/documents/{id}/retry": "202", "POST /api/v1/documents/{id}/refuse": "204"}[rt.method+" "+rt.path]
+			"POST /api/v1/logout": "204", "POST /api/v1/documents/{id}/retry": "202", "POST /api/v1/documents/{id}/refuse": "204", "DELETE /api/v1/hub/keys/{id}": "204"}[rt.method+" "+rt.path]
 		if ok == "" {
 			ok = "200"
 		}

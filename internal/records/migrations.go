@@ -233,7 +233,15 @@ var migrations = []string{
 	CREATE TABLE exchanges (id BIGINT PRIMARY KEY, sender_document BIGINT NOT NULL, sender_agency TEXT NOT NULL, receiver_agency TEXT NOT NULL,
 		receiver_document BIGINT NOT NULL DEFAULT 0, status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', sent_by TEXT NOT NULL, sent_at TEXT NOT NULL,
 		updated_at TEXT NOT NULL, UNIQUE (sender_document, receiver_agency));
-	CREATE INDEX exchanges_receiver ON exchanges(receiver_document)`,
+	CREATE INDEX exchanges_receiver ON exchanges(receiver_document);
+	CREATE TABLE api_keys (id BIGINT PRIMARY KEY, system TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, agency TEXT NOT NULL, scope TEXT NOT NULL,
+		created_by TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT NOT NULL DEFAULT '');
+	CREATE TABLE subscriptions (id BIGINT PRIMARY KEY, key_id BIGINT NOT NULL, agency TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL, secret TEXT NOT NULL,
+		created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+	CREATE TABLE deliveries (id BIGINT PRIMARY KEY, subscription_id BIGINT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+		attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL, status TEXT NOT NULL, last_error TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL,
+		UNIQUE (subscription_id, event_id));
+	CREATE INDEX deliveries_due ON deliveries(status, next_at)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -37,7 +37,10 @@ type Store struct {
 	// ReviewBelow is the confidence under which a field waits for a
 	// person (default 0.8).
 	ReviewBelow float64
-	now         func() time.Time
+	// HubBackoff is the first wait before a failed hub delivery is tried
+	// again, doubled each time (default 10 s).
+	HubBackoff time.Duration
+	now        func() time.Time
 }
 
 // Open opens a database by URL: postgres:// or postgresql:// for
