@@ -182,3 +182,50 @@ func TestSendAndStatusesBack(t *testing.T) {
 		t.Errorf("the receiver reads the sender's copy: %d", res.StatusCode)
 	}
 }
+
+// Between two installations: a packet exported from one store is taken
+// in by another (its own directory, its own records), and the receiver's
+// status packet goes back into the first.
+func TestEdXMLBetweenInstallations(t *testing.T) {
+	ctx := context.Background()
+	one, two := newFixture(t), newFixture(t)
+	admin := records.User{Role: records.RoleAdmin}
+	for _, f := range []*fixture{one, two} {
+		for _, e := range []records.DirectoryEntry{
+			{Code: "a", Identifier: "000.00.01.H55", Name: "ỦY BAN NHÂN DÂN TỈNH A", Kind: records.KindAgency},
+			{Code: "b", Identifier: "000.00.31.H55", Name: "SỞ TÀI CHÍNH TỈNH A", Kind: records.KindAgency},
+		} {
+			if err := f.st.PutDirectoryEntry(ctx, admin, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	id := one.docs["a"]
+	res, packet := one.do("clerk-a", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", id), nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d %s", res.StatusCode, packet)
+	}
+	before, _ := two.st.Incoming(ctx, records.RegisterFilter{Agency: "b", Cleared: records.Levels})
+	res, b := two.do("clerk-b", "POST", "/api/v1/edxml", bytes.NewReader(packet), "Content-Type", "application/xml")
+	var got importedJSON
+	json.Unmarshal(b, &got)
+	if res.StatusCode != http.StatusOK || got.Arrival == 0 {
+		t.Fatalf("import into the other installation: %d %s", res.StatusCode, b)
+	}
+	after, _ := two.st.Incoming(ctx, records.RegisterFilter{Agency: "b", Cleared: records.Levels})
+	if len(after) != len(before)+1 {
+		t.Errorf("the other installation's register: %d → %d lines", len(before), len(after))
+	}
+	lead, _ := two.st.CreateUser(ctx, records.User{Name: "leader-b", Role: records.RoleLeader, Agency: "b"}, "mat-khau-leader-b")
+	if _, err := two.st.Direct(ctx, lead, got.Document.ID, records.Direction{MainUser: "leader-b"}); err != nil {
+		t.Fatal(err)
+	}
+	res, st := two.do("clerk-b", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml/status", got.Document.ID), nil)
+	if res.StatusCode != http.StatusOK || !bytes.Contains(st, []byte("<StatusCode>assigned</StatusCode>")) {
+		t.Fatalf("status packet: %d %s", res.StatusCode, st)
+	}
+	res, b = one.do("clerk-a", "POST", "/api/v1/edxml/status", bytes.NewReader(st), "Content-Type", "application/xml")
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), `"status":"assigned"`) {
+		t.Errorf("the status back in the sender's installation: %d %s", res.StatusCode, b)
+	}
+}
