@@ -878,21 +878,25 @@ function unitSelect(id, dir, selected, extra = {}) {
 // directory is long).
 function unitChecks(id, dir, checked) {
   const g = unitGroups(dir);
-  const box = (a, i) => el("label", {}, el("input", { type: "checkbox", name: id, value: a.code, checked: checked.includes(a.code), id: id + "-" + i }), g.label(a));
+  let off = ""; // the main unit: it does not also cooperate
+  const box = (a, i) => el("label", {}, el("input", { type: "checkbox", name: id, value: a.code, id: id + "-" + i,
+    checked: checked.includes(a.code) && a.code !== off, disabled: a.code === off }), g.label(a));
   const own = el("div", { class: "checks", id }, g.own.length ? g.own.map(box) : el("p", { class: "hint" }, "Danh mục chưa có đơn vị nào thuộc " + dir.name(me.agency) + "."));
-  const others = g.other;
-  const fold = el("details", { class: "more-units" }, el("summary", {}, "Cơ quan, đơn vị khác (" + others.length + ")"));
+  // A unit asked for (the draft's, the former direction's) outside the agency: shown, checked.
+  const outside = checked.filter(c => !g.own.some(a => a.code === c));
+  const others = g.other.concat(outside.filter(c => !dir.by.has(c)).map(c => ({ code: c, name: c })));
   const list = el("div", { class: "checks" });
+  const fold = el("details", { class: "more-units" }, el("summary", {}, "Cơ quan, đơn vị khác (" + others.length + ")"), list);
   let drawn = false;
   const draw = () => { if (!drawn) { drawn = true; list.append(...others.map((a, i) => box(a, g.own.length + i))); } };
   fold.addEventListener("toggle", () => { if (fold.open) draw(); });
-  fold.append(list);
-  // A unit asked for (the draft's, the former direction's) outside the agency: shown.
-  const outside = checked.filter(c => !g.own.some(a => a.code === c));
   if (outside.length) { draw(); fold.open = true; }
-  for (const c of outside.filter(c => !dir.by.has(c))) list.append(box({ code: c, name: c }, "x-" + c));
   const wrap = el("fieldset", { class: "coop" }, el("legend", {}, "Đơn vị phối hợp"), own, others.length ? fold : null);
   wrap.values = () => [...wrap.querySelectorAll("input[type=checkbox]:checked")].map(i => i.value);
+  wrap.exclude = code => {
+    off = code;
+    wrap.querySelectorAll("input[type=checkbox]").forEach(i => { i.disabled = i.value === off; if (i.disabled) i.checked = false; });
+  };
   return wrap;
 }
 
@@ -953,7 +957,7 @@ const handlingDeadline = h => !h.deadline ? el("span", { class: "hint" }, "Khôn
 async function handlingPanel(id, d, box) {
   const title = () => el("h2", { id: "handling-title", tabindex: "-1" }, "Chỉ đạo xử lý");
   box.replaceChildren(title(), el("p", { class: "loading", role: "status" }, "Đang tải thông tin xử lý…"));
-  const dir = await directory().catch(() => noDirectory);
+  const dirP = directory().catch(() => noDirectory);
   let r = null;
   try { r = await api("/documents/" + id + "/handling"); } catch (e) {
     if (e.status !== 404) {
@@ -962,6 +966,7 @@ async function handlingPanel(id, d, box) {
       return;
     }
   }
+  const dir = await dirP;
   const done = (r, msg) => { toast(msg); drawHandling(id, d, box, dir, r, title); box.querySelector("h2").focus(); };
   if (r) { drawHandling(id, d, box, dir, r, title); return; }
   box.dataset.status = "none";
@@ -984,9 +989,12 @@ function directionForm(id, dir, init, hintText, done, again = false) {
   const unit = unitSelect("dir-unit", dir, init.main_unit || "", { "aria-describedby": "dir-who-hint" });
   const user = el("input", { id: "dir-user", value: init.main_user || "", maxlength: 64, autocomplete: "off", spellcheck: "false", "aria-describedby": "dir-who-hint" });
   const coop = unitChecks("dir-coop", dir, init.cooperating || []);
+  // The main unit does not also cooperate.
+  unit.addEventListener("change", () => coop.exclude(unit.value));
+  coop.exclude(unit.value);
   const deadline = el("input", { type: "date", id: "dir-deadline", value: init.deadline || "", "aria-describedby": "dir-deadline-vn" });
   const dl = el("span", { class: "hint", id: "dir-deadline-vn", "aria-live": "polite" });
-  const syncDl = () => { dl.textContent = deadline.value ? "Hạn xử lý: " + vnDate(deadline.value) + (deadline.value < today() ? " — ngày đã qua" : "") : "Không đặt hạn xử lý"; };
+  const syncDl = () => { dl.textContent = deadline.value ? "Tức ngày " + vnDate(deadline.value) + (deadline.value < today() ? " — ngày đã qua" : "") : "Không đặt hạn xử lý"; };
   deadline.addEventListener("input", syncDl);
   deadline.addEventListener("change", syncDl);
   syncDl();
@@ -1008,6 +1016,7 @@ function directionForm(id, dir, init, hintText, done, again = false) {
     } catch (e) { err.textContent = hsError(e); btn.disabled = false; btn.textContent = again ? "Giao xử lý lại" : "Giao xử lý"; }
   } }, el("h3", {}, again ? "Chỉ đạo lại" : "Ý kiến chỉ đạo (bút phê)"), hintText ? el("p", { class: "hint" }, hintText) : null,
     el("label", { for: "dir-unit" }, "Đơn vị chủ trì"), unit,
+    dir.list.length ? null : el("p", { class: "note" }, "Không tải được danh mục cơ quan, đơn vị (hoặc danh mục còn trống): hãy nhập người chủ trì, hoặc báo quản trị hệ thống."),
     el("label", { for: "dir-user" }, "Người chủ trì (tên đăng nhập)"), user,
     el("p", { class: "hint", id: "dir-who-hint" }, "Chọn đơn vị chủ trì, hoặc nhập người chủ trì (hoặc cả hai)."),
     coop,
@@ -1019,13 +1028,13 @@ function directionForm(id, dir, init, hintText, done, again = false) {
 // drawHandling shows a direction, its history, and the steps the user may take.
 function drawHandling(id, d, box, dir, r, title) {
   const h = r.handling, coop = h.cooperating || [];
-  const isMain = h.main_user === me.name || (!!me.unit && h.main_unit === me.unit);
+  const mainPerson = h.main_user === me.name, mainUnit = !!me.unit && h.main_unit === me.unit, isMain = mainPerson || mainUnit;
   const isCoop = !!me.unit && coop.includes(me.unit);
   box.dataset.status = h.status;
   const row = (k, ...v) => [el("dt", {}, k), el("dd", {}, ...v)];
   const head = el("dl", { class: "casehead", id: "handling-head" },
     row("Trạng thái", el("span", { class: "badge hs-" + h.status, id: "handling-status" }, handlingStatus(h.status))),
-    row("Chủ trì", el("span", { id: "handling-main" }, whoText(dir, h.main_unit, h.main_user)), isMain ? el("span", { class: "hint" }, " (bạn)") : null),
+    row("Chủ trì", el("span", { id: "handling-main" }, whoText(dir, h.main_unit, h.main_user)), isMain ? el("span", { class: "hint" }, mainPerson ? " (bạn)" : " (đơn vị của bạn)") : null),
     row("Phối hợp", el("span", { id: "handling-coop" }, coop.length ? coop.map(c => dir.name(c)).join(", ") : "Không"), isCoop ? el("span", { class: "hint" }, " (đơn vị của bạn)") : null),
     row("Hạn xử lý", el("span", { id: "handling-deadline" }, handlingDeadline(h))),
     row("Ý kiến chỉ đạo", h.note ? el("span", { class: "text", id: "handling-note" }, h.note) : el("span", { class: "hint" }, "Không ghi ý kiến")),
