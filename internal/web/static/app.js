@@ -418,6 +418,9 @@ async function documentView(id) {
   const handling = el("section", { id: "handling", class: "handling-panel", "aria-labelledby": "handling-title" });
   main.append(handling);
   await handlingPanel(id, d, handling);
+  const exchange = el("section", { id: "exchange", class: "handling-panel" });
+  main.append(exchange);
+  await exchangePanel(id, d, exchange);
   const fields = el("table", {}, Object.entries(fieldNames).filter(([f]) => rec[f]).map(([f, n]) => el("tr", {}, el("th", { scope: "row" }, n), el("td", {}, rec[f]))));
   if (rec.tasks && rec.tasks.length) fields.append(el("tr", {}, el("th", {}, "Nhiệm vụ"), el("td", {}, el("ul", {}, rec.tasks.map(t => el("li", {}, t.assignee + ": " + t.task + (t.due ? " (hạn " + vnDate(t.due) + ")" : "")))))));
   const pages = el("div");
@@ -954,6 +957,43 @@ const handlingDeadline = h => !h.deadline ? el("span", { class: "hint" }, "Khôn
 // handlingPanel draws the direction of document id in box: the form for a
 // leader or clerk while there is none, else the direction, its history
 // and the steps the user may take.
+// exchangeStatus are a receiver's statuses as the sender reads them.
+const exchangeStatus = { received: "Đã nhận", assigned: "Đã giao xử lý", in_progress: "Đang xử lý", done: "Đã xử lý xong", refused: "Từ chối" };
+
+// exchangePanel: the agencies an outgoing document was sent to
+// electronically, with what each did with it, and for a clerk a form to
+// send it (liên thông văn bản).
+async function exchangePanel(id, d, box) {
+  let ex = { exchanges: [] };
+  try { ex = await api("/documents/" + id + "/exchanges"); } catch (e) { /* not readable: nothing to show */ }
+  box.replaceChildren(el("h2", {}, "Gửi liên thông"));
+  if (ex.exchanges.length) {
+    box.append(el("table", { id: "exchanges" }, el("tr", {}, ["Cơ quan nhận", "Tình trạng", "Lý do / kết quả", "Cập nhật"].map(h => el("th", {}, h))),
+      ex.exchanges.map(x => el("tr", {}, el("td", {}, x.receiver), el("td", {}, exchangeStatus[x.status] || x.status), el("td", {}, x.reason || ""),
+        el("td", {}, x.updated_at ? new Date(x.updated_at).toLocaleString("vi-VN") : "")))));
+  } else {
+    box.append(el("p", { class: "empty" }, "Văn bản chưa gửi liên thông đến cơ quan nào."));
+  }
+  if (me.role !== "clerk" || d.status === "received" || d.status === "failed") return;
+  const to = el("input", { id: "send-to", placeholder: "mã cơ quan, cách nhau bằng dấu phẩy" });
+  const send = el("button", { type: "submit" }, "Gửi liên thông");
+  const form = el("form", { id: "send-form" }, el("label", { for: "send-to" }, "Gửi đến cơ quan (mã trong danh bạ): "), to, " ", send);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const codes = to.value.split(",").map(x => x.trim()).filter(Boolean);
+    if (!codes.length) { toast("Hãy nhập mã cơ quan nhận."); return; }
+    try {
+      await api("/documents/" + id + "/send", { method: "POST", body: JSON.stringify({ to: codes }) });
+      toast("Đã gửi liên thông văn bản.");
+      exchangePanel(id, d, box);
+    } catch (err) {
+      toast(err.status === 400 ? "Không gửi được: chỉ văn bản trong sổ văn bản đi của cơ quan mới gửi liên thông được, đến cơ quan có mã định danh trong danh bạ (văn bản mật: chỉ đến cơ quan được phép nhận)."
+        : err.status === 403 ? "Chỉ văn thư gửi liên thông văn bản." : "Không gửi được văn bản, hãy thử lại.");
+    }
+  });
+  box.append(form);
+}
+
 async function handlingPanel(id, d, box) {
   const title = () => el("h2", { id: "handling-title", tabindex: "-1" }, "Chỉ đạo xử lý");
   box.replaceChildren(title(), el("p", { class: "loading", role: "status" }, "Đang tải thông tin xử lý…"));
