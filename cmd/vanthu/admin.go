@@ -117,7 +117,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer f.Close()
 		// The operator at the console acts as an administrator.
-		n, err := st.ImportDirectory(ctx, records.User{Name: "console", Role: records.RoleAdmin}, f)
+		n, err := st.ImportDirectory(ctx, records.Operator, f)
 		if err != nil {
 			fmt.Fprintf(stderr, "vanthu admin import-agencies: %s: %v\n", *file, err)
 			return 1

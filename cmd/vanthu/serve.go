@@ -193,6 +193,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sum := &summary.Function{Store: store, Bucket: *bucket, Records: reg, Log: log}
 	hourly := time.NewTicker(time.Hour)
 	defer hourly.Stop()
+	// The hub's deliveries on their own beat: a slow subscriber never
+	// holds up the reconciler, reminders or the index's repair.
+	go func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			if _, err := apiSrv.Deliver(ctx); err != nil && ctx.Err() == nil {
+				log.Error("hub deliveries", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	go func() {
 		for {
 			if _, err := sum.Run(ctx); err != nil && ctx.Err() == nil {
@@ -214,9 +230,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			if _, err := apiSrv.SendReminders(ctx); err != nil {
 				log.Error("reminders", "err", err)
-			}
-			if _, err := apiSrv.Deliver(ctx); err != nil {
-				log.Error("hub deliveries", "err", err)
 			}
 			if n, err := apiSrv.RepairIndex(ctx); err != nil {
 				log.Error("repair the index", "err", err)

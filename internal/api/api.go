@@ -177,7 +177,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/documents/{id}/handling", anyRole, s.handling, "The document's handling and every step of it.", nil, nil, handlingResponse{}, nil},
 		{"POST", "/api/v1/documents/{id}/handling", roles(records.RoleLeader, records.RoleClerk, records.RoleStaff), s.handlingStep, "A handler's step: progress (a note), forward (to a unit or person), finish (a result, or the reply document).", nil, handlingStepRequest{}, handlingResponse{}, nil},
 		{"GET", "/api/v1/my-work", roles(records.RoleLeader, records.RoleClerk, records.RoleStaff), s.myWork, "Việc của tôi: the documents directed to the user or their unit, soonest due first.", nil, nil, myWorkResponse{}, nil},
-		{"GET", "/api/v1/documents/{id}/edxml", roles(records.RoleClerk, records.RoleLeader), s.exportEdXML, "The document as an edXML packet (QCVN 102:2016) from the agency's identifier to the receivers named by to=CODES (or its recipients the directory knows), with its file.", []string{"to"}, nil, nil, []string{"application/xml"}},
+		{"GET", "/api/v1/documents/{id}/edxml", roles(records.RoleClerk), s.exportEdXML, "The document as an edXML packet (QCVN 102:2016) from the agency's identifier to the receivers named by to=CODES (or its recipients the directory knows), with its file.", []string{"to"}, nil, nil, []string{"application/xml"}},
 		{"POST", "/api/v1/edxml", roles(records.RoleClerk), s.importEdXML, "Take in an edXML packet addressed to the agency: its incoming register gets the document, received electronically, without OCR.", nil, edXMLBody{}, importedJSON{}, nil},
 		{"POST", "/api/v1/documents/{id}/send", roles(records.RoleClerk), s.send, "Send an outgoing document electronically to agencies: each one's incoming register gets it, marked received electronically; their statuses come back.", nil, sendRequest{}, exchangesResponse{}, nil},
 		{"GET", "/api/v1/documents/{id}/exchanges", anyRole, s.exchanges, "The agencies a document was sent to, and what each did with it (received, assigned, in progress, done, refused with its reason).", nil, nil, exchangesResponse{}, nil},
@@ -267,6 +267,12 @@ func (s *Server) authed(allowed []string, h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !contains(allowed, u.Role) {
 			writeError(w, http.StatusForbidden, "the role "+u.Role+" may not do this")
+			return
+		}
+		if keyID != 0 && u.Role == records.RoleStaff && r.Method != http.MethodGet && r.Method != http.MethodHead &&
+			!strings.HasPrefix(r.URL.Path, "/api/v1/hub/subscriptions") {
+			// A read key reads (and manages its own subscriptions).
+			writeError(w, http.StatusForbidden, "a read key may only read")
 			return
 		}
 		ctx := context.WithValue(r.Context(), ctxKey{}, u)

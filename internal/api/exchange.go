@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/records"
 )
+
+var docIDRe = regexp.MustCompile(`^vanthu-[1-9][0-9]{0,18}$`)
 
 // exchangePrefix is where files received electronically are kept: under
 // the artifacts' prefix, so that the reconciler never takes them for
@@ -50,6 +53,11 @@ func (s *Server) exportEdXML(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%w: document %d is %s: nothing to send", records.ErrInvalid, d.ID, d.Status))
 		return
 	}
+	u := UserOf(r)
+	if out, err := s.Records.IsOutgoing(r.Context(), d.ID); err != nil || !out || d.Agency != u.Agency {
+		s.fail(w, r, fmt.Errorf("%w: only a document of the agency's outgoing register is sent", records.ErrInvalid))
+		return
+	}
 	if _, err := s.organOf(r, d.Agency); err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,9 +81,20 @@ func (s *Server) exportEdXML(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if len(to) == 0 {
-		s.fail(w, r, fmt.Errorf("%w: no receiver: name them (to=CODES) or map the document's recipients to the directory", records.ErrInvalid))
+	if len(to) == 0 || len(to) > 100 {
+		s.fail(w, r, fmt.Errorf("%w: 1 to 100 receivers: name them (to=CODES) or map the document's recipients to the directory", records.ErrInvalid))
 		return
+	}
+	for _, o := range to {
+		e, err := s.agencyByIdentifier(r, o.OrganID)
+		if err != nil || e.Kind != records.KindAgency || e.Code == d.Agency {
+			s.fail(w, r, fmt.Errorf("%w: %s is no other agency of the directory", records.ErrInvalid, o.OrganID))
+			return
+		}
+		if lvl := d.Secrecy; lvl != "" && !cleared(e.Cleared, lvl) {
+			s.fail(w, r, fmt.Errorf("%w: a %s document is not sent electronically to %s: it is not recorded as cleared for it", records.ErrInvalid, lvl, e.Code))
+			return
+		}
 	}
 	b, err := s.packetOf(r, d, to)
 	if err != nil {
@@ -125,6 +144,16 @@ func (s *Server) importEdXML(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("the sender %s is not in the agency directory", p.From.OrganID))
 		return
 	}
+	if p.From.OrganID == me.OrganID {
+		writeError(w, http.StatusBadRequest, "the packet comes from this agency itself")
+		return
+	}
+	for _, to := range p.To {
+		if _, err := s.agencyByIdentifier(r, to.OrganID); err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("the receiver %s is not in the agency directory", to.OrganID))
+			return
+		}
+	}
 	res, err := s.receive(r, u, p, sender)
 	if err != nil {
 		s.fail(w, r, err)
@@ -157,9 +186,9 @@ func (s *Server) receive(r *http.Request, u records.User, p edxml.Document, send
 		return records.Result{}, fmt.Errorf("%w: %v", errUnavailable, err)
 	}
 	rec := p.Record
-	if rec.Issuer == "" {
-		rec.Issuer = sender.Name
-	}
+	// The issuer is who the directory says the sender is, never the
+	// name the packet prints (that would file it as the receiver's own).
+	rec.Issuer = sender.Name
 	rec.File = cleanName(f.Name)
 	res, err := s.Records.Record(r.Context(), records.Upload{Agency: u.Agency, Bucket: s.Bucket, Key: key, ETag: info.ETag, File: rec.File, By: u.Name}, rec)
 	if err != nil {
@@ -271,6 +300,10 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		e, _ := s.Records.DirectoryEntryOf(r.Context(), code)
+		if e.Kind != records.KindAgency {
+			s.fail(w, r, fmt.Errorf("%w: %s is a unit: documents are sent to agencies", records.ErrInvalid, code))
+			return
+		}
 		if lvl := d.Secrecy; lvl != "" && !cleared(e.Cleared, lvl) {
 			s.fail(w, r, fmt.Errorf("%w: a %s document is not sent electronically to %s: it is not recorded as cleared for it", records.ErrInvalid, lvl, code))
 			return
@@ -284,7 +317,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := edxml.Parse(bytes.NewReader(b))
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, fmt.Errorf("%w: the document does not make a packet its receivers take: %v", records.ErrInvalid, err))
 		return
 	}
 	for _, code := range in.To {
@@ -408,6 +441,10 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var id int64
+	if !docIDRe.MatchString(st.ForID) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the status names document %q, which this installation did not send", st.ForID))
+		return
+	}
 	if _, err := fmt.Sscanf(st.ForID, "vanthu-%d", &id); err != nil || id <= 0 {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("the status names document %q, which this installation did not send", st.ForID))
 		return
@@ -416,9 +453,13 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if out, err := s.Records.IsOutgoing(r.Context(), id); err != nil || !out {
+		writeError(w, http.StatusBadRequest, "the status is about a document this agency did not send")
+		return
+	}
 	receiver, err := s.agencyByIdentifier(r, st.From.OrganID)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("the receiver %s is not in the agency directory", st.From.OrganID))
+	if err != nil || receiver.Code == u.Agency {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the receiver %s is no other agency of the directory", st.From.OrganID))
 		return
 	}
 	if err := s.Records.SetExchangeStatus(r.Context(), id, receiver.Code, st.Status, st.Description); err != nil {

@@ -21,14 +21,21 @@ func TestEdXMLExchange(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	for _, e := range []records.DirectoryEntry{
-		{Code: "a", Identifier: "000.00.01.H55", Name: "ỦY BAN NHÂN DÂN TỈNH A", Kind: records.KindAgency},
+		{Code: "a", Identifier: "000.00.01.H55", Name: "UBND XÃ NGHĨA HÀ", Kind: records.KindAgency},
 		{Code: "b", Identifier: "000.00.31.H55", Name: "SỞ TÀI CHÍNH TỈNH A", Kind: records.KindAgency},
 	} {
-		if err := f.st.PutDirectoryEntry(ctx, records.User{Role: records.RoleAdmin}, e); err != nil {
+		if err := f.st.PutDirectoryEntry(ctx, records.Operator, e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	id := f.docs["a"]
+	// a's own document (its issuer is a's name): in its outgoing register.
+	id := f.record("a", "own.pdf", "", "CV")
+	if res, _ := f.do("clerk-a", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", f.docs["a"]), nil); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a received document exported as if a's own: %d", res.StatusCode)
+	}
+	if res, _ := f.do("leader-a", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", id), nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a leader exported: %d", res.StatusCode)
+	}
 	res, packet := f.do("clerk-a", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", id), nil)
 	if res.StatusCode != http.StatusOK || !bytes.Contains(packet, []byte("<OrganId>000.00.31.H55</OrganId>")) || !bytes.Contains(packet, []byte("<OrganId>000.00.01.H55</OrganId>")) {
 		t.Fatalf("export: %d %s", res.StatusCode, packet)
@@ -90,9 +97,17 @@ func TestEdXMLExchange(t *testing.T) {
 	if code, _ := post("clerk-b", []byte("<edXML>")); code != http.StatusBadRequest {
 		t.Errorf("a broken packet: %d", code)
 	}
-	_, secret := f.do("clerk-a-mat", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", f.docs["a-mat"]), nil)
+	mat := f.record("a", "own-mat.pdf", "MẬT", "CV")
+	if res, b := f.do("clerk-a-mat", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", mat), nil); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "not recorded as cleared") {
+		t.Errorf("a secret document exported to an agency not cleared: %d %s", res.StatusCode, b)
+	}
+	secret := bytes.Replace(packet, []byte("<OtherInfo>"), []byte("<OtherInfo><Secret>MẬT</Secret>"), 1)
 	if code, b := post("clerk-b", secret); code != http.StatusBadRequest || !strings.Contains(string(b), "not recorded as cleared") {
 		t.Errorf("a secret document to an agency not cleared: %d %s", code, b)
+	}
+	spoof := bytes.Replace(packet, []byte("<OrganName>UBND XÃ NGHĨA HÀ</OrganName>"), []byte("<OrganName>SỞ TÀI CHÍNH TỈNH A</OrganName>"), 1)
+	if code, b := post("clerk-b", spoof); code == http.StatusOK && strings.Contains(string(b), `"arrival_number":0`) {
+		t.Errorf("a packet named as the receiver filed itself in its outgoing register: %s", b)
 	}
 	if lines, _ := f.st.Incoming(ctx, records.RegisterFilter{Agency: "b", Cleared: records.Levels}); len(lines) != len(before)+1 {
 		t.Errorf("a refused packet wrote %d lines", len(lines)-len(before)-1)
@@ -105,9 +120,9 @@ func TestEdXMLExchange(t *testing.T) {
 func TestSendAndStatusesBack(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	admin := records.User{Role: records.RoleAdmin}
+	admin := records.Operator
 	for _, e := range []records.DirectoryEntry{
-		{Code: "a", Identifier: "000.00.01.H55", Name: "ỦY BAN NHÂN DÂN TỈNH A", Kind: records.KindAgency},
+		{Code: "a", Identifier: "000.00.01.H55", Name: "UBND XÃ NGHĨA HÀ", Kind: records.KindAgency},
 		{Code: "b", Identifier: "000.00.31.H55", Name: "SỞ TÀI CHÍNH TỈNH A", Kind: records.KindAgency},
 	} {
 		if err := f.st.PutDirectoryEntry(ctx, admin, e); err != nil {
@@ -189,10 +204,10 @@ func TestSendAndStatusesBack(t *testing.T) {
 func TestEdXMLBetweenInstallations(t *testing.T) {
 	ctx := context.Background()
 	one, two := newFixture(t), newFixture(t)
-	admin := records.User{Role: records.RoleAdmin}
+	admin := records.Operator
 	for _, f := range []*fixture{one, two} {
 		for _, e := range []records.DirectoryEntry{
-			{Code: "a", Identifier: "000.00.01.H55", Name: "ỦY BAN NHÂN DÂN TỈNH A", Kind: records.KindAgency},
+			{Code: "a", Identifier: "000.00.01.H55", Name: "UBND XÃ NGHĨA HÀ", Kind: records.KindAgency},
 			{Code: "b", Identifier: "000.00.31.H55", Name: "SỞ TÀI CHÍNH TỈNH A", Kind: records.KindAgency},
 		} {
 			if err := f.st.PutDirectoryEntry(ctx, admin, e); err != nil {
@@ -200,7 +215,7 @@ func TestEdXMLBetweenInstallations(t *testing.T) {
 			}
 		}
 	}
-	id := one.docs["a"]
+	id := one.record("a", "own.pdf", "", "CV")
 	res, packet := one.do("clerk-a", "GET", fmt.Sprintf("/api/v1/documents/%d/edxml?to=b", id), nil)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d %s", res.StatusCode, packet)

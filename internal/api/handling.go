@@ -116,7 +116,7 @@ func (s *Server) directionDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	out := directionRequest{Cooperating: []string{}}
 	for _, t := range d.Record.Tasks {
-		res, found, err := s.Records.Resolve(r.Context(), d.Agency, t.Assignee, records.RoleAssignee, d.ID)
+		res, found, err := s.Records.Lookup(r.Context(), d.Agency, t.Assignee)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -196,7 +196,7 @@ func (s *Server) SendReminders(ctx context.Context) (int, error) {
 		if s.Reminders != nil {
 			s.Reminders(ctx, r)
 		}
-		if r.Kind == "due" {
+		if d, err := s.Records.DocumentByID(ctx, r.Handling.DocumentID); r.Kind == "due" && err == nil && d.Secrecy == "" {
 			s.publish(ctx, r.Handling.Agency, records.HubTaskOverdue, fmt.Sprintf("overdue-%d-%s", r.Handling.ID, r.Handling.Deadline),
 				map[string]any{"document_id": r.Handling.DocumentID, "deadline": r.Handling.Deadline, "main_unit": r.Handling.MainUnit, "main_user": r.Handling.MainUser})
 		}

@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/vanthu/vanthu/internal/records"
@@ -177,7 +179,17 @@ func (s *Server) Deliver(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// Checked again at connect time: a name may resolve into a private
+	// network (loopback stays allowed: a system beside Vanthu).
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, _ := net.SplitHostPort(address)
+		if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() && !records.PublicIP(ip) {
+			return fmt.Errorf("a private address")
+		}
+		return nil
+	}}
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	sent := 0
 	for _, d := range ds {
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -191,7 +203,10 @@ func (s *Server) Deliver(ctx context.Context) (int, error) {
 		req.Header.Set("X-Vanthu-Timestamp", ts)
 		req.Header.Set("X-Vanthu-Signature", Sign(d.Secret, ts, body))
 		res, err := hc.Do(req)
-		if err == nil {
+		if err != nil {
+			// Only that it failed: the error would map the network.
+			err = fmt.Errorf("could not connect")
+		} else {
 			io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
 			res.Body.Close()
 			if res.StatusCode/100 == 2 {

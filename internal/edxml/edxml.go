@@ -39,7 +39,7 @@ const Namespace = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 const (
 	MaxPacket      = 64 << 20
 	MaxAttachments = 20
-	maxText        = 100000
+	maxText        = 1 << 20
 )
 
 // Packet is the root element.
@@ -270,7 +270,8 @@ func Parse(in io.Reader) (Document, error) {
 		return Document{}, fmt.Errorf("%w: %d receivers", ErrBad, len(m.To))
 	case len(p.Envelope.Body.Attachments) > MaxAttachments:
 		return Document{}, fmt.Errorf("%w: %d attachments, at most %d", ErrBad, len(p.Envelope.Body.Attachments), MaxAttachments)
-	case len(m.Content) > maxText || len(m.Subject) > 4000 || len(m.DocumentID) > 200:
+	case len(m.Content) > maxText || utf8.RuneCountInString(m.Subject) > 2000 || len(m.DocumentID) > 200 || utf8.RuneCountInString(m.Code.Number) > 32 ||
+		utf8.RuneCountInString(m.Code.Notation) > 64 || len(m.Steering) > 100 || len(m.ToPlaces) > 100 || utf8.RuneCountInString(m.SignerInfo.FullName) > 200:
 		return Document{}, fmt.Errorf("%w: a field beyond its bounds", ErrBad)
 	}
 	for _, to := range m.To {

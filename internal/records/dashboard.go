@@ -418,7 +418,7 @@ func lowerFirst(s string) string {
 // Agencies lists every agency the records know: registered ones and those
 // documents were uploaded for.
 func (s *Store) Agencies(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code FROM agencies UNION SELECT DISTINCT agency FROM documents ORDER BY 1`)
+	rows, err := s.db.QueryContext(ctx, `SELECT code FROM agencies WHERE kind = 'agency' UNION SELECT DISTINCT agency FROM documents ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("agencies: %w", err)
 	}

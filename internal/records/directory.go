@@ -74,12 +74,61 @@ func (e DirectoryEntry) check() error {
 	return nil
 }
 
-// PutDirectoryEntry adds or replaces an entry (admins).
-func (s *Store) PutDirectoryEntry(ctx context.Context, u User, e DirectoryEntry) error {
+// Operator is the one who runs vanthu at the console (vanthu admin
+// import-agencies): the only one who writes other agencies' entries.
+var Operator = User{Name: "console", Role: RoleAdmin, Clearance: UnknownSecrecy}
+
+func isOperator(u User) bool { return u == Operator }
+
+// mayWriteEntry: the operator writes any entry; an agency's admin only
+// their agency's own and its units', and never a clearance above theirs.
+func (s *Store) mayWriteEntry(ctx context.Context, u User, e DirectoryEntry) error {
+	if isOperator(u) {
+		return nil
+	}
 	if u.Role != RoleAdmin {
 		return ErrForbidden
 	}
+	if e.Code != u.Agency && e.Parent != u.Agency {
+		return fmt.Errorf("%w: %s is not %s nor one of its units: only the operator writes other agencies", ErrForbidden, e.Code, u.Agency)
+	}
+	if old, err := s.DirectoryEntryOf(ctx, e.Code); err == nil && old.Code != u.Agency && old.Parent != u.Agency {
+		return fmt.Errorf("%w: %s belongs to another agency", ErrForbidden, e.Code)
+	}
+	if e.Cleared != "" && levelRank(Level(e.Cleared)) > levelRank(Level(u.Clearance)) {
+		return fmt.Errorf("%w: %s cleared for %s: above the admin's own clearance", ErrForbidden, e.Code, e.Cleared)
+	}
+	return nil
+}
+
+// PutDirectoryEntry adds or replaces an entry.
+func (s *Store) PutDirectoryEntry(ctx context.Context, u User, e DirectoryEntry) error {
+	if e.Kind == "" {
+		e.Kind = KindAgency
+	}
+	if err := s.mayWriteEntry(ctx, u, e); err != nil {
+		return err
+	}
+	if err := s.uniqueIdentifier(ctx, e); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.putEntry(ctx, tx, e) })
+}
+
+// uniqueIdentifier refuses an identifier another code holds.
+func (s *Store) uniqueIdentifier(ctx context.Context, e DirectoryEntry) error {
+	if e.Identifier == "" {
+		return nil
+	}
+	var other string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT code FROM agencies WHERE identifier = ? AND code <> ?`), e.Identifier, e.Code).Scan(&other)
+	if err == nil {
+		return fmt.Errorf("%w: identifier %s is %s's already", ErrInvalid, e.Identifier, other)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
 }
 
 func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, e DirectoryEntry) error {
@@ -115,7 +164,7 @@ func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, e DirectoryEntry) erro
 // only code and name required) — all or nothing: one bad line and nothing
 // is written, every bad line named.
 func (s *Store) ImportDirectory(ctx context.Context, u User, r io.Reader) (int, error) {
-	if u.Role != RoleAdmin {
+	if u.Role != RoleAdmin && !isOperator(u) {
 		return 0, ErrForbidden
 	}
 	cr := csv.NewReader(io.LimitReader(r, 16<<20))
@@ -172,8 +221,36 @@ func (s *Store) ImportDirectory(ctx context.Context, u User, r io.Reader) (int, 
 		entries = append(entries, e)
 	}
 	codes := map[string]bool{}
-	for _, e := range entries {
+	ids := map[string]string{}
+	parent := map[string]string{}
+	for i, e := range entries {
+		if codes[e.Code] {
+			errs = append(errs, fmt.Sprintf("entry %d: code %s twice in the file", i+1, e.Code))
+		}
 		codes[e.Code] = true
+		parent[e.Code] = e.Parent
+		if e.Identifier != "" {
+			if c, ok := ids[e.Identifier]; ok {
+				errs = append(errs, fmt.Sprintf("entry %d: identifier %s is %s's too", i+1, e.Identifier, c))
+			}
+			ids[e.Identifier] = e.Code
+			if err := s.uniqueIdentifier(ctx, e); err != nil {
+				errs = append(errs, fmt.Sprintf("entry %d: %v", i+1, err))
+			}
+		}
+		if err := s.mayWriteEntry(ctx, u, e); err != nil {
+			errs = append(errs, fmt.Sprintf("entry %d: %v", i+1, err))
+		}
+	}
+	for _, e := range entries {
+		seen := map[string]bool{e.Code: true}
+		for p := parent[e.Code]; p != ""; p = parent[p] {
+			if seen[p] {
+				errs = append(errs, fmt.Sprintf("%s: its parents go round (%s)", e.Code, p))
+				break
+			}
+			seen[p] = true
+		}
 	}
 	for i, e := range entries {
 		if e.Parent != "" && !codes[e.Parent] {
@@ -264,6 +341,16 @@ const (
 // letter or two of it (only when no other is as near). A name nothing
 // matches is kept for a person (Unresolved).
 func (s *Store) Resolve(ctx context.Context, agency, name, role string, documentID int64) (Resolution, bool, error) {
+	return s.resolve(ctx, agency, name, role, documentID, true)
+}
+
+// Lookup is Resolve that keeps nothing (a pre-filled form, a secret
+// document's names).
+func (s *Store) Lookup(ctx context.Context, agency, name string) (Resolution, bool, error) {
+	return s.resolve(ctx, agency, name, "", 0, false)
+}
+
+func (s *Store) resolve(ctx context.Context, agency, name, role string, documentID int64, keep bool) (Resolution, bool, error) {
 	name = cleanText(strings.TrimSpace(name))
 	key := nameKey(name)
 	if key == "" || utf8.RuneCountInString(name) > 300 {
@@ -314,6 +401,9 @@ func (s *Store) Resolve(ctx context.Context, agency, name, role string, document
 		}
 	}
 	// Nothing, or more than one: a person says which.
+	if !keep {
+		return Resolution{}, false, nil
+	}
 	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO unresolved_names (agency, name_key, name, role, seen, first_document) VALUES (?, ?, ?, ?, 1, ?)
 		ON CONFLICT (agency, name_key, role) DO UPDATE SET seen = unresolved_names.seen + 1`), agency, key, truncate(name, 300), role, documentID)
 	return Resolution{}, false, err
@@ -415,8 +505,14 @@ func (s *Store) KnownAgency(ctx context.Context, q queryer, code string) (bool, 
 // or read again; what a person mapped since is taken the next time.
 func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 	rec := d.Record
+	// A secret document's names are its content: resolved, never listed
+	// for people not cleared to see them.
+	resolve := s.Resolve
+	if d.Secrecy != "" {
+		resolve = func(ctx context.Context, agency, name, _ string, _ int64) (Resolution, bool, error) { return s.Lookup(ctx, agency, name) }
+	}
 	if rec.Issuer != "" {
-		r, ok, err := s.Resolve(ctx, d.Agency, rec.Issuer, RoleIssuer, d.ID)
+		r, ok, err := resolve(ctx, d.Agency, rec.Issuer, RoleIssuer, d.ID)
 		if err != nil {
 			return err
 		}
@@ -427,7 +523,7 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 		}
 	}
 	for _, name := range rec.Recipients {
-		if _, _, err := s.Resolve(ctx, d.Agency, name, RoleRecipient, d.ID); err != nil {
+		if _, _, err := resolve(ctx, d.Agency, name, RoleRecipient, d.ID); err != nil {
 			return err
 		}
 	}
@@ -435,7 +531,7 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 		if t.Assignee == "" {
 			continue
 		}
-		r, ok, err := s.Resolve(ctx, d.Agency, t.Assignee, RoleAssignee, d.ID)
+		r, ok, err := resolve(ctx, d.Agency, t.Assignee, RoleAssignee, d.ID)
 		if err != nil {
 			return err
 		}
@@ -460,4 +556,14 @@ func (s *Store) MarkReceivedFrom(ctx context.Context, id int64, identifier, send
 func (s *Store) ReceivedFrom(ctx context.Context, id int64) (identifier, senderID string, err error) {
 	err = s.db.QueryRowContext(ctx, s.q(`SELECT received_from, received_id FROM documents WHERE id = ?`), id).Scan(&identifier, &senderID)
 	return identifier, senderID, err
+}
+
+// UnitOf says whether code is agency itself or one of its units.
+func (s *Store) UnitOf(ctx context.Context, agency, code string) (bool, error) {
+	if code == agency {
+		return true, nil
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM agencies WHERE code = ? AND parent = ?`), code, agency).Scan(&n)
+	return n > 0, err
 }

@@ -135,11 +135,11 @@ func (s *Store) Direct(ctx context.Context, u User, documentID int64, d Directio
 		if unit == "" {
 			continue
 		}
-		if ok, err := s.KnownAgency(ctx, nil, unit); err != nil || !ok {
+		if ok, err := s.UnitOf(ctx, u.Agency, unit); err != nil || !ok {
 			if err != nil {
 				return Handling{}, err
 			}
-			return Handling{}, fmt.Errorf("%w: %q is no unit of the directory", ErrInvalid, unit)
+			return Handling{}, fmt.Errorf("%w: %q is not a unit of %s in the directory", ErrInvalid, unit, u.Agency)
 		}
 	}
 	coop, _ := json.Marshal(d.Cooperating)
@@ -279,14 +279,21 @@ func (s *Store) Step(ctx context.Context, u User, documentID int64, st HandlingS
 			return Handling{}, fmt.Errorf("%w: forward to a unit or a person", ErrInvalid)
 		}
 		if st.ToUnit != "" {
-			if ok, err := s.KnownAgency(ctx, nil, st.ToUnit); err != nil || !ok {
-				return Handling{}, fmt.Errorf("%w: %q is no unit of the directory", ErrInvalid, truncate(st.ToUnit, 40))
+			if ok, err := s.UnitOf(ctx, u.Agency, st.ToUnit); err != nil || !ok {
+				return Handling{}, fmt.Errorf("%w: %q is not a unit of %s in the directory", ErrInvalid, truncate(st.ToUnit, 40), u.Agency)
 			}
 		}
 		if st.ToUser != "" {
 			m, err := s.UserByName(ctx, st.ToUser)
 			if err != nil || m.Agency != u.Agency || m.Disabled {
 				return Handling{}, fmt.Errorf("%w: %q is no account of this agency", ErrInvalid, truncate(st.ToUser, 40))
+			}
+			d, err := s.DocumentFor(ctx, u, documentID)
+			if err != nil {
+				return Handling{}, err
+			}
+			if !m.MayRead(d.Agency, d.Secrecy) {
+				return Handling{}, fmt.Errorf("%w: %s is not cleared for this document (%s)", ErrInvalid, m.Name, d.Secrecy)
 			}
 		}
 	default:
@@ -307,7 +314,7 @@ func (s *Store) Step(ctx context.Context, u User, documentID int64, st HandlingS
 			return err
 		}
 		id = h.ID
-		if h.Status == HandlingDone && st.Action != "progress" {
+		if h.Status == HandlingDone {
 			return fmt.Errorf("%w: the handling is done", ErrInvalid)
 		}
 		now := caseStamp(s.now())

@@ -146,8 +146,11 @@ func checkHookURL(raw string) error {
 	}
 	host := u.Hostname()
 	loopback := host == "localhost"
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		loopback = true
+	if ip := net.ParseIP(host); ip != nil {
+		loopback = ip.IsLoopback()
+		if !loopback && !PublicIP(ip) {
+			return fmt.Errorf("%w: a subscription URL must not point into a private network", ErrInvalid)
+		}
 	}
 	if u.Scheme != "https" && !(u.Scheme == "http" && loopback) {
 		return fmt.Errorf("%w: a subscription URL must be https (http only on loopback)", ErrInvalid)
@@ -171,6 +174,13 @@ func (s *Store) Subscribe(ctx context.Context, u User, keyID int64, rawURL strin
 		if !slices.Contains(HubTypes, t) {
 			return Subscription{}, "", fmt.Errorf("%w: event type %q: want some of %s", ErrInvalid, truncate(t, 60), strings.Join(HubTypes, ", "))
 		}
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM subscriptions WHERE key_id = ? AND active = 1`), keyID).Scan(&n); err != nil {
+		return Subscription{}, "", err
+	}
+	if n >= 10 {
+		return Subscription{}, "", fmt.Errorf("%w: a system has at most 10 subscriptions", ErrInvalid)
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -310,4 +320,11 @@ func (s *Store) Replay(ctx context.Context, keyID, subID int64) (int, error) {
 	}
 	n, _ := r.RowsAffected()
 	return int(n), nil
+}
+
+// PublicIP says whether ip is one a delivery may go to: not private,
+// link-local, unique-local, unspecified or multicast (loopback is the
+// caller's to allow).
+func PublicIP(ip net.IP) bool {
+	return !(ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
 }

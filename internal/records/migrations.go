@@ -215,6 +215,7 @@ var migrations = []string{
 	ALTER TABLE agencies ADD COLUMN kind TEXT NOT NULL DEFAULT 'agency';
 	ALTER TABLE agencies ADD COLUMN cleared TEXT NOT NULL DEFAULT '';
 	CREATE TABLE agency_names (code TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, PRIMARY KEY (name_key, code));
+	CREATE INDEX agency_names_code ON agency_names(code);
 	CREATE TABLE name_mappings (agency TEXT NOT NULL, name_key TEXT NOT NULL, code TEXT NOT NULL, by_user TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (agency, name_key));
 	CREATE TABLE unresolved_names (agency TEXT NOT NULL, name_key TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, seen INTEGER NOT NULL, first_document BIGINT NOT NULL DEFAULT 0,
 		PRIMARY KEY (agency, name_key, role));

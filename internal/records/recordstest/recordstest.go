@@ -980,9 +980,24 @@ func Run(t *testing.T, s *records.Store) {
 		if _, err := s.DirectoryEntryOf(ctx, "x1"); !errors.Is(err, records.ErrNotFound) {
 			t.Error("a bad import wrote half")
 		}
-		n, err := s.ImportDirectory(ctx, admin, strings.NewReader(good))
+		if _, err := s.ImportDirectory(ctx, admin, strings.NewReader(good)); err == nil {
+			t.Error("an agency's admin wrote other agencies' entries")
+		}
+		own := "code,name,parent,kind,cleared\nubnd-qn.tp,Phòng Tư pháp,ubnd-qn,unit,TUYỆT MẬT\n"
+		if _, err := s.ImportDirectory(ctx, admin, strings.NewReader(own)); err == nil {
+			t.Error("an admin granted a unit more clearance than their own")
+		}
+		cycle := "code,name,parent\nc1,Một,c2\nc2,Hai,c1\n"
+		if _, err := s.ImportDirectory(ctx, records.Operator, strings.NewReader(cycle)); err == nil || !strings.Contains(err.Error(), "round") {
+			t.Errorf("a cycle of parents: %v", err)
+		}
+		n, err := s.ImportDirectory(ctx, records.Operator, strings.NewReader(good))
 		if err != nil || n != 3 {
 			t.Fatalf("import: %d %v", n, err)
+		}
+		dup := "code,identifier,name\nfake,000.00.31.H55,GIẢ\n"
+		if _, err := s.ImportDirectory(ctx, records.Operator, strings.NewReader(dup)); err == nil {
+			t.Error("an identifier taken twice")
 		}
 		e, _ := s.DirectoryEntryOf(ctx, "ubnd-tinh")
 		if e.Identifier != "000.00.00.H55" || e.Cleared != "TỐI MẬT" || e.Kind != records.KindAgency {
