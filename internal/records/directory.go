@@ -509,7 +509,9 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 	// for people not cleared to see them.
 	resolve := s.Resolve
 	if d.Secrecy != "" {
-		resolve = func(ctx context.Context, agency, name, _ string, _ int64) (Resolution, bool, error) { return s.Lookup(ctx, agency, name) }
+		resolve = func(ctx context.Context, agency, name, _ string, _ int64) (Resolution, bool, error) {
+			return s.Lookup(ctx, agency, name)
+		}
 	}
 	if rec.Issuer != "" {
 		r, ok, err := resolve(ctx, d.Agency, rec.Issuer, RoleIssuer, d.ID)
