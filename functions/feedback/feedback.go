@@ -333,20 +333,12 @@ func (f *Function) tellStatus(ctx context.Context, ev zalo.Event, code string, a
 	text := fmt.Sprintf("Không tìm thấy phản ánh %s của bạn. Vui lòng kiểm tra lại mã.", code)
 	switch {
 	case err == nil:
-		text = fmt.Sprintf("Phản ánh %s %s (hạn trả lời %s).", c.Code, statusText[c.Status], vnDate(c.Deadline))
+		text = fmt.Sprintf("Phản ánh %s %s (hạn trả lời %s).", c.Code, statusText[c.Status], records.VietDate(c.Deadline))
 	case !errors.Is(err, records.ErrNotFound):
 		return err
 	}
 	f.send(ctx, c, "status-"+ev.Message.ID, ev.Sender.ID, text, at)
 	return nil
-}
-
-func vnDate(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("02/01/2006")
 }
 
 // send tells the citizen text through the OA; a failure is logged, not

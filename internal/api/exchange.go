@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -91,7 +90,7 @@ func (s *Server) exportEdXML(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, fmt.Errorf("%w: %s is no other agency of the directory", records.ErrInvalid, o.OrganID))
 			return
 		}
-		if lvl := d.Secrecy; lvl != "" && !cleared(e.Cleared, lvl) {
+		if lvl := d.Secrecy; lvl != "" && !records.ClearedFor(e.Cleared, lvl) {
 			s.fail(w, r, fmt.Errorf("%w: a %s document is not sent electronically to %s: it is not recorded as cleared for it", records.ErrInvalid, lvl, e.Code))
 			return
 		}
@@ -171,7 +170,7 @@ func (s *Server) importEdXML(w http.ResponseWriter, r *http.Request) {
 // (ErrInvalid) when the agency may not receive it.
 func (s *Server) receive(r *http.Request, u records.User, p edxml.Document, sender records.DirectoryEntry) (records.Result, error) {
 	mine, _ := s.Records.DirectoryEntryOf(r.Context(), u.Agency)
-	if lvl := records.SecrecyOf(p.Record.Confidentiality); lvl != "" && !cleared(mine.Cleared, lvl) {
+	if lvl := records.SecrecyOf(p.Record.Confidentiality); lvl != "" && !records.ClearedFor(mine.Cleared, lvl) {
 		return records.Result{}, fmt.Errorf("%w: a %s document: %s is not recorded as cleared to receive it electronically", records.ErrInvalid, lvl, u.Agency)
 	}
 	if len(p.Attachments) == 0 {
@@ -304,7 +303,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, fmt.Errorf("%w: %s is a unit: documents are sent to agencies", records.ErrInvalid, code))
 			return
 		}
-		if lvl := d.Secrecy; lvl != "" && !cleared(e.Cleared, lvl) {
+		if lvl := d.Secrecy; lvl != "" && !records.ClearedFor(e.Cleared, lvl) {
 			s.fail(w, r, fmt.Errorf("%w: a %s document is not sent electronically to %s: it is not recorded as cleared for it", records.ErrInvalid, lvl, code))
 			return
 		}
@@ -363,31 +362,8 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// cleared says whether an agency recorded as cleared for level have may
-// receive a document of level want.
-func cleared(have, want string) bool {
-	lv := func(l string) int {
-		for i, x := range records.Levels {
-			if x == l {
-				return i
-			}
-		}
-		return -1
-	}
-	return have != "" && lv(have) >= lv(want)
-}
-
 func (s *Server) agencyByIdentifier(r *http.Request, id string) (records.DirectoryEntry, error) {
-	es, err := s.Records.Directory(r.Context())
-	if err != nil {
-		return records.DirectoryEntry{}, err
-	}
-	for _, e := range es {
-		if e.Identifier == id {
-			return e, nil
-		}
-	}
-	return records.DirectoryEntry{}, errors.New("unknown")
+	return s.Records.DirectoryEntryByIdentifier(r.Context(), id)
 }
 
 // statusPacket answers, for a document received electronically, the

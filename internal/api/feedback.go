@@ -116,32 +116,32 @@ func caseOf(c records.Case) caseJSON {
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := intParam(q, "limit", 1, 500, 100)
-	if err == nil {
-		var off int
-		if off, err = intParam(q, "offset", 0, maxOffset, 0); err == nil {
-			status := q.Get("status")
-			if status != "" && !contains(records.CaseStatuses, status) {
-				err = fmt.Errorf("%w: status %q: want one of %s", records.ErrInvalid, status, strings.Join(records.CaseStatuses, ", "))
-			}
-			if err == nil && (len(q.Get("topic")) > 64 || len(q.Get("agency")) > 100) {
-				err = fmt.Errorf("%w: topic or agency too long", records.ErrInvalid)
-			}
-			if err == nil {
-				var cs []records.Case
-				cs, err = s.Records.Cases(r.Context(), UserOf(r), records.CaseFilter{Status: status, Topic: q.Get("topic"), Agency: q.Get("agency"),
-					Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Limit: limit, Offset: off})
-				if err == nil {
-					out := casesResponse{Cases: []caseJSON{}}
-					for _, c := range cs {
-						out.Cases = append(out.Cases, caseOf(c))
-					}
-					writeJSON(w, http.StatusOK, out)
-					return
-				}
-			}
-		}
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	s.fail(w, r, err)
+	off, err := intParam(q, "offset", 0, maxOffset, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := q.Get("status")
+	if status != "" && !contains(records.CaseStatuses, status) {
+		s.fail(w, r, fmt.Errorf("%w: status %q: want one of %s", records.ErrInvalid, status, strings.Join(records.CaseStatuses, ", ")))
+		return
+	}
+	// Topic and agency codes are checked by the records (their form and length).
+	cs, err := s.Records.Cases(r.Context(), UserOf(r), records.CaseFilter{Status: status, Topic: q.Get("topic"), Agency: q.Get("agency"),
+		Overdue: q.Get("overdue") == "1" || q.Get("overdue") == "true", Limit: limit, Offset: off})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := casesResponse{Cases: []caseJSON{}}
+	for _, c := range cs {
+		out.Cases = append(out.Cases, caseOf(c))
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {

@@ -95,7 +95,7 @@ func (s *Store) mayWriteEntry(ctx context.Context, u User, e DirectoryEntry) err
 	if old, err := s.DirectoryEntryOf(ctx, e.Code); err == nil && old.Code != u.Agency && old.Parent != u.Agency {
 		return fmt.Errorf("%w: %s belongs to another agency", ErrForbidden, e.Code)
 	}
-	if e.Cleared != "" && levelRank(Level(e.Cleared)) > levelRank(Level(u.Clearance)) {
+	if e.Cleared != "" && !ClearedFor(u.Clearance, e.Cleared) {
 		return fmt.Errorf("%w: %s cleared for %s: above the admin's own clearance", ErrForbidden, e.Code, e.Cleared)
 	}
 	return nil
@@ -308,6 +308,21 @@ func (s *Store) Directory(ctx context.Context) ([]DirectoryEntry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// DirectoryEntryByIdentifier is the entry holding a QCVN 102 identifier
+// (identifiers are unique: PutDirectoryEntry and ImportDirectory see to it).
+func (s *Store) DirectoryEntryByIdentifier(ctx context.Context, identifier string) (DirectoryEntry, error) {
+	var e DirectoryEntry
+	if identifier == "" {
+		return e, ErrNotFound
+	}
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT code, identifier, name, parent, kind, cleared FROM agencies WHERE identifier = ?`), identifier).
+		Scan(&e.Code, &e.Identifier, &e.Name, &e.Parent, &e.Kind, &e.Cleared)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	return e, err
 }
 
 // DirectoryEntryOf is the entry of code.

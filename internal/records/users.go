@@ -71,6 +71,14 @@ func (u User) Cleared() []string {
 	return Levels[:i+1]
 }
 
+// ClearedFor says whether a holder cleared for level have (a user; an
+// agency receiving electronically) may hold a document of level want:
+// have at or above it. "" holds no level.
+func ClearedFor(have, want string) bool {
+	h := levelRank(Level(have))
+	return h >= 0 && h >= levelRank(Level(want))
+}
+
 // MayRead says whether the user may read a document of an agency with a
 // secrecy marking.
 func (u User) MayRead(agency, confidentiality string) bool {
