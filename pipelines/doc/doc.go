@@ -256,6 +256,27 @@ type Record struct {
 	// between those its issuer gave the days before and after). Not a
 	// key of `vanthu extract`'s output, which keeps the contract's keys.
 	Candidates map[string][]Candidate `json:"candidates,omitempty"`
+	// Figures are the labelled numbers a báo cáo states, in its tables
+	// and sentences, in reading order; the archive finds a report
+	// regime's indicators among them (FindIndicator). Not a key of
+	// `vanthu extract`'s output either.
+	Figures []Figure `json:"figures,omitempty"`
+}
+
+// Figure is a number a report states with what it counts: a table
+// row's label and cell, or the words of a sentence before it.
+type Figure struct {
+	Label string `json:"label"` // the row's label, or the words the number follows
+	// Column is the header of the cell's column when a table has more
+	// than one column of numbers ("Kỳ này", "Lũy kế"); "" otherwise.
+	Column string `json:"column,omitempty"`
+	// Value is the number in its unit's base: "1.234,5" is 1234.5, and
+	// "1,2 tỷ đồng" is 1200000000 with unit "đồng".
+	Value      float64  `json:"value"`
+	Unit       string   `json:"unit,omitempty"` // "đồng", "%", "hồ sơ", … ("" none printed)
+	Text       string   `json:"text"`           // the number as printed, with its unit
+	Confidence float64  `json:"confidence"`
+	Evidence   Evidence `json:"evidence"`
 }
 
 // Candidate is a reading of a handwritten blank and its probability.
