@@ -59,6 +59,21 @@ type User struct {
 	Clearance string // the highest secrecy level this user may read, or ""
 	Disabled  bool
 	Unit      string // the directory unit the user works in ("" the agency as a whole)
+	// Email and ZaloID are where notices reach the user beyond the app
+	// ("" none).
+	Email, ZaloID string
+	// Reach are the other agencies a city-wide leader reads the figures
+	// of (the city view), comma-separated codes; only the operator
+	// grants it. A string keeps User comparable.
+	Reach string
+}
+
+// Reaches are the agency codes of u.Reach.
+func (u User) Reaches() []string {
+	if u.Reach == "" {
+		return nil
+	}
+	return strings.Split(u.Reach, ",")
 }
 
 // Cleared are the secrecy levels the user may read: theirs and those
@@ -152,9 +167,9 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	if err != nil {
 		return User{}, err
 	}
-	err = s.w.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
+	err = s.w.QueryRowContext(ctx, s.q(`INSERT INTO users (name, role, agency, clearance, password, created_at, unit, email, zalo_id, reach) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO NOTHING RETURNING id`),
-		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now()), u.Unit).Scan(&u.ID)
+		u.Name, u.Role, u.Agency, u.Clearance, h, stamp(s.now()), u.Unit, u.Email, u.ZaloID, u.Reach).Scan(&u.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("create user %q: %w", u.Name, ErrNameTaken)
 	}
@@ -219,10 +234,10 @@ var ErrBadLogin = errors.New("wrong name or password")
 // Authenticate checks a name and password.
 func (s *Store) Authenticate(ctx context.Context, name, password string) (User, error) {
 	var u User
-	var h string
+	var h, reach string
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, password, disabled, unit FROM users WHERE name = ?`), name).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &h, &disabled, &u.Unit)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, password, disabled, unit, email, zalo_id, reach FROM users WHERE name = ?`), name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &h, &disabled, &u.Unit, &u.Email, &u.ZaloID, &reach)
 	if errors.Is(err, sql.ErrNoRows) {
 		checkPassword(dummyHash, password)
 		return User{}, ErrBadLogin
@@ -233,6 +248,7 @@ func (s *Store) Authenticate(ctx context.Context, name, password string) (User, 
 	if !checkPassword(h, password) || disabled != 0 {
 		return User{}, ErrBadLogin
 	}
+	u.Reach = reach
 	return u, nil
 }
 
@@ -240,12 +256,14 @@ func (s *Store) Authenticate(ctx context.Context, name, password string) (User, 
 func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 	var u User
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, disabled, unit FROM users WHERE name = ?`), name).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &u.Unit)
+	var reach string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, role, agency, clearance, disabled, unit, email, zalo_id, reach FROM users WHERE name = ?`), name).
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &u.Unit, &u.Email, &u.ZaloID, &reach)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
 	u.Disabled = disabled != 0
+	u.Reach = reach
 	return u, err
 }
 
@@ -277,11 +295,11 @@ func tokenHash(tok string) string {
 // UserByToken is the user a live token belongs to.
 func (s *Store) UserByToken(ctx context.Context, tok string) (User, string, error) {
 	var u User
-	var kind, expires string
+	var kind, expires, reach string
 	var disabled int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT u.id, u.name, u.role, u.agency, u.clearance, u.disabled, t.kind, t.expires_at, u.unit
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT u.id, u.name, u.role, u.agency, u.clearance, u.disabled, t.kind, t.expires_at, u.unit, u.email, u.zalo_id, u.reach
 		FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), tokenHash(tok)).
-		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &kind, &expires, &u.Unit)
+		Scan(&u.ID, &u.Name, &u.Role, &u.Agency, &u.Clearance, &disabled, &kind, &expires, &u.Unit, &u.Email, &u.ZaloID, &reach)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, "", ErrNotFound
 	}
@@ -291,6 +309,7 @@ func (s *Store) UserByToken(ctx context.Context, tok string) (User, string, erro
 	if disabled != 0 || !s.now().Before(parseStamp(expires)) {
 		return User{}, "", ErrNotFound
 	}
+	u.Reach = reach
 	return u, kind, nil
 }
 
