@@ -528,12 +528,14 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 			return s.Lookup(ctx, agency, name)
 		}
 	}
+	issuerCode := ""
 	if rec.Issuer != "" {
 		r, ok, err := resolve(ctx, d.Agency, rec.Issuer, RoleIssuer, d.ID)
 		if err != nil {
 			return err
 		}
 		if ok {
+			issuerCode = r.Code
 			if _, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET issuer_code = ? WHERE id = ?`), r.Code, d.ID); err != nil {
 				return err
 			}
@@ -557,6 +559,11 @@ func (s *Store) ResolveNames(ctx context.Context, d Document) error {
 				return err
 			}
 		}
+	}
+	// A báo cáo is matched to its report regime by who issued it: once
+	// the issuer is resolved.
+	if err := s.MatchReport(ctx, d, issuerCode); err != nil {
+		return fmt.Errorf("report regime: %w", err)
 	}
 	return nil
 }

@@ -45,6 +45,8 @@ func Run(t *testing.T, s *records.Store) {
 		return records.Upload{Agency: "ubnd-qn", Bucket: "uploads", Key: key, ETag: "e1", At: at}
 	}
 
+	t.Run("ReportRegimes", func(t *testing.T) { runRegimes(t, s) })
+
 	t.Run("ArrivalNumbersGaplessUnderConcurrency", func(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make(chan error, 50)
