@@ -566,10 +566,10 @@ func (s *Store) Submissions(ctx context.Context, u User, regimeID int64, status 
 
 // PeriodStatus is who reported in one of a regime's periods.
 type PeriodStatus struct {
-	Period    string
-	Due       string
-	Overdue   bool // the due day has passed
-	Reporters []ReporterStatus
+	Period                          string
+	Due                             string
+	Overdue                         bool // the due day has passed
+	Reporters                       []ReporterStatus
 	OnTime, Late, Doubtful, Missing int
 }
 
