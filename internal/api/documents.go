@@ -359,6 +359,12 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.serveOriginal(w, r, d)
+}
+
+// serveOriginal sends a document's upload to a caller already allowed
+// to read it.
+func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, d records.Document) {
 	rc, info, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
 	if err != nil {
 		s.fail(w, r, err)
