@@ -300,7 +300,7 @@ func (s *Store) file(ctx context.Context, tx *sql.Tx, id int64, agency string, u
 }
 
 // insertDerived writes the report record of a báo cáo and the meeting of a
-// giấy mời.
+// giấy mời, and links a thông báo kết luận to its meeting.
 func (s *Store) insertDerived(ctx context.Context, tx *sql.Tx, id int64, agency string, arrived time.Time, rec doc.Record) error {
 	switch rec.DocType {
 	case "BC":
@@ -312,15 +312,10 @@ func (s *Store) insertDerived(ctx context.Context, tx *sql.Tx, id int64, agency 
 			return fmt.Errorf("report record: %w", err)
 		}
 	case "GM":
-		inv, _ := json.Marshal(nonNil(rec.Recipients))
-		day := ""
-		if len(rec.MeetingTime) >= 10 {
-			day = rec.MeetingTime[:10]
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meetings (id, agency, document_id, starts, day, place, chair, invitees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			newID(), agency, id, rec.MeetingTime, day, rec.MeetingPlace, MeetingChair(rec), string(inv)); err != nil {
-			return fmt.Errorf("meeting record: %w", err)
-		}
+		return s.meetingFromRecord(ctx, tx, id, agency, rec)
+	case "TB":
+		// A thông báo kết luận finds the meeting it concludes (meetings.go).
+		return s.linkConclusion(ctx, tx, id, agency, rec)
 	}
 	return nil
 }

@@ -33,6 +33,8 @@ type TaskFilter struct {
 	Status    string
 	Cleared   []string
 	Limit     int
+	// DocumentID keeps the tasks of one document (0: all).
+	DocumentID int64
 }
 
 // readable is the condition keeping rows whose secrecy column col holds
@@ -69,6 +71,9 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]Task, error) {
 	}
 	if f.Status != "" {
 		conds, args = append(conds, "status = ?"), append(args, f.Status)
+	}
+	if f.DocumentID != 0 {
+		conds, args = append(conds, "document_id = ?"), append(args, f.DocumentID)
 	}
 	c, a := secrecyCond(f.Cleared)
 	conds, args = append(conds, c), append(args, a...)
@@ -165,15 +170,45 @@ func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]Report, error) {
 	return out, rows.Err()
 }
 
-// Meeting is a meeting record, from a giấy mời.
+// Meeting is a meeting record, from a giấy mời or made by a clerk.
 type Meeting struct {
 	ID         int64
-	Agency     string
-	DocumentID int64
+	Agency     string // the agency whose record it is (the organiser of a hand-made one)
+	DocumentID int64  // the giấy mời (0 for a meeting made by hand)
 	Starts     string // ISO local time as read ("2025-03-12T14:00")
+	Ends       string // "" when not said
 	Place      string
 	Chair      string
-	Invitees   []string
+	Invitees   []string // as read from the giấy mời, or named by hand
+	// InviteeCodes are the directory entries Invitees resolved to, one
+	// for each ("" for a name nothing matched).
+	InviteeCodes []string
+	Subject      string
+	Agenda       []string
+	// Secrecy is the giấy mời's level, or a hand-made meeting's own.
+	Secrecy            string
+	CreatedBy          string
+	ConclusionDocument int64 // the thông báo kết luận linked to it (0 none)
+}
+
+// meetingSecrecy is the SQL of a meeting row's level: its document's
+// (which review may raise) or, without one, its own.
+const meetingSecrecy = `COALESCE((SELECT d.confidentiality FROM documents d WHERE d.id = meetings.document_id), meetings.secrecy)`
+
+const meetingColumns = `id, agency, COALESCE(document_id, 0), starts, ends, place, chair, invitees, invitee_codes, subject, agenda, ` + meetingSecrecy + `, created_by, conclusion_document`
+
+func scanMeeting(row interface{ Scan(...any) error }) (Meeting, error) {
+	var m Meeting
+	var inv, codes, agenda string
+	if err := row.Scan(&m.ID, &m.Agency, &m.DocumentID, &m.Starts, &m.Ends, &m.Place, &m.Chair, &inv, &codes, &m.Subject, &agenda, &m.Secrecy,
+		&m.CreatedBy, &m.ConclusionDocument); err != nil {
+		return Meeting{}, err
+	}
+	json.Unmarshal([]byte(inv), &m.Invitees)
+	json.Unmarshal([]byte(codes), &m.InviteeCodes)
+	json.Unmarshal([]byte(agenda), &m.Agenda)
+	m.Invitees, m.InviteeCodes, m.Agenda = nonNil(m.Invitees), nonNil(m.InviteeCodes), nonNil(m.Agenda)
+	return m, nil
 }
 
 // Meetings lists an agency's meetings whose day is within [from, to]
@@ -189,21 +224,19 @@ func (s *Store) Meetings(ctx context.Context, agency, from, to string, cleared [
 	if to != "" {
 		conds, args = append(conds, "day <= ?"), append(args, to)
 	}
-	c, a := secrecyCond(cleared)
+	c, a := readable(meetingSecrecy, cleared)
 	conds, args = append(conds, c), append(args, a...)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, agency, document_id, starts, place, chair, invitees FROM meetings WHERE `+strings.Join(conds, " AND ")+` ORDER BY starts, id`), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+meetingColumns+` FROM meetings WHERE `+strings.Join(conds, " AND ")+` ORDER BY starts, id LIMIT 1000`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("meetings: %w", err)
 	}
 	defer rows.Close()
 	var out []Meeting
 	for rows.Next() {
-		var m Meeting
-		var inv string
-		if err := rows.Scan(&m.ID, &m.Agency, &m.DocumentID, &m.Starts, &m.Place, &m.Chair, &inv); err != nil {
+		m, err := scanMeeting(rows)
+		if err != nil {
 			return nil, err
 		}
-		json.Unmarshal([]byte(inv), &m.Invitees)
 		out = append(out, m)
 	}
 	return out, rows.Err()

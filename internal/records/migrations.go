@@ -267,6 +267,37 @@ var migrations = []string{
 	ALTER TABLE users ADD COLUMN reach TEXT NOT NULL DEFAULT '';
 	ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
 	ALTER TABLE users ADD COLUMN zalo_id TEXT NOT NULL DEFAULT ''`,
+	// The meeting system (meetings.go): a meeting made by hand has no
+	// giấy mời, so document_id may be NULL now, which SQLite can only
+	// say by making the table again; its subject, end, agenda and
+	// secrecy (a hand-made one's own; a giấy mời's is its document's),
+	// the conclusion linked to it. Invitations to agencies or persons and
+	// their answers, the papers of its agenda. The outbox delivers
+	// notices beyond the app (internal/notify): one row a notice,
+	// channel and person; notices made before it are not sent out.
+	`CREATE TABLE meetings_v2 (id BIGINT PRIMARY KEY, agency TEXT NOT NULL, document_id BIGINT UNIQUE REFERENCES documents(id),
+		starts TEXT NOT NULL, ends TEXT NOT NULL DEFAULT '', day TEXT NOT NULL, place TEXT NOT NULL, chair TEXT NOT NULL, invitees TEXT NOT NULL,
+		invitee_codes TEXT NOT NULL DEFAULT '[]', subject TEXT NOT NULL DEFAULT '', agenda TEXT NOT NULL DEFAULT '[]', secrecy TEXT NOT NULL DEFAULT '',
+		created_by TEXT NOT NULL DEFAULT '', conclusion_document BIGINT NOT NULL DEFAULT 0, updated_at TEXT NOT NULL DEFAULT '');
+	INSERT INTO meetings_v2 (id, agency, document_id, starts, day, place, chair, invitees) SELECT id, agency, document_id, starts, day, place, chair, invitees FROM meetings;
+	DROP TABLE meetings;
+	ALTER TABLE meetings_v2 RENAME TO meetings;
+	CREATE INDEX meetings_agency_day ON meetings(agency, day);
+	CREATE TABLE invitations (id BIGINT PRIMARY KEY, meeting_id BIGINT NOT NULL, agency TEXT NOT NULL, user_id BIGINT NOT NULL DEFAULT 0,
+		invitee TEXT NOT NULL, answer TEXT NOT NULL DEFAULT '', who TEXT NOT NULL DEFAULT '', delegate_user BIGINT NOT NULL DEFAULT 0,
+		note TEXT NOT NULL DEFAULT '', answered_by TEXT NOT NULL DEFAULT '', answered_at TEXT NOT NULL DEFAULT '', invited_by TEXT NOT NULL,
+		invited_at TEXT NOT NULL, UNIQUE (meeting_id, agency, user_id));
+	CREATE INDEX invitations_agency ON invitations(agency, user_id);
+	CREATE INDEX invitations_delegate ON invitations(delegate_user);
+	CREATE TABLE meeting_papers (meeting_id BIGINT NOT NULL, document_id BIGINT NOT NULL, agenda_item INTEGER NOT NULL, added_by TEXT NOT NULL,
+		added_at TEXT NOT NULL, PRIMARY KEY (meeting_id, document_id));
+	ALTER TABLE notices ADD COLUMN fanned INTEGER NOT NULL DEFAULT 0;
+	UPDATE notices SET fanned = 1;
+	CREATE INDEX notices_fanned ON notices(fanned);
+	CREATE TABLE outbox (id BIGINT PRIMARY KEY, notice_id BIGINT NOT NULL, channel TEXT NOT NULL, user_id BIGINT NOT NULL, address TEXT NOT NULL,
+		status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL, claimed_at TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',
+		sent_at TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, UNIQUE (notice_id, channel, user_id));
+	CREATE INDEX outbox_due ON outbox(status, next_at)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -1078,6 +1078,8 @@ func Run(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("Meetings", func(t *testing.T) { meetings(t, s) })
+
 	t.Run("HandlingAReceivedDocument", func(t *testing.T) {
 		if err := s.PutAgency(ctx, records.Agency{Code: "ubnd-qn.kt", Name: "Phòng Kinh tế", Parent: "ubnd-qn"}); err != nil {
 			t.Fatal(err)
