@@ -1142,3 +1142,32 @@ func (s *Store) Consolidate(ctx context.Context, u User, regimeID int64, period 
 	}
 	return c, nil
 }
+
+// Submission is one submission of a regime the user's agency receives,
+// with its figures (none shown of a report above their clearance).
+func (s *Store) Submission(ctx context.Context, u User, regimeID, id int64) (Submission, error) {
+	r, err := s.receivedRegime(ctx, u, regimeID)
+	if err != nil {
+		return Submission{}, err
+	}
+	subs, err := s.querySubmissions(ctx, u.Cleared(), "s.regime_id = ? AND s.id = ?", regimeID, id)
+	if err != nil {
+		return Submission{}, err
+	}
+	if len(subs) == 0 {
+		return Submission{}, ErrNotFound
+	}
+	sb := subs[0]
+	if !sb.Secret {
+		figs, err := s.figuresOf(ctx, []int64{sb.ID})
+		if err != nil {
+			return sb, err
+		}
+		sb.Figures = figs[sb.ID]
+		// In the regime's order of indicators.
+		sort.SliceStable(sb.Figures, func(i, j int) bool {
+			return slices.Index(r.Indicators, sb.Figures[i].Indicator) < slices.Index(r.Indicators, sb.Figures[j].Indicator)
+		})
+	}
+	return sb, nil
+}
