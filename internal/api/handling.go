@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -201,7 +202,12 @@ func (s *Server) SendReminders(ctx context.Context) (int, error) {
 				map[string]any{"document_id": r.Handling.DocumentID, "deadline": r.Handling.Deadline, "main_unit": r.Handling.MainUnit, "main_user": r.Handling.MainUser})
 		}
 	}
-	return len(rs), err
+	// Reports: reporters before the due day, receivers after it.
+	n, rerr := s.Records.ReportReminders(ctx)
+	if n > 0 {
+		s.Log.InfoContext(ctx, "report reminders", "notices", n)
+	}
+	return len(rs) + n, errors.Join(err, rerr)
 }
 
 // publishStatus tells the hub's subscribers a document's handling moved

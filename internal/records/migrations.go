@@ -245,7 +245,7 @@ var migrations = []string{
 	CREATE INDEX deliveries_due ON deliveries(status, next_at)`,
 	// The reporting system (regimes.go): the regimes a receiving agency
 	// declares, the reports matched to a regime's period, the figures
-	// read from them, the reminders sent. Notices (notices.go) are what a
+	// read from them. Notices (notices.go) are what a
 	// person is told in the app, and through other channels after it;
 	// a user's reach is the agencies a city-wide leader reads.
 	`CREATE TABLE report_regimes (id BIGINT PRIMARY KEY, agency TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, period TEXT NOT NULL,
@@ -258,8 +258,6 @@ var migrations = []string{
 	CREATE TABLE submission_figures (submission_id BIGINT NOT NULL, indicator TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, found INTEGER NOT NULL,
 		text TEXT NOT NULL, unit TEXT NOT NULL, confidence DOUBLE PRECISION NOT NULL, evidence TEXT NOT NULL, corrected_by TEXT NOT NULL DEFAULT '',
 		PRIMARY KEY (submission_id, indicator));
-	CREATE TABLE regime_reminders (regime_id BIGINT NOT NULL, period TEXT NOT NULL, reporter TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
-		PRIMARY KEY (regime_id, period, reporter, kind));
 	CREATE TABLE notices (id BIGINT PRIMARY KEY, agency TEXT NOT NULL, user_id BIGINT NOT NULL DEFAULT 0, kind TEXT NOT NULL, subject TEXT NOT NULL,
 		body TEXT NOT NULL, link TEXT NOT NULL DEFAULT '', secrecy TEXT NOT NULL DEFAULT '', dedupe TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
 	CREATE INDEX notices_agency ON notices(agency, created_at);

@@ -928,7 +928,7 @@ func (s *Store) ConfirmSubmission(ctx context.Context, u User, regimeID, documen
 	if _, err := r.DueOf(period); err != nil {
 		return Submission{}, err
 	}
-	d, err := s.documentByID(ctx, documentID)
+	d, err := s.DocumentByID(ctx, documentID)
 	if err != nil {
 		return Submission{}, err
 	}
@@ -981,18 +981,6 @@ func (s *Store) RejectSubmission(ctx context.Context, u User, regimeID, id int64
 	return tx.Commit()
 }
 
-// documentByID reads a document by ID alone (the callers check reach).
-func (s *Store) documentByID(ctx context.Context, id int64) (Document, error) {
-	docs, err := s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE id = ?`, id)
-	if err != nil {
-		return Document{}, err
-	}
-	if len(docs) == 0 {
-		return Document{}, ErrNotFound
-	}
-	return docs[0], nil
-}
-
 // SubmissionDocument is a submitted document for a reader of the
 // receiving agency cleared for it: the file a reporter sent.
 func (s *Store) SubmissionDocument(ctx context.Context, u User, regimeID, id int64) (Document, error) {
@@ -1003,7 +991,7 @@ func (s *Store) SubmissionDocument(ctx context.Context, u User, regimeID, id int
 	if err := s.db.QueryRowContext(ctx, s.q(`SELECT document_id FROM submissions WHERE id = ? AND regime_id = ?`), id, regimeID).Scan(&docID); err != nil {
 		return Document{}, ErrNotFound
 	}
-	d, err := s.documentByID(ctx, docID)
+	d, err := s.DocumentByID(ctx, docID)
 	if err != nil {
 		return Document{}, err
 	}
@@ -1170,4 +1158,122 @@ func (s *Store) Submission(ctx context.Context, u User, regimeID, id int64) (Sub
 		})
 	}
 	return sb, nil
+}
+
+// PeriodLabel names a regime's period as a person reads it: "tháng
+// 3/2025", "quý I/2025", "6 tháng đầu năm 2025", "năm 2025".
+func PeriodLabel(period string) string {
+	if m := rePeriodMonth.FindStringSubmatch(period); m != nil {
+		return "tháng " + strings.TrimPrefix(m[2], "0") + "/" + m[1]
+	}
+	if m := rePeriodQuarter.FindStringSubmatch(period); m != nil {
+		return "quý " + []string{"", "I", "II", "III", "IV"}[m[2][0]-'0'] + "/" + m[1]
+	}
+	if m := rePeriodHalf.FindStringSubmatch(period); m != nil {
+		if m[2] == "1" {
+			return "6 tháng đầu năm " + m[1]
+		}
+		return "6 tháng cuối năm " + m[1]
+	}
+	if rePeriodYear.MatchString(period) {
+		return "năm " + period
+	}
+	return "báo cáo một lần"
+}
+
+// How far ahead reporters are reminded, and how long after the due day
+// the receiver hears who is missing.
+const (
+	remindBefore = 3
+	overdueFor   = 30
+)
+
+// ReportReminders tells each reporter that has not reported of a due
+// day coming (within three days), and each receiving agency, once the
+// day has passed, who has not reported: once each (a notice per event;
+// a second run writes none). It returns the notices written.
+func (s *Store) ReportReminders(ctx context.Context) (int, error) {
+	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 100000`)
+	if err != nil {
+		return 0, err
+	}
+	today := s.now().In(vietnam)
+	day := today.Format(time.DateOnly)
+	n := 0
+	for _, r := range regs {
+		cur := r.PeriodOf(today)
+		periods := []string{cur}
+		if y, last, err := r.lastMonth(cur); err == nil && r.Period != PeriodOnce {
+			// The period before: a yearly report may be due after its year.
+			first := map[string]int{PeriodMonth: 1, PeriodQuarter: 3, PeriodHalf: 6, PeriodYear: 12}[r.Period]
+			prev := r.PeriodOf(time.Date(y, time.Month(last-first+1), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1))
+			periods = append([]string{prev}, periods...)
+		}
+		for _, p := range periods {
+			due, err := r.DueOf(p)
+			if err != nil {
+				continue
+			}
+			dueT, _ := time.Parse(time.DateOnly, due)
+			soon := dueT.AddDate(0, 0, -remindBefore).Format(time.DateOnly)
+			late := dueT.AddDate(0, 0, overdueFor).Format(time.DateOnly)
+			// Nobody is told of a period due before the regime was declared.
+			if day < soon || day > late || due < r.CreatedAt[:min(10, len(r.CreatedAt))] {
+				continue
+			}
+			reported := map[string]bool{}
+			rows, err := s.db.QueryContext(ctx, s.q(`SELECT reporter FROM submissions WHERE regime_id = ? AND period = ? AND status <> ?`), r.ID, p, SubmissionDoubtful)
+			if err != nil {
+				return n, err
+			}
+			for rows.Next() {
+				var c string
+				rows.Scan(&c)
+				reported[c] = true
+			}
+			rows.Close()
+			var missing []string
+			for _, c := range r.Reporters {
+				if !reported[c] {
+					missing = append(missing, c)
+				}
+			}
+			if len(missing) == 0 {
+				continue
+			}
+			what := "Báo cáo " + PeriodLabel(p) + ": " + r.Name
+			if day <= due {
+				for _, c := range missing {
+					ok, err := s.addNotice(ctx, s.w, Notice{Agency: c, Kind: "report_due", Subject: "Sắp đến hạn gửi báo cáo",
+						Body: what + ". Hạn gửi: " + VietDate(due) + ".", Link: fmt.Sprintf("#/bao-cao/%d", r.ID),
+						Dedupe: fmt.Sprintf("report_due:%d:%s:%s", r.ID, p, c)})
+					if err != nil {
+						return n, err
+					}
+					if ok {
+						n++
+					}
+				}
+				continue
+			}
+			names := s.agencyNames(ctx, missing)
+			var list []string
+			for _, c := range missing[:min(len(missing), 20)] {
+				list = append(list, names[c])
+			}
+			if len(missing) > 20 {
+				list = append(list, fmt.Sprintf("và %d đơn vị khác", len(missing)-20))
+			}
+			ok, err := s.addNotice(ctx, s.w, Notice{Agency: r.Agency, Kind: "report_overdue", Subject: "Quá hạn báo cáo: " + truncate(r.Name, 200),
+				Body: fmt.Sprintf("%s. Hạn gửi %s đã qua; %d đơn vị chưa gửi: %s.", what, VietDate(due), len(missing), strings.Join(list, "; ")),
+				Link: fmt.Sprintf("#/bao-cao/%d?ky=%s", r.ID, p), Dedupe: fmt.Sprintf("report_overdue:%d:%s", r.ID, p)})
+			if err != nil {
+				return n, err
+			}
+			if ok {
+				n++
+			}
+		}
+	}
+	return n, nil
 }
