@@ -28,6 +28,7 @@ import (
 	"github.com/vanthu/vanthu/internal/events"
 	"github.com/vanthu/vanthu/internal/health"
 	"github.com/vanthu/vanthu/internal/metrics"
+	"github.com/vanthu/vanthu/internal/notify"
 	"github.com/vanthu/vanthu/internal/objstore"
 	"github.com/vanthu/vanthu/internal/records"
 	"github.com/vanthu/vanthu/internal/search"
@@ -209,6 +210,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 	}()
+	// Notices beyond the app (e-mail, Zalo ZNS), when a channel is
+	// configured: the outbox on its own beat, like the hub's.
+	if chans := notify.FromConfig(config.Get); len(chans) > 0 {
+		ob := &notify.Outbox{Records: reg, Channels: chans, Log: log, BaseURL: config.Get("VANTHU_PUBLIC_URL")}
+		go func() {
+			t := time.NewTicker(10 * time.Second)
+			defer t.Stop()
+			for {
+				if _, err := ob.Run(ctx); err != nil && ctx.Err() == nil {
+					log.Error("notice deliveries", "err", err)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
 	go func() {
 		for {
 			if _, err := sum.Run(ctx); err != nil && ctx.Err() == nil {
@@ -230,6 +250,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			if _, err := apiSrv.SendReminders(ctx); err != nil {
 				log.Error("reminders", "err", err)
+			}
+			if n, err := reg.MeetingReminders(ctx, time.Now()); err != nil {
+				log.Error("meeting reminders", "err", err)
+			} else if n > 0 {
+				log.Info("meeting reminders", "notices", n)
 			}
 			if n, err := apiSrv.RepairIndex(ctx); err != nil {
 				log.Error("repair the index", "err", err)

@@ -76,7 +76,8 @@ func TestOpenAPITypedSchemas(t *testing.T) {
 	d := openAPIDoc(t)
 	noJSON := []string{"POST /api/v1/logout", "DELETE /api/v1/documents/{id}", "GET /api/v1/documents/{id}/file",
 		"GET /api/v1/documents/{id}/pages/{n}", "GET /api/v1/corrections", "GET /api/v1/feedback/{id}/messages/{mid}/file", "GET /api/v1/documents/{id}/edxml", "POST /api/v1/documents/{id}/refuse", "GET /api/v1/documents/{id}/edxml/status", "DELETE /api/v1/hub/keys/{id}",
-		"DELETE /api/v1/report-regimes/{id}/submissions/{sid}", "GET /api/v1/report-regimes/{id}/submissions/{sid}/file"}
+		"DELETE /api/v1/report-regimes/{id}/submissions/{sid}", "GET /api/v1/report-regimes/{id}/submissions/{sid}/file",
+		"GET /api/v1/meetings/{id}/papers/{doc}/file", "POST /api/v1/notices/{id}/read"}
 	type op struct {
 		name        string
 		out, jsonIn bool

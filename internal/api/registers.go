@@ -311,7 +311,9 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
 
 // meetingJSON is a meeting as the dashboard lists it.
 type meetingJSON struct {
-	DocumentID int64    `json:"document_id"`
+	DocumentID int64    `json:"document_id"` // 0 for a meeting made by hand
+	Subject    string   `json:"subject"`
+	Ends       string   `json:"ends"`   // "" when not said
 	Starts     string   `json:"starts"` // local time as read ("2025-03-12T14:00")
 	Place      string   `json:"place"`
 	Chair      string   `json:"chair"`
@@ -319,7 +321,7 @@ type meetingJSON struct {
 }
 
 func meetingJSONOf(m records.Meeting) meetingJSON {
-	return meetingJSON{DocumentID: m.DocumentID, Starts: m.Starts, Place: m.Place, Chair: m.Chair, Invitees: m.Invitees}
+	return meetingJSON{DocumentID: m.DocumentID, Subject: m.Subject, Ends: m.Ends, Starts: m.Starts, Place: m.Place, Chair: m.Chair, Invitees: m.Invitees}
 }
 
 // meetingEntry is a line of the meetings listing: a meeting with its id.
