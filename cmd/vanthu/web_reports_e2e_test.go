@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/vanthu/vanthu/internal/objstore/local"
+	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/records/recordstest"
+	"github.com/vanthu/vanthu/internal/testenv"
+	"github.com/vanthu/vanthu/pipelines/doc"
+)
+
+// The reporting system in headless Chromium. Ba Tơ district's report
+// on the first quarter's budget reached the finance department on the
+// 20th of March, before the regime existed; the department's admin
+// declares the regime through the form (an impossible due day refused
+// first, in Vietnamese) with Ba Tơ and Minh Long reporting, and the report
+// already there is matched to it. The clerk finds the regime in the
+// list, picks the quarter: Ba Tơ on time with its report, Minh Long not
+// reported and named as missing, the figures read, summed and written
+// the Vietnamese way; the clerk puts a figure right in place, and the
+// API has it. Nothing scrolls sideways on a phone.
+func TestWebReports(t *testing.T) {
+	testenv.Need(t, "chromium")
+	t.Setenv("VANTHU_MINIO_URL", "")
+	t.Setenv("VANTHU_DB_URL", "")
+	ctx := context.Background()
+	data := t.TempDir()
+	vn := time.FixedZone("ICT", 7*3600)
+	year := time.Now().In(vn).Year() - 1 // last year's: the regime finds it
+	q1 := fmt.Sprint(year, "-Q1")
+
+	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dirCSV = "code,identifier,name,parent,kind\n" +
+		"so-tc,,SỞ TÀI CHÍNH THỬ NGHIỆM,,agency\n" +
+		"ubnd-bt,,UBND HUYỆN BA TƠ,,agency\n" +
+		"ubnd-ml,,UBND HUYỆN MINH LONG,,agency\n"
+	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != 3 {
+		t.Fatalf("directory: %d %v", n, err)
+	}
+	for _, u := range []records.User{
+		{Name: "qt-stc", Role: records.RoleAdmin, Agency: "so-tc"},
+		{Name: "vt-stc", Role: records.RoleClerk, Agency: "so-tc", Clearance: "TUYỆT MẬT"},
+		{Name: "vt-bt", Role: records.RoleClerk, Agency: "ubnd-bt"},
+	} {
+		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Ba Tơ's report, as the pipeline records a báo cáo: its file in the
+	// object store, its record with the figures read.
+	objects, err := local.New(filepath.Join(data, "objects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := bornDigital(t, 1, 15)[0]
+	info, err := objects.Put(ctx, "uploads", "bao-cao/bc-ba-to.pdf", bytes.NewReader(pdf), int64(len(pdf)), map[string]string{"agency": "so-tc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := recordstest.Rec("BC", "12", "BC-UBND", "UBND HUYỆN BA TƠ", fmt.Sprintf("Báo cáo tình hình thu chi ngân sách quý I năm %d", year))
+	rec.IssuedAt = fmt.Sprintf("%d-03-18", year)
+	rec.Figures = []doc.Figure{
+		{Label: "Tổng thu ngân sách", Value: 1234567890, Text: "1.234.567.890 đồng", Unit: "đồng", Confidence: 0.95, Evidence: doc.Evidence{Page: 1, Box: [4]int{10, 20, 30, 40}}},
+		{Label: "Tổng chi ngân sách", Value: 987654321, Text: "987.654.321 đồng", Unit: "đồng", Confidence: 0.4, Evidence: doc.Evidence{Page: 1, Box: [4]int{10, 60, 30, 40}}},
+	}
+	r, err := st.Record(ctx, records.Upload{Agency: "so-tc", Bucket: "uploads", Key: "bao-cao/bc-ba-to.pdf", ETag: info.ETag, File: "bc-ba-to.pdf",
+		At: time.Date(year, 3, 20, 8, 0, 0, 0, vn)}, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ResolveNames(ctx, r.Document); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	clerkAPI := &client{t: t, base: "", token: webToken(t, data, "vt-stc")}
+
+	base, serr := startServe(t, data)
+	clerkAPI.base = base
+	w := newWebSession(t, base, serr)
+
+	// The admin declares the regime: an impossible due day first.
+	const name = "Báo cáo thu chi ngân sách"
+	w.login("qt-stc")
+	w.wantMenu("Báo cáo=#/bao-cao")
+	w.open("#/bao-cao")
+	w.waitFor("the regime form", `!!document.querySelector("#regime-form #rg-send")`)
+	w.wantText("the empty list", w.text(), "Cơ quan chưa khai báo chế độ báo cáo nào.", "Khai báo chế độ báo cáo", "Nhập chế độ báo cáo từ tệp CSV")
+	w.do("fill the regime", chromedp.SendKeys(chromedp.CSS("#rg-name"), name), chromedp.SetValue(chromedp.CSS("#rg-period"), "quarter"),
+		chromedp.SendKeys(chromedp.CSS("#rg-due"), "45"), chromedp.SendKeys(chromedp.CSS("#rg-indicators"), "Tổng thu ngân sách\nTổng chi ngân sách"),
+		chromedp.Click(chromedp.CSS(`#rg-reporters input[value="ubnd-bt"]`)), chromedp.Click(chromedp.CSS(`#rg-reporters input[value="ubnd-ml"]`)))
+	w.shot("bc-1-khai-bao")
+	w.do("declare with day 45", chromedp.Click(chromedp.CSS("#rg-send")))
+	w.waitFor("the due day refused", `document.querySelector("#regime-form .error").textContent !== ""`)
+	if s := w.eval(`document.querySelector("#regime-form .error").textContent`); s != "Hạn báo cáo không hợp lệ: ngày trong tháng là từ 1 đến 31." {
+		t.Errorf("a due day of 45 says %q", s)
+	}
+	w.do("due on the 25th", chromedp.SetValue(chromedp.CSS("#rg-due"), "25"), chromedp.Click(chromedp.CSS("#rg-send")))
+	w.waitFor("the regime's screen", `/^#\/bao-cao\/\d+$/.test(location.hash) && document.body.dataset.view === location.hash`)
+	id := strings.TrimPrefix(w.eval(`location.hash`), "#/bao-cao/")
+	code, b, _ := clerkAPI.call("GET", "/api/v1/report-regimes/"+id, nil, "")
+	var reg struct {
+		Name, Period, Due string
+		Reporters         []string
+	}
+	json.Unmarshal(b, &reg)
+	if code != http.StatusOK || reg.Name != name || reg.Period != "quarter" || reg.Due != "25" || strings.Join(reg.Reporters, ",") != "ubnd-bt,ubnd-ml" {
+		t.Fatalf("the regime declared: %d %s", code, b)
+	}
+
+	// The clerk: the list with this quarter's counts, then the first quarter.
+	w.do("log out", chromedp.Click(chromedp.CSS("#logout")))
+	w.login("vt-stc")
+	w.open("#/bao-cao")
+	row := fmt.Sprintf(`#regimes tr[data-regime="%s"]`, id)
+	w.waitFor("the regime listed", fmt.Sprintf(`!!document.querySelector(%q)`, row))
+	w.wantText("the regime's row", w.eval(fmt.Sprintf(`document.querySelector(%q).innerText`, row)), name, "Quý", "Ngày 25 tháng cuối kỳ")
+	if w.eval(`String(!!document.querySelector("#regime-form"))`) != "false" {
+		t.Error("a clerk is offered the admin's form")
+	}
+	w.shot("bc-2-danh-sach")
+	w.do("open the regime", chromedp.Click(chromedp.CSS(row+" a")))
+	w.waitFor("the regime opened", fmt.Sprintf(`document.body.dataset.view === "#/bao-cao/%s"`, id))
+	picker := w.eval(`[...document.querySelectorAll("#ky option")].map(o => o.value + "=" + o.textContent).join("|")`)
+	w.wantText("the period picker", picker, fmt.Sprintf("%s=Quý I/%d", q1, year))
+	w.do("pick the first quarter", chromedp.SetValue(chromedp.CSS("#ky"), q1))
+	w.eval(`document.querySelector("#ky").dispatchEvent(new Event("change")), ""`)
+	w.waitFor("the first quarter", fmt.Sprintf(`document.body.dataset.view === "#/bao-cao/%s?ky=%s"`, id, q1))
+	statusOf := func(code string) string {
+		return w.eval(fmt.Sprintf(`(document.querySelector('#reporters tr[data-reporter=%q]') || {dataset: {}}).dataset.status || ""`, code))
+	}
+	if a, b := statusOf("ubnd-bt"), statusOf("ubnd-ml"); a != "on_time" || b != "missing" {
+		t.Errorf("Ba Tơ is %q and Minh Long %q, want on_time and missing:\n%s\nserve:\n%s", a, b, w.text(), serr.String())
+	}
+	rowText := func(table, code string) string {
+		return w.eval(fmt.Sprintf(`(document.querySelector('#%s tr[data-reporter=%q]') || {}).innerText || ""`, table, code))
+	}
+	w.wantText("Ba Tơ's line", rowText("reporters", "ubnd-bt"), "UBND HUYỆN BA TƠ", "Đúng hạn", "12/BC-UBND", "Mở tệp", fmt.Sprintf("20/03/%d", year))
+	w.wantText("Minh Long's line", rowText("reporters", "ubnd-ml"), "UBND HUYỆN MINH LONG", "Chưa báo cáo")
+	w.wantText("the period", w.eval(`document.querySelector("#period-head").innerText`), fmt.Sprintf("Quý I/%d", year), fmt.Sprintf("hạn 25/03/%d", year),
+		"1 đúng hạn", "1 chưa báo cáo")
+	// The report's file opens.
+	href := w.eval(`document.querySelector('#reporters tr[data-reporter="ubnd-bt"] a.file').getAttribute("href")`)
+	if code, body, _ := clerkAPI.call("GET", href, nil, ""); code != http.StatusOK || !bytes.Equal(body, pdf) {
+		t.Errorf("the report's file %s: %d, %d bytes", href, code, len(body))
+	}
+	// The figures: read, unsure marked, summed, Minh Long missing.
+	w.wantText("Ba Tơ's figures", rowText("figures", "ubnd-bt"), "1.234.567.890", "987.654.321")
+	if n := w.eval(`String(document.querySelectorAll('#figures tr[data-reporter="ubnd-bt"] td.unsure').length)`); n != "1" {
+		t.Errorf("%s unsure figures marked, want 1 (Tổng chi)", n)
+	}
+	w.wantText("the totals", w.eval(`document.querySelector("#figures tfoot").innerText`), "Tổng cộng", "1/2 đơn vị", "1.234.567.890")
+	w.wantText("who is missing", w.eval(`document.querySelector("#missing").innerText`), "Chưa báo cáo", "UBND HUYỆN MINH LONG")
+	if x := w.eval(`document.querySelector("#xlsx").getAttribute("href")`); !strings.Contains(x, "format=xlsx") || !strings.Contains(x, "period="+q1) {
+		t.Errorf("the Excel link: %s", x)
+	}
+	w.shot("bc-3-tinh-hinh")
+
+	// The clerk puts the doubted figure right, the Vietnamese way.
+	w.do("edit Tổng chi", chromedp.Click(chromedp.CSS(`#figures tr[data-reporter="ubnd-bt"] td[data-indicator="Tổng chi ngân sách"] .fig-edit`)))
+	w.waitFor("the figure's input", `!!document.querySelector("#figures .fig-input")`)
+	w.do("type the figure", chromedp.SetValue(chromedp.CSS("#figures .fig-input"), "987.654.321,5"), chromedp.Click(chromedp.CSS("#figures .fig-save")))
+	w.waitFor("the figure saved", `!document.querySelector("#figures .fig-input") && document.body.dataset.view === location.hash &&
+		document.querySelector('#figures tr[data-reporter="ubnd-bt"] td[data-indicator="Tổng chi ngân sách"]').innerText.includes("987.654.321,5")`)
+	if n := w.eval(`String(document.querySelectorAll('#figures td.unsure').length)`); n != "0" {
+		t.Errorf("a figure put right is still marked unsure (%s)", n)
+	}
+	code, b, _ = clerkAPI.call("GET", "/api/v1/report-regimes/"+id+"/figures?period="+q1, nil, "")
+	var fig struct{ Totals []float64 }
+	json.Unmarshal(b, &fig)
+	if code != http.StatusOK || len(fig.Totals) != 2 || fig.Totals[0] != 1234567890 || fig.Totals[1] != 987654321.5 {
+		t.Errorf("the figures after the correction: %d %s", code, b)
+	}
+
+	// On a phone.
+	w.phone()
+	w.open("#/bao-cao/" + id + "?ky=" + q1)
+	w.noSideways("the regime's status")
+	w.shot("bc-4-dien-thoai-tinh-hinh")
+	w.open("#/bao-cao")
+	w.noSideways("the regimes")
+	w.shot("bc-5-dien-thoai-danh-sach")
+	w.desktop()
+
+	// Ba Tơ's clerk: the regime it reports under, its own part only.
+	w.do("log out", chromedp.Click(chromedp.CSS("#logout")))
+	w.login("vt-bt")
+	w.open("#/bao-cao")
+	w.waitFor("the regime reported under", fmt.Sprintf(`!!document.querySelector('#my-regimes tr[data-regime="%s"]')`, id))
+	w.wantText("the reporter's list", w.text(), "Báo cáo cơ quan phải gửi", name, "SỞ TÀI CHÍNH THỬ NGHIỆM")
+	if strings.Contains(w.text(), "MINH LONG") {
+		t.Errorf("a reporter sees who else reports:\n%s", w.text())
+	}
+	w.shot("bc-6-don-vi-bao-cao")
+}
+
+// webToken is a bearer token for user, from vanthu admin.
+func webToken(t *testing.T, data, user string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"admin", "token", "--data", data, "--user", user}, &out, &errb); code != 0 {
+		t.Fatalf("token for %s: %s", user, errb.String())
+	}
+	return strings.TrimSpace(out.String())
+}
+
+// webSession is a headless Chromium on vanthu serve, with the steps the
+// web tests take: log in, open a screen and wait until it is drawn, wait
+// for a condition, read, take a screenshot.
+type webSession struct {
+	t     *testing.T
+	base  string
+	serr  *bytes.Buffer
+	ctx   context.Context
+	shots string
+}
+
+func newWebSession(t *testing.T, base string, serr *bytes.Buffer) *webSession {
+	shots := os.Getenv("VANTHU_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join(os.TempDir(), "vanthu-screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 1000), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelB(); cancelA() })
+	return &webSession{t: t, base: base, serr: serr, ctx: bctx, shots: shots}
+}
+
+func (w *webSession) text() string {
+	s, _ := chromedp.Run(w.ctx, chromedp.Text(chromedp.CSS("#main")))
+	return s
+}
+
+func (w *webSession) eval(js string) string {
+	s, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](js))
+	return s
+}
+
+func (w *webSession) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	w.t.Helper()
+	if err := chromedp.Do(w.ctx, steps...); err != nil {
+		w.t.Fatalf("%s: %v\n%s\nserve:\n%s", what, err, w.text(), w.serr.String())
+	}
+}
+
+func (w *webSession) shot(name string) {
+	w.t.Helper()
+	jpg, err := chromedp.Run(w.ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		w.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	os.WriteFile(filepath.Join(w.shots, name+".jpg"), jpg, 0o644)
+}
+
+func (w *webSession) waitFor(what, js string) {
+	w.t.Helper()
+	for range 300 {
+		if ok, _ := chromedp.Run(w.ctx, chromedp.Evaluate[bool](js)); ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	w.t.Fatalf("never %s (%s); last message %q:\n%s\nserve:\n%s", what, js, w.eval(`document.querySelector("#toast").textContent`), w.text(), w.serr.String())
+}
+
+func (w *webSession) open(hash string) {
+	w.t.Helper()
+	w.do("open "+hash, chromedp.Navigate(w.base+"/"+hash))
+	w.waitFor("drawn "+hash, fmt.Sprintf(`document.body.dataset.view === %q`, hash))
+}
+
+func (w *webSession) login(name string) {
+	w.t.Helper()
+	w.do("log in as "+name, chromedp.Navigate(w.base+"/#/dang-nhap"), chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#name"), name), chromedp.SendKeys(chromedp.CSS("#password"), "mat-khau-"+name),
+		chromedp.Click(chromedp.CSS("#login button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#nav:not([hidden])")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-view]:not([data-view="#/dang-nhap"])`)))
+}
+
+func (w *webSession) wantText(where, within string, wants ...string) {
+	w.t.Helper()
+	for _, s := range wants {
+		if !strings.Contains(within, s) {
+			w.t.Errorf("%s does not say %q:\n%s", where, s, within)
+		}
+	}
+}
+
+// wantMenu checks the menu shows entries ("Báo cáo=#/bao-cao").
+func (w *webSession) wantMenu(entries ...string) {
+	w.t.Helper()
+	w.wantText("the menu", w.eval(`[...document.querySelectorAll("#nav a")].filter(a => !a.hidden).map(a => a.textContent.trim() + "=" + a.getAttribute("href")).join(" ")`), entries...)
+}
+
+func (w *webSession) phone()   { w.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)) }
+func (w *webSession) desktop() { w.do("desktop", chromedp.EmulateViewport(1280, 1000)) }
+
+// noSideways checks that nothing on the screen scrolls sideways on a 390 px phone.
+func (w *webSession) noSideways(what string) {
+	w.t.Helper()
+	if wide, _ := chromedp.Run(w.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); wide > 391 {
+		w.t.Errorf("%s is %d px wide on a 390 px phone", what, wide)
+	}
+}
