@@ -313,7 +313,9 @@ func (w *webSession) wantMenu(entries ...string) {
 	w.wantText("the menu", w.eval(`[...document.querySelectorAll("#nav a")].filter(a => !a.hidden).map(a => a.textContent.trim() + "=" + a.getAttribute("href")).join(" ")`), entries...)
 }
 
-func (w *webSession) phone()   { w.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)) }
+func (w *webSession) phone() {
+	w.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+}
 func (w *webSession) desktop() { w.do("desktop", chromedp.EmulateViewport(1280, 1000)) }
 
 // noSideways checks that nothing on the screen scrolls sideways on a 390 px phone.
