@@ -125,8 +125,9 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			failed++
 		}
 		// The contract's keys exactly (domain.md §3): the candidates of a
-		// handwritten field travel between the stages, not out.
-		rec.Candidates = nil
+		// handwritten field and a report's figures travel between the
+		// stages, not out.
+		rec.Candidates, rec.Figures = nil, nil
 		enc.Encode(rec)
 	})
 	if ctx.Err() != nil {

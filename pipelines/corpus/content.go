@@ -42,6 +42,12 @@ type Spec struct {
 	// margin of page 1 ("Chuyển P.KT tham mưu"): not a field, not the
 	// printed text, but ink the reading must not take for either.
 	PenNote string
+	// Table is a báo cáo's table of indicators, drawn after the body's
+	// paragraph TableAfter (counted from 1); Figures the truth of it and
+	// of the figures the sentences state.
+	Table      *Table
+	TableAfter int
+	Figures    []TruthFigure
 }
 
 // PenNotes are what a leader writes on a document received (bút phê).
@@ -254,7 +260,7 @@ func (s Spec) Truth(file string, pages int, text string) map[string]any {
 		mt = s.MeetingTime.Format("2006-01-02T15:04")
 	}
 	auth := strings.Join(s.Authority, " / ")
-	return map[string]any{
+	t := map[string]any{
 		"file": file, "doc_type": s.Type, "number": fmt.Sprintf("%02d", s.Number), "symbol": s.Symbol,
 		"issuer": strings.Join(s.Issuer, " "), "parent": strings.Join(s.Parent, " "),
 		"issued_at": s.Date.Format("2006-01-02"), "place": s.Place, "subject": strings.Join(s.Subject, " "),
@@ -268,6 +274,12 @@ func (s Spec) Truth(file string, pages int, text string) map[string]any {
 		// Not a record key either: the pen note written in the margin.
 		"pen_note": s.PenNote,
 	}
+	if len(s.Figures) > 0 {
+		// Not a key of the contract's output: the figures a report
+		// states, scored by FindIndicator (the record's "figures").
+		t["figures"] = s.Figures
+	}
+	return t
 }
 
 // TypeName is the printed title of the type ("" for công văn).

@@ -26,6 +26,10 @@ type Options struct {
 	Seed    uint64
 	Formats []string // default: all, round robin
 	DPI     int      // scan resolution; 0 draws 200 or 300 per document
+	// Reports makes every document a báo cáo with a table of indicators
+	// and, in half of them, figures told in a sentence; the truth gets
+	// their "figures". Off, a seed writes the corpus it always did.
+	Reports bool
 }
 
 // Generate writes N documents and truth.jsonl into dir.
@@ -54,8 +58,14 @@ func Generate(ctx context.Context, dir string, opt Options) error {
 			return err
 		}
 		t := Types[i%len(Types)]
+		if opt.Reports {
+			t = "BC"
+		}
 		format := formats[(i/len(Types)+i)%len(formats)]
 		s := NewSpec(r, t)
+		if opt.Reports {
+			s.addReport(rand.New(rand.NewPCG(opt.Seed, uint64(i)+0xbc15)))
+		}
 		scanned := format != "pdf"
 		s.HandwrittenNumber = scanned && r.IntN(3) == 0
 		// A pen note on one scan in four, drawn from a stream of its own

@@ -158,7 +158,11 @@ func RenderPDF(s Spec) ([]byte, Marks, error) {
 		page++
 		y = bodyTop + 5
 	}
-	for _, para := range s.Body {
+	for pi, para := range s.Body {
+		if s.Table != nil && pi == s.TableAfter {
+			y = drawTable(pdf, s.Table, y, put, newPage, func() float64 { return y })
+			pdf.SetFont("serif", "", 14)
+		}
 		lines := wrap(pdf, para, bodyW-10)
 		for i, l := range lines {
 			if y > bodyBottom {
@@ -290,5 +294,81 @@ func justify(pdf *fpdf.Fpdf, x, y, right float64, line string) {
 	for _, w := range ws {
 		pdf.Text(x, y, w)
 		x += pdf.GetStringWidth(w) + gap
+	}
+}
+
+// drawTable draws a report's table of indicators with its borders from
+// the baseline y on, its header again on each page it runs onto; it
+// returns the baseline of the line after it. at reads y after newPage.
+func drawTable(pdf *fpdf.Fpdf, t *Table, y float64, put func(x, y float64, s string), newPage func(), at func() float64) float64 {
+	const (
+		size = 11.0
+		step = 5.0 // between a cell's lines
+		pad  = 1.8
+	)
+	widths := append([]float64(nil), t.Widths...)
+	rest := bodyW
+	for i, w := range widths {
+		if i != t.Label {
+			rest -= w
+		}
+	}
+	widths[t.Label] = rest
+	top := y - 4
+	cells := func(texts []string, bold bool) ([][]string, float64) {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		pdf.SetFont("serif", style, size)
+		out := make([][]string, len(texts))
+		n := 1
+		for i, tx := range texts {
+			out[i] = wrap(pdf, tx, widths[i]-2*pad)
+			n = max(n, len(out[i]))
+		}
+		return out, float64(n)*step + 2.6
+	}
+	row := func(texts []string, header bool) {
+		lines, h := cells(texts, header)
+		if top+h > bodyBottom {
+			newPage()
+			top = at() - 4
+			if !header {
+				hl, hh := cells(t.Header, true)
+				drawRow(pdf, t, widths, hl, hh, top, true, put, pad, step)
+				top += hh
+				pdf.SetFont("serif", "", size)
+			}
+		}
+		drawRow(pdf, t, widths, lines, h, top, header, put, pad, step)
+		top += h
+	}
+	row(t.Header, true)
+	for _, r := range t.Rows {
+		row(r, false)
+	}
+	return top + 9
+}
+
+func drawRow(pdf *fpdf.Fpdf, t *Table, widths []float64, lines [][]string, h, top float64, header bool, put func(x, y float64, s string), pad, step float64) {
+	x := marginL
+	for i, ls := range lines {
+		w := widths[i]
+		pdf.Rect(x, top, w, h, "D")
+		for k, l := range ls {
+			base := top + 4.6 + float64(k)*step
+			lw := pdf.GetStringWidth(l)
+			switch {
+			case header || i == 0 || i == t.Unit:
+				put(x+(w-lw)/2, base, l)
+			case i == t.Label || t.Header[i] == "Ghi chú":
+				put(x+pad, base, l)
+			default:
+				// Numbers stand right-aligned, as a spreadsheet has them.
+				put(x+w-pad-lw, base, l)
+			}
+		}
+		x += w
 	}
 }

@@ -21,10 +21,12 @@ import (
 // "TTHC" for "thủ tục hành chính"), either way. The label's unit ("hồ sơ"
 // of the row's "Đơn vị tính", of "1.234 hồ sơ") counts as its words.
 //
-// The score is recall² × (¾ + ¼ precision): recall, how much of the
+// The score is recall² × (0.4 + 0.6 precision): recall, how much of the
 // indicator the label holds; precision, how much of the label is the
 // indicator. Below MinIndicatorScore the figure is refused: with four
-// words, one missing already is. Words that turn an indicator into
+// words, one missing already is, and so is a label half of whose words
+// are not the indicator's ("Kinh phí hỗ trợ" does not answer "Tổng kinh
+// phí", whose "Tổng" says nothing). Words that turn an indicator into
 // another ("đúng"/"quá" hạn, "chưa", "mới"/"tồn", "tăng"/"giảm") match
 // only exactly, and a label holding one the indicator does not is
 // refused: "Số hồ sơ giải quyết quá hạn" never answers "Số hồ sơ giải
@@ -61,7 +63,7 @@ func FindIndicator(indicator string, figs []Figure) (Figure, float64, bool) {
 }
 
 // MinIndicatorScore is the least match score FindIndicator takes.
-const MinIndicatorScore = 0.7
+const MinIndicatorScore = 0.75
 
 // iword is a word of an indicator or label: folded, and whether it was
 // printed in capitals as an abbreviation.
@@ -199,7 +201,7 @@ func matchScore(want []iword, f Figure) float64 {
 		}
 	}
 	prec /= float64(len(label))
-	return rec * rec * (0.75 + 0.25*prec)
+	return rec * rec * (0.4 + 0.6*prec)
 }
 
 // columnRank orders a table's columns: the current period's first.

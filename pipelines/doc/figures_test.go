@@ -67,3 +67,12 @@ func TestFindIndicatorColumns(t *testing.T) {
 		}
 	}
 }
+
+// A label that names a part is no answer for the whole: "Tổng" says
+// nothing, and "Kinh phí hỗ trợ" is half other words.
+func TestFindIndicatorRefusesAPart(t *testing.T) {
+	figs := []Figure{{Label: "Kinh phí hỗ trợ", Value: 380e6, Unit: "đồng"}}
+	if f, score, ok := FindIndicator("Tổng kinh phí", figs); ok {
+		t.Errorf("took %q (score %.2f) for Tổng kinh phí", f.Label, score)
+	}
+}

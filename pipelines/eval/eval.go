@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -68,6 +69,11 @@ type Report struct {
 	SilentRate   float64 `json:"silent_error_rate"`
 	Flagged      int     `json:"flagged_fields"` // fields sent to review
 	FlaggedRight int     `json:"flagged_right"`  // of them, read right after all
+	// Figures scores the labelled figures of reports (truth "figures":
+	// [{"label", "value"}]): of them, how many FindIndicator finds in
+	// the record by their label with the right value. Figures are
+	// counted one by one, not per file, and stay out of Overall.
+	Figures *FieldScore `json:"figures,omitempty"`
 }
 
 // Bin is a band of confidence and how the fields in it fared.
@@ -172,6 +178,27 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 				}
 			}
 		}
+		if figs, ok := t["figures"].([]any); ok {
+			if rep.Figures == nil {
+				rep.Figures = &FieldScore{Field: "figures"}
+			}
+			for _, x := range figs {
+				m, _ := x.(map[string]any)
+				label, _ := m["label"].(string)
+				want, _ := m["value"].(float64)
+				rep.Figures.Total++
+				f, _, found := doc.FindIndicator(label, rec.Figures)
+				if found && SameValue(f.Value, want) {
+					rep.Figures.Correct++
+					continue
+				}
+				got := ""
+				if found {
+					got = fmt.Sprintf("%s = %s (%v)", f.Label, f.Text, f.Value)
+				}
+				rep.Misses = append(rep.Misses, Miss{File: name, Field: "figures", Got: got, Want: fmt.Sprintf("%s = %v", label, want), Conf: f.Confidence})
+			}
+		}
 		if text, ok := t["text"].(string); ok && text != "" {
 			rep.TextFiles++
 			f1Sum += WordF1(rec.Text, text)
@@ -200,6 +227,9 @@ func Score(truth []map[string]any, recs []doc.Record, elapsed time.Duration) Rep
 		}
 	}
 	rep.Reliability = rel
+	if rep.Figures != nil && rep.Figures.Total > 0 {
+		rep.Figures.Accuracy = float64(rep.Figures.Correct) / float64(rep.Figures.Total)
+	}
 	if rep.Scored > 0 {
 		rep.SilentRate = float64(rep.SilentErrors) / float64(rep.Scored)
 	}
@@ -291,6 +321,12 @@ func sameTasks(got, want any) bool {
 	return sameSet(key(got), key(want))
 }
 
+// SameValue compares a figure read with its label: the same number after
+// parsing, to a relative 1e-9 (the float of "1,2 tỷ" and of 1200000000).
+func SameValue(got, want float64) bool {
+	return math.Abs(got-want) <= 1e-9*math.Max(math.Abs(got), math.Abs(want))
+}
+
 // Similarity is 1 - normalised Levenshtein distance.
 func Similarity(a, b string) float64 {
 	if a == b {
@@ -364,6 +400,9 @@ func (r Report) Print(w io.Writer, misses bool) {
 		fmt.Fprintf(w, "%-18s %4d/%-4d %8.3f\n", f.Field, f.Correct, f.Total, f.Accuracy)
 	}
 	fmt.Fprintf(w, "%-18s %9s %8.3f\n", "overall", "", r.Overall)
+	if f := r.Figures; f != nil {
+		fmt.Fprintf(w, "%-18s %4d/%-4d %8.3f   (labelled figures found by their indicator, right value)\n", f.Field, f.Correct, f.Total, f.Accuracy)
+	}
 	for _, f := range r.Handwritten {
 		fmt.Fprintf(w, "%-18s %4d/%-4d %8.3f   (handwritten into the blank)\n", f.Field, f.Correct, f.Total, f.Accuracy)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/vanthu/vanthu/internal/viet"
 	"github.com/vanthu/vanthu/pipelines/classify"
 	"github.com/vanthu/vanthu/pipelines/doc"
+	"github.com/vanthu/vanthu/pipelines/figures"
 )
 
 // Blank is a place where a field was expected but not read: the number or
@@ -202,6 +203,11 @@ func Extract(pages []doc.Page) Result {
 				rec.Confidence[key] = 0.8
 			}
 		}
+	}
+	if rec.DocType == "BC" {
+		// A report's figures, for the archive to find its regime's
+		// indicators among; other types state numbers no regime asks for.
+		rec.Figures = figures.Read(pages)
 	}
 	if tasks := readTasks(body); len(tasks) > 0 {
 		rec.Tasks = tasks

@@ -160,7 +160,9 @@ func Scale(unitCell string) (exp int, unit string) {
 	if e, ok := multipliers[trimPunct(ws[0])]; ok {
 		exp, i = e, 1
 	}
-	if i < len(ws) && currency[trimPunct(ws[i])] {
+	if i < len(ws) && currency[trimPunct(ws[i])] || i == 1 && len(ws) == 1 {
+		// "Triệu" alone is "Triệu đồng" whose second word wrapped onto
+		// the cell's next line.
 		return exp, "đồng"
 	}
 	return exp, strings.ToLower(viet.Canonical(unitCell))

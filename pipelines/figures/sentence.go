@@ -36,7 +36,7 @@ var notAfter = map[string]bool{"thang": true, "nam": true, "ngay": true, "gio": 
 
 // countNouns are what a figure in a sentence counts, one or two words
 // folded: "1.234 hồ sơ", "56 doanh nghiệp".
-var countNouns = map[string]bool{"ho so": true, "nguoi": true, "luot": true, "ho": true, "doanh nghiep": true, "du an": true,
+var countNouns = map[string]bool{"ho so": true, "nguoi": true, "luot": true, "luot nguoi": true, "ho": true, "doanh nghiep": true, "du an": true,
 	"cong trinh": true, "van ban": true, "truong hop": true, "vu": true, "cuoc": true, "don": true, "thu tuc": true,
 	"co so": true, "xa": true, "don vi": true, "km": true, "ha": true, "tan": true, "lao dong": true, "hoc sinh": true,
 	"benh nhan": true, "phieu": true, "giay phep": true, "buoi": true, "lop": true, "hoi nghi": true, "vu viec": true,

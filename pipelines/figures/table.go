@@ -176,8 +176,17 @@ func header(r trow) ([]column, bool) {
 // columnOf is the column a cell lies under: the one it overlaps most, else
 // the one with the nearest centre.
 func columnOf(cols []column, b doc.Box) int {
+	return columnAmong(cols, b, func(role) bool { return true })
+}
+
+// columnAmong is columnOf among the columns of the roles ok takes; -1
+// when there is none.
+func columnAmong(cols []column, b doc.Box, ok func(role) bool) int {
 	best, bestOv := -1, 0.0
 	for i, c := range cols {
+		if !ok(c.role) {
+			continue
+		}
 		if ov := min(c.box.Right(), b.Right()) - max(c.box.X, b.X); ov > bestOv {
 			best, bestOv = i, ov
 		}
@@ -188,6 +197,9 @@ func columnOf(cols []column, b doc.Box) int {
 	cx := b.X + b.W/2
 	bestD := 0.0
 	for i, c := range cols {
+		if !ok(c.role) {
+			continue
+		}
 		d := abs(c.box.X + c.box.W/2 - cx)
 		if best < 0 || d < bestD {
 			best, bestD = i, d
@@ -300,23 +312,33 @@ func readTable(page int, rs []trow, at int, cols []column) ([]doc.Figure, int) {
 			col int
 		}
 		var vals []val
-		for ci, c := range r.cells {
-			k := columnOf(cols, c.box)
+		for ci, c := range splitNumbers(r.cells) {
 			text := c.text()
+			n, isNum := Parse(text)
 			switch {
-			case cols[k].role == roleRowNumber || (k < labelCol && IsRowNumber(text)) || (ci == 0 && IsRowNumber(text) && len(r.cells) > 1):
+			case ci == 0 && IsRowNumber(text) && len(r.cells) > 1:
 				rowNo = true
-			case cols[k].role == roleLabel || k < labelCol:
-				label = append(label, text)
+				continue
+			case isNum:
+				// A number lies under a column of numbers.
+				k := columnAmong(cols, c.box, func(ro role) bool { return ro == roleValue })
+				if k >= 0 && c.box.Right() > valueLeft {
+					vals = append(vals, val{n, c, k})
+				}
+				continue
+			case strings.Trim(text, "-–—x…. ") == "":
+				continue // an empty cell's mark
+			}
+			// Words under the label, the unit or the note. The header's
+			// cell is narrower than its column: a short label lies nearer
+			// the "STT" than the "Chỉ tiêu" of a wide column.
+			k := columnAmong(cols, c.box, func(ro role) bool { return ro == roleLabel || ro == roleUnit || ro == roleNote })
+			switch {
+			case k < 0:
 			case cols[k].role == roleUnit:
 				unit = text
-			case cols[k].role == roleNote:
-			default:
-				if n, ok := Parse(text); ok {
-					vals = append(vals, val{n, c, k})
-				} else if len(vals) == 0 && c.box.X < valueLeft {
-					label = append(label, text)
-				}
+			case cols[k].role == roleLabel:
+				label = append(label, text)
 			}
 		}
 		prevBottomWas := prevBottom
@@ -353,11 +375,13 @@ func readTable(page int, rs []trow, at int, cols []column) ([]doc.Figure, int) {
 		for _, v := range vals {
 			f := doc.Figure{Label: lab, Value: v.n.Value, Unit: v.n.Unit, Text: v.n.Text,
 				Confidence: min(v.c.conf(), 1), Evidence: doc.Evidence{Page: page, Box: v.c.box.Ints()}}
-			if v.n.Unit == "" {
+			switch {
+			case v.n.Unit != "":
+			case strings.Contains(cols[v.col].text, "%"):
+				// "So sánh (%)": a share whatever the row counts.
+				f.Unit = "%"
+			default:
 				f.Value, f.Unit = v.n.Scaled(exp), u
-				if strings.Contains(cols[v.col].text, "%") {
-					f.Unit = "%"
-				}
 			}
 			if multi {
 				f.Column = strings.Join(strings.Fields(cols[v.col].text), " ")
@@ -392,4 +416,34 @@ func isColumnNumbers(r trow, cols int) bool {
 		}
 	}
 	return true
+}
+
+// splitNumbers parts a cell of numbers only ("1.822.188.460 2.870.534.285"):
+// two right-aligned columns whose numbers nearly touch.
+func splitNumbers(cs []cell) []cell {
+	var out []cell
+	for _, c := range cs {
+		if len(c.words) < 2 {
+			out = append(out, c)
+			continue
+		}
+		if _, ok := Parse(c.text()); ok {
+			out = append(out, c)
+			continue
+		}
+		all := true
+		for _, w := range c.words {
+			if n, ok := Parse(w.Text); !ok || n.Unit != "" {
+				all = false
+			}
+		}
+		if !all {
+			out = append(out, c)
+			continue
+		}
+		for _, w := range c.words {
+			out = append(out, cell{words: []doc.Word{w}, box: w.Box})
+		}
+	}
+	return out
 }
