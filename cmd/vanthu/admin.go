@@ -28,6 +28,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"  import-agencies --file F.csv  the agency directory: header code,identifier,name,parent,kind,\n" +
 		"              cleared,names (names |-separated; identifier as QCVN 102: 000.00.31.H55);\n" +
 		"              all or nothing, every bad line named\n" +
+		"  grant-reach --user N --agencies A,B,C\n" +
+		"              give a leader the city-wide view over those agencies (empty: none)\n" +
 		"  digit-crops --out DIR [--agency A] [--bucket uploads] [--limit 10000]\n" +
 		"              write the handwritten numbers and days people corrected as labelled\n" +
 		"              crops for the handwriting reader's training\n" +
@@ -56,6 +58,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	out := fs.String("out", "", "folder the crops are written to (digit-crops)")
 	bucket := fs.String("bucket", config.Get("VANTHU_BUCKET"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
 	limit := fs.Int("limit", 10000, "most corrections read (digit-crops)")
+	agencies := fs.String("agencies", "", "agency codes, comma-separated (grant-reach)")
 	var pf pipelineFlags
 	pf.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -123,6 +126,17 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		fmt.Fprintf(stdout, "%d agencies and units in the directory from %s\n", n, *file)
+	case "grant-reach":
+		// The operator gives a leader the city-wide view over agencies.
+		var codes []string
+		if *agencies != "" {
+			codes = strings.Split(*agencies, ",")
+		}
+		if err := st.SetReach(ctx, records.Operator, *user, codes); err != nil {
+			fmt.Fprintln(stderr, "vanthu admin grant-reach:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s reaches %s\n", *user, strings.Join(append([]string{"their own agency"}, codes...), ", "))
 	case "digit-crops":
 		if *out == "" || *limit < 1 || *limit > 1_000_000 {
 			fmt.Fprintln(stderr, "vanthu admin digit-crops: --out DIR is needed, --limit 1 to 1,000,000")

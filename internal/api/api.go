@@ -233,6 +233,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/documents/{id}/pages/{n}", anyRole, s.page, "Page n of the original as PNG; X-Vanthu-Scale relates its pixels to evidence boxes (300 dpi).", nil, nil, nil, []string{"image/png"}},
 		{"GET", "/api/v1/documents/{id}/related", anyRole, s.related, "Documents like this one, and its duplicates (same number, symbol and issuer).", nil, nil, relatedResponse{}, nil},
 		{"GET", "/api/v1/dashboard", anyRole, s.dashboard, "The leader's dashboard: documents in and out by month, type and issuer; tasks due and overdue by assignee; meetings this week; reports received and missing.", []string{"from", "to"}, nil, dashboardResponse{}, nil},
+		{"GET", "/api/v1/city", roles(records.RoleLeader), s.city, "The city-wide view of a leader with reach over several agencies: per agency, documents in and out, tasks overdue, reports missing.", []string{"from", "to"}, nil, cityResponse{}, nil},
 		{"GET", "/api/v1/summary", anyRole, s.summary, "The summary of a day, week or month, written from the records (format=pdf for printing).", []string{"period", "date", "from", "to", "format"}, nil, summaryResponse{}, []string{"application/pdf"}},
 		{"GET", "/api/v1/search", anyRole, s.search, "Search the archive (accents optional).", []string{"q", "type", "issuer", "urgency", "status", "from", "to", "sort", "offset", "size"}, nil, searchResponse{}, nil},
 	}

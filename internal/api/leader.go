@@ -101,6 +101,9 @@ type dashboardResponse struct {
 	Overdue        []taskWithID           `json:"overdue"`
 	MeetingsWeek   []meetingJSON          `json:"meetings_week"`
 	Reports        []records.ReportStatus `json:"reports"`
+	// Regimes are the report regimes the agency receives, at their
+	// latest period due: who reported, who is missing.
+	Regimes []records.RegimeDue `json:"regimes"`
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -116,7 +119,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	out := dashboardResponse{From: from, To: to, DocumentsTotal: d.DocumentsTotal, WaitingReview: d.WaitingReview,
 		InByMonth: d.InByMonth, OutByMonth: d.OutByMonth, InByType: d.InByType, OutByType: d.OutByType, InByIssuer: d.InByIssuer,
-		TasksDue: d.TasksDue, TasksOverdue: d.TasksOverdue, Overdue: []taskWithID{}, MeetingsWeek: []meetingJSON{}, Reports: d.Reports}
+		TasksDue: d.TasksDue, TasksOverdue: d.TasksOverdue, Overdue: []taskWithID{}, MeetingsWeek: []meetingJSON{}, Reports: d.Reports, Regimes: d.Regimes}
 	for _, m := range d.MeetingsWeek {
 		out.MeetingsWeek = append(out.MeetingsWeek, meetingJSONOf(m))
 	}
@@ -349,4 +352,41 @@ func (s *Server) hitJSON(r *http.Request, h search.Hit) (hitJSON, bool) {
 	}
 	return hitJSON{ID: h.ID, DocumentID: docID, File: d.File, Score: h.Score, DocType: d.DocType, Number: d.Number, Symbol: d.Symbol,
 		Issuer: d.Issuer, IssuedAt: d.IssuedAt, Subject: d.Subject, Status: d.Status, Highlights: hl}, true
+}
+
+// cityAgencyJSON is one agency of the city-wide view.
+type cityAgencyJSON struct {
+	Code           string `json:"code"`
+	Name           string `json:"name"`
+	DocumentsIn    int    `json:"documents_in"`
+	DocumentsOut   int    `json:"documents_out"`
+	TasksOverdue   int    `json:"tasks_overdue"`
+	ReportsMissing int    `json:"reports_missing"` // reports it owes, past their due day
+	ReportersLate  int    `json:"reporters_late"`  // reporters it is still waiting for
+}
+
+type cityResponse struct {
+	From     string           `json:"from"`
+	To       string           `json:"to"`
+	Agencies []cityAgencyJSON `json:"agencies"`
+}
+
+// city is the view of a leader with reach over several agencies.
+func (s *Server) city(w http.ResponseWriter, r *http.Request) {
+	from, to, err := dateRange(r.URL.Query(), today(), maxDashboardDays)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	as, err := s.Records.City(r.Context(), UserOf(r), from, to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := cityResponse{From: from, To: to, Agencies: []cityAgencyJSON{}}
+	for _, a := range as {
+		out.Agencies = append(out.Agencies, cityAgencyJSON{Code: a.Code, Name: a.Name, DocumentsIn: a.DocumentsIn, DocumentsOut: a.DocumentsOut,
+			TasksOverdue: a.TasksOverdue, ReportsMissing: a.ReportsMissing, ReportersLate: a.ReportersLate})
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -141,6 +142,44 @@ func TestRegimesThroughTheAPI(t *testing.T) {
 	}
 	if _, b := f.do("admin-a", "GET", "/api/v1/report-regimes", nil); strings.Contains(string(b), "cải cách") {
 		t.Error("a bad CSV declared half of its regimes")
+	}
+}
+
+// A leader with reach over other agencies reads their counts; without
+// reach, their own; staff not at all; secret documents are not counted
+// for a leader not cleared.
+func TestCityView(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, a := range []records.Agency{{Code: "a", Name: "SỞ TÀI CHÍNH"}, {Code: "b", Name: "UBND HUYỆN BA TƠ"}} {
+		if err := f.st.PutAgency(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := "/api/v1/city?from=2025-03-01&to=2025-03-31"
+	res, b := f.do("leader-a", "GET", q, nil)
+	var c cityResponse
+	json.Unmarshal(b, &c)
+	if res.StatusCode != http.StatusOK || len(c.Agencies) != 1 || c.Agencies[0].Code != "a" || c.Agencies[0].DocumentsIn != 1 {
+		t.Errorf("without reach: %d %s (one incoming document a leader not cleared for MẬT may count)", res.StatusCode, b)
+	}
+	if err := f.st.SetReach(ctx, records.User{Name: "admin-a", Role: records.RoleAdmin, Agency: "a", ID: 4}, "leader-a", []string{"b"}); !errors.Is(err, records.ErrForbidden) {
+		t.Errorf("an agency's admin granted reach: %v", err)
+	}
+	if err := f.st.SetReach(ctx, records.Operator, "leader-a", []string{"b", "khong-co"}); !errors.Is(err, records.ErrInvalid) {
+		t.Errorf("reach over an unknown agency: %v", err)
+	}
+	if err := f.st.SetReach(ctx, records.Operator, "leader-a", []string{"b"}); err != nil {
+		t.Fatal(err)
+	}
+	res, b = f.do("leader-a", "GET", q, nil)
+	c = cityResponse{}
+	json.Unmarshal(b, &c)
+	if res.StatusCode != http.StatusOK || len(c.Agencies) != 2 || c.Agencies[1].Code != "b" || c.Agencies[1].Name != "UBND HUYỆN BA TƠ" || c.Agencies[1].DocumentsIn != 1 {
+		t.Errorf("with reach: %d %s", res.StatusCode, b)
+	}
+	if res, _ := f.do("staff-a", "GET", q, nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("staff read the city view: %d", res.StatusCode)
 	}
 }
 

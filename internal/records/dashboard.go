@@ -30,6 +30,7 @@ type Dashboard struct {
 	Overdue        []Task         `json:"-"`
 	MeetingsWeek   []Meeting      `json:"-"`
 	Reports        []ReportStatus `json:"reports"`
+	Regimes        []RegimeDue    `json:"regimes"`
 	WaitingReview  int            `json:"waiting_review"`
 	DocumentsTotal int            `json:"documents_total"`
 }
@@ -124,6 +125,9 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 		return d, err
 	}
 	d.Reports = reportStatus(reports)
+	if d.Regimes, err = s.regimesDue(ctx, u); err != nil {
+		return d, err
+	}
 	row := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'review' THEN 1 ELSE 0 END), 0) FROM documents WHERE agency = ? AND `+mayRead),
 		append([]any{u.Agency}, largs...)...)
 	if err := row.Scan(&d.DocumentsTotal, &d.WaitingReview); err != nil {

@@ -1203,10 +1203,8 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 	for _, r := range regs {
 		cur := r.PeriodOf(today)
 		periods := []string{cur}
-		if y, last, err := r.lastMonth(cur); err == nil && r.Period != PeriodOnce {
+		if prev := r.prevPeriod(cur); prev != "" {
 			// The period before: a yearly report may be due after its year.
-			first := map[string]int{PeriodMonth: 1, PeriodQuarter: 3, PeriodHalf: 6, PeriodYear: 12}[r.Period]
-			prev := r.PeriodOf(time.Date(y, time.Month(last-first+1), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1))
 			periods = append([]string{prev}, periods...)
 		}
 		for _, p := range periods {
@@ -1221,17 +1219,10 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 			if day < soon || day > late || due < r.CreatedAt[:min(10, len(r.CreatedAt))] {
 				continue
 			}
-			reported := map[string]bool{}
-			rows, err := s.db.QueryContext(ctx, s.q(`SELECT reporter FROM submissions WHERE regime_id = ? AND period = ? AND status <> ?`), r.ID, p, SubmissionDoubtful)
+			reported, err := s.reportedIn(ctx, r.ID, p)
 			if err != nil {
 				return n, err
 			}
-			for rows.Next() {
-				var c string
-				rows.Scan(&c)
-				reported[c] = true
-			}
-			rows.Close()
 			var missing []string
 			for _, c := range r.Reporters {
 				if !reported[c] {
