@@ -774,7 +774,13 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 			c.reporter = issuerCode
 		case r.Agency != d.Agency && slices.Contains(r.Reporters, d.Agency) && (issuerCode == d.Agency || issuerCode == ""):
 			// Uploaded by the reporter in its own account: its own report
-			// (an unresolved issuer makes it doubtful).
+			// (an unresolved issuer makes it doubtful), and only one
+			// addressed to the receiver — another agency reads it from
+			// then on, which nothing else of the reporter's archive may
+			// give it. (The reporter's clerk may still confirm one.)
+			if !s.addressedTo(ctx, d, r.Agency) {
+				continue
+			}
 			c.reporter = d.Agency
 			if issuerCode == "" {
 				who = 0.6
@@ -803,6 +809,17 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out, nil
+}
+
+// addressedTo says whether one of the document's recipients is the
+// agency (by the directory, as its own agency resolves names).
+func (s *Store) addressedTo(ctx context.Context, d Document, agency string) bool {
+	for _, name := range d.Record.Recipients[:min(len(d.Record.Recipients), 50)] {
+		if res, ok, err := s.Lookup(ctx, d.Agency, name); err == nil && ok && res.Code == agency {
+			return true
+		}
+	}
+	return false
 }
 
 // MatchReport matches a recorded báo cáo to its regime and period: a

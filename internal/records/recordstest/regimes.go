@@ -203,6 +203,18 @@ func runRegimes(t *testing.T, s *records.Store) {
 		// still sees it.
 		bc := Rec("BC", "120", "BC-UBND", "ỦY BAN NHÂN DÂN HUYỆN AN LẠC", "Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2025")
 		bc.IssuedAt = "2025-11-18"
+		// The same report, kept by the reporter and addressed to no one:
+		// the receiver is given nothing of it.
+		kept := bc
+		kept.Number = "119"
+		r0, err := s.Record(ctx, records.Upload{Agency: "ubnd-an", Bucket: "uploads", Key: "an-kt-11-noi-bo.pdf", ETag: "e1", At: time.Date(2025, 11, 19, 8, 0, 0, 0, time.UTC)}, kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResolveNames(ctx, r0.Document); err != nil {
+			t.Fatal(err)
+		}
+		bc.Recipients = []string{"Sở Tài chính tỉnh Quảng Ngãi"}
 		r, err := s.Record(ctx, records.Upload{Agency: "ubnd-an", Bucket: "uploads", Key: "an-kt-11.pdf", ETag: "e1", At: time.Date(2025, 11, 19, 9, 0, 0, 0, time.UTC)}, bc)
 		if err != nil {
 			t.Fatal(err)
@@ -220,6 +232,12 @@ func runRegimes(t *testing.T, s *records.Store) {
 			t.Fatalf("the reporter's own upload: %+v %v", ps, err)
 		}
 		sb := ps[0].Reporters[0].Submission
+		if sb.DocumentID != r.Document.ID {
+			t.Errorf("the report addressed to no one reached the receiver: %+v", sb)
+		}
+		if subs, _ := s.Submissions(ctx, clerk, kt.ID, ""); len(subs) != 1 {
+			t.Errorf("submissions: %+v", subs)
+		}
 		if d, err := s.SubmissionDocument(ctx, clerk, kt.ID, sb.ID); err != nil || d.ID != r.Document.ID {
 			t.Errorf("the receiver reads the report it was sent: %v", err)
 		}
