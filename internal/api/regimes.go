@@ -44,6 +44,10 @@ type regimeJSON struct {
 	CurrentDue    string `json:"current_due"`
 	CreatedBy     string `json:"created_by"`
 	CreatedAt     string `json:"created_at"`
+	// To a reporter: its latest period due and whether it reported it
+	// ("" to the receiver).
+	OwnPeriod string `json:"own_period,omitempty"`
+	OwnStatus string `json:"own_status,omitempty" enum:"on_time,late,doubtful,missing"`
 }
 
 type regimesResponse struct {
@@ -207,7 +211,14 @@ func (s *Server) listRegimes(w http.ResponseWriter, r *http.Request) {
 	}
 	out := regimesResponse{Regimes: []regimeJSON{}}
 	for _, reg := range regs {
-		out.Regimes = append(out.Regimes, s.regimeJSONOf(reg, u))
+		rj := s.regimeJSONOf(reg, u)
+		if rj.Role == "reporter" {
+			if rj.OwnPeriod, rj.OwnStatus, err = s.Records.OwnStatus(r.Context(), u, reg); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		out.Regimes = append(out.Regimes, rj)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

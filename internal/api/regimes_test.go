@@ -128,7 +128,8 @@ func TestRegimesThroughTheAPI(t *testing.T) {
 	res, b = f.do("clerk-b", "GET", "/api/v1/report-regimes", nil)
 	var list regimesResponse
 	json.Unmarshal(b, &list)
-	if res.StatusCode != http.StatusOK || len(list.Regimes) != 1 || list.Regimes[0].Role != "reporter" || strings.Join(list.Regimes[0].Reporters, ",") != "b" {
+	if res.StatusCode != http.StatusOK || len(list.Regimes) != 1 || list.Regimes[0].Role != "reporter" || strings.Join(list.Regimes[0].Reporters, ",") != "b" ||
+		list.Regimes[0].OwnStatus != "missing" || list.Regimes[0].OwnPeriod == "" {
 		t.Errorf("the reporter's list: %d %s", res.StatusCode, b)
 	}
 	for _, q := range []string{"?period=2025-13", "?period=" + strings.Repeat("9", 100), "?period=2025-Q1&period=2025-Q2"} {

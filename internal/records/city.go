@@ -263,3 +263,35 @@ func (s *Store) regimesDue(ctx context.Context, u User) ([]RegimeDue, error) {
 	}
 	return out, nil
 }
+
+// OwnStatus is a reporter's own part of a regime: its latest period
+// due (the current one until one is), and whether it reported it.
+func (s *Store) OwnStatus(ctx context.Context, u User, r Regime) (period, status string, err error) {
+	now := s.now().In(vietnam)
+	p, ok := r.lastDuePeriod(now)
+	if !ok {
+		p = r.PeriodOf(now)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT status, on_time FROM submissions WHERE regime_id = ? AND period = ? AND reporter = ?`), r.ID, p, u.Agency)
+	if err != nil {
+		return p, "", err
+	}
+	defer rows.Close()
+	status = ReportMissing
+	for rows.Next() {
+		var st string
+		var on int
+		if err := rows.Scan(&st, &on); err != nil {
+			return p, "", err
+		}
+		switch {
+		case st != SubmissionDoubtful && on == 1:
+			status = ReportOnTime
+		case st != SubmissionDoubtful && status != ReportOnTime:
+			status = ReportLate
+		case status == ReportMissing:
+			status = ReportDoubtful
+		}
+	}
+	return p, status, rows.Err()
+}

@@ -132,16 +132,17 @@ async function regimesView() {
   if (reporting.length) {
     main.append(el("h2", {}, "Báo cáo cơ quan phải gửi"),
       el("table", { class: "stack", id: "my-regimes" },
-        el("thead", {}, el("tr", {}, ["Tên chế độ báo cáo", "Cơ quan nhận", "Kỳ", "Kỳ hiện tại", "Hạn nộp", "Tình trạng"].map(h => el("th", { scope: "col" }, h)))),
+        el("thead", {}, el("tr", {}, ["Tên chế độ báo cáo", "Cơ quan nhận", "Kỳ", "Kỳ hiện tại", "Hạn nộp", "Kỳ gần nhất", "Tình trạng"].map(h => el("th", { scope: "col" }, h)))),
         el("tbody", {}, reporting.map(r => {
           const late = r.current_due && r.current_due < today();
           return el("tr", { "data-regime": r.id },
             el("td", { [L]: "Tên" }, r.name), el("td", { [L]: "Cơ quan nhận" }, dir.name(r.agency)),
             el("td", { [L]: "Kỳ" }, regimeKinds[r.period] || r.period), el("td", { [L]: "Kỳ hiện tại" }, periodName(r.current_period)),
             el("td", { [L]: "Hạn nộp" }, vnDate(r.current_due) || "—"),
+            el("td", { [L]: "Kỳ gần nhất" }, r.own_period ? periodName(r.own_period) : "—", " ", r.own_status ? statusBadge(r.own_status) : null),
             el("td", { [L]: "Tình trạng" }, late ? el("span", { class: "overdue" }, "Đã quá hạn nộp kỳ này") : "Còn hạn"));
         }))),
-      el("p", { class: "hint" }, "Cơ quan nhận theo dõi báo cáo đã nhận; báo cáo của cơ quan được ghi nhận khi cơ quan nhận vào sổ."));
+      el("p", { class: "hint" }, "Kỳ gần nhất: kỳ đã đến hạn gần đây nhất (hoặc kỳ hiện tại) và báo cáo của cơ quan đã được cơ quan nhận ghi nhận hay chưa."));
   }
   if (me.role === "admin") main.append(regimeForm(dir), regimeImport());
 }
