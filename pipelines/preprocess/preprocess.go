@@ -183,6 +183,9 @@ func Prepare(img *image.RGBA, opt Options) Page {
 		}
 	}
 	if opt.RemoveGraphics {
+		// Before the grey-seal step, which would take the grey rules'
+		// middles and leave their dark dashes.
+		p.Text = removeRules(p.Text)
 		if !coloured {
 			// A red seal scanned in grey: separate it by its grey level.
 			p.Text = removeMidGrey(p.Text, h*35/1000, w*35/1000)
