@@ -11,8 +11,8 @@ import "image"
 // strokes of a glyph crossing or touching it stay.
 
 const (
-	ruleInk   = 170 // a rule scans mid grey; text is darker still
-	ruleClear = 225 // the grey halo of a rule, whitened with it
+	ruleInk   = 200 // a rule scans mid to light grey (a blurred hairline ~170); text is darker
+	ruleClear = 230 // the grey halo of a rule, whitened with it
 )
 
 // removeRules whitens the long thin horizontal and vertical strokes of g.
