@@ -15,9 +15,10 @@ import (
 
 // Generated report scans read by Tesseract through the whole pipeline:
 // the figures of their tables and sentences found by their indicators.
-// The floor is what the scans give today (BENCHMARKS.md, "Figures read
-// from the reports"): the preprocessed page keeps pieces of the table's
-// rules, and Tesseract reads the rows beside them badly.
+// These two read 14 of 14 since the preprocessing takes the table's rules
+// out even where a scan broke them into dashes (BENCHMARKS.md, "Figures
+// read from the reports": ~0.95 over the scanned corpora); the floor leaves
+// room for two misread digits, not for the rules coming back.
 func TestReportScansWithTesseract(t *testing.T) {
 	testenv.Need(t, "pdftoppm", "tesseract")
 	dir := t.TempDir()
@@ -52,7 +53,7 @@ func TestReportScansWithTesseract(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d figures read right", right, total)
-	if total == 0 || float64(right) < 0.3*float64(total) {
-		t.Errorf("%d of %d figures read right, want at least 30%%", right, total)
+	if total == 0 || float64(right) < 0.85*float64(total) {
+		t.Errorf("%d of %d figures read right, want at least 85%%", right, total)
 	}
 }
