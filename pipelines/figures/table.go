@@ -215,11 +215,6 @@ func abs(f float64) float64 {
 	return f
 }
 
-// table is a table found on a page: the rows it spans.
-type table struct {
-	first, last int // row indexes, header included
-}
-
 // readTables finds the tables of a page's rows and the figures their
 // rows state. used marks the rows a table took, for the sentences to
 // leave alone.
