@@ -144,6 +144,12 @@ func cleanText(s string) string {
 		if r < 0x20 || r == 0x7f || r == utf8.RuneError || r >= 0x80 && r < 0xa0 {
 			return -1
 		}
+		// Format characters (zero-width spaces, bidi overrides) are
+		// invisible: two names that read alike would differ, and a
+		// subject could print backwards in a notice.
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
 		return r
 	}, viet.NFC(s))
 }

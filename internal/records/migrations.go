@@ -296,6 +296,10 @@ var migrations = []string{
 		status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT NOT NULL, claimed_at TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',
 		sent_at TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, UNIQUE (notice_id, channel, user_id));
 	CREATE INDEX outbox_due ON outbox(status, next_at)`,
+	// The reminders a report regime's reporters were sent (regimes.go):
+	// one per regime, period and reporter, bundled in one notice a day.
+	`CREATE TABLE regime_reminders (regime_id BIGINT NOT NULL, period TEXT NOT NULL, reporter TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
+		PRIMARY KEY (regime_id, period, reporter, kind))`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
