@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -242,7 +243,7 @@ func (s *Server) getRegime(w http.ResponseWriter, r *http.Request) {
 func periodParam(r *http.Request) (string, error) {
 	vs := r.URL.Query()["period"]
 	if len(vs) > 1 {
-		return "", records.ErrInvalid
+		return "", fmt.Errorf("%w: period given %d times", records.ErrInvalid, len(vs))
 	}
 	if len(vs) == 0 {
 		return "", nil
@@ -417,11 +418,9 @@ func (s *Server) correctFigures(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := UserOf(r)
-	for ind, v := range in {
-		if err := s.Records.CorrectFigure(r.Context(), u, id, sid, ind, v); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if err := s.Records.CorrectFigures(r.Context(), u, id, sid, in); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	sb, err := s.Records.Submission(r.Context(), u, id, sid)
 	if err != nil {

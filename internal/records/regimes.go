@@ -70,6 +70,7 @@ type Regime struct {
 const (
 	maxReporters  = 1000
 	maxIndicators = 100
+	maxRegimes    = 200 // per receiving agency
 )
 
 var (
@@ -176,9 +177,15 @@ var (
 func (r Regime) lastMonth(period string) (int, int, error) {
 	bad := func() (int, int, error) {
 		want := map[string]string{PeriodMonth: "2025-03", PeriodQuarter: "2025-Q1", PeriodHalf: "2025-H1", PeriodYear: "2025", PeriodOnce: "once"}[r.Period]
-		return 0, 0, fmt.Errorf("%w: period %q of a %s regime: want the form %s", ErrInvalid, truncate(period, 20), r.Period, want)
+		return 0, 0, fmt.Errorf("%w: period %q of a %s regime: want the form %s (years 2000 to 2100)", ErrInvalid, truncate(period, 20), r.Period, want)
 	}
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	if len(period) >= 4 && period != PeriodOnce {
+		// No office reports on the year 0000 or 9999.
+		if y := atoi(period[:4]); y < 2000 || y > 2100 {
+			return bad()
+		}
+	}
 	var m []string
 	switch r.Period {
 	case PeriodMonth:
@@ -220,7 +227,7 @@ func (r Regime) dueIn(period string) (string, error) {
 	}
 	if r.Period == PeriodOnce {
 		t, err := time.Parse(time.DateOnly, r.Due)
-		if err != nil {
+		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
 			return bad("a one-off report is due on a day: want YYYY-MM-DD")
 		}
 		return t.Format(time.DateOnly), nil
@@ -289,6 +296,19 @@ func (s *Store) createRegime(ctx context.Context, tx *sql.Tx, u User, r Regime) 
 	if err := r.check(); err != nil {
 		return Regime{}, err
 	}
+	if slices.Contains(r.Reporters, r.Agency) {
+		return Regime{}, fmt.Errorf("%w: regime %q: the receiving agency %s cannot report to itself", ErrInvalid, truncate(r.Name, 60), r.Agency)
+	}
+	if r.Period == PeriodOnce && r.Due < s.now().In(vietnam).Format(time.DateOnly) {
+		return Regime{}, fmt.Errorf("%w: due %s: a one-off report due before today", ErrInvalid, r.Due)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM report_regimes WHERE agency = ?`), r.Agency).Scan(&n); err != nil {
+		return Regime{}, err
+	}
+	if n >= maxRegimes {
+		return Regime{}, fmt.Errorf("%w: an agency receives under at most %d regimes", ErrInvalid, maxRegimes)
+	}
 	var unknown []string
 	for _, c := range r.Reporters {
 		ok, err := s.KnownAgency(ctx, tx, c)
@@ -335,7 +355,11 @@ func (s *Store) ImportRegimes(ctx context.Context, u User, rd io.Reader) ([]Regi
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, ok := col[h]; ok {
+			return nil, fmt.Errorf("%w: regimes CSV: column %q twice", ErrInvalid, truncate(h, 40))
+		}
+		col[h] = i
 	}
 	for _, want := range []string{"name", "period", "due", "reporters"} {
 		if _, ok := col[want]; !ok {
@@ -593,6 +617,9 @@ func (r Regime) Periods(query string, today time.Time) ([]string, error) {
 	}
 	if m := rePeriodYear.FindStringSubmatch(query); m != nil && r.Period != PeriodOnce {
 		y, _ := strconv.Atoi(m[1])
+		if y < 2000 {
+			return nil, fmt.Errorf("%w: period %s: years from 2000", ErrInvalid, query)
+		}
 		var out []string
 		for mo := 1; mo <= 12; mo++ {
 			t := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
@@ -625,9 +652,19 @@ func (s *Store) RegimeStatus(ctx context.Context, u User, id int64, period strin
 		return r, nil, err
 	}
 	names := s.agencyNames(ctx, r.Reporters)
-	subs, err := s.querySubmissions(ctx, u.Cleared(), "s.regime_id = ?", r.ID)
+	args := []any{r.ID}
+	for _, p := range periods {
+		args = append(args, p)
+	}
+	subs, err := s.querySubmissions(ctx, u.Cleared(), "s.regime_id = ? AND s.period IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(periods)), ", ")+")", args...)
 	if err != nil {
 		return r, nil, err
+	}
+	// By period and reporter: the loop below stays linear in reporters.
+	byKey := map[[2]string][]*Submission{}
+	for i := range subs {
+		k := [2]string{subs[i].Period, subs[i].Reporter}
+		byKey[k] = append(byKey[k], &subs[i])
 	}
 	var out []PeriodStatus
 	for _, p := range periods {
@@ -635,11 +672,7 @@ func (s *Store) RegimeStatus(ctx context.Context, u User, id int64, period strin
 		ps := PeriodStatus{Period: p, Due: due, Overdue: due != "" && today.Format(time.DateOnly) > due}
 		for _, code := range r.Reporters {
 			rs := ReporterStatus{Code: code, Name: names[code], Status: ReportMissing}
-			for i := range subs {
-				sb := &subs[i]
-				if sb.Period != p || sb.Reporter != code {
-					continue
-				}
+			for _, sb := range byKey[[2]string{p, code}] {
 				if sb.Status == SubmissionDoubtful {
 					if rs.Submission == nil {
 						rs.Status, rs.Submission = ReportDoubtful, sb
@@ -678,18 +711,23 @@ func (s *Store) agencyNames(ctx context.Context, codes []string) map[string]stri
 	for _, c := range codes {
 		out[c] = c
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name FROM agencies`)
-	if err != nil {
-		return out
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c, n string
-		if rows.Scan(&c, &n) == nil && n != "" {
-			if _, ok := out[c]; ok {
+	for i := 0; i < len(codes); i += 500 {
+		part := codes[i:min(i+500, len(codes))]
+		args := make([]any, len(part))
+		for j, c := range part {
+			args[j] = c
+		}
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT code, name FROM agencies WHERE code IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`), args...)
+		if err != nil {
+			return out
+		}
+		for rows.Next() {
+			var c, n string
+			if rows.Scan(&c, &n) == nil && n != "" {
 				out[c] = n
 			}
 		}
+		rows.Close()
 	}
 	return out
 }
@@ -720,7 +758,9 @@ func topicWords(s string) map[string]bool {
 func nameSimilarity(regime, subject string) float64 {
 	want, got := topicWords(regime), topicWords(subject)
 	if len(want) == 0 {
-		return 1
+		// "Báo cáo định kỳ" says nothing of what is reported: every
+		// report of the period would match it; a person decides.
+		return 0
 	}
 	n := 0
 	for w := range want {
@@ -767,24 +807,20 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 	var out []candidate
 	for _, r := range regs {
 		c := candidate{regime: r}
-		who := 1.0
 		switch {
 		case r.Agency == d.Agency && issuerCode != "" && slices.Contains(r.Reporters, issuerCode):
 			// Received by the regime's agency from a reporter.
 			c.reporter = issuerCode
-		case r.Agency != d.Agency && slices.Contains(r.Reporters, d.Agency) && (issuerCode == d.Agency || issuerCode == ""):
-			// Uploaded by the reporter in its own account: its own report
-			// (an unresolved issuer makes it doubtful), and only one
-			// addressed to the receiver — another agency reads it from
+		case r.Agency != d.Agency && slices.Contains(r.Reporters, d.Agency) && issuerCode == d.Agency:
+			// Uploaded by the reporter in its own account: a report it
+			// issued itself (one it received from another is not its
+			// report), and only one addressed to the receiver — another agency reads it from
 			// then on, which nothing else of the reporter's archive may
 			// give it. (The reporter's clerk may still confirm one.)
 			if !s.addressedTo(ctx, d, r.Agency) {
 				continue
 			}
 			c.reporter = d.Agency
-			if issuerCode == "" {
-				who = 0.6
-			}
 		default:
 			continue
 		}
@@ -804,7 +840,7 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 		if _, err := r.DueOf(c.period); err != nil {
 			continue
 		}
-		c.score = who * when * (0.4 + 0.6*nameSimilarity(r.Name, rec.Subject))
+		c.score = when * (0.4 + 0.6*nameSimilarity(r.Name, rec.Subject))
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].score > out[j].score })
@@ -1050,9 +1086,10 @@ func (s *Store) figuresOf(ctx context.Context, ids []int64) (map[int64][]Submiss
 	return out, nil
 }
 
-// CorrectFigure puts an indicator's value of a submission right (a clerk
-// or leader of the receiving agency cleared for the report).
-func (s *Store) CorrectFigure(ctx context.Context, u User, regimeID, id int64, indicator string, value float64) error {
+// CorrectFigures puts indicators' values of a submission right (a
+// clerk or leader of the receiving agency cleared for the report): all
+// of them or, if one is wrong, none.
+func (s *Store) CorrectFigures(ctx context.Context, u User, regimeID, id int64, values map[string]float64) error {
 	if u.Role != RoleClerk && u.Role != RoleLeader {
 		return ErrForbidden
 	}
@@ -1060,19 +1097,33 @@ func (s *Store) CorrectFigure(ctx context.Context, u User, regimeID, id int64, i
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(r.Indicators, indicator) {
-		return fmt.Errorf("%w: indicator %q is not the regime's", ErrInvalid, truncate(indicator, 60))
+	if len(values) == 0 || len(values) > maxIndicators {
+		return fmt.Errorf("%w: 1 to %d figures at once", ErrInvalid, maxIndicators)
 	}
-	if math.IsNaN(value) || math.IsInf(value, 0) || math.Abs(value) > 1e18 {
-		return fmt.Errorf("%w: value: a finite number", ErrInvalid)
+	for ind, v := range values {
+		if !slices.Contains(r.Indicators, ind) {
+			return fmt.Errorf("%w: indicator %q is not the regime's", ErrInvalid, truncate(ind, 60))
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e18 {
+			return fmt.Errorf("%w: %s: a finite number", ErrInvalid, truncate(ind, 60))
+		}
 	}
 	if _, err := s.SubmissionDocument(ctx, u, regimeID, id); err != nil {
 		return err
 	}
-	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO submission_figures (submission_id, indicator, value, found, text, unit, confidence, evidence, corrected_by)
-		VALUES (?, ?, ?, 1, '', '', 1, '{}', ?) ON CONFLICT (submission_id, indicator) DO UPDATE SET value = excluded.value, found = 1,
-		confidence = 1, corrected_by = excluded.corrected_by`), id, indicator, value, u.Name)
-	return err
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for ind, v := range values {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO submission_figures (submission_id, indicator, value, found, text, unit, confidence, evidence, corrected_by)
+			VALUES (?, ?, ?, 1, '', '', 1, '{}', ?) ON CONFLICT (submission_id, indicator) DO UPDATE SET value = excluded.value, found = 1,
+			confidence = 1, corrected_by = excluded.corrected_by`), id, ind, v, u.Name); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Consolidation is a regime's figures for a period across its reporters.
@@ -1205,18 +1256,28 @@ const (
 	overdueFor   = 30
 )
 
-// ReportReminders tells each reporter that has not reported of a due
-// day coming (within three days), and each receiving agency, once the
-// day has passed, who has not reported: once each (a notice per event;
-// a second run writes none). It returns the notices written.
+// ReportReminders tells each reporter that has not reported of the due
+// days coming within three days, and each receiving agency, once a day
+// has passed, who has not reported: each regime's period once to each
+// (regime_reminders keeps what was told), and to each agency in one
+// notice a run however many regimes name it — a receiver declaring a
+// thousand regimes cannot bury a reporter in notices. It returns the
+// notices written.
 func (s *Store) ReportReminders(ctx context.Context) (int, error) {
-	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 100000`)
+	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 200000`)
 	if err != nil {
 		return 0, err
 	}
 	today := s.now().In(vietnam)
 	day := today.Format(time.DateOnly)
-	n := 0
+	type item struct {
+		r       Regime
+		period  string
+		due     string
+		missing []string
+	}
+	soon := map[string][]item{} // by reporter
+	late := map[string][]item{} // by receiver
 	for _, r := range regs {
 		cur := r.PeriodOf(today)
 		periods := []string{cur}
@@ -1230,15 +1291,15 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 				continue
 			}
 			dueT, _ := time.Parse(time.DateOnly, due)
-			soon := dueT.AddDate(0, 0, -remindBefore).Format(time.DateOnly)
-			late := dueT.AddDate(0, 0, overdueFor).Format(time.DateOnly)
+			from := dueT.AddDate(0, 0, -remindBefore).Format(time.DateOnly)
+			until := dueT.AddDate(0, 0, overdueFor).Format(time.DateOnly)
 			// Nobody is told of a period due before the regime was declared.
-			if day < soon || day > late || due < r.CreatedAt[:min(10, len(r.CreatedAt))] {
+			if day < from || day > until || due < r.CreatedAt[:min(10, len(r.CreatedAt))] {
 				continue
 			}
 			reported, err := s.reportedIn(ctx, r.ID, p)
 			if err != nil {
-				return n, err
+				return 0, err
 			}
 			var missing []string
 			for _, c := range r.Reporters {
@@ -1249,39 +1310,108 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 			if len(missing) == 0 {
 				continue
 			}
-			what := "Báo cáo " + PeriodLabel(p) + ": " + r.Name
+			it := item{r: r, period: p, due: due, missing: missing}
 			if day <= due {
 				for _, c := range missing {
-					ok, err := s.addNotice(ctx, s.w, Notice{Agency: c, Kind: "report_due", Subject: "Sắp đến hạn gửi báo cáo",
-						Body: what + ". Hạn gửi: " + VietDate(due) + ".", Link: fmt.Sprintf("#/bao-cao/%d", r.ID),
-						Dedupe: fmt.Sprintf("report_due:%d:%s:%s", r.ID, p, c)})
-					if err != nil {
-						return n, err
-					}
-					if ok {
-						n++
-					}
+					soon[c] = append(soon[c], it)
 				}
-				continue
-			}
-			names := s.agencyNames(ctx, missing)
-			var list []string
-			for _, c := range missing[:min(len(missing), 20)] {
-				list = append(list, names[c])
-			}
-			if len(missing) > 20 {
-				list = append(list, fmt.Sprintf("và %d đơn vị khác", len(missing)-20))
-			}
-			ok, err := s.addNotice(ctx, s.w, Notice{Agency: r.Agency, Kind: "report_overdue", Subject: "Quá hạn báo cáo: " + truncate(r.Name, 200),
-				Body: fmt.Sprintf("%s. Hạn gửi %s đã qua; %d đơn vị chưa gửi: %s.", what, VietDate(due), len(missing), strings.Join(list, "; ")),
-				Link: fmt.Sprintf("#/bao-cao/%d?ky=%s", r.ID, p), Dedupe: fmt.Sprintf("report_overdue:%d:%s", r.ID, p)})
-			if err != nil {
-				return n, err
-			}
-			if ok {
-				n++
+			} else {
+				late[r.Agency] = append(late[r.Agency], it)
 			}
 		}
 	}
+	n := 0
+	tell := func(agency, kind, reporter string, items []item, notice func(fresh []item) Notice) error {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		var fresh []item
+		for _, it := range items {
+			res, err := tx.ExecContext(ctx, s.q(`INSERT INTO regime_reminders (regime_id, period, reporter, kind, at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`), it.r.ID, it.period, reporter, kind, stamp(s.now()))
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 1 {
+				fresh = append(fresh, it)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		ok, err := s.addNotice(ctx, tx, notice(fresh))
+		if err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		if ok {
+			n++
+		}
+		return nil
+	}
+	lines := func(items []item, line func(item) string) string {
+		var out []string
+		for _, it := range items[:min(len(items), 20)] {
+			out = append(out, line(it))
+		}
+		if len(items) > 20 {
+			out = append(out, fmt.Sprintf("và %d báo cáo khác", len(items)-20))
+		}
+		return strings.Join(out, "\n")
+	}
+	link := func(items []item) string {
+		if len(items) == 1 {
+			return fmt.Sprintf("#/bao-cao/%d?ky=%s", items[0].r.ID, items[0].period)
+		}
+		return "#/bao-cao"
+	}
+	for _, c := range sortedKeys(soon) {
+		err := tell(c, "due", c, soon[c], func(fresh []item) Notice {
+			return Notice{Agency: c, Kind: "report_due", Subject: fmt.Sprintf("Sắp đến hạn gửi %d báo cáo", len(fresh)),
+				Body: lines(fresh, func(it item) string {
+					return "Báo cáo " + PeriodLabel(it.period) + ": " + it.r.Name + " — hạn gửi " + VietDate(it.due) + "."
+				}), Link: link(fresh), Dedupe: fmt.Sprintf("report_due:%s:%d:%s", c, fresh[0].r.ID, fresh[0].period)}
+		})
+		if err != nil {
+			return n, fmt.Errorf("report reminders: %w", err)
+		}
+	}
+	for _, a := range sortedKeys(late) {
+		var codes []string
+		for _, it := range late[a] {
+			codes = append(codes, it.missing...)
+		}
+		names := s.agencyNames(ctx, codes)
+		err := tell(a, "overdue", "", late[a], func(fresh []item) Notice {
+			return Notice{Agency: a, Kind: "report_overdue", Subject: fmt.Sprintf("%d báo cáo quá hạn chưa đủ", len(fresh)),
+				Body: lines(fresh, func(it item) string {
+					var who []string
+					for _, c := range it.missing[:min(len(it.missing), 20)] {
+						who = append(who, names[c])
+					}
+					if len(it.missing) > 20 {
+						who = append(who, fmt.Sprintf("và %d đơn vị khác", len(it.missing)-20))
+					}
+					return fmt.Sprintf("Báo cáo %s: %s — hạn %s đã qua; %d đơn vị chưa gửi: %s.", PeriodLabel(it.period), it.r.Name, VietDate(it.due),
+						len(it.missing), strings.Join(who, "; "))
+				}), Link: link(fresh), Dedupe: fmt.Sprintf("report_overdue:%s:%d:%s", a, fresh[0].r.ID, fresh[0].period)}
+		})
+		if err != nil {
+			return n, fmt.Errorf("report reminders: %w", err)
+		}
+	}
 	return n, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

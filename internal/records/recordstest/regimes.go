@@ -56,6 +56,9 @@ func runRegimes(t *testing.T, s *records.Store) {
 			{func(r *records.Regime) { r.Name = " " }, "name"},
 			{func(r *records.Regime) { r.Reporters = nil }, "reporter"},
 			{func(r *records.Regime) { r.Indicators = []string{"Số hồ sơ", "SỐ HỒ SƠ"} }, "twice"},
+			{func(r *records.Regime) { r.Reporters = []string{"ubnd-an", "so-tc"} }, "itself"},
+			{func(r *records.Regime) { r.Period, r.Due = records.PeriodOnce, "2001-01-01" }, "before today"},
+			{func(r *records.Regime) { r.Period, r.Due = records.PeriodOnce, "9999-01-01" }, "YYYY-MM-DD"},
 		} {
 			r := tthc
 			c.edit(&r)
@@ -132,8 +135,10 @@ func runRegimes(t *testing.T, s *records.Store) {
 		if _, err := s.Regime(ctx, reporter, regime.ID); err != nil {
 			t.Errorf("a reporter does not see the regime it reports under: %v", err)
 		}
-		if _, _, err := s.RegimeStatus(ctx, clerk, regime.ID, "2025-Q1"); !errors.Is(err, records.ErrInvalid) {
-			t.Errorf("a quarter of a yearly regime: %v", err)
+		for _, p := range []string{"2025-Q1", "0000", "9999", "1999"} {
+			if _, _, err := s.RegimeStatus(ctx, clerk, regime.ID, p); !errors.Is(err, records.ErrInvalid) {
+				t.Errorf("period %s of a yearly regime: %v", p, err)
+			}
 		}
 	})
 
@@ -169,13 +174,13 @@ func runRegimes(t *testing.T, s *records.Store) {
 		if ps[0].Reporters[1].Status != records.ReportLate || ps[0].Missing != 0 || ps[0].Late != 1 {
 			t.Errorf("confirmed, received after the due day: %+v", ps[0])
 		}
-		if err := s.CorrectFigure(ctx, clerk, regime.ID, sb.ID, "Số hồ sơ giải quyết đúng hạn", 790); err != nil {
+		if err := s.CorrectFigures(ctx, clerk, regime.ID, sb.ID, map[string]float64{"Số hồ sơ giải quyết đúng hạn": 790}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CorrectFigure(ctx, staff, regime.ID, sb.ID, "Số hồ sơ giải quyết đúng hạn", 1); !errors.Is(err, records.ErrForbidden) {
+		if err := s.CorrectFigures(ctx, staff, regime.ID, sb.ID, map[string]float64{"Số hồ sơ giải quyết đúng hạn": 1}); !errors.Is(err, records.ErrForbidden) {
 			t.Errorf("staff corrected a figure: %v", err)
 		}
-		if err := s.CorrectFigure(ctx, clerk, regime.ID, sb.ID, "Không có", 1); !errors.Is(err, records.ErrInvalid) {
+		if err := s.CorrectFigures(ctx, clerk, regime.ID, sb.ID, map[string]float64{"Số hồ sơ tiếp nhận": 5, "Không có": 1}); !errors.Is(err, records.ErrInvalid) {
 			t.Errorf("a figure of no indicator: %v", err)
 		}
 		c, err := s.Consolidate(ctx, clerk, regime.ID, "2025")
@@ -198,6 +203,27 @@ func runRegimes(t *testing.T, s *records.Store) {
 		}
 	})
 
+	t.Run("AGenericRegimeOnlyDoubtful", func(t *testing.T) {
+		// "Báo cáo định kỳ" names no topic: a report of the period is
+		// at most a doubt for a person, never counted by itself.
+		g, err := s.CreateRegime(ctx, admin, records.Regime{Name: "Báo cáo định kỳ", Period: records.PeriodQuarter, Due: "25", Reporters: []string{"ubnd-binh"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bc := Rec("BC", "77", "BC-UBND", "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN", "Báo cáo tình hình an ninh trật tự quý II năm 2025")
+		r, err := s.Record(ctx, records.Upload{Agency: "so-tc", Bucket: "uploads", Key: "bc-binh-q2.pdf", ETag: "e1", At: at}, bc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResolveNames(ctx, r.Document); err != nil {
+			t.Fatal(err)
+		}
+		_, ps, err := s.RegimeStatus(ctx, clerk, g.ID, "2025-Q2")
+		if err != nil || ps[0].Reporters[0].Status != records.ReportDoubtful {
+			t.Errorf("a generic regime took a report for sure: %+v %v", ps, err)
+		}
+	})
+
 	t.Run("ReportedFromTheReportersOwnAccount", func(t *testing.T) {
 		// The report is in before its regime is declared: the regime
 		// still sees it.
@@ -212,6 +238,17 @@ func runRegimes(t *testing.T, s *records.Store) {
 			t.Fatal(err)
 		}
 		if err := s.ResolveNames(ctx, r0.Document); err != nil {
+			t.Fatal(err)
+		}
+		// A report another agency sent the reporter, addressed to the
+		// receiver too, is not the reporter's report.
+		theirs := Rec("BC", "33", "BC-XA", "ỦY BAN NHÂN DÂN XÃ AN PHÚ", "Báo cáo tình hình kinh tế - xã hội tháng 11 năm 2025")
+		theirs.Recipients = []string{"Sở Tài chính tỉnh Quảng Ngãi", "UBND huyện An Lạc"}
+		r1, err := s.Record(ctx, records.Upload{Agency: "ubnd-an", Bucket: "uploads", Key: "xa-an-phu-11.pdf", ETag: "e1", At: time.Date(2025, 11, 19, 7, 0, 0, 0, time.UTC)}, theirs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResolveNames(ctx, r1.Document); err != nil {
 			t.Fatal(err)
 		}
 		bc.Recipients = []string{"Sở Tài chính tỉnh Quảng Ngãi"}
