@@ -54,7 +54,7 @@ type inviteeJSON struct {
 type invitationJSON struct {
 	ID         int64  `json:"id"`
 	MeetingID  int64  `json:"meeting_id"`
-	Invitee    string `json:"invitee"` // an agency code or an account name
+	Invitee    string `json:"invitee"` // an agency code or an account name (of the organiser's agency)
 	Kind       string `json:"kind" enum:"agency,user"`
 	Agency     string `json:"agency"` // the invited agency, or the invited person's
 	Answer     string `json:"answer" enum:",attend,decline,delegate"`
@@ -211,7 +211,7 @@ func (s *Server) patchMeeting(w http.ResponseWriter, r *http.Request) {
 }
 
 type inviteRequest struct {
-	To []string `json:"to"` // agency codes or account names, 1 to 200
+	To []string `json:"to"` // agency codes or account names of the organiser's own agency, 1 to 200
 }
 
 func (inviteRequest) refineSchema(s map[string]any) {

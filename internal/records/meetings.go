@@ -2,7 +2,9 @@ package records
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +20,7 @@ import (
 
 // The meeting system: a giấy mời makes a meeting by itself (its time,
 // place, chair, subject, agenda and invitees as read), or a clerk makes
-// one by hand; the organiser invites agencies or persons, who answer
+// one by hand; the organiser invites agencies or its own people, who answer
 // (attend, decline, send a delegate) until the meeting starts; a change
 // of time or place tells everyone invited — those who declined too,
 // since a new time may change their answer — and each is reminded the
@@ -35,10 +37,19 @@ const (
 
 // Bounds of what a client gives.
 const (
-	MaxInvitees     = 200  // invited in one call
-	MaxInvitations  = 1000 // invitations of one meeting
-	MaxAgendaItems  = 50
-	MaxPapers       = 200 // papers of one meeting
+	MaxInvitees    = 200  // invited in one call
+	MaxInvitations = 1000 // invitations of one meeting
+	MaxAgendaItems = 50
+	MaxPapers      = 200 // papers of one meeting
+	// MaxOpenInvitations bounds the invitations to meetings not yet
+	// begun one agency may have sent another: enough for any real
+	// calendar, too few to bury the invitee's list under junk.
+	MaxOpenInvitations = 200
+	// minMeetingYear and maxMeetingYears bound a meeting's time: year
+	// 0000 or 9999 is a typing slip (or a probe), not a meeting, and would
+	// sort before or after every real one.
+	minMeetingYear  = 2000
+	maxMeetingYears = 5   // after this year
 	maxMeetingText  = 500 // subject, place, chair, an agenda item
 	maxInviteeName  = 200
 	maxAnswerNote   = 1000
@@ -125,6 +136,19 @@ func MeetingTime(s string) (string, error) {
 	return "", fmt.Errorf("%w: time %q: want YYYY-MM-DDTHH:MM (the office's local time)", ErrInvalid, truncate(s, 40))
 }
 
+// meetingTimeInBounds refuses a client's time (already through
+// MeetingTime) outside minMeetingYear..now+maxMeetingYears.
+func meetingTimeInBounds(what, t string, now time.Time) error {
+	y := 0
+	if len(t) >= 4 {
+		fmt.Sscanf(t[:4], "%d", &y)
+	}
+	if hi := now.In(vietnam).Year() + maxMeetingYears; y < minMeetingYear || y > hi {
+		return fmt.Errorf("%w: %s %q: a year from %d to %d", ErrInvalid, what, t, minMeetingYear, hi)
+	}
+	return nil
+}
+
 func localTime(s string) (time.Time, bool) {
 	if len(s) < 16 {
 		return time.Time{}, false
@@ -176,8 +200,14 @@ func (s *Store) CreateMeeting(ctx context.Context, u User, in MeetingInput) (Mee
 	if m.Starts, err = MeetingTime(in.Starts); err != nil {
 		return Meeting{}, err
 	}
+	if err = meetingTimeInBounds("starts", m.Starts, s.now()); err != nil {
+		return Meeting{}, err
+	}
 	if in.Ends != "" {
 		if m.Ends, err = MeetingTime(in.Ends); err != nil {
+			return Meeting{}, err
+		}
+		if err = meetingTimeInBounds("ends", m.Ends, s.now()); err != nil {
 			return Meeting{}, err
 		}
 		if m.Ends <= m.Starts {
@@ -264,6 +294,10 @@ func (s *Store) invitations(ctx context.Context, where string, args ...any) ([]I
 	if err != nil {
 		return nil, fmt.Errorf("invitations: %w", err)
 	}
+	return scanInvitations(rows)
+}
+
+func scanInvitations(rows *sql.Rows) ([]Invitation, error) {
 	defer rows.Close()
 	out := []Invitation{}
 	for rows.Next() {
@@ -371,11 +405,19 @@ func (s *Store) UpdateMeeting(ctx context.Context, u User, id int64, p MeetingPa
 		if m.Starts, err = MeetingTime(*p.Starts); err != nil {
 			return Meeting{}, err
 		}
+		// Only what the patch gives is bounded: a giấy mời's time as read
+		// stays changeable in its other fields.
+		if err = meetingTimeInBounds("starts", m.Starts, s.now()); err != nil {
+			return Meeting{}, err
+		}
 	}
 	if p.Ends != nil {
 		m.Ends = ""
 		if *p.Ends != "" {
 			if m.Ends, err = MeetingTime(*p.Ends); err != nil {
+				return Meeting{}, err
+			}
+			if err = meetingTimeInBounds("ends", m.Ends, s.now()); err != nil {
 				return Meeting{}, err
 			}
 		}
@@ -410,6 +452,18 @@ func (s *Store) UpdateMeeting(ctx context.Context, u User, id int64, p MeetingPa
 			m.Subject, m.Starts, m.Ends, day, m.Place, m.Chair, string(agenda), stamp(now), id); err != nil {
 			return err
 		}
+		if p.Agenda != nil {
+			// A paper linked to an item the new agenda no longer has would
+			// point at nothing; moving it silently to another item would
+			// file it where nobody put it. The clerk moves it first.
+			var top int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(agenda_item), 0) FROM meeting_papers WHERE meeting_id = ?`), id).Scan(&top); err != nil {
+				return err
+			}
+			if top > max(1, len(m.Agenda)) {
+				return fmt.Errorf("%w: a paper is linked to agenda item %d: link it to an item of the new agenda (1 to %d) first", ErrInvalid, top, max(1, len(m.Agenda)))
+			}
+		}
 		if !changed {
 			return nil
 		}
@@ -417,15 +471,13 @@ func (s *Store) UpdateMeeting(ctx context.Context, u User, id int64, p MeetingPa
 		if err != nil {
 			return err
 		}
-		for _, i := range invs {
-			n := Notice{Kind: "meeting_changed", Subject: "Thay đổi cuộc họp: " + m.Subject,
-				Body: fmt.Sprintf("Cuộc họp \"%s\" đổi sang %s tại %s (trước đây: %s tại %s).", m.Subject, VietTime(m.Starts), m.Place, VietTime(old.Starts), old.Place),
-				Link: meetingLink(id), Secrecy: m.Secrecy}
-			if err := s.tellInvitee(ctx, tx, i, n, fmt.Sprintf("changed-%d-%d", i.ID, now.UnixNano())); err != nil {
-				return err
-			}
-		}
-		return nil
+		n := Notice{Kind: "meeting_changed", Subject: "Thay đổi cuộc họp: " + m.Subject,
+			Body: fmt.Sprintf("Cuộc họp \"%s\" đổi sang %s tại %s (trước đây: %s tại %s).", m.Subject, VietTime(m.Starts), m.Place, VietTime(old.Starts), old.Place),
+			Link: meetingLink(id), Secrecy: m.Secrecy}
+		// Keyed by the meeting and its new time and place: the same change
+		// made again (or toggled back and forth) tells no one twice.
+		_, err = s.tellInvited(ctx, tx, invs, n, fmt.Sprintf("changed-%d-%s", id, digest(m.Starts, m.Ends, m.Place)))
+		return err
 	})
 	if err != nil {
 		return Meeting{}, fmt.Errorf("update meeting %d: %w", id, err)
@@ -433,21 +485,55 @@ func (s *Store) UpdateMeeting(ctx context.Context, u User, id int64, p MeetingPa
 	return m, nil
 }
 
-// tellInvitee writes a notice to whom an invitation addresses (and its
-// delegate with an account), keyed by key.
-func (s *Store) tellInvitee(ctx context.Context, ex execer, i Invitation, n Notice, key string) error {
-	n.Agency, n.UserID, n.Dedupe = i.Agency, i.UserID, key
-	if _, err := s.addNotice(ctx, ex, n); err != nil {
-		return err
-	}
-	if i.UserID != 0 && i.DelegateUser != 0 && i.DelegateUser != i.UserID {
-		// An agency's delegate is one of its accounts, told already.
-		n.UserID, n.Dedupe = i.DelegateUser, key+"-delegate"
-		if _, err := s.addNotice(ctx, ex, n); err != nil {
-			return err
+// tellInvited writes one event's notice to whom a meeting's invitations
+// address — each invited agency, each invited person and each person's
+// delegate with an account — once each: the notice's key is the event's
+// (key) and its addressee's, so a person invited by name and as
+// delegate, or by name and through their agency (an invitation made
+// before persons were invited only within the organiser), hears once.
+// It reports how many notices it wrote.
+func (s *Store) tellInvited(ctx context.Context, ex execer, invs []Invitation, n Notice, key string) (int, error) {
+	agencies := map[string]bool{}
+	for _, i := range invs {
+		if i.UserID == 0 {
+			agencies[i.Agency] = true
 		}
 	}
-	return nil
+	wrote := 0
+	tell := func(agency string, user int64) error {
+		if user != 0 && agencies[agency] {
+			return nil // the agency's notice reaches every account of it
+		}
+		n.Agency, n.UserID, n.Dedupe = agency, user, fmt.Sprintf("%s-%s-%d", key, agency, user)
+		ok, err := s.addNotice(ctx, ex, n)
+		if ok {
+			wrote++
+		}
+		return err
+	}
+	for _, i := range invs {
+		if err := tell(i.Agency, i.UserID); err != nil {
+			return wrote, err
+		}
+		if i.UserID != 0 && i.DelegateUser != 0 && i.DelegateUser != i.UserID {
+			// An agency's delegate is one of its accounts, told already.
+			if err := tell(i.Agency, i.DelegateUser); err != nil {
+				return wrote, err
+			}
+		}
+	}
+	return wrote, nil
+}
+
+// digest is a short fingerprint of values, for notice keys: a key holds
+// a client's text (a place, a delegate's name) without its length.
+func digest(vs ...string) string {
+	h := sha256.New()
+	for _, v := range vs {
+		h.Write([]byte(v))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 func meetingLink(id int64) string { return fmt.Sprintf("#/cuoc-hop/%d", id) }
@@ -462,10 +548,12 @@ func VietTime(starts string) string {
 	return fmt.Sprintf("%d giờ %02d, ngày %s", t.Hour(), t.Minute(), t.Format("02/01/2006"))
 }
 
-// Invite invites agencies (by code) or persons (by account name) to a
-// meeting: a clerk or leader of the organiser, before it starts. Every
-// invitee is checked first — known, cleared for a secret meeting — and
-// nothing is written if one is refused. Inviting again is a no-op.
+// Invite invites agencies (by code) or persons of the organiser's own
+// agency (by account name) to a meeting: a clerk or leader of the
+// organiser, before it starts. Every invitee is checked first — known,
+// cleared for a secret meeting, and no agency past MaxOpenInvitations
+// from the organiser — and nothing is written if one is refused.
+// Inviting again is a no-op.
 func (s *Store) Invite(ctx context.Context, u User, id int64, to []string) ([]Invitation, error) {
 	m, organiser, _, err := s.meetingFor(ctx, u, id)
 	if err != nil {
@@ -511,6 +599,21 @@ func (s *Store) Invite(ctx context.Context, u User, id int64, to []string) ([]In
 	if n+len(targets) > MaxInvitations {
 		return nil, fmt.Errorf("%w: a meeting has at most %d invitations", ErrInvalid, MaxInvitations)
 	}
+	for _, t := range targets {
+		if t.agency == m.Agency || t.user != 0 {
+			continue // the organiser's own people: no one else's list to flood
+		}
+		var open, here int
+		if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN i.meeting_id = ? THEN 1 ELSE 0 END), 0)
+			FROM invitations i JOIN meetings ON meetings.id = i.meeting_id
+			WHERE meetings.agency = ? AND i.agency = ? AND i.user_id = 0 AND meetings.starts > ?`),
+			id, m.Agency, t.agency, s.now().In(vietnam).Format(meetingTimeForm)).Scan(&open, &here); err != nil {
+			return nil, err
+		}
+		if here == 0 && open >= MaxOpenInvitations {
+			return nil, fmt.Errorf("%w: %s has %d invitations from your agency to meetings not yet held: at most %d", ErrInvalid, truncate(t.name, 40), open, MaxOpenInvitations)
+		}
+	}
 	now := s.now()
 	organiserName := u.Agency
 	if e, err := s.DirectoryEntryOf(ctx, u.Agency); err == nil {
@@ -546,8 +649,13 @@ func (s *Store) Invite(ctx context.Context, u User, id int64, to []string) ([]In
 }
 
 // inviteeOf resolves a name given to Invite: an agency of the directory
-// (or one with accounts), else an account; a secret meeting's invitee
-// must be cleared for its level (an agency by the directory's cleared).
+// (or one with accounts), else an account of the organiser's own agency;
+// a secret meeting's invitee must be cleared for its level (an agency by
+// the directory's cleared). Another agency's people are invited through
+// their agency, which answers and names its delegate: an organiser who
+// could invite any account by name would learn, one refusal at a time,
+// which names exist, whose they are and who is cleared. So every person
+// refused is refused in the same words.
 func (s *Store) inviteeOf(ctx context.Context, u User, m Meeting, name string) (Invitation, error) {
 	if e, err := s.DirectoryEntryOf(ctx, name); err == nil {
 		switch {
@@ -572,14 +680,12 @@ func (s *Store) inviteeOf(ctx context.Context, u User, m Meeting, name string) (
 		return Invitation{Agency: name, Invitee: name}, nil
 	}
 	p, err := s.UserByName(ctx, name)
-	if errors.Is(err, ErrNotFound) || (err == nil && p.Disabled) {
-		return Invitation{}, fmt.Errorf("%w: %q is neither an agency code nor an account", ErrInvalid, truncate(name, 40))
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Invitation{}, err
 	}
-	if !clearedForLevel(p, m.Secrecy) {
-		return Invitation{}, fmt.Errorf("%w: %s is not cleared for %s: they cannot be invited to this meeting", ErrInvalid, truncate(name, 40), m.Secrecy)
+	if err != nil || p.Disabled || p.Agency != m.Agency || !clearedForLevel(p, m.Secrecy) {
+		return Invitation{}, fmt.Errorf("%w: %q cannot be invited: invite an agency by its code, or a person of your own agency (cleared for the meeting) by their account name",
+			ErrInvalid, truncate(name, 40))
 	}
 	return Invitation{Agency: p.Agency, UserID: p.ID, Invitee: p.Name}, nil
 }
@@ -599,11 +705,27 @@ func (s *Store) InvitationsFor(ctx context.Context, u User, past bool) ([]Invita
 	if u.ID == 0 || u.Disabled {
 		return nil, ErrNotFound
 	}
-	invs, err := s.invitations(ctx, `(agency = ? AND user_id = 0) OR user_id = ? OR delegate_user = ?`, u.Agency, u.ID, u.ID)
+	// The meeting's day and level are weighed in the query, before the
+	// limit: a limit taken first (the oldest invitations) would let old or
+	// unreadable ones crowd every new one out.
+	sec, args := readable(meetingSecrecy, u.Cleared())
+	args = append([]any{u.Agency, u.ID, u.ID}, args...)
+	// With the past, the latest 2000: the oldest are the least wanted.
+	cond, order := "", `meetings.starts DESC, meetings.id DESC`
+	if !past {
+		cond, order = ` AND meetings.starts >= ?`, `meetings.starts, meetings.id`
+		args = append(args, s.now().In(vietnam).Format(time.DateOnly))
+	}
+	cols := "i." + strings.ReplaceAll(invitationColumns, ", ", ", i.")
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+cols+` FROM invitations i JOIN meetings ON meetings.id = i.meeting_id
+		WHERE ((i.agency = ? AND i.user_id = 0) OR i.user_id = ? OR i.delegate_user = ?) AND `+sec+cond+` ORDER BY `+order+`, i.invitee LIMIT 2000`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("invitations: %w", err)
+	}
+	invs, err := scanInvitations(rows)
 	if err != nil {
 		return nil, err
 	}
-	today := s.now().In(vietnam).Format(time.DateOnly)
 	out := []InvitationItem{}
 	for _, i := range invs {
 		m, err := s.meetingByID(ctx, s.db, i.MeetingID)
@@ -613,7 +735,7 @@ func (s *Store) InvitationsFor(ctx context.Context, u User, past bool) ([]Invita
 		if err != nil {
 			return nil, err
 		}
-		if !clearedForLevel(u, m.Secrecy) || (!past && len(m.Starts) >= 10 && m.Starts[:10] < today) {
+		if !clearedForLevel(u, m.Secrecy) {
 			continue
 		}
 		it := InvitationItem{Invitation: i, Meeting: m, Organise: m.Agency}
@@ -693,8 +815,12 @@ func (s *Store) Answer(ctx context.Context, u User, invID int64, answer, who, no
 		if note != "" {
 			body += ". Ghi chú: " + note
 		}
+		// Keyed by the invitation and what it answers: the same answer
+		// given again tells the organiser's accounts (and their e-mail and
+		// Zalo) nothing new, so it tells them nothing; each distinct answer
+		// is told once.
 		_, err := s.addNotice(ctx, tx, Notice{Agency: m.Agency, Kind: "invitation_answer", Subject: "Trả lời giấy mời: " + m.Subject, Body: body + ".",
-			Link: meetingLink(m.ID), Secrecy: m.Secrecy, Dedupe: fmt.Sprintf("answer-%d-%d", invID, now.UnixNano())})
+			Link: meetingLink(m.ID), Secrecy: m.Secrecy, Dedupe: fmt.Sprintf("answer-%d-%s", invID, digest(answer, who))})
 		if err == nil && delegate != 0 && delegate != u.ID {
 			_, err = s.addNotice(ctx, tx, Notice{Agency: i.Agency, UserID: delegate, Kind: "invitation", Subject: "Được cử dự họp: " + m.Subject,
 				Body: fmt.Sprintf("Anh/chị được cử dự cuộc họp \"%s\" lúc %s tại %s.", m.Subject, VietTime(m.Starts), m.Place),
@@ -777,21 +903,21 @@ func (s *Store) PaperFor(ctx context.Context, u User, id, documentID int64) (Doc
 // handling reminders.
 func (s *Store) MeetingReminders(ctx context.Context, now time.Time) (int, error) {
 	local := now.In(vietnam)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT i.id, meetings.id, meetings.starts, meetings.subject, meetings.place, `+meetingSecrecy+`
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT DISTINCT meetings.id, meetings.starts, meetings.subject, meetings.place, `+meetingSecrecy+`
 		FROM invitations i JOIN meetings ON meetings.id = i.meeting_id
-		WHERE meetings.starts > ? AND meetings.starts <= ? AND i.answer <> ? ORDER BY meetings.starts LIMIT 5000`),
+		WHERE meetings.starts > ? AND meetings.starts <= ? AND i.answer <> ? ORDER BY meetings.starts, meetings.id LIMIT 5000`),
 		local.Format(meetingTimeForm), local.Add(24*time.Hour).Format(meetingTimeForm), AnswerDecline)
 	if err != nil {
 		return 0, fmt.Errorf("meeting reminders: %w", err)
 	}
 	type due struct {
-		inv, meeting                    int64
+		meeting                         int64
 		starts, subject, place, secrecy string
 	}
 	var dues []due
 	for rows.Next() {
 		var d due
-		if err := rows.Scan(&d.inv, &d.meeting, &d.starts, &d.subject, &d.place, &d.secrecy); err != nil {
+		if err := rows.Scan(&d.meeting, &d.starts, &d.subject, &d.place, &d.secrecy); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -811,29 +937,18 @@ func (s *Store) MeetingReminders(ctx context.Context, now time.Time) (int, error
 		if t.Sub(now) <= 2*time.Hour {
 			kind, when = "2h", "sau chưa đầy 2 giờ nữa"
 		}
-		invs, err := s.invitations(ctx, `id = ?`, d.inv)
+		// The meeting's invitations not declined, told together: one
+		// reminder to each person however many ways they are invited.
+		invs, err := s.invitations(ctx, `meeting_id = ? AND answer <> ?`, d.meeting, AnswerDecline)
 		if err != nil {
 			return written, err
-		}
-		if len(invs) == 0 {
-			continue
 		}
 		n := Notice{Kind: "meeting_reminder", Subject: "Nhắc lịch họp: " + d.subject,
 			Body: fmt.Sprintf("Cuộc họp \"%s\" bắt đầu %s, lúc %s tại %s.", d.subject, when, VietTime(d.starts), d.place), Link: meetingLink(d.meeting), Secrecy: d.secrecy}
-		key := fmt.Sprintf("reminder-%d-%s-%s", d.inv, kind, d.starts)
-		wrote, err := s.addNotice(ctx, s.w, Notice{Agency: invs[0].Agency, UserID: invs[0].UserID, Kind: n.Kind, Subject: n.Subject, Body: n.Body, Link: n.Link,
-			Secrecy: n.Secrecy, Dedupe: key})
+		k, err := s.tellInvited(ctx, s.w, invs, n, fmt.Sprintf("reminder-%d-%s-%s", d.meeting, kind, d.starts))
+		written += k
 		if err != nil {
 			return written, err
-		}
-		if wrote {
-			written++
-			if i := invs[0]; i.UserID != 0 && i.DelegateUser != 0 && i.DelegateUser != i.UserID {
-				n.Agency, n.UserID, n.Dedupe = i.Agency, i.DelegateUser, key+"-delegate"
-				if _, err := s.addNotice(ctx, s.w, n); err != nil {
-					return written, err
-				}
-			}
 		}
 	}
 	return written, nil

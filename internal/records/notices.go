@@ -84,20 +84,26 @@ func (s *Store) Notices(ctx context.Context, u User, unreadOnly bool, limit int)
 	return out, rows.Err()
 }
 
-// MarkNoticeRead records that the user read a notice that reached them.
+// MarkNoticeRead records that the user read a notice that reached them:
+// looked up by its id with the reach Notices lists by (their agency, to
+// them or to all of it, within their clearance), so an old notice is
+// marked as well as a new one. Any other is not found.
 func (s *Store) MarkNoticeRead(ctx context.Context, u User, id int64) error {
-	ns, err := s.Notices(ctx, u, false, 500)
-	if err != nil {
-		return err
+	if u.ID == 0 || u.Disabled {
+		return ErrNotFound
 	}
-	for _, n := range ns {
-		if n.ID == id {
-			_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO notice_reads (notice_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
-				id, u.ID, s.now().UTC().Format(time.RFC3339))
-			return err
-		}
+	c, args := readable("secrecy", u.Cleared())
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM notices WHERE id = ? AND agency = ? AND user_id IN (0, ?) AND `+c),
+		append([]any{id, u.Agency, u.ID}, args...)...).Scan(&n); err != nil {
+		return fmt.Errorf("notice %d: %w", id, err)
 	}
-	return ErrNotFound
+	if n == 0 {
+		return ErrNotFound
+	}
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO notice_reads (notice_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+		id, u.ID, s.now().UTC().Format(time.RFC3339))
+	return err
 }
 
 // Outbox: notices go beyond the app (e-mail, Zalo) through one row per

@@ -47,7 +47,9 @@ func meetings(t *testing.T, s *records.Store) {
 	gStaff := user("mt-g-staff", records.RoleStaff, "mt-guest", "")
 	gLeader := user("mt-g-leader", records.RoleLeader, "mt-guest", "MẬT")
 	oClerk := user("mt-o-clerk", records.RoleClerk, "mt-open", "")
-	person := user("mt-person", records.RoleStaff, "mt-open", "")
+	// A person is invited by name within the organiser's own agency;
+	// another agency's people through their agency.
+	person := user("mt-person", records.RoleStaff, "mt-org", "")
 
 	soon := time.Now().In(time.FixedZone("ICT", 7*3600)).Add(72 * time.Hour).Truncate(time.Hour)
 	rec := Rec("GM", "15", "GM-UBND", "ỦY BAN NHÂN DÂN HUYỆN MINH LONG", "Họp bàn kế hoạch phát triển du lịch năm 2025")
@@ -122,11 +124,11 @@ func meetings(t *testing.T, s *records.Store) {
 		byInvitee[i.Invitee] = i
 	}
 	ag, pe := byInvitee["mt-guest"], byInvitee["mt-person"]
-	if ag.Agency != "mt-guest" || ag.UserID != 0 || pe.Agency != "mt-open" || pe.UserID != person.ID {
+	if ag.Agency != "mt-guest" || ag.UserID != 0 || pe.Agency != "mt-org" || pe.UserID != person.ID {
 		t.Errorf("invitations: %+v", invs)
 	}
 	// Who sees them: the invited agency's accounts, the invited person;
-	// not the person's colleagues.
+	// not an agency not invited.
 	for _, c := range []struct {
 		u    records.User
 		want int
@@ -141,15 +143,17 @@ func meetings(t *testing.T, s *records.Store) {
 		t.Errorf("the invitation's notice: %+v", ns)
 	}
 	if _, err := s.MeetingFor(ctx, oClerk, m.ID); !errors.Is(err, records.ErrNotFound) {
-		t.Errorf("a colleague of an invited person saw the meeting: %v", err)
+		t.Errorf("an agency not invited saw the meeting: %v", err)
 	}
-	if v, err := s.MeetingFor(ctx, person, m.ID); err != nil || v.Organiser || len(v.Invitations) != 1 {
-		t.Errorf("the invited person's view: %+v %v", v, err)
+	if v, err := s.MeetingFor(ctx, person, m.ID); err != nil || !v.Organiser || len(v.Invitations) != 2 {
+		t.Errorf("the invited person's view (one of the organiser's): %+v %v", v, err)
 	}
 
 	// Answers: one's own only, a delegate named, changeable.
-	if _, err := s.Answer(ctx, oClerk, pe.ID, records.AnswerAttend, "", ""); !errors.Is(err, records.ErrNotFound) {
-		t.Errorf("a colleague answered a person's invitation: %v", err)
+	for _, u := range []records.User{oClerk, staff} {
+		if _, err := s.Answer(ctx, u, pe.ID, records.AnswerAttend, "", ""); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("%s answered a person's invitation: %v", u.Name, err)
+		}
 	}
 	if _, err := s.Answer(ctx, clerk, ag.ID, records.AnswerAttend, "", ""); !errors.Is(err, records.ErrNotFound) {
 		t.Errorf("the organiser answered for the guest: %v", err)
@@ -358,4 +362,280 @@ func meetings(t *testing.T, s *records.Store) {
 	if sent != 1 {
 		t.Errorf("outbox of notice %d: %+v", first.Notice.ID, rows)
 	}
+
+	meetingAbuse(t, s)
 }
+
+// meetingAbuse: what a careless or hostile organiser or invitee could
+// do to others through meetings, refused or made harmless — probing
+// account names, flooding another agency's invitations or everyone's
+// notices with repeated answers and changes, absurd times, an agenda
+// cut under its papers; and an old notice still marked read.
+func meetingAbuse(t *testing.T, s *records.Store) {
+	ctx := context.Background()
+	for _, e := range []records.DirectoryEntry{
+		{Code: "ma-org", Name: "ỦY BAN NHÂN DÂN XÃ AN HẢI", Kind: records.KindAgency, Cleared: "MẬT"},
+		{Code: "ma-guest", Name: "PHÒNG TÀI CHÍNH XÃ AN HẢI", Kind: records.KindAgency, Cleared: "MẬT"},
+		{Code: "ma-flooded", Name: "PHÒNG Y TẾ XÃ AN HẢI", Kind: records.KindAgency},
+		{Code: "ma-other", Name: "PHÒNG NỘI VỤ XÃ AN HẢI", Kind: records.KindAgency, Cleared: "MẬT"},
+	} {
+		if err := s.PutDirectoryEntry(ctx, records.Operator, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutAgency(ctx, records.Agency{Code: "ma-org", Name: "ỦY BAN NHÂN DÂN XÃ AN HẢI"}); err != nil {
+		t.Fatal(err)
+	}
+	user := func(name, role, agency, clearance string) records.User {
+		u, err := s.CreateUser(ctx, records.User{Name: name, Role: role, Agency: agency, Clearance: clearance}, "mat-khau-dai-"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	clerk := user("ma-clerk", records.RoleClerk, "ma-org", "MẬT")
+	leader := user("ma-leader", records.RoleLeader, "ma-org", "MẬT")
+	deputy := user("ma-deputy", records.RoleStaff, "ma-org", "MẬT")
+	uncleared := user("ma-uncleared", records.RoleStaff, "ma-org", "")
+	gClerk := user("ma-g-clerk", records.RoleClerk, "ma-guest", "MẬT")
+	gStaff := user("ma-g-staff", records.RoleStaff, "ma-guest", "")
+	user("ma-o-staff", records.RoleStaff, "ma-other", "MẬT")
+	fClerk := user("ma-f-clerk", records.RoleClerk, "ma-flooded", "")
+
+	soon := time.Now().In(time.FixedZone("ICT", 7*3600)).Add(72 * time.Hour).Truncate(time.Hour)
+	starts := soon.Format("2006-01-02T15:04")
+	meeting := func(subject, secrecy string) records.Meeting {
+		m, err := s.CreateMeeting(ctx, clerk, records.MeetingInput{Subject: subject, Starts: starts, Place: "Hội trường", Secrecy: secrecy, Agenda: []string{"Một", "Hai"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	// noticeOf is u's notice of a meeting (the only one of its kind).
+	noticeOf := func(u records.User, kind string, id int64) (records.Notice, bool) {
+		ns, _ := s.Notices(ctx, u, false, 500)
+		for _, x := range ns {
+			if x.Kind == kind && x.Link == fmt.Sprint("#/cuoc-hop/", id) {
+				return x, true
+			}
+		}
+		return records.Notice{}, false
+	}
+	countKind := func(u records.User, kind string, id int64) int {
+		ns, _ := s.Notices(ctx, u, false, 500)
+		n := 0
+		for _, x := range ns {
+			if x.Kind == kind && x.Link == fmt.Sprint("#/cuoc-hop/", id) {
+				n++
+			}
+		}
+		return n
+	}
+
+	t.Run("InviteeNamesTellNothing", func(t *testing.T) {
+		// An account of another agency, a name no one has, an uncleared
+		// colleague: refused in the same words, which name neither an
+		// agency nor a level.
+		m := meeting("Họp mật dò tên", "MẬT")
+		var said []string
+		for _, name := range []string{"ma-o-staff", "ma-khong-co-ai", "ma-uncleared", "ma-g-staff"} {
+			_, err := s.Invite(ctx, clerk, m.ID, []string{name})
+			if !errors.Is(err, records.ErrInvalid) {
+				t.Errorf("invited %s: %v", name, err)
+				continue
+			}
+			said = append(said, strings.ReplaceAll(err.Error(), name, "NAME"))
+			for _, leak := range []string{"ma-other", "ma-guest", "MẬT", "cleared for MẬT", "neither"} {
+				if strings.Contains(err.Error(), leak) {
+					t.Errorf("refusing %s says %q: %v", name, leak, err)
+				}
+			}
+		}
+		for _, w := range said[1:] {
+			if w != said[0] {
+				t.Errorf("refusals differ:\n%s\n%s", said[0], w)
+			}
+		}
+		// A cleared colleague by name, another agency as an agency.
+		invs, err := s.Invite(ctx, clerk, m.ID, []string{"ma-deputy", "ma-guest"})
+		if err != nil || len(invs) != 2 {
+			t.Fatalf("invite a colleague and an agency: %+v %v", invs, err)
+		}
+	})
+
+	t.Run("OneAgencyCannotFloodAnother", func(t *testing.T) {
+		var last records.Meeting
+		for i := range records.MaxOpenInvitations {
+			last = meeting(fmt.Sprint("Họp số ", i), "")
+			if _, err := s.Invite(ctx, clerk, last.ID, []string{"ma-flooded"}); err != nil {
+				t.Fatalf("invitation %d: %v", i, err)
+			}
+		}
+		more := meeting("Họp thừa", "")
+		if _, err := s.Invite(ctx, clerk, more.ID, []string{"ma-flooded"}); !errors.Is(err, records.ErrInvalid) {
+			t.Errorf("invitation %d to one agency: %v", records.MaxOpenInvitations+1, err)
+		}
+		// Inviting again where it is invited stays a no-op; others still
+		// reach the agency's own people.
+		if _, err := s.Invite(ctx, clerk, last.ID, []string{"ma-flooded"}); err != nil {
+			t.Errorf("inviting again: %v", err)
+		}
+		if _, err := s.Invite(ctx, clerk, more.ID, []string{"ma-guest", "ma-deputy"}); err != nil {
+			t.Errorf("another agency and a colleague: %v", err)
+		}
+		if got, err := s.InvitationsFor(ctx, fClerk, false); err != nil || len(got) != records.MaxOpenInvitations {
+			t.Errorf("the flooded agency lists %d, want %d: %v", len(got), records.MaxOpenInvitations, err)
+		}
+	})
+
+	t.Run("RepeatsTellOnce", func(t *testing.T) {
+		m := meeting("Họp lặp lại", "")
+		invs, err := s.Invite(ctx, clerk, m.ID, []string{"ma-guest", "ma-deputy", "ma-leader"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ag, byName records.Invitation
+		for _, i := range invs {
+			switch i.Invitee {
+			case "ma-guest":
+				ag = i
+			case "ma-leader":
+				byName = i
+			}
+		}
+		// The same answer again tells the organiser nothing new; each
+		// distinct answer once.
+		for range 3 {
+			if _, err := s.Answer(ctx, gClerk, ag.ID, records.AnswerAttend, "", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := countKind(uncleared, "invitation_answer", m.ID); n != 1 {
+			t.Errorf("one answer three times: %d notices, want 1", n)
+		}
+		s.Answer(ctx, gClerk, ag.ID, records.AnswerDecline, "", "")
+		s.Answer(ctx, gClerk, ag.ID, records.AnswerDecline, "", "")
+		if n := countKind(uncleared, "invitation_answer", m.ID); n != 2 {
+			t.Errorf("a new answer: %d notices, want 2", n)
+		}
+		// The leader invited by name sends the deputy, invited by name
+		// too: the deputy hears of each change once.
+		if _, err := s.Answer(ctx, leader, byName.ID, records.AnswerDelegate, "ma-deputy", ""); err != nil {
+			t.Fatal(err)
+		}
+		// The same change made again, or toggled back and forth, is told
+		// once for each new place.
+		for _, place := range []string{"Phòng 1", "Hội trường", "Phòng 1", "Hội trường", "Phòng 1"} {
+			if _, err := s.UpdateMeeting(ctx, clerk, m.ID, records.MeetingPatch{Place: &place}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := countKind(gStaff, "meeting_changed", m.ID); n != 2 {
+			t.Errorf("a place toggled: the invited agency told %d times, want 2", n)
+		}
+		if n := countKind(deputy, "meeting_changed", m.ID); n != 2 {
+			t.Errorf("a person invited by name and as delegate told of the changes %d times, want 2", n)
+		}
+		if _, err := s.MeetingReminders(ctx, soon.Add(-20*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if n := countKind(deputy, "meeting_reminder", m.ID); n != 1 {
+			t.Errorf("a person invited by name and as delegate reminded %d times, want 1", n)
+		}
+	})
+
+	t.Run("MeetingTimesBounded", func(t *testing.T) {
+		for _, in := range []records.MeetingInput{{Starts: "0000-01-01T00:00"}, {Starts: "9999-12-31T23:59"}, {Starts: "1999-12-31T08:00"},
+			{Starts: time.Now().AddDate(6, 0, 0).Format("2006-01-02T15:04")}, {Starts: starts, Ends: "9999-12-31T23:59"}} {
+			in.Subject, in.Place = "Giờ lạ", "P"
+			if _, err := s.CreateMeeting(ctx, clerk, in); !errors.Is(err, records.ErrInvalid) {
+				t.Errorf("made a meeting at %s..%s: %v", in.Starts, in.Ends, err)
+			}
+		}
+		m := meeting("Họp đổi giờ", "")
+		for _, p := range []records.MeetingPatch{{Starts: ptr("0000-01-01T00:00")}, {Ends: ptr("9999-12-31T23:59")}, {Ends: ptr(soon.Add(-time.Hour).Format("2006-01-02T15:04"))}} {
+			if _, err := s.UpdateMeeting(ctx, clerk, m.ID, p); !errors.Is(err, records.ErrInvalid) {
+				t.Errorf("changed to %+v: %v", p, err)
+			}
+		}
+	})
+
+	t.Run("AgendaKeepsItsPapers", func(t *testing.T) {
+		m := meeting("Họp có tài liệu", "")
+		paper, err := s.Record(ctx, records.Upload{Agency: "ma-org", Bucket: "uploads", Key: "ma/paper.pdf", ETag: "e1", At: at},
+			Rec("BC", "7", "BC-UBND", "ỦY BAN NHÂN DÂN XÃ AN HẢI", "Báo cáo cho mục hai"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.LinkPaper(ctx, clerk, m.ID, paper.Document.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		for _, agenda := range [][]string{{}, {"Chỉ một"}} {
+			_, err := s.UpdateMeeting(ctx, clerk, m.ID, records.MeetingPatch{Agenda: agenda})
+			if !errors.Is(err, records.ErrInvalid) || !strings.Contains(err.Error(), "item 2") {
+				t.Errorf("agenda %q under a paper of item 2: %v", agenda, err)
+			}
+		}
+		if v, _ := s.MeetingFor(ctx, clerk, m.ID); len(v.Agenda) != 2 || len(v.Papers) != 1 || v.Papers[0].AgendaItem != 2 {
+			t.Errorf("after the refusal: agenda %q papers %+v", v.Agenda, v.Papers)
+		}
+		if err := s.LinkPaper(ctx, clerk, m.ID, paper.Document.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.UpdateMeeting(ctx, clerk, m.ID, records.MeetingPatch{Agenda: []string{"Chỉ một"}}); err != nil || len(got.Agenda) != 1 {
+			t.Errorf("the agenda cut once the paper moved: %+v %v", got.Agenda, err)
+		}
+	})
+
+	t.Run("OldNoticesMarkedRead", func(t *testing.T) {
+		// 501 distinct answers: the first notice falls past the newest 500.
+		m := meeting("Họp nhiều trả lời", "")
+		invs, err := s.Invite(ctx, clerk, m.ID, []string{"ma-guest"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 502 {
+			if _, err := s.Answer(ctx, gClerk, invs[0].ID, records.AnswerDelegate, fmt.Sprint("Người số ", i), ""); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				n, ok := noticeOf(uncleared, "invitation_answer", m.ID)
+				if !ok {
+					t.Fatal("no notice of the first answer")
+				}
+				defer func(id int64) {
+					if err := s.MarkNoticeRead(ctx, uncleared, id); err != nil {
+						t.Errorf("an old notice marked read: %v", err)
+					}
+					if err := s.MarkNoticeRead(ctx, gStaff, id); !errors.Is(err, records.ErrNotFound) {
+						t.Errorf("another agency's notice marked read: %v", err)
+					}
+				}(n.ID)
+				// Notices are stamped to the second: the next second's 501
+				// are all newer.
+				time.Sleep(1100 * time.Millisecond)
+			}
+		}
+		// A secret meeting's notice: not the uncleared colleague's.
+		sm := meeting("Họp mật trả lời", "MẬT")
+		sinv, err := s.Invite(ctx, clerk, sm.ID, []string{"ma-guest"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Answer(ctx, gClerk, sinv[0].ID, records.AnswerAttend, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		n, ok := noticeOf(deputy, "invitation_answer", sm.ID)
+		if !ok {
+			t.Fatal("no notice of the secret meeting's answer")
+		}
+		if err := s.MarkNoticeRead(ctx, uncleared, n.ID); !errors.Is(err, records.ErrNotFound) {
+			t.Errorf("an uncleared person marked a secret notice: %v", err)
+		}
+		if err := s.MarkNoticeRead(ctx, deputy, n.ID); err != nil {
+			t.Errorf("a cleared one: %v", err)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
