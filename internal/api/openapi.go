@@ -111,8 +111,10 @@ func (s *Server) OpenAPI() map[string]any {
 		if strings.Contains(rt.path, "{id}") {
 			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
 		}
-		if strings.Contains(rt.path, "{mid}") {
-			params = append(params, map[string]any{"name": "mid", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+		for _, name := range []string{"mid", "sid", "doc"} {
+			if strings.Contains(rt.path, "{"+name+"}") {
+				params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1}})
+			}
 		}
 		if strings.Contains(rt.path, "{n}") {
 			params = append(params, map[string]any{"name": "n", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 2000}})

@@ -380,3 +380,34 @@ func TestOpenAPIValidatesResponses(t *testing.T) {
 		}
 	}
 }
+
+// Every parameter a path names is declared (schemathesis refuses the
+// operation otherwise, and so would any client generator).
+func TestOpenAPIDeclaresPathParameters(t *testing.T) {
+	d := openAPIDoc(t)
+	for path, ops := range d["paths"].(map[string]any) {
+		var named []string
+		for rest := path; ; {
+			i := strings.Index(rest, "{")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(rest[i:], "}")
+			named = append(named, rest[i+1:i+j])
+			rest = rest[i+j:]
+		}
+		for method, op := range ops.(map[string]any) {
+			params, _ := op.(map[string]any)["parameters"].([]any)
+			for _, n := range named {
+				found := false
+				for _, p := range params {
+					pm := p.(map[string]any)
+					found = found || pm["name"] == n && pm["in"] == "path"
+				}
+				if !found {
+					t.Errorf("%s %s: path parameter %q not declared", method, path, n)
+				}
+			}
+		}
+	}
+}

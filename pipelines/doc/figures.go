@@ -79,6 +79,19 @@ var weakWords = map[string]bool{"da": true, "duoc": true, "cac": true, "cua": tr
 	"nay": true, "tren": true, "dia": true, "ban": true, "tinh": true, "bao": true, "cao": true, "thuc": true,
 	"hien": true, "trong ki": true, "tai": true, "voi": true, "dat": true, "co": true, "cho": true}
 
+// moneyWords are the units of amounts, folded.
+// ("ngàn" is left out: it folds as "ngân" of ngân sách does.)
+var moneyWords = map[string]bool{"dong": true, "trieu": true, "ti": true, "nghin": true, "dvt": true, "vnd": true}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // polarWords turn an indicator into another one.
 var polarWords = map[string]bool{"dung": true, "qua": true, "truoc": true, "tre": true, "cham": true, "chua": true,
 	"khong": true, "tang": true, "giam": true, "moi": true, "ton": true, "ngoai": true, "tuyen": true}
@@ -88,7 +101,9 @@ func indicatorWords(s string) []iword {
 	for _, w := range strings.FieldsFunc(viet.NFC(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '%' }) {
 		lw := strings.ToLower(w)
 		f := foldWord(w)
-		if f == "" || lw == "số" || weakWords[f] {
+		// Row numbers and money's units ("3", "(triệu đồng)" printed
+		// after a label) say nothing of what is counted either.
+		if f == "" || lw == "số" || weakWords[f] || moneyWords[f] || isDigits(f) {
 			continue
 		}
 		abbrev := len([]rune(w)) >= 2 && len([]rune(w)) <= 6 && strings.ToUpper(w) == w && lw != w

@@ -78,3 +78,25 @@ func TestIsRowNumber(t *testing.T) {
 		}
 	}
 }
+
+// What OCR leaves around a label: the row's number and a ruling's dash
+// before it, the unit's cell run into it after.
+func TestLabelLeftovers(t *testing.T) {
+	for in, want := range map[string][3]string{
+		"Tổng kinh phí thực hiện Triệu đồng":   {"Tổng kinh phí thực hiện", "Triệu đồng", "ok"},
+		"Tổng kinh phí thực hiện (triệu đồng)": {"Tổng kinh phí thực hiện", "triệu đồng", "ok"},
+		"Kinh phí hỗ trợ (đồng)":               {"Kinh phí hỗ trợ", "đồng", "ok"},
+		"Số cuộc họp Hội đồng":                 {"Số cuộc họp Hội đồng", "", ""},
+		"Số hồ sơ tiếp nhận":                   {"Số hồ sơ tiếp nhận", "", ""},
+	} {
+		rest, unit, ok := trailingMoney(in)
+		if rest != want[0] || unit != want[1] || ok != (want[2] == "ok") {
+			t.Errorf("trailingMoney(%q) = %q, %q, %v; want %q", in, rest, unit, ok, want)
+		}
+	}
+	for in, want := range map[string]string{"3 _ Tống kinh phí": "Tống kinh phí", "2. — Số hồ sơ": "Số hồ sơ", "Số hồ sơ": "Số hồ sơ", "12": "12"} {
+		if got := trimRowMark(in); got != want {
+			t.Errorf("trimRowMark(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

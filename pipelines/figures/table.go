@@ -366,6 +366,16 @@ func readTable(page int, rs []trow, at int, cols []column) ([]doc.Figure, int) {
 			continue
 		}
 		exp, u := Scale(unit)
+		if unit == "" {
+			// No unit column read (or its header misread): a unit
+			// printed after the label ("Tổng kinh phí (triệu đồng)",
+			// its cell run into the label's) still scales the row.
+			if rest, un, ok := trailingMoney(lab); ok {
+				exp, u = Scale(un)
+				lab = rest
+			}
+		}
+		lab = trimRowMark(lab)
 		multi := values > 1
 		for _, v := range vals {
 			f := doc.Figure{Label: lab, Value: v.n.Value, Unit: v.n.Unit, Text: v.n.Text,
@@ -441,4 +451,34 @@ func splitNumbers(cs []cell) []cell {
 		}
 	}
 	return out
+}
+
+// trailingMoney splits a money unit off the end of a label: "Tổng kinh
+// phí (triệu đồng)" is "Tổng kinh phí" in "triệu đồng".
+func trailingMoney(label string) (rest, unit string, ok bool) {
+	ws := strings.Fields(label)
+	for n := 2; n >= 1; n-- {
+		if len(ws) <= n {
+			continue
+		}
+		tail := strings.Trim(strings.Join(ws[len(ws)-n:], " "), "()[],.;: ")
+		f := strings.Fields(viet.Fold(tail))
+		// One word only in brackets: "Hội đồng" ends in "đồng" too.
+		if len(f) != n || !currency[f[n-1]] || n == 2 && multipliers[f[0]] == 0 || n == 1 && !strings.HasPrefix(ws[len(ws)-1], "(") {
+			continue
+		}
+		return strings.TrimRight(strings.Join(ws[:len(ws)-n], " "), " ([,;:-"), tail, true
+	}
+	return label, "", false
+}
+
+// trimRowMark drops what OCR left of a row's number and the table's
+// ruling before a label: "3 _ Tổng kinh phí" is "Tổng kinh phí".
+func trimRowMark(label string) string {
+	ws := strings.Fields(label)
+	i := 0
+	for i < len(ws)-1 && (IsRowNumber(ws[i]) || strings.Trim(ws[i], "_-–—|.,:;'\"`~") == "") {
+		i++
+	}
+	return strings.Join(ws[i:], " ")
 }
