@@ -186,6 +186,13 @@ func TestWebReports(t *testing.T) {
 		t.Errorf("the figures after the correction: %d %s", code, b)
 	}
 
+	// The dashboard names the regime and who is missing.
+	w.open("#/tong-quan")
+	w.waitFor("the dashboard's regimes", fmt.Sprintf(`!!document.querySelector('#dash-regimes tr[data-regime="%s"]')`, id))
+	if txt := w.eval(`document.querySelector("#dash-regimes").textContent`); !strings.Contains(txt, "MINH LONG") {
+		t.Errorf("the dashboard does not name the reporter missing: %q", txt)
+	}
+
 	// On a phone.
 	w.phone()
 	w.open("#/bao-cao/" + id + "?ky=" + q1)

@@ -311,6 +311,7 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
 
 // meetingJSON is a meeting as the dashboard lists it.
 type meetingJSON struct {
+	ID         int64    `json:"id"`          // the meeting (GET /api/v1/meetings/{id})
 	DocumentID int64    `json:"document_id"` // 0 for a meeting made by hand
 	Subject    string   `json:"subject"`
 	Ends       string   `json:"ends"`   // "" when not said
@@ -321,7 +322,7 @@ type meetingJSON struct {
 }
 
 func meetingJSONOf(m records.Meeting) meetingJSON {
-	return meetingJSON{DocumentID: m.DocumentID, Subject: m.Subject, Ends: m.Ends, Starts: m.Starts, Place: m.Place, Chair: m.Chair, Invitees: m.Invitees}
+	return meetingJSON{ID: m.ID, DocumentID: m.DocumentID, Subject: m.Subject, Ends: m.Ends, Starts: m.Starts, Place: m.Place, Chair: m.Chair, Invitees: m.Invitees}
 }
 
 // meetingEntry is a line of the meetings listing: a meeting with its id.

@@ -472,9 +472,29 @@ async function dashboardView() {
       el("div", { class: "card" }, el("h2", {}, "Nhiệm vụ theo người được giao"), el("table", {}, el("tr", {}, el("th", {}, "Đơn vị"), el("th", {}, "Còn hạn"), el("th", {}, "Quá hạn")),
         [...new Set([...d.tasks_due, ...d.tasks_overdue].map(x => x.label))].map(a => el("tr", {}, el("td", {}, a),
           el("td", {}, (d.tasks_due.find(x => x.label === a) || { n: 0 }).n), el("td", { class: "error" }, (d.tasks_overdue.find(x => x.label === a) || { n: 0 }).n))))),
-      el("div", { class: "card" }, el("h2", {}, "Lịch họp tuần này"), d.meetings_week.length ? el("ul", {}, d.meetings_week.map(m => el("li", {}, el("a", { href: "#/van-ban/" + m.document_id }, m.starts.replace("T", " ")), " — " + m.place + (m.chair ? " (chủ trì: " + m.chair + ")" : "")))) : el("p", {}, "Không có cuộc họp.")),
-      el("div", { class: "card" }, el("h2", {}, "Báo cáo đã nhận"), d.reports.length ? el("table", {}, el("tr", {}, ["Chế độ", "Kỳ", "Đã nhận", "Trễ hạn", "Chưa báo cáo"].map(h => el("th", {}, h))),
-        d.reports.map(r => el("tr", {}, el("td", {}, r.regime), el("td", {}, r.period), el("td", {}, r.received), el("td", {}, r.late), el("td", {}, r.missing.join(", "))))) : el("p", {}, "Chưa có báo cáo định kỳ."))));
+      el("div", { class: "card" }, el("h2", {}, "Lịch họp tuần này"), d.meetings_week.length ? el("ul", {}, d.meetings_week.map(m => el("li", {}, el("a", { href: m.id ? "#/cuoc-hop/" + m.id : "#/van-ban/" + m.document_id }, m.starts.replace("T", " ")), " — " + (m.subject ? m.subject + ", " : "") + m.place + (m.chair ? " (chủ trì: " + m.chair + ")" : "")))) : el("p", {}, "Không có cuộc họp.")),
+      d.regimes && d.regimes.length ? regimesCard(d.regimes) : legacyReportsCard(d.reports)));
+}
+
+// regimesCard is the dashboard's part of the reporting system: each
+// regime the agency receives at its latest period due, who is missing.
+function regimesCard(rs) {
+  return el("div", { class: "card", id: "dash-regimes" }, el("h2", {}, "Chế độ báo cáo"),
+    el("table", {}, el("tr", {}, ["Chế độ", "Kỳ", "Hạn", "Đúng hạn", "Trễ hạn", "Chờ xác nhận", "Chưa báo cáo"].map(h => el("th", {}, h))),
+      rs.map(r => el("tr", { "data-regime": r.id },
+        el("td", {}, el("a", { href: "#/bao-cao/" + r.id + "?ky=" + encodeURIComponent(r.period) }, r.name)),
+        el("td", {}, r.period_label), el("td", {}, r.due ? r.due.split("-").reverse().join("/") : "—"),
+        el("td", {}, r.on_time), el("td", {}, r.late), el("td", {}, r.doubtful),
+        el("td", { class: r.missing && r.overdue ? "error" : false }, r.missing ? r.missing + ": " + r.missing_names.join("; ") : "0")))));
+}
+
+// legacyReportsCard is the reports received before any regime was
+// declared, by the period the subject names.
+function legacyReportsCard(reports) {
+  const kinds = { monthly: "Tháng", quarterly: "Quý", semiannual: "6 tháng", annual: "Năm", thematic: "Chuyên đề", "ad hoc": "Đột xuất" };
+  return el("div", { class: "card" }, el("h2", {}, "Báo cáo đã nhận"), reports.length ? el("table", {}, el("tr", {}, ["Loại", "Kỳ", "Đã nhận", "Trễ hạn", "Chưa báo cáo"].map(h => el("th", {}, h))),
+    reports.map(r => el("tr", {}, el("td", {}, kinds[r.regime] || r.regime), el("td", {}, r.period), el("td", {}, r.received), el("td", {}, r.late), el("td", {}, r.missing.join(", "))))) :
+    el("p", {}, "Chưa có báo cáo định kỳ. Quản trị viên khai báo chế độ báo cáo tại ", el("a", { href: "#/bao-cao" }, "Báo cáo"), "."));
 }
 
 // ---- summary ----
