@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,8 +20,12 @@ import (
 func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	usage := "Usage: vanthu admin SUBCOMMAND [flags]\n\n" +
 		"  create-user --name N --role clerk|staff|leader|admin --agency A [--unit U] [--clearance MẬT|TỐI MẬT|TUYỆT MẬT]\n" +
+		"              [--email E] [--zalo PHONE]\n" +
 		"              the password is read from standard input (one line); without one, a random\n" +
-		"              password is made and printed\n" +
+		"              password is made and printed; notices also reach the e-mail address and the\n" +
+		"              Zalo account of the phone number (ZNS) when those channels are configured\n" +
+		"  set-contact --user N [--email E] [--zalo PHONE]\n" +
+		"              set an account's e-mail address or Zalo phone number (an empty value clears it)\n" +
 		"  token --user N [--ttl 8760h]   print a bearer token for programs\n" +
 		"  create-agency --code C --name \"ỦY BAN NHÂN DÂN ...\" [--parent P]\n" +
 		"              the name as printed on its documents: that is how its own (outgoing)\n" +
@@ -59,6 +64,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	bucket := fs.String("bucket", config.Get("VANTHU_BUCKET"), "bucket of the uploads (digit-crops; env VANTHU_BUCKET)")
 	limit := fs.Int("limit", 10000, "most corrections read (digit-crops)")
 	agencies := fs.String("agencies", "", "agency codes, comma-separated (grant-reach)")
+	email := fs.String("email", "", "the user's e-mail address, where notices go (create-user, set-contact)")
+	zalo := fs.String("zalo", "", "the phone number of the user's Zalo account, where ZNS notices go (create-user, set-contact)")
 	var pf pipelineFlags
 	pf.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -76,12 +83,18 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer st.Close()
 	switch sub {
 	case "create-user":
+		// Checked before the password is read: a typo is told at once.
+		em, za, err := records.CheckContact(*email, *zalo)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
+			return 2
+		}
 		pw, generated, err := readPassword(os.Stdin)
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
 			return 1
 		}
-		u, err := st.CreateUser(ctx, records.User{Name: *name, Role: *role, Agency: *agency, Clearance: *clearance, Unit: *unit}, pw)
+		u, err := st.CreateUser(ctx, records.User{Name: *name, Role: *role, Agency: *agency, Clearance: *clearance, Unit: *unit, Email: em, ZaloID: za}, pw)
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu admin create-user:", err)
 			return 1
@@ -91,9 +104,36 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stdout, ", cleared for %s", u.Clearance)
 		}
 		fmt.Fprintln(stdout, ")")
+		printContact(stdout, u)
 		if generated {
 			fmt.Fprintln(stdout, "password:", pw)
 		}
+	case "set-contact":
+		// Only the flags given change: --email "" clears the address.
+		var em, za *string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "email":
+				em = email
+			case "zalo":
+				za = zalo
+			}
+		})
+		if *user == "" || (em == nil && za == nil) {
+			fmt.Fprintln(stderr, "vanthu admin set-contact: --user N and --email or --zalo are needed")
+			return 2
+		}
+		u, err := st.SetUserContact(ctx, records.Operator, *user, em, za)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin set-contact:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s:", u.Name)
+		if u.Email == "" && u.ZaloID == "" {
+			fmt.Fprint(stdout, " notices in the app only")
+		}
+		fmt.Fprintln(stdout)
+		printContact(stdout, u)
 	case "token":
 		u, err := st.UserByName(ctx, *user)
 		if err != nil {
@@ -158,6 +198,16 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	return 0
+}
+
+// printContact says where notices beyond the app reach u.
+func printContact(w io.Writer, u records.User) {
+	if u.Email != "" {
+		fmt.Fprintln(w, "e-mail:", u.Email)
+	}
+	if u.ZaloID != "" {
+		fmt.Fprintln(w, "zalo:", u.ZaloID)
+	}
 }
 
 // readPassword takes one line from standard input when it is not a

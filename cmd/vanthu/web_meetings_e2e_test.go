@@ -18,10 +18,11 @@ import (
 
 // Meetings in headless Chromium. The commune's clerk makes a meeting for
 // tomorrow through the API and, on the meeting's screen, invites the
-// finance department (an agency) and its leader (by name); the meeting
+// finance department (an agency) and the commune's own chairman (by
+// name: another agency's people are invited through it); the meeting
 // is on the week's calendar on its day. The department's clerk sees the
 // bell's count, opens "Giấy mời" and answers with one click, Tham dự;
-// the organiser's screen then shows the answer and the leader not
+// the organiser's screen then shows the answer and the chairman not
 // answered yet; the clerk moves the meeting to another room. Nothing
 // scrolls sideways on a phone.
 func TestWebMeetings(t *testing.T) {
@@ -43,7 +44,7 @@ func TestWebMeetings(t *testing.T) {
 	for _, u := range []records.User{
 		{Name: "vt-tk", Role: records.RoleClerk, Agency: "ubnd-tk"},
 		{Name: "vt-stc", Role: records.RoleClerk, Agency: "so-tc-tn"},
-		{Name: "ld-stc", Role: records.RoleLeader, Agency: "so-tc-tn"},
+		{Name: "ld-tk", Role: records.RoleLeader, Agency: "ubnd-tk"},
 	} {
 		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
 			t.Fatal(err)
@@ -68,13 +69,13 @@ func TestWebMeetings(t *testing.T) {
 	id := fmt.Sprint(m.ID)
 	w := newWebSession(t, base, serr)
 
-	// The organiser's clerk invites the department and its leader.
+	// The organiser's clerk invites the department and the chairman.
 	w.login("vt-tk")
 	w.wantMenu("Lịch họp=#/lich-hop", "Giấy mời=#/giay-moi", "Báo cáo=#/bao-cao")
 	w.open("#/cuoc-hop/" + id)
 	w.wantText("the meeting", w.text(), subject, "08:30 ngày "+dayVN, "Hội trường UBND xã", "Chủ tịch UBND xã", "Báo cáo tiến độ giải phóng mặt bằng",
 		"Chưa mời cơ quan, người nào qua hệ thống.", "Chưa có thông báo kết luận.", "Mời họp", "Đổi thời gian, địa điểm", "Thêm tài liệu họp")
-	w.do("invite", chromedp.Click(chromedp.CSS(`#inv-agencies input[value="so-tc-tn"]`)), chromedp.SendKeys(chromedp.CSS("#inv-users"), "ld-stc"),
+	w.do("invite", chromedp.Click(chromedp.CSS(`#inv-agencies input[value="so-tc-tn"]`)), chromedp.SendKeys(chromedp.CSS("#inv-users"), "ld-tk"),
 		chromedp.Click(chromedp.CSS("#inv-send")))
 	w.waitFor("the invitations listed", `document.querySelectorAll("#invitations tbody tr").length === 2`)
 	w.wantText("who has not answered", w.eval(`document.querySelector("#not-answered").innerText`), "Chưa trả lời")
@@ -116,7 +117,7 @@ func TestWebMeetings(t *testing.T) {
 	}
 	w.wantText("the department's line", w.eval(`(document.querySelector('#invitations tr[data-invitee="so-tc-tn"]') || {}).innerText || ""`),
 		"SỞ TÀI CHÍNH THỬ NGHIỆM", "Tham dự", "vt-stc")
-	w.wantText("who has not answered", w.eval(`document.querySelector("#not-answered").innerText`), "Chưa trả lời", "ld-stc")
+	w.wantText("who has not answered", w.eval(`document.querySelector("#not-answered").innerText`), "Chưa trả lời", "ld-tk")
 	w.do("move the meeting", chromedp.SetValue(chromedp.CSS("#mt-new-place"), "Phòng họp số 2"), chromedp.Click(chromedp.CSS("#change-send")))
 	w.waitFor("the new place", `document.querySelector("#mt-place").textContent === "Phòng họp số 2"`)
 	w.shot("mt-5-da-tra-loi")
