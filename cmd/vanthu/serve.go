@@ -51,7 +51,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA); the embedded object store lives in DATA/objects")
 	bucket := fs.String("bucket", "uploads", "bucket clerks upload to")
 	agency := fs.String("agency", config.Get("VANTHU_AGENCY"), "agency of uploads whose metadata names none (env VANTHU_AGENCY)")
-	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload); 0 turns it off")
+	every := fs.Duration("reconcile", 30*time.Second, "how often to look for uploads with no record (a lost notification never loses an upload), and to write the reminders due (reports, meetings) and repair the index on the same beat; 0 turns all of it off")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -242,6 +242,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}()
 	for {
+		// The reminders and the index's repair ride the reconciler's beat:
+		// --reconcile 0 stops them too, as its help says.
 		if *every > 0 {
 			if n, err := rec.Run(ctx); err != nil {
 				log.Error("reconcile", "err", err)
