@@ -606,7 +606,7 @@ func (s *Store) Invite(ctx context.Context, u User, id int64, to []string) ([]In
 		var open, here int
 		if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN i.meeting_id = ? THEN 1 ELSE 0 END), 0)
 			FROM invitations i JOIN meetings ON meetings.id = i.meeting_id
-			WHERE meetings.agency = ? AND i.agency = ? AND i.user_id = 0 AND meetings.starts > ?`),
+			WHERE meetings.agency = ? AND i.agency = ? AND i.user_id = 0 AND (meetings.starts > ? OR LENGTH(meetings.starts) < 16)`),
 			id, m.Agency, t.agency, s.now().In(vietnam).Format(meetingTimeForm)).Scan(&open, &here); err != nil {
 			return nil, err
 		}
@@ -713,7 +713,8 @@ func (s *Store) InvitationsFor(ctx context.Context, u User, past bool) ([]Invita
 	// With the past, the latest 2000: the oldest are the least wanted.
 	cond, order := "", `meetings.starts DESC, meetings.id DESC`
 	if !past {
-		cond, order = ` AND meetings.starts >= ?`, `meetings.starts, meetings.id`
+		// A giấy mời whose time was not read is open till someone sets it.
+		cond, order = ` AND (meetings.starts >= ? OR LENGTH(meetings.starts) < 10)`, `meetings.starts, meetings.id`
 		args = append(args, s.now().In(vietnam).Format(time.DateOnly))
 	}
 	cols := "i." + strings.ReplaceAll(invitationColumns, ", ", ", i.")
