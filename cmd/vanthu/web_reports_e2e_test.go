@@ -56,10 +56,14 @@ func TestWebReports(t *testing.T) {
 		{Name: "qt-stc", Role: records.RoleAdmin, Agency: "so-tc"},
 		{Name: "vt-stc", Role: records.RoleClerk, Agency: "so-tc", Clearance: "TUYỆT MẬT"},
 		{Name: "vt-bt", Role: records.RoleClerk, Agency: "ubnd-bt"},
+		{Name: "ld-tp", Role: records.RoleLeader, Agency: "so-tc"},
 	} {
 		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := st.SetReach(ctx, records.Operator, "ld-tp", []string{"ubnd-bt", "ubnd-ml"}); err != nil {
+		t.Fatal(err)
 	}
 	// Ba Tơ's report, as the pipeline records a báo cáo: its file in the
 	// object store, its record with the figures read.
@@ -202,6 +206,22 @@ func TestWebReports(t *testing.T) {
 	w.noSideways("the regimes")
 	w.shot("bc-5-dien-thoai-danh-sach")
 	w.desktop()
+
+	// The city's leader: every agency of their reach, one row each.
+	w.do("log out", chromedp.Click(chromedp.CSS("#logout")))
+	w.login("ld-tp")
+	w.open(fmt.Sprintf("#/toan-thanh-pho?tu=%d-01-01&den=%d-12-31", year, year))
+	if n := w.eval(`String(document.querySelectorAll("#city tbody tr").length)`); n != "3" {
+		t.Errorf("the city view lists %s agencies, want 3:\n%s", n, w.text())
+	}
+	if in := w.eval(`document.querySelector('#city tr[data-agency="so-tc"] td:nth-child(2)').textContent`); in == "" || in == "0" {
+		t.Errorf("the Sở's documents in: %q", in)
+	}
+	w.shot("bc-7-toan-thanh-pho")
+	w.login("vt-stc")
+	if hidden := w.eval(`String(document.querySelector('#nav a[href="#/toan-thanh-pho"]').hidden)`); hidden != "true" {
+		t.Errorf("the city view offered to a clerk without reach")
+	}
 
 	// Ba Tơ's clerk: the regime it reports under, its own part only.
 	w.do("log out", chromedp.Click(chromedp.CSS("#logout")))

@@ -568,10 +568,13 @@ type userJSON struct {
 	Agency    string `json:"agency"`
 	Clearance string `json:"clearance"` // "" when not cleared for secrets
 	Unit      string `json:"unit"`      // the directory unit the user works in ("" none)
+	// Reach are the other agencies a city-wide leader reads the counts
+	// of (GET /api/v1/city).
+	Reach []string `json:"reach"`
 }
 
 func userJSONOf(u records.User) userJSON {
-	return userJSON{Name: u.Name, Role: u.Role, Agency: u.Agency, Clearance: u.Clearance, Unit: u.Unit}
+	return userJSON{Name: u.Name, Role: u.Role, Agency: u.Agency, Clearance: u.Clearance, Unit: u.Unit, Reach: nonNilStrings(u.Reaches())}
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
@@ -632,4 +635,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, userJSONOf(u))
+}
+
+func nonNilStrings(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
 }

@@ -81,7 +81,7 @@ async function route() {
   if (me) {
     $("#who").textContent = me.name + " (" + me.agency + ")";
     for (const a of nav.querySelectorAll("a")) {
-      a.hidden = a.dataset.roles && !a.dataset.roles.split(" ").includes(me.role);
+      a.hidden = a.dataset.roles && !a.dataset.roles.split(" ").includes(me.role) || "reach" in a.dataset && !(me.reach || []).length;
       // The entry's screen and those under it (#/duyet/5), not a longer name (#/phan-anh-thong-ke is not #/phan-anh).
       const href = a.getAttribute("href"), at = location.hash;
       a.toggleAttribute("aria-current", at === href || at.startsWith(href + "/") || at.startsWith(href + "?"));

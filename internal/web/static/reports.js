@@ -5,7 +5,7 @@
 // today, me, routes) it uses.
 "use strict";
 
-routes.push([/^#\/bao-cao$/, regimesView], [/^#\/bao-cao\/(\d+)(?:\?(.*))?$/, regimeView]);
+routes.push([/^#\/bao-cao$/, regimesView], [/^#\/bao-cao\/(\d+)(?:\?(.*))?$/, regimeView], [/^#\/toan-thanh-pho(?:\?(.*))?$/, cityView]);
 
 const regimeKinds = { month: "Tháng", quarter: "Quý", half: "6 tháng", year: "Năm", once: "Một lần" };
 const reporterStatuses = { on_time: "Đúng hạn", late: "Trễ hạn", doubtful: "Chờ xác nhận", missing: "Chưa báo cáo" };
@@ -330,4 +330,33 @@ function figuresTable(base, per, fig, reload) {
   box.append(fig.missing.length ? el("p", { id: "missing" }, el("strong", {}, "Chưa báo cáo: "), fig.missing.join(", ") + ".")
     : el("p", { id: "missing" }, "Mọi đơn vị đã báo cáo."));
   return box;
+}
+
+// ---- the city-wide view ----
+
+// cityView is a leader's view over the agencies in their reach: per
+// agency, documents in and out, tasks overdue, reports owed and awaited
+// (GET /city), for a range of days kept in the URL.
+async function cityView(query) {
+  const L = "data-label";
+  const q = new URLSearchParams(query || "");
+  const to = q.get("den") || today();
+  const from = q.get("tu") || (() => { const d = new Date(to + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() - 29); return d.toISOString().slice(0, 10); })();
+  const c = await api("/city?" + new URLSearchParams({ from, to }));
+  const fromIn = el("input", { type: "date", id: "city-from", value: from }), toIn = el("input", { type: "date", id: "city-to", value: to });
+  const form = el("form", { id: "city-range", class: "inline" }, el("label", { for: "city-from" }, "Từ ngày "), fromIn, " ",
+    el("label", { for: "city-to" }, "đến ngày "), toIn, " ", el("button", { type: "submit" }, "Xem"));
+  form.addEventListener("submit", e => { e.preventDefault(); location.hash = "#/toan-thanh-pho?" + new URLSearchParams({ tu: fromIn.value, den: toIn.value }); });
+  const sum = k => c.agencies.reduce((a, x) => a + x[k], 0);
+  const cols = [["documents_in", "Văn bản đến"], ["documents_out", "Văn bản đi"], ["tasks_overdue", "Nhiệm vụ quá hạn"],
+    ["reports_missing", "Báo cáo còn nợ"], ["reporters_late", "Đơn vị chưa gửi báo cáo"]];
+  main.append(el("h1", {}, "Toàn thành phố"),
+    el("p", { class: "hint" }, "Từ " + vnDate(c.from) + " đến " + vnDate(c.to) + ", trong phạm vi độ mật của tài khoản; "
+      + "báo cáo còn nợ: kỳ gần nhất đã đến hạn mà cơ quan chưa gửi."), form,
+    el("table", { class: "stack", id: "city" },
+      el("thead", {}, el("tr", {}, [el("th", { scope: "col" }, "Cơ quan"), ...cols.map(([, h]) => el("th", { scope: "col", class: "num" }, h))])),
+      el("tbody", {}, c.agencies.map(a => el("tr", { "data-agency": a.code },
+        el("td", { [L]: "Cơ quan" }, a.name || a.code),
+        ...cols.map(([k, h]) => el("td", { [L]: h, class: "num" + (a[k] && (k === "tasks_overdue" || k === "reports_missing") ? " overdue" : "") }, a[k]))))),
+      el("tfoot", {}, el("tr", {}, el("th", { scope: "row" }, "Cộng " + c.agencies.length + " cơ quan"), ...cols.map(([k]) => el("td", { class: "num" }, sum(k)))))));
 }
