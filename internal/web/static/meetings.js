@@ -29,6 +29,8 @@ function mtError(e) {
       if ((x = m.match(/^(\S+) is a unit/))) return x[1] + " là đơn vị trực thuộc: hãy mời cơ quan hoặc mời người cụ thể.";
       if ((x = m.match(/^(\S+) organises the meeting/))) return x[1] + " là cơ quan tổ chức: hãy mời người của cơ quan theo tên đăng nhập.";
       if ((x = m.match(/^(\S+) is not cleared for (.*?):/))) return x[1] + " không được phép dự cuộc họp " + x[2] + ".";
+      if ((x = m.match(/^"([^"]*)" cannot be invited/))) return "Không mời được “" + x[1] + "”: chỉ mời người của cơ quan mình theo tên đăng nhập (đã được phép xem cuộc họp); cơ quan khác hãy mời theo mã cơ quan.";
+      if ((x = m.match(/^(\S+) has \d+ invitations from your agency/))) return x[1] + " đã có quá nhiều giấy mời chưa diễn ra từ cơ quan bạn (tối đa 200).";
       if (/a delegate needs a name/.test(m)) return "Hãy ghi tên người được cử dự họp.";
       if (/a meeting ends after it starts/.test(m)) return "Giờ kết thúc phải sau giờ bắt đầu.";
       if (/time "/.test(m)) return "Thời gian không hợp lệ: cần ngày và giờ.";
@@ -162,7 +164,7 @@ function inviteForm(id, dir, m, reload) {
     try { await api("/meetings/" + id + "/invitations", { method: "POST", body: JSON.stringify({ to }) }); reload("Đã gửi giấy mời đến " + to.length + " nơi."); }
     catch (e) { err.textContent = mtError(e); btn.disabled = false; }
   } }, el("h2", {}, "Mời họp"), el("fieldset", { class: "coop" }, el("legend", {}, "Cơ quan"), checks),
-    el("label", { for: "inv-users" }, "Hoặc người (tên đăng nhập)"), users, el("p", {}, btn), err);
+    el("label", { for: "inv-users" }, "Hoặc người của cơ quan mình (tên đăng nhập; cơ quan khác được mời theo cơ quan và tự cử người dự)"), users, el("p", {}, btn), err);
 }
 
 // changeForm changes the time or the place; everyone invited is told.
