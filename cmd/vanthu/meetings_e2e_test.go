@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -34,48 +32,12 @@ func TestMeetingFromGiayMoiEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, serr := startServe(t, data)
-	call := func(tok, method, path string, body io.Reader, ctype string) (int, []byte) {
-		t.Helper()
-		req, _ := http.NewRequest(method, base+path, body)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, nil
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, b
+	call := bearer(t, base)
+	upID, record := uploadRead(t, call, orgTok, "Giấy mời.pdf", pdf, serr)
+	if record["doc_type"] != "GM" {
+		t.Fatalf("read as %v, not GM", record["doc_type"])
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "Giấy mời.pdf")
-	fw.Write(pdf)
-	mw.Close()
-	code, b := call(orgTok, "POST", "/api/v1/documents", &body, mw.FormDataContentType())
-	var up struct{ ID int64 }
-	json.Unmarshal(b, &up)
-	if code != http.StatusAccepted || up.ID == 0 {
-		t.Fatalf("upload: %d %s", code, b)
-	}
-	var doc struct {
-		Status string
-		Record map[string]any
-	}
-	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
-		_, b = call(orgTok, "GET", fmt.Sprint("/api/v1/documents/", up.ID), nil, "")
-		doc.Status = ""
-		json.Unmarshal(b, &doc)
-		if doc.Status != "received" || time.Now().After(deadline) {
-			break
-		}
-	}
-	if doc.Status != "registered" && doc.Status != "review" || doc.Record["doc_type"] != "GM" {
-		t.Fatalf("the giấy mời: %s\nlog: %s", b, serr.String())
-	}
-	_, b = call(orgTok, "GET", "/api/v1/meetings", nil, "")
+	_, b := call(orgTok, "GET", "/api/v1/meetings", nil, "")
 	var list struct {
 		Meetings []struct {
 			ID         int64  `json:"id"`
@@ -86,7 +48,7 @@ func TestMeetingFromGiayMoiEndToEnd(t *testing.T) {
 		} `json:"meetings"`
 	}
 	json.Unmarshal(b, &list)
-	if len(list.Meetings) != 1 || list.Meetings[0].DocumentID != up.ID || list.Meetings[0].Place == "" || list.Meetings[0].Subject == "" ||
+	if len(list.Meetings) != 1 || list.Meetings[0].DocumentID != upID || list.Meetings[0].Place == "" || list.Meetings[0].Subject == "" ||
 		list.Meetings[0].Starts != spec.MeetingTime.Format("2006-01-02T15:04") {
 		t.Fatalf("the meeting of the giấy mời (time %s): %s", spec.MeetingTime.Format("2006-01-02T15:04"), b)
 	}
@@ -99,7 +61,7 @@ func TestMeetingFromGiayMoiEndToEnd(t *testing.T) {
 	if code, b := call(orgTok, "POST", mp+"/invitations", strings.NewReader(`{"to":["so-b"]}`), "application/json"); code != http.StatusOK {
 		t.Fatalf("invite: %d %s", code, b)
 	}
-	if code, b := call(orgTok, "POST", mp+"/papers", strings.NewReader(fmt.Sprintf(`{"document_id":%d,"agenda_item":1}`, up.ID)), "application/json"); code != http.StatusOK {
+	if code, b := call(orgTok, "POST", mp+"/papers", strings.NewReader(fmt.Sprintf(`{"document_id":%d,"agenda_item":1}`, upID)), "application/json"); code != http.StatusOK {
 		t.Fatalf("paper: %d %s", code, b)
 	}
 	_, b = call(guestTok, "GET", "/api/v1/invitations", nil, "")
@@ -137,11 +99,11 @@ func TestMeetingFromGiayMoiEndToEnd(t *testing.T) {
 		len(m.NotAnswered) != 0 || len(m.Papers) != 1 {
 		t.Errorf("the organiser's view: %s", b)
 	}
-	file := fmt.Sprintf("%s/papers/%d/file", mp, up.ID)
+	file := fmt.Sprintf("%s/papers/%d/file", mp, upID)
 	if code, b := call(guestTok, "GET", file, nil, ""); code != http.StatusOK || !bytes.HasPrefix(b, []byte("%PDF")) {
 		t.Errorf("the invited open the paper: %d", code)
 	}
-	for _, path := range []string{file, mp, fmt.Sprint("/api/v1/documents/", up.ID, "/file")} {
+	for _, path := range []string{file, mp, fmt.Sprint("/api/v1/documents/", upID, "/file")} {
 		if code, _ := call(otherTok, "GET", path, nil, ""); code != http.StatusNotFound {
 			t.Errorf("a third agency reached %s: %d", path, code)
 		}
