@@ -46,6 +46,7 @@ func Run(t *testing.T, s *records.Store) {
 	}
 
 	t.Run("ReportRegimes", func(t *testing.T) { runRegimes(t, s) })
+	t.Run("AccountsByTheAdmin", func(t *testing.T) { accounts(t, s) })
 
 	t.Run("ArrivalNumbersGaplessUnderConcurrency", func(t *testing.T) {
 		var wg sync.WaitGroup
