@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/vanthu/vanthu/internal/ompenv"
@@ -35,15 +36,15 @@ var commands = []command{
 	{"admin", "accounts and agencies: create-user, token, create-agency", runAdmin},
 	{"function", "run one function as the HTTP CloudEvents service Knative deploys", runFunction},
 	{"config", "print the environment variables Vanthu reads (secrets masked) and check them", runConfig},
-	{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
-		fmt.Println("vanthu", version)
+	{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {
+		fmt.Fprintln(stdout, "vanthu", version)
 		return 0
 	}},
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "vanthu — turns the paper of Vietnamese government offices into searchable records.")
-	fmt.Fprintln(w, "\nUsage: vanthu COMMAND [flags] [args]\n\nCommands:")
+	fmt.Fprintln(w, "\nUsage: vanthu [flags] COMMAND [flags] [args]\n\nA command's flags go before or after its name: 'vanthu --data DIR serve' is\n'vanthu serve --data DIR'.\n\nCommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
@@ -67,6 +68,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if strings.HasPrefix(args[0], "-") {
+		moved, err := flagsAfterCommand(ctx, args)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu:", err)
+			fmt.Fprintln(stderr, "Usage: vanthu [flags] COMMAND [flags] [args] ('vanthu help' lists the commands)")
+			return 2
+		}
+		args = moved
+	}
 	for _, c := range commands {
 		if c.name == args[0] {
 			return c.run(ctx, args[1:], stdout, stderr)
@@ -89,6 +99,10 @@ func newLogger(w io.Writer, verbose bool) *slog.Logger {
 // help being usage followed by every flag.
 func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if p, ok := stderr.(*flagProbe); ok {
+		// Asked only which flags the command has (see flagsAfterCommand).
+		p.fs = fs
+	}
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usage+"\n\nFlags:")
