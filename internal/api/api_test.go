@@ -465,10 +465,16 @@ func TestDashboardAndSummary(t *testing.T) {
 		t.Errorf("a cleared user's dashboard counts %d documents, want 2: %s", d.Total, b)
 	}
 	res, b = f.do("leader-a", "GET", "/api/v1/summary?from=2025-03-01&to=2025-03-31", nil)
-	var s struct{ Paragraphs []string }
+	var s struct {
+		Paragraphs []string
+		Sections   []records.SummarySection
+	}
 	json.Unmarshal(b, &s)
 	text := strings.Join(s.Paragraphs, " ")
-	if res.StatusCode != 200 || !strings.Contains(text, "tiếp nhận 1 văn bản đến") || !strings.Contains(text, "Phòng Tài chính lập dự toán a.pdf (hạn 20/03/2025)") ||
+	for _, sec := range s.Sections {
+		text += " ## " + sec.Title + ": " + strings.Join(sec.Items, "; ")
+	}
+	if res.StatusCode != 200 || !strings.Contains(text, "tiếp nhận 1 văn bản đến") || !strings.Contains(text, "## Nhiệm vụ và hạn: Phòng Tài chính: lập dự toán a.pdf (hạn 20/03/2025)") ||
 		strings.Contains(text, "a-mat") {
 		t.Errorf("summary: %d %s", res.StatusCode, b)
 	}

@@ -130,21 +130,29 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 }
 
 // summaryResponse is the summary of [from, to]: counts, the decisions,
-// tasks and key figures of the period, and the prose, written from the
+// tasks and key figures of the period, its sections and their leads, written from the
 // records or by a model (written_by).
 type summaryResponse struct {
-	From       string          `json:"from"`
-	To         string          `json:"to"`
-	Received   int             `json:"received"`
-	Issued     int             `json:"issued"`
-	ByType     []records.Count `json:"by_type"`
-	Decisions  []decisionJSON  `json:"decisions"`
-	Tasks      []taskJSON      `json:"tasks"`
-	Figures    []figureJSON    `json:"figures"`
-	Overdue    int             `json:"overdue"`  // tasks overdue
-	Meetings   int             `json:"meetings"` // meetings in the period
-	Paragraphs []string        `json:"paragraphs"`
-	WrittenBy  string          `json:"written_by" enum:"records,model"`
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Received  int             `json:"received"`
+	Issued    int             `json:"issued"`
+	ByType    []records.Count `json:"by_type"`
+	Decisions []decisionJSON  `json:"decisions"`
+	Tasks     []taskJSON      `json:"tasks"`
+	Figures   []figureJSON    `json:"figures"`
+	Overdue   int             `json:"overdue"`  // tasks overdue
+	Meetings  int             `json:"meetings"` // meetings in the period
+	// Sections are the summary under its headings (Văn bản đến và đi,
+	// Quyết định, Nhiệm vụ và hạn, Quá hạn, Lịch họp, Số liệu báo cáo):
+	// a lead, a short list and how many more ("và 6 nhiệm vụ khác").
+	Sections []records.SummarySection `json:"sections"`
+	// AgencyName is the agency's name as printed.
+	AgencyName string `json:"agency_name"`
+	// Paragraphs are the sections' leads, as a model rewrote them when
+	// written_by is model.
+	Paragraphs []string `json:"paragraphs"`
+	WrittenBy  string   `json:"written_by" enum:"records,model"`
 }
 
 // decisionJSON is a decision (quyết định) a summary names.
@@ -199,7 +207,10 @@ func (s *Server) summary(w http.ResponseWriter, r *http.Request) {
 	}
 	out := summaryResponse{From: from, To: to, Received: sum.Received, Issued: sum.Issued, ByType: sum.ByType,
 		Decisions: []decisionJSON{}, Tasks: []taskJSON{}, Figures: []figureJSON{}, Overdue: len(sum.Overdue), Meetings: len(sum.Meetings),
-		Paragraphs: sum.Paragraphs, WrittenBy: writtenBy}
+		Sections: sum.Sections, AgencyName: sum.AgencyName, Paragraphs: sum.Paragraphs, WrittenBy: writtenBy}
+	if out.Sections == nil {
+		out.Sections = []records.SummarySection{}
+	}
 	for _, d := range sum.Decisions {
 		out.Decisions = append(out.Decisions, decisionJSON{DocumentID: d.ID, Number: d.Number, Symbol: d.Symbol, Issuer: d.Issuer, IssuedAt: d.IssuedAt, Subject: d.Subject})
 	}

@@ -198,15 +198,22 @@ func reportStatus(rs []Report) []ReportStatus {
 // Summary is what happened in a period, written from the records and the
 // texts alone: complete and correct without any language model.
 type Summary struct {
-	From, To   string
-	Received   int
-	Issued     int
-	ByType     []Count
-	Decisions  []SummaryDoc // quyết định received or issued
-	Tasks      []Task       // assigned by documents of the period
-	Overdue    []Task
-	Figures    []Figure // key figures read from reports
-	Meetings   []Meeting
+	From, To  string
+	Received  int
+	Issued    int
+	ByType    []Count
+	Decisions []SummaryDoc // quyết định received or issued
+	Tasks     []Task       // assigned by documents of the period
+	Overdue   []Task
+	Figures   []Figure // key figures read from reports
+	Meetings  []Meeting
+	// AgencyName is the agency's name in the directory (its code when
+	// the directory does not know it), as printed.
+	AgencyName string
+	// Sections are the summary's headings, each a lead sentence and a
+	// short list; Paragraphs are the sections' leads, the text a model
+	// may rewrite.
+	Sections   []SummarySection
 	Paragraphs []string // the prose, in Vietnamese
 }
 
@@ -274,7 +281,12 @@ func (s *Store) Summarize(ctx context.Context, u User, from, to, today string) (
 	if sum.Meetings, err = s.Meetings(ctx, u.Agency, from, to, u.Cleared()); err != nil {
 		return sum, err
 	}
-	sum.Paragraphs = prose(sum)
+	sum.AgencyName = modernTone(s.agencyNames(ctx, []string{u.Agency})[u.Agency])
+	sum.Sections = sections(sum)
+	sum.Paragraphs = nil
+	for _, sec := range sum.Sections {
+		sum.Paragraphs = append(sum.Paragraphs, sec.Lead)
+	}
 	return sum, nil
 }
 
@@ -308,75 +320,6 @@ func sentences(text string) []string {
 var typeNames = map[string]string{"QĐ": "quyết định", "CV": "công văn", "TB": "thông báo", "GM": "giấy mời", "BC": "báo cáo", "KH": "kế hoạch",
 	"TTr": "tờ trình", "CT": "chỉ thị", "HD": "hướng dẫn", "NQ": "nghị quyết", "QC": "quy chế", "QyĐ": "quy định", "CĐ": "công điện"}
 
-// prose writes the summary's paragraphs in plain Vietnamese.
-func prose(s Summary) []string {
-	var ps []string
-	var types []string
-	for _, c := range s.ByType {
-		name := typeNames[c.Label]
-		if name == "" {
-			name = "văn bản " + c.Label
-		}
-		types = append(types, fmt.Sprintf("%d %s", c.N, name))
-	}
-	p := fmt.Sprintf("Từ ngày %s đến ngày %s, cơ quan đã tiếp nhận %d văn bản đến và ban hành %d văn bản đi", VietDate(s.From), VietDate(s.To), s.Received, s.Issued)
-	if len(types) > 0 {
-		p += ", gồm " + strings.Join(types, ", ")
-	}
-	ps = append(ps, p+".")
-	if len(s.Decisions) > 0 {
-		var ds []string
-		for _, d := range s.Decisions {
-			ds = append(ds, fmt.Sprintf("Quyết định số %s/%s ngày %s của %s %s", d.Number, d.Symbol, VietDate(d.IssuedAt), titleCase(d.Issuer), lowerFirst(strings.TrimSuffix(d.Subject, "."))))
-		}
-		ps = append(ps, fmt.Sprintf("Có %d quyết định: %s.", len(ds), strings.Join(ds, "; ")))
-	}
-	if len(s.Tasks) > 0 {
-		var ts []string
-		for i, t := range s.Tasks {
-			if i == 10 {
-				ts = append(ts, fmt.Sprintf("và %d nhiệm vụ khác", len(s.Tasks)-10))
-				break
-			}
-			x := t.Assignee + " " + strings.TrimSuffix(t.Task, ".")
-			if t.Due != "" {
-				x += " (hạn " + VietDate(t.Due) + ")"
-			}
-			ts = append(ts, x)
-		}
-		ps = append(ps, fmt.Sprintf("Các nhiệm vụ được giao: %s.", strings.Join(ts, "; ")))
-	}
-	if len(s.Overdue) > 0 {
-		var ts []string
-		for _, t := range s.Overdue {
-			ts = append(ts, fmt.Sprintf("%s (hạn %s)", t.Assignee, VietDate(t.Due)))
-		}
-		ps = append(ps, fmt.Sprintf("Có %d nhiệm vụ đã quá hạn chưa hoàn thành: %s.", len(s.Overdue), strings.Join(ts, "; ")))
-	}
-	if len(s.Figures) > 0 {
-		var fs []string
-		for _, f := range s.Figures {
-			fs = append(fs, titleCase(f.Issuer)+": "+strings.TrimSuffix(f.Sentence, "."))
-		}
-		ps = append(ps, "Số liệu chính từ các báo cáo: "+strings.Join(fs, "; ")+".")
-	}
-	if len(s.Meetings) > 0 {
-		var ms []string
-		for _, m := range s.Meetings {
-			x := "họp " + viTime(m.Starts)
-			if m.Place != "" {
-				x += " tại " + m.Place
-			}
-			if m.Chair != "" {
-				x += ", do " + m.Chair + " chủ trì"
-			}
-			ms = append(ms, x)
-		}
-		ps = append(ps, fmt.Sprintf("Lịch họp: %s.", strings.Join(ms, "; ")))
-	}
-	return ps
-}
-
 // VietDate writes a YYYY-MM-DD date as Vietnamese text does (15/06/2024);
 // anything else is left as it is.
 func VietDate(d string) string {
@@ -393,30 +336,6 @@ func viTime(s string) string {
 		return s
 	}
 	return fmt.Sprintf("%02d giờ %02d ngày %s", t.Hour(), t.Minute(), t.Format("02/01/2006"))
-}
-
-// titleCase writes an issuer printed in capitals as a sentence writes it
-// ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" → "Ủy ban nhân dân tỉnh Quảng Ngãi"
-// is beyond a rule; the first letter of each word is kept upper case).
-func titleCase(s string) string {
-	if s != strings.ToUpper(s) {
-		return s
-	}
-	words := strings.Fields(strings.ToLower(s))
-	for i, w := range words {
-		r := []rune(w)
-		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
-		words[i] = string(r)
-	}
-	return strings.Join(words, " ")
-}
-
-func lowerFirst(s string) string {
-	r := []rune(s)
-	if len(r) > 1 && !(r[1] >= 'A' && r[1] <= 'Z') {
-		r[0] = []rune(strings.ToLower(string(r[0])))[0]
-	}
-	return string(r)
 }
 
 // Agencies lists every agency the records know: registered ones and those

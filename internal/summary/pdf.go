@@ -21,7 +21,8 @@ var FontDir = "/usr/share/fonts/truetype/liberation2"
 
 var vietnam = time.FixedZone("ICT", 7*3600)
 
-// PDF sets a summary on A4 in Liberation Serif.
+// PDF sets a summary on A4 in Liberation Serif, headed by the agency's
+// name (agency, its code, when the directory does not know it).
 func PDF(sum records.Summary, agency string) ([]byte, error) {
 	for _, f := range []string{"LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"} {
 		if _, err := os.Stat(filepath.Join(FontDir, f)); err != nil {
@@ -36,23 +37,30 @@ func PDF(sum records.Summary, agency string) ([]byte, error) {
 	pdf.SetFont("serif", "B", 14)
 	pdf.MultiCell(0, 8, "TÓM TẮT TÌNH HÌNH VĂN BẢN", "", "C", false)
 	pdf.SetFont("serif", "", 12)
-	pdf.MultiCell(0, 7, fmt.Sprintf("Cơ quan: %s — từ %s đến %s", agency, records.VietDate(sum.From), records.VietDate(sum.To)), "", "C", false)
-	pdf.Ln(4)
-	for _, p := range sum.Paragraphs {
-		pdf.MultiCell(0, 6.5, p, "", "J", false)
-		pdf.Ln(2)
+	name := sum.AgencyName
+	if name == "" {
+		name = agency
 	}
-	if len(sum.Tasks) > 0 {
+	pdf.MultiCell(0, 7, name, "", "C", false)
+	pdf.MultiCell(0, 7, fmt.Sprintf("Từ ngày %s đến ngày %s", records.VietDate(sum.From), records.VietDate(sum.To)), "", "C", false)
+	pdf.Ln(2)
+	for i, sec := range sum.Sections {
 		pdf.Ln(2)
 		pdf.SetFont("serif", "B", 12)
-		pdf.MultiCell(0, 7, "Nhiệm vụ được giao", "", "L", false)
-		pdf.SetFont("serif", "", 11)
-		for _, t := range sum.Tasks {
-			line := "• " + t.Assignee + ": " + t.Task
-			if t.Due != "" {
-				line += " — hạn " + records.VietDate(t.Due)
-			}
-			pdf.MultiCell(0, 6, line, "", "L", false)
+		pdf.MultiCell(0, 7, fmt.Sprintf("%d. %s", i+1, sec.Title), "", "L", false)
+		pdf.SetFont("serif", "", 11.5)
+		lead := sec.Lead
+		if i < len(sum.Paragraphs) {
+			lead = sum.Paragraphs[i] // a model's rewrite, when there is one
+		}
+		pdf.MultiCell(0, 6, lead, "", "J", false)
+		for _, it := range sec.Items {
+			pdf.SetX(30)
+			pdf.MultiCell(0, 6, "• "+it, "", "L", false)
+		}
+		if sec.More != "" {
+			pdf.SetX(30)
+			pdf.MultiCell(0, 6, "… "+sec.More+".", "", "L", false)
 		}
 	}
 	pdf.Ln(4)
