@@ -153,7 +153,7 @@ type edXMLBody struct{}
 
 func (s *Server) routes() []route {
 	handlers := roles(records.RoleClerk, records.RoleStaff, records.RoleLeader)
-	reg := []string{"year", "from", "to", "issuer", "type", "status", "unit", "limit", "offset", "format"}
+	reg := []string{"year", "from", "to", "issuer", "type", "status", "urgency", "unit", "limit", "offset", "format"}
 	return []route{
 		{"POST", "/api/v1/logout", anyRole, s.logout, "End the session or revoke the bearer token.", nil, nil, nil, nil},
 		{"GET", "/api/v1/me", anyRole, s.me, "The authenticated user.", nil, nil, userJSON{}, nil},

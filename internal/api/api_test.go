@@ -391,8 +391,18 @@ func TestSessionsAndLoginLimits(t *testing.T) {
 func TestRegisterExports(t *testing.T) {
 	f := newFixture(t)
 	res, b := f.do("staff-a", "GET", "/api/v1/registers/incoming?from=2025-03-01&to=2025-03-31&format=csv", nil)
-	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("\ufeffSố đến,Ngày đến,Tác giả")) || !strings.Contains(string(b), "\n1,2025-03-05,UBND XÃ NGHĨA HÀ,5,UBND-VP,") {
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("\ufeffSố đến,Ngày đến,Tác giả")) || !strings.Contains(string(b), "\n1,05/03/2025,UBND XÃ NGHĨA HÀ,5,UBND-VP,") {
 		t.Errorf("CSV: %d %q", res.StatusCode, b)
+	}
+	// Read by people: states and types by their names, dates dd/mm/yyyy;
+	// the JSON keeps the codes.
+	if csv := string(b); !strings.Contains(csv, ",03/03/2025,Công văn,V/v hỗ trợ kinh phí a.pdf,Phòng Tài chính,20/03/2025,Đã vào sổ,") ||
+		strings.Contains(csv, "registered") || strings.Contains(csv, ",CV,") || strings.Contains(csv, "2025-03") {
+		t.Errorf("CSV not in a person's words: %q", b)
+	}
+	if res, b := f.do("staff-a", "GET", "/api/v1/registers/incoming?from=2025-03-01&to=2025-03-31", nil); res.StatusCode != http.StatusOK ||
+		!strings.Contains(string(b), `"status":"registered"`) || !strings.Contains(string(b), `"doc_type":"CV"`) || !strings.Contains(string(b), `"arrived_at":"2025-03-05"`) {
+		t.Errorf("JSON register changed: %d %s", res.StatusCode, b)
 	}
 	res, b = f.do("staff-a", "GET", "/api/v1/registers/incoming?year=2025&format=xlsx", nil)
 	if res.StatusCode != http.StatusOK {
@@ -410,6 +420,9 @@ func TestRegisterExports(t *testing.T) {
 	xrows, err := book.GetRows(sheets[0])
 	if err != nil || len(xrows) < 2 {
 		t.Fatalf("rows %v %v", xrows, err)
+	}
+	if !slices.Contains(xrows[1], "Đã vào sổ") || !slices.Contains(xrows[1], "Công văn") || !slices.Contains(xrows[1], "05/03/2025") {
+		t.Errorf("workbook not in a person's words: %q", xrows[1])
 	}
 	if !slices.Contains(xrows[0], "Trích yếu nội dung") || xrows[1][0] != "1" || !slices.ContainsFunc(xrows[1], func(c string) bool { return strings.Contains(c, "V/v hỗ trợ kinh phí a.pdf") }) {
 		t.Errorf("workbook: header %q, first line %q", xrows[0], xrows[1])

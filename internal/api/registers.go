@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +67,10 @@ func (s *Server) incoming(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if u := r.URL.Query().Get("urgency"); u != "" {
+		// However it was written (KHẨN, Khẩn, khan): one urgency.
+		es = slices.DeleteFunc(es, func(e records.Entry) bool { return search.UrgencyKey(e.Urgency) != search.UrgencyKey(u) })
 	}
 	t := table{Title: "Sổ đăng ký văn bản đến", Fields: incomingFields, Header: incomingHeader}
 	for _, e := range es {
@@ -151,6 +156,7 @@ func (s *Server) sendTable(w http.ResponseWriter, r *http.Request, t table, name
 		}
 		writeJSON(w, http.StatusOK, out)
 	case "csv":
+		t = t.forPeople()
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		w.Write([]byte("\ufeff"))
@@ -161,6 +167,7 @@ func (s *Server) sendTable(w http.ResponseWriter, r *http.Request, t table, name
 		}
 		cw.Flush()
 	case "xlsx":
+		t = t.forPeople()
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
 		if err := writeXLSX(w, t.Title, t.Header, t.Rows); err != nil {
@@ -169,6 +176,43 @@ func (s *Server) sendTable(w http.ResponseWriter, r *http.Request, t table, name
 	default:
 		writeError(w, http.StatusBadRequest, "format: json, csv or xlsx")
 	}
+}
+
+// exportStatuses are the records' states as a register's reader says them.
+var exportStatuses = map[string]string{"received": "Đang xử lý", "failed": "Lỗi", "review": "Cần duyệt", "registered": "Đã vào sổ", "approved": "Đã duyệt"}
+
+// exportTypes are the type codes' names (Decree 30, Appendix I).
+var exportTypes = map[string]string{"NQ": "Nghị quyết", "QĐ": "Quyết định", "QD": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QyĐ": "Quy định",
+	"QYD": "Quy định", "TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình", "KH": "Kế hoạch", "PA": "Phương án",
+	"ĐA": "Đề án", "DA": "Đề án", "DAn": "Dự án", "BC": "Báo cáo", "BB": "Biên bản", "TTr": "Tờ trình", "HĐ": "Hợp đồng", "CV": "Công văn",
+	"CĐ": "Công điện", "BGN": "Bản ghi nhớ", "BTT": "Bản thỏa thuận", "GUQ": "Giấy ủy quyền", "GM": "Giấy mời", "GGT": "Giấy giới thiệu",
+	"GNP": "Giấy nghỉ phép", "PG": "Phiếu gửi", "PC": "Phiếu chuyển", "PB": "Phiếu báo", "TCg": "Thư công"}
+
+// exportDates are the fields holding a YYYY-MM-DD.
+var exportDates = map[string]bool{"arrived_at": true, "issued_at": true, "deadline": true}
+
+// forPeople is the table as a person reads it in Excel or a CSV: states
+// and types by their names, dates dd/mm/yyyy. The JSON keeps the codes.
+func (t table) forPeople() table {
+	out := t
+	out.Rows = make([][]string, len(t.Rows))
+	for i, row := range t.Rows {
+		row = slices.Clone(row)
+		for j, f := range t.Fields {
+			switch v := row[j]; {
+			case f == "status" && exportStatuses[v] != "":
+				row[j] = exportStatuses[v]
+			case f == "doc_type" && exportTypes[v] != "":
+				row[j] = exportTypes[v]
+			case exportDates[f]:
+				if d, err := time.Parse(time.DateOnly, v); err == nil {
+					row[j] = d.Format("02/01/2006")
+				}
+			}
+		}
+		out.Rows[i] = row
+	}
+	return out
 }
 
 // csvSafe defuses cells a spreadsheet would run as formulas (a subject
