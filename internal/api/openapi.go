@@ -119,6 +119,9 @@ func (s *Server) OpenAPI() map[string]any {
 		if strings.Contains(rt.path, "{n}") {
 			params = append(params, map[string]any{"name": "n", "in": "path", "required": true, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 2000}})
 		}
+		if strings.Contains(rt.path, "{code}") {
+			params = append(params, map[string]any{"name": "code", "in": "path", "required": true, "schema": map[string]any{"type": "string", "pattern": `^[A-Za-z0-9._-]{1,64}$`}})
+		}
 		for _, q := range rt.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": querySchema(rt.path, q)})
 		}
