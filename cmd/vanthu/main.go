@@ -35,6 +35,7 @@ var commands = []command{
 	{"reprocess", "read stored uploads again when a stage's version moved (corrections kept)", runReprocess},
 	{"admin", "accounts and agencies: create-user, token, create-agency", runAdmin},
 	{"function", "run one function as the HTTP CloudEvents service Knative deploys", runFunction},
+	{"demo", "a demo agency with accounts and sample documents, served (scripts/demo)", runDemo},
 	{"config", "print the environment variables Vanthu reads (secrets masked) and check them", runConfig},
 	{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {
 		fmt.Fprintln(stdout, "vanthu", version)
