@@ -66,7 +66,7 @@ const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10)
 // ---- routing ----
 const routes = [
   [/^#\/dang-nhap$/, loginView], [/^#\/tai-len$/, uploadView], [/^#\/duyet$/, queueView], [/^#\/duyet\/(\d+)$/, reviewView],
-  [/^#\/so-den$/, registerView], [/^#\/tim-kiem$/, searchView], [/^#\/van-ban\/(\d+)$/, documentView],
+  [/^#\/van-ban\/(\d+)$/, documentView],
   [/^#\/tong-quan$/, dashboardView], [/^#\/tom-tat$/, summaryView],
   [/^#\/phan-anh(?:\?(.*))?$/, feedbackInboxView], [/^#\/phan-anh\/(\d+)$/, caseView], [/^#\/phan-anh-thong-ke$/, feedbackStatsView],
   [/^#\/viec-cua-toi$/, myWorkView],
@@ -345,65 +345,6 @@ async function reviewView(id) {
   main.append(el("h1", {}, "Duyệt: " + d.file + " — " + statusNames[d.status]), el("div", { class: "review" }, page1, form));
   const first = low.length ? inputs[low[0]] : inputs.subject;
   if (first) first.focus();
-}
-
-// ---- register ----
-async function registerView() {
-  const q = new URLSearchParams(location.hash.split("?")[1] || "");
-  const from = el("input", { type: "date", id: "from", value: q.get("from") || today().slice(0, 8) + "01" });
-  const to = el("input", { type: "date", id: "to", value: q.get("to") || today() });
-  const type = el("select", { id: "type" }, el("option", { value: "" }, "Tất cả"), Object.entries(typeNames).map(([k, v]) => el("option", { value: k }, v)));
-  const status = el("select", { id: "status" }, el("option", { value: "" }, "Tất cả"), ["review", "registered", "approved"].map(s => el("option", { value: s }, statusNames[s])));
-  const out = el("div");
-  const params = () => new URLSearchParams({ from: from.value, to: to.value, type: type.value, status: status.value });
-  const load = async () => {
-    const r = await api("/registers/incoming?" + params());
-    const p = params();
-    out.replaceChildren(el("p", {}, r.entries.length + " văn bản. Xuất: ",
-      el("a", { class: "button secondary", href: "/api/v1/registers/incoming?" + p + "&format=xlsx" }, "Excel"), " ",
-      el("a", { class: "button secondary", href: "/api/v1/registers/incoming?" + p + "&format=csv" }, "CSV")),
-      el("table", { id: "register" }, el("tr", {}, ["Số đến", "Ngày đến", "Tác giả", "Số, ký hiệu", "Ngày văn bản", "Loại", "Trích yếu", "Đơn vị nhận", "Hạn xử lý", "Trạng thái"].map(h => el("th", { scope: "col" }, h))),
-        r.entries.map(e => el("tr", {}, el("td", {}, e.book === "mật" ? e.arrival_number + " (sổ mật)" : e.arrival_number), el("td", {}, vnDate(e.arrived_at)), el("td", {}, e.issuer), el("td", {}, e.number + "/" + e.symbol),
-          el("td", {}, vnDate(e.issued_at)), el("td", {}, typeNames[e.doc_type] || e.doc_type), el("td", {}, el("a", { href: "#/van-ban/" + e.document_id }, e.subject)),
-          el("td", {}, e.receiving_unit), el("td", {}, vnDate(e.deadline)), el("td", {}, statusNames[e.status] || e.status)))));
-  };
-  main.append(el("h1", {}, "Sổ đăng ký văn bản đến"), el("form", { class: "inline", onsubmit: e => { e.preventDefault(); load(); } },
-    el("div", {}, el("label", { for: "from" }, "Từ ngày"), from), el("div", {}, el("label", { for: "to" }, "Đến ngày"), to),
-    el("div", {}, el("label", { for: "type" }, "Loại"), type), el("div", {}, el("label", { for: "status" }, "Trạng thái"), status),
-    el("button", { type: "submit" }, "Xem")), out);
-  await load();
-}
-
-// ---- search ----
-async function searchView() {
-  const q = el("input", { type: "search", id: "q", size: 50, placeholder: "Ví dụ: quyet dinh thanh lap to cong tac, 46/TB-UBND" });
-  const from = el("input", { type: "date", id: "sfrom" }), to = el("input", { type: "date", id: "sto" });
-  const out = el("div", { "aria-live": "polite" });
-  let filters = {}, offset = 0;
-  const run = async () => {
-    const p = new URLSearchParams({ q: q.value, from: from.value, to: to.value, offset, size: 10, ...filters });
-    const r = await api("/search?" + p);
-    const facets = el("div", { class: "facets", "aria-label": "Lọc theo" });
-    for (const [name, key] of [["doc_type", "type"], ["issuer", "issuer"], ["year", "year"]]) {
-      for (const f of (r.facets && r.facets[name]) || []) {
-        const on = key === "year" ? filters.from === f.value + "-01-01" : filters[key] === f.value;
-        facets.append(el("button", { type: "button", class: "chip", "aria-pressed": on ? "true" : "false", onclick: () => {
-          if (key === "year") { if (on) { delete filters.from; delete filters.to; } else { filters.from = f.value + "-01-01"; filters.to = f.value + "-12-31"; } }
-          else if (on) delete filters[key]; else filters[key] = f.value;
-          offset = 0; run();
-        } }, (key === "type" ? (typeNames[f.value] || f.value) : f.value) + " (" + f.count + ")"));
-      }
-    }
-    out.replaceChildren(el("p", {}, r.total + " kết quả"), facets,
-      ...r.hits.map(h => el("div", { class: "hit" }, el("a", { href: "#/van-ban/" + h.document_id, class: "title" }, (typeNames[h.doc_type] || h.doc_type) + " " + h.number + "/" + h.symbol + " — " + h.subject),
-        el("div", { class: "hint" }, h.issuer + " · " + vnDate(h.issued_at) + " · " + h.file), h.highlights.map(s => el("div", {}, "… ", marked(s), " …")))),
-      el("p", {}, offset > 0 ? el("button", { type: "button", class: "secondary", onclick: () => { offset -= 10; run(); } }, "← Trang trước") : null, " ",
-        offset + 10 < r.total ? el("button", { type: "button", class: "secondary", id: "next", onclick: () => { offset += 10; run(); } }, "Trang sau →") : null));
-  };
-  main.append(el("h1", {}, "Tìm kiếm văn bản"), el("form", { class: "inline", role: "search", onsubmit: e => { e.preventDefault(); offset = 0; run(); } },
-    el("div", {}, el("label", { for: "q" }, "Từ khóa (gõ có dấu hoặc không dấu)"), q), el("div", {}, el("label", { for: "sfrom" }, "Từ ngày"), from),
-    el("div", {}, el("label", { for: "sto" }, "Đến ngày"), to), el("button", { type: "submit" }, "Tìm")), out);
-  q.focus();
 }
 
 // ---- document ----
