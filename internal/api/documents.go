@@ -71,6 +71,15 @@ func (s *Server) documentJSON(r *http.Request, d records.Document, full bool) do
 		if e, err := s.Records.IncomingOf(r.Context(), d.ID); err == nil {
 			out.Register = &registerJSON{Book: bookName(e.Book), ArrivalNumber: e.ArrivalNumber, ArrivedAt: e.ArrivedAt.In(vnTime).Format(time.DateOnly),
 				ReceivingUnit: e.ReceivingUnit, Deadline: e.Deadline, DuplicateOf: e.DuplicateOf}
+			if e.DuplicateOf != 0 {
+				// The line it duplicates: its document and arrival number,
+				// told only to a caller who may read that document.
+				if o, err := s.Records.IncomingByID(r.Context(), e.DuplicateOf); err == nil && o.DocumentID != 0 && o.Agency == d.Agency {
+					if _, err := s.Records.DocumentFor(r.Context(), UserOf(r), o.DocumentID); err == nil {
+						out.Register.DuplicateDocument, out.Register.DuplicateArrivalNumber = o.DocumentID, o.ArrivalNumber
+					}
+				}
+			}
 		}
 	}
 	return out
@@ -83,6 +92,11 @@ type registerJSON struct {
 	ReceivingUnit string `json:"receiving_unit"`
 	Deadline      string `json:"deadline"`
 	DuplicateOf   int64  `json:"duplicate_of,omitempty"`
+	// DuplicateDocument and DuplicateArrivalNumber: the document of the
+	// line this one duplicates, and its arrival number (when the caller
+	// may read it).
+	DuplicateDocument      int64 `json:"duplicate_document,omitempty"`
+	DuplicateArrivalNumber int   `json:"duplicate_arrival_number,omitempty"`
 }
 
 // maxUploadName bounds a stored file name (runes).

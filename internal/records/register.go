@@ -137,6 +137,12 @@ func (s *Store) incomingOf(ctx context.Context, documentID int64) (Entry, error)
 	return scanEntry(s.db.QueryRowContext(ctx, s.q(`SELECT `+entryColumns+` FROM incoming WHERE document_id = ?`), documentID))
 }
 
+// IncomingByID is the incoming register line id (what a duplicate's
+// DuplicateOf names).
+func (s *Store) IncomingByID(ctx context.Context, id int64) (Entry, error) {
+	return scanEntry(s.db.QueryRowContext(ctx, s.q(`SELECT `+entryColumns+` FROM incoming WHERE id = ?`), id))
+}
+
 // RegisterFilter narrows a register listing. Dates are YYYY-MM-DD,
 // inclusive; empty fields do not filter.
 type RegisterFilter struct {

@@ -59,7 +59,11 @@ const stageNames = [["received", "Đã nhận"], ["read", "Đã đọc"], ["extr
 const fieldNames = { doc_type: "Loại văn bản", number: "Số", symbol: "Ký hiệu", issuer: "Cơ quan ban hành", parent: "Cơ quan chủ quản",
   issued_at: "Ngày ban hành", place: "Địa danh", subject: "Trích yếu", signer: "Người ký", signer_title: "Chức vụ người ký",
   signing_authority: "Thẩm quyền ký", urgency: "Độ khẩn", confidentiality: "Độ mật", meeting_time: "Thời gian họp", meeting_place: "Địa điểm họp" };
-const typeNames = { "QĐ": "Quyết định", CV: "Công văn", TB: "Thông báo", GM: "Giấy mời", BC: "Báo cáo", KH: "Kế hoạch", TTr: "Tờ trình", CT: "Chỉ thị", HD: "Hướng dẫn" };
+// The types of Decree 30 (Art. 7, Appendix III) that have a code, and the copies (domain.md section 1; a thư công has none).
+const typeNames = { NQ: "Nghị quyết", "QĐ": "Quyết định", CT: "Chỉ thị", QC: "Quy chế", "QyĐ": "Quy định", TC: "Thông cáo", TB: "Thông báo", HD: "Hướng dẫn",
+  CTr: "Chương trình", PA: "Phương án", DA: "Dự án", BC: "Báo cáo", BB: "Biên bản", TTr: "Tờ trình", "HĐ": "Hợp đồng", CV: "Công văn", "CĐ": "Công điện",
+  BGN: "Bản ghi nhớ", KH: "Kế hoạch", "ĐA": "Đề án", BTT: "Bản thỏa thuận", GUQ: "Giấy ủy quyền", GM: "Giấy mời", GGT: "Giấy giới thiệu", GNP: "Giấy nghỉ phép",
+  PG: "Phiếu gửi", PC: "Phiếu chuyển", PB: "Phiếu báo", SY: "Bản sao y", TrS: "Bản trích sao", SL: "Bản sao lục" };
 const vnDate = d => (d && /^\d{4}-\d\d-\d\d/.test(d)) ? d.slice(8, 10) + "/" + d.slice(5, 7) + "/" + d.slice(0, 4) : (d || "");
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
 
@@ -153,6 +157,7 @@ function uploadView() {
   main.append(el("h1", {}, "Tải văn bản lên"), drop,
     el("p", {}, el("label", { for: "files" }, "Chọn tệp"), pick, " ", el("label", { for: "folder" }, "hoặc chọn thư mục"), dir),
     el("h2", {}, "Tiến độ"), list, failed);
+  reviewBadge();
   return failedList(failed);
 }
 
@@ -203,7 +208,10 @@ function uploadOne(file, list) {
   x.onload = () => {
     let r = {};
     try { r = JSON.parse(x.responseText); } catch {}
-    if (x.status !== 202) { state.replaceChildren(el("span", { class: "error" }, "Không nhận: " + (r.error || x.status))); li.dataset.status = "rejected"; return; }
+    if (x.status !== 202) {
+      const why = r.error ? (typeof viText === "function" ? viText(r.error, x.status) : r.error) : "lỗi " + x.status;
+      state.replaceChildren(el("span", { class: "error" }, "Không nhận: " + why)); li.dataset.status = "rejected"; return;
+    }
     bar.value = 100;
     follow(r.id, li, state);
   };
@@ -211,39 +219,125 @@ function uploadOne(file, list) {
   x.send(fd);
 }
 
+// secretText explains a document its own uploader may no longer open: it
+// was taken, and read as secret above their clearance.
+const secretText = "Văn bản mật — bạn không được phép xem";
+
+// duplicateOf is the line a duplicate upload points at: the document
+// registered before with the same number, symbol and issuer. Null for a
+// document that is not a duplicate.
+const duplicateOf = d => d && d.register && d.register.duplicate_of ? d.register : null;
+
+// duplicateNote tells that a document is a duplicate and is not in the
+// register again: the one that is, with its arrival number.
+function duplicateNote(d) {
+  const r = duplicateOf(d);
+  if (!r) return null;
+  return el("span", { class: "dup", "data-duplicate-of": r.duplicate_document || "" }, "Trùng với văn bản đã vào sổ",
+    r.duplicate_document ? [" ", el("a", { href: "#/van-ban/" + r.duplicate_document },
+      "số đến " + r.duplicate_arrival_number + (r.book === "mật" ? " (sổ mật)" : ""))] : "",
+    " — bản này không vào sổ lần nữa");
+}
+
 // follow shows a document's stages until it is registered or failed.
 async function follow(id, li, state) {
   for (;;) {
     let d;
     try { d = await api("/documents/" + id); } catch (e) {
-      state.textContent = e.message === "not found" ? "Đã nhận; bạn không xem được văn bản này (văn bản mật)" : "Lỗi: " + e.message;
+      // Taken, then read as secret above the uploader's clearance: the API
+      // no longer shows it to them.
+      state.replaceChildren(e.status === 404 || e.raw === "not found" || e.message === "not found" ? el("span", { class: "secret" }, "Đã nhận. " + secretText + ".") :
+        el("span", { class: "error" }, "Lỗi: " + e.message));
       li.dataset.status = "hidden"; return;
     }
     li.dataset.status = d.status; li.dataset.id = id;
-    state.replaceChildren(...stageNames.map(([k, n]) => el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
+    const dup = duplicateOf(d);
+    if (dup) li.dataset.duplicate = dup.duplicate_document || "";
+    state.replaceChildren(...stageNames.map(([k, n]) => dup && k === "registered" ? el("span", { class: "stage dup" }, "Trùng, không vào sổ")
+      : el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
       d.status === "failed" ? el("span", {}, el("span", { class: "error" }, "Không đọc được: " + d.error), " ",
         failedActions(id, how => { if (how === "retry") { li.dataset.status = "received"; follow(id, li, state); } else li.remove(); })) :
+      dup ? el("span", {}, duplicateNote(d), " ", el("a", { href: "#/van-ban/" + id }, "Xem bản tải lên →")) :
       d.status === "review" ? el("a", { href: "#/duyet/" + id }, "Cần duyệt →") :
-      d.status === "received" ? "" : el("a", { href: "#/van-ban/" + id }, statusNames[d.status]));
-    if (d.status !== "received") return;
+      d.status === "received" ? "" : el("a", { href: "#/van-ban/" + id }, statusNames[d.status] + (d.register && d.register.arrival_number ? " — số đến " + d.register.arrival_number : "")));
+    if (d.status !== "received") { if (d.status === "review") reviewBadge(); return; }
     await new Promise(r => setTimeout(r, 1000));
   }
 }
 
 // ---- review ----
+// The review queue's count on the "Duyệt" menu entry (limit: the API's
+// most per page).
+const reviewLimit = 1000;
+async function reviewBadge(n) {
+  const a = document.querySelector('#nav a[href="#/duyet"]');
+  if (!a || !me || (me.role !== "clerk" && me.role !== "leader")) return;
+  if (n == null) { try { n = (await api("/documents?status=review&limit=" + reviewLimit)).documents.length; } catch { return; } }
+  let b = a.querySelector(".count");
+  if (!b) a.append(b = el("span", { class: "count", id: "review-n" }));
+  b.textContent = n ? (n >= reviewLimit ? reviewLimit + "+" : String(n)) : "";
+  a.setAttribute("aria-label", n ? "Duyệt, " + n + " văn bản chờ duyệt" : "Duyệt");
+}
+addEventListener("hashchange", () => setTimeout(() => reviewBadge(), 0));
+{ const boot = setInterval(() => { if (me) { clearInterval(boot); reviewBadge(); } }, 500); }
+setInterval(() => { if (me && !document.hidden) reviewBadge(); }, 60000);
+
 async function queueView() {
-  const r = await api("/documents?status=review");
-  main.append(el("h1", {}, "Văn bản cần duyệt"));
+  const r = await api("/documents?status=review&limit=" + reviewLimit);
+  reviewBadge(r.documents.length);
+  main.append(el("h1", {}, "Văn bản cần duyệt" + (r.documents.length ? " (" + r.documents.length + ")" : "")));
   if (!r.documents.length) { main.append(el("p", {}, "Không có văn bản nào chờ duyệt.")); return; }
-  main.append(el("table", {}, el("tr", {}, el("th", {}, "Tệp"), el("th", {}, "Trường cần kiểm tra"), el("th", {}, "Tải lên lúc")),
-    r.documents.map(d => el("tr", {}, el("td", {}, el("a", { href: "#/duyet/" + d.id }, d.file)), el("td", {}, d.review.map(f => fieldNames[f] || f).join(", ")),
-      el("td", {}, new Date(d.uploaded_at).toLocaleString("vi-VN"))))));
+  const picks = [];
+  const all = el("input", { type: "checkbox", id: "q-all", "aria-label": "Chọn tất cả", onchange: () => { for (const p of picks) p.checked = all.checked; update(); } });
+  const go = el("button", { type: "button", id: "approve-selected", disabled: true }, "Duyệt các văn bản đã chọn");
+  const result = el("div", { id: "bulk-result", role: "status", "aria-live": "polite" });
+  const chosen = () => picks.filter(p => p.checked);
+  const update = () => {
+    const n = chosen().length;
+    go.disabled = !n;
+    delete go.dataset.armed;
+    go.textContent = "Duyệt các văn bản đã chọn" + (n ? " (" + n + ")" : "");
+    all.checked = n === picks.length; all.indeterminate = n > 0 && n < picks.length;
+  };
+  go.addEventListener("click", async () => {
+    const sel = chosen();
+    if (!sel.length) return;
+    // Approving vouches for every field, those the machine doubted too: asked twice.
+    if (!go.dataset.armed) {
+      go.dataset.armed = "1";
+      go.textContent = "Bấm lần nữa để duyệt " + sel.length + " văn bản (kể cả trường máy chưa chắc)";
+      return;
+    }
+    go.disabled = true; go.textContent = "Đang duyệt…";
+    const ok = [], bad = [];
+    for (const p of sel) {
+      const d = p.doc;
+      try { await api("/documents/" + d.id + "/approve", { method: "POST" }); ok.push(d); p.closest("tr").remove(); picks.splice(picks.indexOf(p), 1); }
+      catch (e) { bad.push([d, e.message]); p.closest("tr").dataset.failed = "1"; }
+    }
+    result.replaceChildren(...[ok.length ? el("p", { class: "ok" }, "Đã duyệt " + ok.length + " văn bản.") : null,
+      bad.length ? el("div", { class: "error" }, el("p", {}, "Không duyệt được " + bad.length + " văn bản:"),
+        el("ul", {}, bad.map(([d, m]) => el("li", {}, d.file + ": " + m)))) : null].filter(Boolean));
+    toast(bad.length ? "Đã duyệt " + ok.length + ", " + bad.length + " không duyệt được" : "Đã duyệt " + ok.length + " văn bản");
+    update();
+    reviewBadge();
+    if (!picks.length) table.replaceWith(el("p", {}, "Không còn văn bản nào chờ duyệt."));
+  });
+  const table = el("div", { class: "rv-scroll" }, el("table", { id: "queue" }, el("tr", {}, el("th", { scope: "col" }, all), el("th", { scope: "col" }, "Tệp"),
+    el("th", { scope: "col" }, "Trường cần kiểm tra"), el("th", { scope: "col" }, "Tải lên lúc")),
+    r.documents.map(d => {
+      const p = el("input", { type: "checkbox", class: "pick", value: d.id, "aria-label": "Chọn " + d.file, onchange: () => update() });
+      p.doc = d; picks.push(p);
+      return el("tr", { "data-doc": d.id }, el("td", {}, p), el("td", { class: "file" }, el("a", { href: "#/duyet/" + d.id }, d.file)),
+        el("td", {}, d.review.map(f => fieldNames[f] || f).join(", ") || "—"), el("td", {}, vnStamp(d.uploaded_at)));
+    })));
+  main.append(el("p", { class: "bulk" }, go), result, table);
 }
 
 // pageWithBoxes shows page n of a document with the evidence boxes of
 // the fields read on it.
 function pageWithBoxes(d, n, low) {
-  const wrap = el("div", { class: "pageview" });
+  const wrap = el("div", { class: "pageview", "data-page": n });
   const sheet = el("div", { class: "sheet" });
   const img = el("img", { alt: "Trang " + n + " của " + d.file });
   sheet.append(img);
@@ -258,12 +352,99 @@ function pageWithBoxes(d, n, low) {
       for (const [f, ev] of Object.entries((d.record && d.record.evidence) || {})) {
         if (ev.page !== n) continue;
         const [x, y, w, h] = ev.box;
-        sheet.append(el("div", { class: "box" + (low.includes(f) ? " low" : ""), "data-field": f,
+        sheet.append(el("div", { class: "box" + (low.includes(f) ? " low" : ""), "data-field": f, title: fieldNames[f] || f,
           style: `left:${x * k}%;top:${y * kh}%;width:${w * k}%;height:${h * kh}%` }));
       }
+      wrap.dispatchEvent(new Event("boxes"));
     };
   });
   return wrap;
+}
+
+// ---- dates and choices as a person types and reads them ----
+// isoDate reads a day typed the Vietnamese way (20/03/2018, also 20-03-2018,
+// 20.3.2018, or 2018-03-20): YYYY-MM-DD, "" when empty, null when not a day.
+function isoDate(s) {
+  s = (s || "").trim();
+  if (!s) return "";
+  let m = s.match(/^(\d{1,2})\s*[\/.\-]\s*(\d{1,2})\s*[\/.\-]\s*(\d{4})$/), y, mo, d;
+  if (m) [d, mo, y] = [+m[1], +m[2], +m[3]];
+  else if ((m = s.match(/^(\d{4})-(\d\d)-(\d\d)$/))) [y, mo, d] = [+m[1], +m[2], +m[3]];
+  else return null;
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1900 || y > 2200 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
+  return t.toISOString().slice(0, 10);
+}
+// A meeting's time: "15/02/2023 14:00" ↔ "2023-02-15T14:00".
+const vnDateTime = v => /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v || "") ? vnDate(v) + " " + v.slice(11, 16) : vnDate(v);
+function isoDateTime(s) {
+  s = (s || "").trim();
+  if (!s) return "";
+  const m = s.match(/^(\S+?)(?:[\sT]+(\d{1,2})\s*[:hg]\s*(\d{2})?)?$/i);
+  const day = m && isoDate(m[1]);
+  if (!day) return null;
+  if (m[2] == null) return day;
+  const h = +m[2], mi = +(m[3] || 0);
+  return h < 24 && mi < 60 ? day + "T" + String(h).padStart(2, "0") + ":" + String(mi).padStart(2, "0") : null;
+}
+const dateFields = { issued_at: [vnDate, isoDate, "ngày/tháng/năm, ví dụ 20/03/2018"], meeting_time: [vnDateTime, isoDateTime, "ngày/tháng/năm giờ:phút, ví dụ 15/02/2023 14:00"] };
+const urgencies = [["", "Thường"], ["KHẨN", "Khẩn"], ["THƯỢNG KHẨN", "Thượng khẩn"], ["HỎA TỐC", "Hỏa tốc"]];
+const secrecies = [["", "Không mật"], ["MẬT", "Mật"], ["TỐI MẬT", "Tối mật"], ["TUYỆT MẬT", "Tuyệt mật"]];
+// canon puts a stamp as printed ("Hoả tốc", "mật") in the form of the choices.
+const canon = v => (v || "").normalize("NFC").toUpperCase().replace(/\s+/g, " ").trim().replace("HOẢ", "HỎA");
+// shownValue is a field as the form shows it.
+const shownValue = (f, v) => dateFields[f] ? dateFields[f][0](v || "") : (f === "urgency" || f === "confidentiality") ? canon(v) : (v || "");
+// readValue is what a person put in a field, as the API takes it: null when it is not of the field's form.
+const readValue = (f, v) => dateFields[f] ? dateFields[f][1](v) : v;
+// fieldText is a field's value for reading (document view, history).
+const fieldText = (f, v) => f === "doc_type" ? (typeNames[v] || v) : f === "status" ? (statusNames[v] || v) : dateFields[f] ? dateFields[f][0](v || "")
+  : f === "urgency" ? ((urgencies.find(u => u[0] && u[0] === canon(v)) || [, v])[1]) : (v || "");
+const fieldLabelOf = f => f === "status" ? "Trạng thái" : f === "receiving_unit" ? "Đơn vị xử lý" : (fieldNames[f] || f);
+// historyText is a line of a document's history: "Trạng thái: Cần duyệt → Đã duyệt".
+function historyText(c) {
+  if (c.field === "reading") return "Đọc lại văn bản: " + (c.new ? "thay đổi " + c.new.split(", ").map(fieldLabelOf).join(", ") : "không trường nào thay đổi");
+  const v = x => fieldText(c.field, x) || "(trống)";
+  if (c.old === c.new) return fieldLabelOf(c.field) + ": xác nhận đúng " + v(c.new);
+  return fieldLabelOf(c.field) + ": " + v(c.old) + " → " + v(c.new);
+}
+// choice is a drop-down of [value, label]; a value read that is none of them stays, as read.
+function choice(f, opts, v, attrs) {
+  const s = el("select", Object.assign({ id: "f-" + f, name: f }, attrs));
+  const known = opts.some(([k]) => k === v);
+  for (const [k, n, off] of (known || !v) ? opts : [...opts, [v, v + " (máy đọc)"]]) s.append(el("option", { value: k, selected: k === v, disabled: off && k !== v }, n));
+  s.value = v;
+  return s;
+}
+// fieldInput is the control of a field in review.
+function fieldInput(f, v, attrs) {
+  if (f === "doc_type") return choice(f, [["", "— Chưa rõ —"], ...Object.entries(typeNames).map(([k, n]) => [k, n + " (" + k + ")"])], v || "", attrs);
+  if (f === "urgency") return choice(f, urgencies, canon(v), attrs);
+  if (f === "confidentiality") {
+    // Up to the person's own clearance: a level above it would hide the document from them.
+    const rank = l => secrecies.findIndex(s => s[0] === l);
+    const top = rank(canon(me && me.clearance));
+    return choice(f, secrecies.map(([k, n]) => [k, n, rank(k) > Math.max(top, 0)]), canon(v), attrs);
+  }
+  if (dateFields[f]) {
+    const input = el("input", Object.assign({ id: "f-" + f, name: f, value: shownValue(f, v), placeholder: f === "issued_at" ? "dd/mm/yyyy" : "dd/mm/yyyy hh:mm",
+      inputmode: "numeric", autocomplete: "off", size: 18 }, attrs));
+    const picker = el("input", { type: f === "issued_at" ? "date" : "datetime-local", class: "picker", id: "p-" + f, tabindex: "-1",
+      "aria-label": "Chọn " + fieldNames[f].toLowerCase() + " trên lịch" });
+    const sync = () => { const iso = readValue(f, input.value); picker.value = iso && (f === "issued_at" || iso.includes("T")) ? iso : ""; };
+    sync();
+    input.addEventListener("input", sync);
+    picker.addEventListener("change", () => { if (picker.value) { input.value = shownValue(f, picker.value); input.dispatchEvent(new Event("input", { bubbles: true })); } });
+    input.picker = picker;
+    return input;
+  }
+  return el("input", Object.assign({ id: "f-" + f, name: f, value: v || "", size: 40 }, attrs));
+}
+// reviewError names the field the API refused, in Vietnamese.
+function reviewError(e) {
+  const raw = e.raw || e.message || "";
+  const f = Object.keys(fieldNames).concat("receiving_unit").find(k => new RegExp("\\b" + k + "\\b").test(raw));
+  if (f && dateFields[f]) return fieldLabelOf(f) + " không hợp lệ: hãy nhập " + dateFields[f][2] + ".";
+  return (f && !e.message.includes(fieldLabelOf(f)) ? fieldLabelOf(f) + ": " : "") + e.message;
 }
 
 async function reviewView(id) {
@@ -271,50 +452,94 @@ async function reviewView(id) {
   const rec = d.record || {};
   const low = d.review || [];
   const inputs = {};
-  const form = el("form", { class: "fields", id: "review", onsubmit: e => { e.preventDefault(); save(false); } });
+  const form = el("form", { class: "fields", id: "review", novalidate: true, onsubmit: e => { e.preventDefault(); save(false); } });
   // Every page, one at a time: the one where the field in focus was read
   // is shown; zoom for a pen's digits.
   const pages = Math.max(1, rec.pages || 1);
   const viewer = el("div", { class: "pages" });
   let shown = 0, zoomed = false;
   const label = el("span", { class: "pageno", "aria-live": "polite" });
+  const pageOf = f => (rec.evidence && rec.evidence[f] && rec.evidence[f].page) || 1;
+  // The page switcher: each page, with how many unsure fields were read on it.
+  const thumbs = el("div", { class: "thumbs", role: "group", "aria-label": "Các trang" });
+  for (let n = 1; n <= Math.min(pages, 50); n++) {
+    const k = low.filter(f => pageOf(f) === n).length;
+    thumbs.append(el("button", { type: "button", class: "thumb" + (k ? " low" : ""), "data-page": n, "aria-pressed": "false", onclick: () => show(n) },
+      "Trang " + n, k ? el("span", { class: "count" }, k) : null));
+  }
   const show = n => {
     if (n < 1 || n > pages) return;
     if (n !== shown) { shown = n; viewer.replaceChildren(pageWithBoxes(d, n, low)); viewer.firstChild.classList.toggle("zoom", zoomed); }
     label.textContent = "Trang " + n + "/" + pages;
+    for (const t of thumbs.children) t.setAttribute("aria-pressed", String(+t.dataset.page === n));
   };
   const bar = el("p", { class: "pagebar" },
     el("button", { type: "button", class: "secondary", id: "prev-page", onclick: () => show(shown - 1) }, "‹ Trang trước"), " ", label, " ",
     el("button", { type: "button", class: "secondary", id: "next-page", onclick: () => show(shown + 1) }, "Trang sau ›"), " ",
     el("button", { type: "button", class: "secondary", id: "zoom", "aria-pressed": "false", onclick: e => {
       zoomed = !zoomed; e.currentTarget.setAttribute("aria-pressed", zoomed); viewer.firstChild && viewer.firstChild.classList.toggle("zoom", zoomed);
+      e.currentTarget.textContent = zoomed ? "Thu nhỏ" : "Phóng to";
     } }, "Phóng to"));
-  const pageOf = f => (rec.evidence && rec.evidence[f] && rec.evidence[f].page) || 1;
+  // The fields to check, every page's: each goes to its field (and its page).
+  const toCheck = low.length ? el("div", { class: "tocheck", id: "tocheck" }, el("strong", {}, "Cần kiểm tra " + low.length + " trường: "),
+    low.map(f => el("button", { type: "button", class: "chip", "data-field": f, onclick: () => inputs[f] && inputs[f].focus() },
+      (fieldNames[f] || f) + " · trang " + pageOf(f)))) : null;
+  const err = el("p", { class: "error", id: "review-error", role: "alert" });
   for (const f of Object.keys(fieldNames)) {
     const conf = rec.confidence && rec.confidence[f];
-    const input = el("input", { id: "f-" + f, name: f, value: rec[f] || "", "aria-describedby": low.includes(f) ? "n-" + f : false, size: 40 });
+    const described = [low.includes(f) ? "n-" + f : "", dateFields[f] ? "h-" + f : "", dateFields[f] ? "e-" + f : ""].filter(Boolean).join(" ");
+    const input = fieldInput(f, rec[f] || "", { "aria-describedby": described || false });
     input.addEventListener("focus", () => {
       show(pageOf(f));
-      viewer.querySelectorAll(".box").forEach(b => b.classList.toggle("active", b.dataset.field === f));
+      const mark = () => viewer.querySelectorAll(".box").forEach(b => b.classList.toggle("active", b.dataset.field === f));
+      mark();
+      viewer.firstChild && viewer.firstChild.addEventListener("boxes", mark, { once: true });
     });
     inputs[f] = input;
-    form.append(el("div", { class: "field" + (low.includes(f) ? " low" : "") }, el("label", { for: "f-" + f }, fieldNames[f]), input,
+    form.append(el("div", { class: "field" + (low.includes(f) ? " low" : ""), "data-field": f }, el("label", { for: "f-" + f }, fieldNames[f]),
+      input.picker ? el("span", { class: "datepair" }, input, input.picker) : input,
+      dateFields[f] ? el("div", { class: "hint", id: "h-" + f }, "Nhập " + dateFields[f][2] + ", hoặc chọn trên lịch") : null,
+      dateFields[f] ? el("div", { class: "error", id: "e-" + f }) : null,
       low.includes(f) ? el("div", { class: "note", id: "n-" + f }, "⚠ Máy đọc chưa chắc" + (conf != null ? " (độ tin cậy " + Math.round(conf * 100) + "%)" : "") +
         ", trang " + pageOf(f) + ": hãy kiểm tra") : null));
   }
   show(low.length ? pageOf(low[0]) : 1);
-  const page1 = el("div", { class: "pagepane" }, bar, viewer);
+  const page1 = el("div", { class: "pagepane" }, pages > 1 ? thumbs : null, bar, viewer);
   if (d.register) {
     // Who handles it: the register's, assigned by the clerk.
-    const unit = el("input", { id: "f-receiving_unit", name: "receiving_unit", value: d.register.receiving_unit || "", size: 40 });
+    const r = d.register, dup = duplicateOf(d);
+    const unit = el("input", { id: "f-receiving_unit", name: "receiving_unit", value: r.receiving_unit || "", size: 40 });
     inputs.receiving_unit = unit;
-    form.prepend(el("div", { class: "field" }, el("label", { for: "f-receiving_unit" }, "Đơn vị xử lý (số đến " + d.register.arrival_number + (d.register.book === "mật" ? " sổ mật" : "") + ", hạn " + (vnDate(d.register.deadline) || "—") + ")"), unit));
+    form.prepend(el("div", { class: "field" }, el("label", { for: "f-receiving_unit" }, "Đơn vị xử lý (" +
+      (dup ? "văn bản trùng, không vào sổ" : "số đến " + r.arrival_number + (r.book === "mật" ? " sổ mật" : "")) + ", hạn " + (vnDate(r.deadline) || "—") + ")"), unit));
+    if (dup) form.prepend(el("p", { class: "note dupnote" }, duplicateNote(d)));
   }
+  if (toCheck) form.prepend(toCheck);
   const original = f => f === "receiving_unit" ? ((d.register && d.register.receiving_unit) || "") : (rec[f] || "");
   const approveBtn = el("button", { type: "button", id: "approve", onclick: () => save(true) }, "Duyệt (Ctrl+Enter)");
   const save = async approve => {
-    const changes = {};
-    for (const [f, i] of Object.entries(inputs)) if (i.value !== original(f)) changes[f] = i.value;
+    const changes = {}, bad = [];
+    err.textContent = "";
+    for (const [f, i] of Object.entries(inputs)) {
+      const out = $("#e-" + f, form);
+      if (out) out.textContent = "";
+      i.removeAttribute("aria-invalid");
+      if (i.value === shownValue(f, original(f))) continue; // as read: unchanged
+      const v = readValue(f, i.value);
+      if (v === null) { bad.push(f); continue; }
+      if (v !== original(f)) changes[f] = v;
+    }
+    if (bad.length) {
+      // Nothing sent: every correction stays in the form, the wrong one named.
+      for (const f of bad) {
+        inputs[f].setAttribute("aria-invalid", "true");
+        $("#e-" + f, form).textContent = "“" + inputs[f].value + "” không phải ngày hợp lệ: hãy nhập " + dateFields[f][2] + ".";
+      }
+      err.textContent = "Chưa lưu: " + bad.map(fieldLabelOf).join(", ") + " không hợp lệ. Các sửa đổi khác vẫn giữ trên màn hình; hãy sửa rồi lưu lại.";
+      toast("Chưa lưu: " + bad.map(fieldLabelOf).join(", ") + " không hợp lệ");
+      inputs[bad[0]].focus();
+      return;
+    }
     // Approving vouches for every field: with fields the machine doubted
     // left as read, it is asked twice.
     const unchecked = low.filter(f => inputs[f] && !(f in changes) && !inputs[f].dataset.checked);
@@ -330,30 +555,56 @@ async function reviewView(id) {
       if (approve) {
         await api("/documents/" + id + "/approve", { method: "POST" });
         toast("Đã duyệt văn bản " + d.file);
-        const q = await api("/documents?status=review");
+        const q = await api("/documents?status=review&limit=" + reviewLimit);
+        reviewBadge(q.documents.length);
         location.hash = q.documents.length ? "#/duyet/" + q.documents[0].id : "#/van-ban/" + id;
-      } else { toast("Đã lưu sửa đổi"); route(); }
-    } catch (e) { toast("Lỗi: " + e.message); }
+      } else { toast("Đã lưu sửa đổi"); reviewBadge(); route(); }
+    } catch (e) {
+      // The form keeps what was typed: put right, saved again.
+      const why = reviewError(e);
+      err.textContent = "Chưa lưu được: " + why;
+      toast("Chưa lưu được: " + why);
+    }
   };
-  form.append(el("p", {}, el("button", { type: "submit", id: "save" }, "Lưu (Ctrl+S)"), " ",
+  form.append(err, el("p", {}, el("button", { type: "submit", id: "save" }, "Lưu (Ctrl+S)"), " ",
     approveBtn),
     el("p", { class: "hint" }, "Tab để chuyển trường; khung trên ảnh cho biết chỗ máy đã đọc."));
   form.addEventListener("keydown", e => {
     if (e.ctrlKey && e.key === "Enter") { e.preventDefault(); save(true); }
     if (e.ctrlKey && (e.key === "s" || e.key === "S")) { e.preventDefault(); save(false); }
   });
-  main.append(el("h1", {}, "Duyệt: " + d.file + " — " + statusNames[d.status]), el("div", { class: "review" }, page1, form));
+  main.append(el("h1", {}, "Duyệt: " + docTitle(d) + " — " + statusNames[d.status]), rec.doc_type || rec.number ? el("p", { class: "hint" }, "Tệp: " + d.file) : null,
+    el("div", { class: "review" }, page1, form));
+  // The first field to check, after the screen takes the focus (route).
   const first = low.length ? inputs[low[0]] : inputs.subject;
-  if (first) first.focus();
+  if (first) { first.focus(); setTimeout(() => first.focus(), 0); }
 }
+
+// docTitle names a document as people do: "Thông báo 46/TB-UBND", else its file.
+const docTitle = d => {
+  const r = d.record || {};
+  const no = r.number ? r.number + (r.symbol ? "/" + r.symbol : "") : "";
+  return r.doc_type || no ? [typeNames[r.doc_type] || r.doc_type, no].filter(Boolean).join(" ") : d.file;
+};
 
 // ---- document ----
 async function documentView(id) {
-  const d = await api("/documents/" + id);
+  let d;
+  try { d = await api("/documents/" + id); } catch (e) {
+    if (e.status !== 404) throw e;
+    // The API tells "not there" and "not yours to read" alike.
+    main.append(el("h1", {}, "Văn bản không xem được"), el("p", { class: "note secret", id: "not-readable" },
+      "Không tìm thấy văn bản này, hoặc đây là văn bản mật — bạn không được phép xem. Văn bản mật chỉ người được cấp độ mật tương ứng mới xem được; hãy hỏi văn thư hoặc lãnh đạo cơ quan."));
+    return;
+  }
   const rec = d.record || {};
-  main.append(el("h1", {}, d.file), el("p", {}, stageNames.map(([k, n]) => el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
+  main.append(el("h1", {}, docTitle(d)), el("p", {}, stageNames.map(([k, n]) => el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
     el("a", { class: "button secondary", href: "/api/v1/documents/" + id + "/file" }, "Tải bản gốc"),
-    (me.role === "clerk" || me.role === "leader") && d.status !== "failed" && d.status !== "received" ? [" ", el("a", { class: "button secondary", href: "#/duyet/" + id }, "Sửa / duyệt")] : null));
+    (me.role === "clerk" || me.role === "leader") && d.status !== "failed" && d.status !== "received" ? [" ", el("a", { class: "button secondary", href: "#/duyet/" + id }, "Sửa / duyệt")] : null),
+    rec.doc_type || rec.number ? el("p", { class: "hint" }, "Tệp: " + d.file) : null);
+  if (duplicateOf(d)) main.append(el("p", { class: "note dupnote", id: "duplicate" }, duplicateNote(d), " (cùng số, ký hiệu và cơ quan ban hành)."));
+  else if (d.register) main.append(el("p", { id: "arrival" }, "Số đến " + d.register.arrival_number + (d.register.book === "mật" ? " (sổ mật)" : "") + ", ngày đến " + vnDate(d.register.arrived_at) +
+    (d.register.deadline ? ", hạn xử lý " + vnDate(d.register.deadline) : "")));
   if (d.error) main.append(el("p", { class: "error" }, "Lỗi: " + d.error));
   // The leader's direction and its handling, drawn before the screen counts as drawn.
   const handling = el("section", { id: "handling", class: "handling-panel", "aria-labelledby": "handling-title" });
@@ -362,20 +613,16 @@ async function documentView(id) {
   const exchange = el("section", { id: "exchange", class: "handling-panel" });
   main.append(exchange);
   await exchangePanel(id, d, exchange);
-  const fields = el("table", {}, Object.entries(fieldNames).filter(([f]) => rec[f]).map(([f, n]) => el("tr", {}, el("th", { scope: "row" }, n), el("td", {}, rec[f]))));
+  const fields = el("table", { id: "doc-fields" }, Object.entries(fieldNames).filter(([f]) => rec[f]).map(([f, n]) => el("tr", { "data-field": f }, el("th", { scope: "row" }, n), el("td", {}, fieldText(f, rec[f])))));
   if (rec.tasks && rec.tasks.length) fields.append(el("tr", {}, el("th", {}, "Nhiệm vụ"), el("td", {}, el("ul", {}, rec.tasks.map(t => el("li", {}, t.assignee + ": " + t.task + (t.due ? " (hạn " + vnDate(t.due) + ")" : "")))))));
   const pages = el("div");
   for (let n = 1; n <= Math.min(rec.pages || 1, 20); n++) pages.append(el("h2", {}, "Trang " + n), pageWithBoxes(d, n, d.review || []));
   const hist = await api("/documents/" + id + "/history");
   const rel = await api("/documents/" + id + "/related");
-  const relList = (xs) => xs.length ? el("ul", {}, xs.map(h => el("li", {}, el("a", { href: "#/van-ban/" + h.document_id }, h.number + "/" + h.symbol + " — " + h.subject)))) : el("p", {}, "Không có.");
+  const relList = (xs) => xs.length ? el("ul", {}, xs.map(h => el("li", {}, el("a", { href: "#/van-ban/" + h.document_id }, [typeNames[h.doc_type] || h.doc_type, h.number + "/" + h.symbol].filter(Boolean).join(" ") + " — " + h.subject)))) : el("p", {}, "Không có.");
   main.append(el("div", { class: "review" }, el("div", { class: "fields" }, el("h2", {}, "Thông tin văn bản"), fields,
-    el("h2", {}, "Lịch sử sửa đổi"), hist.corrections.length ? el("table", {}, el("tr", {}, ["Lúc", "Người sửa", "Trường", "Cũ", "Mới"].map(h => el("th", {}, h))),
-      hist.corrections.map(c => c.field === "reading"
-        // Read again by a newer reader (vanthu reprocess): what moved.
-        ? el("tr", {}, el("td", {}, new Date(c.at).toLocaleString("vi-VN")), el("td", {}, "Hệ thống"), el("td", {}, "Đọc lại văn bản"), el("td", {}, ""),
-          el("td", {}, c.new ? "Thay đổi: " + c.new.split(", ").map(f => fieldNames[f] || f).join(", ") : "Không trường nào thay đổi"))
-        : el("tr", {}, el("td", {}, new Date(c.at).toLocaleString("vi-VN")), el("td", {}, c.user), el("td", {}, fieldNames[c.field] || c.field), el("td", {}, c.old), el("td", {}, c.new)))) : el("p", {}, "Chưa sửa lần nào."),
+    el("h2", {}, "Lịch sử sửa đổi"), hist.corrections.length ? el("div", { class: "rv-scroll" }, el("table", { id: "history" }, el("tr", {}, ["Lúc", "Người sửa", "Thay đổi"].map(h => el("th", { scope: "col" }, h))),
+      hist.corrections.map(c => el("tr", { "data-field": c.field }, el("td", {}, vnStamp(c.at)), el("td", {}, c.field === "reading" ? "Hệ thống" : c.user), el("td", {}, historyText(c)))))) : el("p", {}, "Chưa sửa lần nào."),
     el("h2", {}, "Văn bản trùng (cùng số, ký hiệu, cơ quan)"), relList(rel.duplicates), el("h2", {}, "Văn bản liên quan"), relList(rel.similar),
     el("h2", {}, "Nội dung"), el("pre", { class: "text" }, rec.text || "")), el("div", { class: "pageview" }, pages)));
 }
