@@ -98,12 +98,29 @@ type dashboardResponse struct {
 	InByIssuer     []records.Count        `json:"in_by_issuer"`
 	TasksDue       []records.Count        `json:"tasks_due"`
 	TasksOverdue   []records.Count        `json:"tasks_overdue"`
-	Overdue        []taskWithID           `json:"overdue"`
+	Overdue        []dashboardTask        `json:"overdue"`
+	DueTasks       []dashboardTask        `json:"due_tasks"` // open, not yet due
 	MeetingsWeek   []meetingJSON          `json:"meetings_week"`
 	Reports        []records.ReportStatus `json:"reports"`
 	// Regimes are the report regimes the agency receives, at their
 	// latest period due: who reported, who is missing.
 	Regimes []records.RegimeDue `json:"regimes"`
+}
+
+// dashboardTask is an open task the dashboard lists, with the unit it is
+// counted under in tasks_due and tasks_overdue (the directory's name of
+// the assignee, else the assignee as read).
+type dashboardTask struct {
+	taskWithID
+	Unit string `json:"unit"`
+}
+
+func dashboardTaskOf(t records.Task) dashboardTask {
+	u := t.AssigneeName
+	if u == "" {
+		u = t.Assignee
+	}
+	return dashboardTask{taskWithIDOf(t), u}
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -119,12 +136,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	out := dashboardResponse{From: from, To: to, DocumentsTotal: d.DocumentsTotal, WaitingReview: d.WaitingReview,
 		InByMonth: d.InByMonth, OutByMonth: d.OutByMonth, InByType: d.InByType, OutByType: d.OutByType, InByIssuer: d.InByIssuer,
-		TasksDue: d.TasksDue, TasksOverdue: d.TasksOverdue, Overdue: []taskWithID{}, MeetingsWeek: []meetingJSON{}, Reports: d.Reports, Regimes: d.Regimes}
+		TasksDue: d.TasksDue, TasksOverdue: d.TasksOverdue, Overdue: []dashboardTask{}, DueTasks: []dashboardTask{}, MeetingsWeek: []meetingJSON{}, Reports: d.Reports, Regimes: d.Regimes}
 	for _, m := range d.MeetingsWeek {
 		out.MeetingsWeek = append(out.MeetingsWeek, meetingJSONOf(m))
 	}
 	for _, t := range d.Overdue {
-		out.Overdue = append(out.Overdue, taskWithIDOf(t))
+		out.Overdue = append(out.Overdue, dashboardTaskOf(t))
+	}
+	for _, t := range d.Due {
+		out.DueTasks = append(out.DueTasks, dashboardTaskOf(t))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -28,6 +28,7 @@ type Dashboard struct {
 	TasksDue       []Count        `json:"tasks_due"`    // open, not yet due, by assignee
 	TasksOverdue   []Count        `json:"tasks_overdue"`
 	Overdue        []Task         `json:"-"`
+	Due            []Task         `json:"-"` // open, not yet due: the tasks TasksDue counts
 	MeetingsWeek   []Meeting      `json:"-"`
 	Reports        []ReportStatus `json:"reports"`
 	Regimes        []RegimeDue    `json:"regimes"`
@@ -112,6 +113,7 @@ func (s *Store) Dashboard(ctx context.Context, u User, from, to, today string) (
 			d.Overdue = append(d.Overdue, t)
 		default:
 			due[who]++
+			d.Due = append(d.Due, t)
 		}
 	}
 	d.TasksDue, d.TasksOverdue = sorted(due), sorted(over)

@@ -71,7 +71,6 @@ const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10)
 const routes = [
   [/^#\/dang-nhap$/, loginView], [/^#\/tai-len$/, uploadView], [/^#\/duyet$/, queueView], [/^#\/duyet\/(\d+)$/, reviewView],
   [/^#\/van-ban\/(\d+)$/, documentView],
-  [/^#\/tong-quan$/, dashboardView], [/^#\/tom-tat$/, summaryView],
   [/^#\/phan-anh(?:\?(.*))?$/, feedbackInboxView], [/^#\/phan-anh\/(\d+)$/, caseView], [/^#\/phan-anh-thong-ke$/, feedbackStatsView],
   [/^#\/viec-cua-toi$/, myWorkView],
 ];
@@ -627,80 +626,7 @@ async function documentView(id) {
     el("h2", {}, "Nội dung"), el("pre", { class: "text" }, rec.text || "")), el("div", { class: "pageview" }, pages)));
 }
 
-// ---- dashboard ----
-function bars(title, data, color) {
-  const w = 560, h = 180, max = Math.max(1, ...data.map(d => d.n)), bw = data.length ? Math.min(40, (w - 40) / data.length - 4) : 0;
-  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-  svg.setAttribute("viewBox", `0 0 ${w} ${h + 40}`); svg.setAttribute("role", "img"); svg.setAttribute("aria-label", title + ": " + data.map(d => d.label + " " + d.n).join(", "));
-  svg.style.width = "100%"; svg.style.maxWidth = w + "px";
-  data.forEach((d, i) => {
-    const bh = (d.n / max) * (h - 20), x = 30 + i * (bw + 4);
-    const r = document.createElementNS(svg.namespaceURI, "rect");
-    Object.entries({ x, y: h - bh, width: bw, height: bh, fill: color }).forEach(([k, v]) => r.setAttribute(k, v));
-    const t = document.createElementNS(svg.namespaceURI, "text");
-    Object.entries({ x: x + bw / 2, y: h + 14, "text-anchor": "middle" }).forEach(([k, v]) => t.setAttribute(k, v)); t.textContent = d.label.slice(-5);
-    const n = document.createElementNS(svg.namespaceURI, "text");
-    Object.entries({ x: x + bw / 2, y: h - bh - 4, "text-anchor": "middle" }).forEach(([k, v]) => n.setAttribute(k, v)); n.textContent = d.n;
-    svg.append(r, t, n);
-  });
-  return el("div", { class: "card" }, el("h2", {}, title), svg);
-}
-
-async function dashboardView() {
-  const d = await api("/dashboard");
-  const total = xs => xs.reduce((a, x) => a + x.n, 0);
-  main.append(el("h1", {}, "Tổng quan"), el("div", { class: "cards" },
-    el("div", { class: "card" }, el("div", {}, "Văn bản đến (12 tháng)"), el("div", { class: "big", id: "in-total" }, total(d.in_by_month))),
-    el("div", { class: "card" }, el("div", {}, "Văn bản đi (12 tháng)"), el("div", { class: "big" }, total(d.out_by_month))),
-    el("div", { class: "card" }, el("div", {}, "Chờ duyệt"), el("div", { class: "big" }, d.waiting_review)),
-    el("div", { class: "card" }, el("div", {}, "Nhiệm vụ quá hạn"), el("div", { class: "big error" }, total(d.tasks_overdue)))),
-    el("div", { class: "cards" }, bars("Văn bản đến theo tháng", d.in_by_month, "#0b4f8a"), bars("Văn bản đi theo tháng", d.out_by_month, "#1d6b2a"),
-      bars("Văn bản đến theo loại", d.in_by_type.map(x => ({ label: x.label, n: x.n })), "#6a3d9a")),
-    el("div", { class: "cards" },
-      el("div", { class: "card" }, el("h2", {}, "Nhiệm vụ theo người được giao"), el("table", {}, el("tr", {}, el("th", {}, "Đơn vị"), el("th", {}, "Còn hạn"), el("th", {}, "Quá hạn")),
-        [...new Set([...d.tasks_due, ...d.tasks_overdue].map(x => x.label))].map(a => el("tr", {}, el("td", {}, a),
-          el("td", {}, (d.tasks_due.find(x => x.label === a) || { n: 0 }).n), el("td", { class: "error" }, (d.tasks_overdue.find(x => x.label === a) || { n: 0 }).n))))),
-      el("div", { class: "card" }, el("h2", {}, "Lịch họp tuần này"), d.meetings_week.length ? el("ul", {}, d.meetings_week.map(m => el("li", {}, el("a", { href: m.id ? "#/cuoc-hop/" + m.id : "#/van-ban/" + m.document_id }, m.starts.replace("T", " ")), " — " + (m.subject ? m.subject + ", " : "") + m.place + (m.chair ? " (chủ trì: " + m.chair + ")" : "")))) : el("p", {}, "Không có cuộc họp.")),
-      d.regimes && d.regimes.length ? regimesCard(d.regimes) : legacyReportsCard(d.reports)));
-}
-
-// regimesCard is the dashboard's part of the reporting system: each
-// regime the agency receives at its latest period due, who is missing.
-function regimesCard(rs) {
-  return el("div", { class: "card", id: "dash-regimes" }, el("h2", {}, "Chế độ báo cáo"),
-    el("table", {}, el("tr", {}, ["Chế độ", "Kỳ", "Hạn", "Đúng hạn", "Trễ hạn", "Chờ xác nhận", "Chưa báo cáo"].map(h => el("th", {}, h))),
-      rs.map(r => el("tr", { "data-regime": r.id },
-        el("td", {}, el("a", { href: "#/bao-cao/" + r.id + "?ky=" + encodeURIComponent(r.period) }, r.name)),
-        el("td", {}, r.period_label), el("td", {}, r.due ? r.due.split("-").reverse().join("/") : "—"),
-        el("td", {}, r.on_time), el("td", {}, r.late), el("td", {}, r.doubtful),
-        el("td", { class: r.missing && r.overdue ? "error" : false }, r.missing ? r.missing + ": " + r.missing_names.join("; ") : "0")))));
-}
-
-// legacyReportsCard is the reports received before any regime was
-// declared, by the period the subject names.
-function legacyReportsCard(reports) {
-  const kinds = { monthly: "Tháng", quarterly: "Quý", semiannual: "6 tháng", annual: "Năm", thematic: "Chuyên đề", "ad hoc": "Đột xuất" };
-  return el("div", { class: "card" }, el("h2", {}, "Báo cáo đã nhận"), reports.length ? el("table", {}, el("tr", {}, ["Loại", "Kỳ", "Đã nhận", "Trễ hạn", "Chưa báo cáo"].map(h => el("th", {}, h))),
-    reports.map(r => el("tr", {}, el("td", {}, kinds[r.regime] || r.regime), el("td", {}, r.period), el("td", {}, r.received), el("td", {}, r.late), el("td", {}, r.missing.join(", "))))) :
-    el("p", {}, "Chưa có báo cáo định kỳ. Quản trị viên khai báo chế độ báo cáo tại ", el("a", { href: "#/bao-cao" }, "Báo cáo"), "."));
-}
-
-// ---- summary ----
-async function summaryView() {
-  const period = el("select", { id: "period" }, [["day", "Ngày"], ["week", "Tuần"], ["month", "Tháng"]].map(([v, n]) => el("option", { value: v }, n)));
-  period.value = "week";
-  const date = el("input", { type: "date", id: "date", value: today() });
-  const out = el("div", { class: "summary", "aria-live": "polite" });
-  const load = async () => {
-    const p = new URLSearchParams({ period: period.value, date: date.value });
-    const s = await api("/summary?" + p);
-    out.replaceChildren(el("p", { class: "hint" }, "Từ " + vnDate(s.from) + " đến " + vnDate(s.to) + " · ",
-      el("a", { href: "/api/v1/summary?" + p + "&format=pdf" }, "Tải bản PDF để in")), ...s.paragraphs.map(t => el("p", {}, t)));
-  };
-  main.append(el("h1", {}, "Tóm tắt tình hình"), el("form", { class: "inline", onsubmit: e => { e.preventDefault(); load(); } },
-    el("div", {}, el("label", { for: "period" }, "Kỳ"), period), el("div", {}, el("label", { for: "date" }, "Ngày"), date), el("button", { type: "submit" }, "Xem")), out);
-  await load();
-}
+// ---- dashboard and summary: dashboard.js ----
 
 // ---- citizens' feedback over Zalo (phản ánh) ----
 const caseTopics = { "dat-dai": "Đất đai", "xay-dung": "Xây dựng", "moi-truong": "Môi trường", "giao-thong": "Giao thông", "ho-tich": "Hộ tịch – cư trú",
