@@ -21,22 +21,57 @@ function el(tag, attrs = {}, ...kids) {
   return e;
 }
 
-function toast(msg) {
+// toast shows a short message (an Error: its Vietnamese message). With an
+// action ({label, run}) it carries a button and stays until it is used or
+// replaced. A "Lỗi: …" with the API's English after it is said in Vietnamese.
+function toast(msg, action) {
   const t = $("#toast");
-  t.textContent = msg;
+  let text = msg instanceof Error ? msg.message : String(msg == null ? "" : msg);
+  const x = text.match(/^Lỗi: (.*)$/s);
+  if (x && !viLetters.test(x[1])) text = "Lỗi: " + viText(x[1]);
+  t.replaceChildren(el("span", {}, text));
+  if (action) t.append(" ", el("button", { type: "button", class: "secondary", onclick: () => { t.classList.remove("show"); action.run(); } }, action.label));
   t.classList.add("show");
+  t.dataset.sticky = action ? "1" : "";
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => t.classList.remove("show"), 4000);
+  if (!action) toast.timer = setTimeout(() => t.classList.remove("show"), 4000);
 }
+const sleep = ms => new Promise(r => setTimeout(r, ms));
 
+// api calls /api/v1 with the session cookie. Its errors carry the status,
+// the API's own words (raw) and, as their message, what they mean in
+// Vietnamese (vi.js). A GET whose connection fails is tried again a few
+// times (0.5, 1, 2 s); a 503 (busy: nothing was done) too, whatever the
+// method. When the server stays out of reach, the message says so with a
+// "Thử lại" button.
 async function api(path, opts = {}) {
-  const res = await fetch("/api/v1" + path, Object.assign({ credentials: "same-origin", headers: { "Content-Type": "application/json" } }, opts));
-  if (res.status === 401 && path !== "/login") { me = null; location.hash = "#/dang-nhap"; throw new Error("Cần đăng nhập"); }
-  const ct = res.headers.get("Content-Type") || "";
-  const body = ct.includes("json") ? await res.json() : null;
-  // The status goes with the message: screens tell people what it means.
-  if (!res.ok) throw Object.assign(new Error((body && body.error) || res.statusText), { status: res.status });
-  return body;
+  const method = String(opts.method || "GET").toUpperCase();
+  const tries = method === "GET" ? 4 : 1, busyTries = 3;
+  for (let attempt = 0, busy = 0; ; ) {
+    let res;
+    try {
+      res = await fetch("/api/v1" + path, Object.assign({ credentials: "same-origin", headers: { "Content-Type": "application/json" } }, opts));
+    } catch (err) {
+      if (opts.signal && opts.signal.aborted) throw err;
+      if (++attempt < tries) { toast("Mất kết nối máy chủ, đang thử lại…"); await sleep(500 * 2 ** (attempt - 1)); continue; }
+      toast("Mất kết nối máy chủ.", { label: "Thử lại", run: () => route() });
+      throw Object.assign(new TypeError(viStatus[0]), { status: 0, raw: String((err && err.message) || err), network: true });
+    }
+    if (res.status === 503 && ++busy < busyTries) {
+      toast("Hệ thống đang bận, đang thử lại…");
+      await sleep(Math.min(2000, 1000 * (Number(res.headers.get("Retry-After")) || 1)));
+      continue;
+    }
+    if (/^Mất kết nối|đang thử lại/.test($("#toast").textContent)) $("#toast").classList.remove("show"); // reached again
+    if (res.status === 401 && path !== "/login") { me = null; location.hash = "#/dang-nhap"; throw Object.assign(new Error("Cần đăng nhập"), { status: 401, raw: "log in first" }); }
+    const ct = res.headers.get("Content-Type") || "";
+    const body = ct.includes("json") ? await res.json().catch(() => null) : null;
+    if (!res.ok) {
+      const raw = (body && body.error) || res.statusText || String(res.status);
+      throw Object.assign(new Error(viText(raw, res.status)), { status: res.status, raw });
+    }
+    return body;
+  }
 }
 
 // marked shows a highlight fragment: the text is the server's, escaped;
@@ -75,12 +110,35 @@ const routes = [
   [/^#\/viec-cua-toi$/, myWorkView],
 ];
 
+// failBox says in Vietnamese why a screen could not be drawn, with "Thử lại".
+function failBox(e) {
+  const said = e && (e.status !== undefined || viLetters.test(String(e.message))) ? e.message : "Không hiển thị được màn hình này.";
+  return el("div", { class: "failbox", role: "alert" }, el("p", { class: "error" }, e && e.network ? said + "." : "Lỗi: " + said),
+    el("button", { type: "button", class: "retry", onclick: () => route() }, "Thử lại"));
+}
+
+// setTitle makes the tab's title: the screen's heading, then the product.
+function setTitle() {
+  const h1 = main.querySelector("h1");
+  const t = h1 && h1.textContent.trim();
+  document.title = t ? t + " — Văn thư số" : "Văn thư số";
+}
+
+let routing = 0;
 async function route() {
+  const run = ++routing;
   if (!me && location.hash !== "#/dang-nhap") {
-    try { me = await api("/me"); } catch { location.hash = "#/dang-nhap"; return; }
+    try { me = await api("/me"); } catch (e) {
+      if (e.status === 401 || e.status === 403) { location.hash = "#/dang-nhap"; return; }
+      if (location.hash === "#/dang-nhap") return;
+      main.replaceChildren(el("h1", {}, "Văn thư số"), failBox(e)); setTitle(); return;
+    }
   }
-  const nav = $("#nav");
-  nav.hidden = !me;
+  const nav = $("#nav"), header = $("header"), toggle = $("#menu-toggle");
+  // The login screen shows no menu (nor "Đăng xuất"), logged in or not.
+  nav.hidden = !me || location.hash === "#/dang-nhap";
+  toggle.hidden = nav.hidden;
+  header.classList.remove("open"); toggle.setAttribute("aria-expanded", "false");
   if (me) {
     $("#who").textContent = me.name + " (" + me.agency + ")";
     for (const a of nav.querySelectorAll("a")) {
@@ -98,16 +156,82 @@ async function route() {
     if (m) {
       main.replaceChildren();
       delete document.body.dataset.view;
-      try { await view(...m.slice(1)); } catch (e) { main.append(el("p", { class: "error", role: "alert" }, "Lỗi: " + e.message)); }
+      const cur = nav.querySelector('a[aria-current="page"]');
+      document.title = (cur ? cur.textContent.trim() + " — " : "") + "Văn thư số";
+      // A screen slower than 300 ms says it is loading: never a blank area.
+      main.removeAttribute("aria-busy");
+      const slow = setTimeout(() => {
+        if (run !== routing) return;
+        main.setAttribute("aria-busy", "true");
+        main.append(el("p", { class: "loading", id: "screen-loading", role: "status" }, "Đang tải…"));
+      }, 300);
+      try { await view(...m.slice(1)); } catch (e) { if (run === routing) main.append(failBox(e)); }
+      clearTimeout(slow);
+      if (run !== routing) return; // another screen was asked for meanwhile
+      main.removeAttribute("aria-busy");
+      const ld = $("#screen-loading"); if (ld) ld.remove();
+      if (!main.textContent.trim() && !main.querySelector("img, svg, canvas, input")) main.append(el("p", { class: "empty" }, "Không có nội dung để hiển thị."));
+      setTitle();
       if (location.hash === h) document.body.dataset.view = h; // the screen is drawn (tests wait on it)
       main.focus();
       return;
     }
   }
-  main.replaceChildren(el("p", {}, "Không có trang này."));
+  main.replaceChildren(el("h1", {}, "Không có trang này"), el("p", {}, el("a", { href: "#" }, "Về trang đầu")));
+  setTitle();
 }
 addEventListener("hashchange", route);
 $("#logout").addEventListener("click", async () => { await api("/logout", { method: "POST" }).catch(() => {}); me = null; location.hash = "#/dang-nhap"; });
+$("#menu-toggle").addEventListener("click", () => {
+  const open = $("header").classList.toggle("open");
+  $("#menu-toggle").setAttribute("aria-expanded", String(open));
+});
+$(".skip").addEventListener("click", e => { e.preventDefault(); main.focus(); }); // not a route: #main is no screen
+
+// ---- keyboard shortcuts: "?" lists them; none fires while typing ----
+const shortcuts = [["g t", "#/tai-len", "Tải lên"], ["g d", "#/duyet", "Duyệt"], ["g s", "#/so-den", "Sổ văn bản đến"], ["g k", "#/tim-kiem", "Tìm kiếm"],
+  ["g q", "#/tong-quan", "Tổng quan"], ["g v", "#/viec-cua-toi", "Việc của tôi"], ["g h", "#/lich-hop", "Lịch họp"]];
+function keysHelp() {
+  let d = $("#keys-help");
+  if (!d) {
+    const kbd = k => k.split(" ").flatMap((x, i) => i ? [" rồi ", el("kbd", {}, x)] : [el("kbd", {}, x)]);
+    d = el("dialog", { id: "keys-help", "aria-labelledby": "keys-help-title" }, el("h2", { id: "keys-help-title" }, "Phím tắt"),
+      el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Phím"), el("th", { scope: "col" }, "Việc"))), el("tbody", {},
+        el("tr", {}, el("td", {}, kbd("?")), el("td", {}, "Hiện danh sách phím tắt này")),
+        el("tr", {}, el("td", {}, kbd("/")), el("td", {}, "Đến ô tìm kiếm")),
+        shortcuts.map(([k, , name]) => el("tr", {}, el("td", {}, kbd(k)), el("td", {}, "Mở " + name))),
+        el("tr", {}, el("td", {}, kbd("Esc")), el("td", {}, "Đóng hộp thoại, menu")))),
+      el("p", { class: "hint" }, "Phím tắt không có tác dụng khi đang gõ trong ô nhập liệu."),
+      el("p", {}, el("button", { type: "button", onclick: () => d.close() }, "Đóng")));
+    document.body.append(d);
+  }
+  if (!d.open) d.showModal();
+}
+let gPressed = 0;
+addEventListener("keydown", e => {
+  if (e.key === "Escape" && $("header").classList.contains("open")) { $("header").classList.remove("open"); $("#menu-toggle").setAttribute("aria-expanded", "false"); $("#menu-toggle").focus(); return; }
+  const t = e.target;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || !me || location.hash === "#/dang-nhap") return;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.closest && t.closest("dialog[open]"))) return;
+  if (e.key === "?") { e.preventDefault(); keysHelp(); return; }
+  if (e.key === "/") {
+    e.preventDefault();
+    const q = $("#q");
+    if (q) { q.focus(); return; }
+    location.hash = "#/tim-kiem";
+    const wait = setInterval(() => { const q = $("#q"); if (q) { clearInterval(wait); q.focus(); } }, 50);
+    setTimeout(() => clearInterval(wait), 5000);
+    return;
+  }
+  if (gPressed && Date.now() - gPressed < 1500) {
+    gPressed = 0;
+    const s = shortcuts.find(([k]) => k === "g " + e.key.toLowerCase());
+    const a = s && $('#nav a[href="' + s[1] + '"]');
+    if (a && !a.hidden) { e.preventDefault(); location.hash = s[1]; }
+    return;
+  }
+  if (e.key === "g") gPressed = Date.now();
+});
 
 // ---- login ----
 function loginView() {
@@ -120,7 +244,7 @@ function loginView() {
       const r = await api("/login", { method: "POST", body: JSON.stringify({ name: name.value, password: pw.value }) });
       me = r.user;
       location.hash = me.role === "leader" ? "#/tong-quan" : me.role === "clerk" ? "#/tai-len" : "#/tim-kiem";
-    } catch (e) { err.textContent = e.message === "wrong name or password" ? "Sai tên đăng nhập hoặc mật khẩu." : e.message; }
+    } catch (e) { err.textContent = e.message; }
   } }, el("label", { for: "name" }, "Tên đăng nhập"), name, el("label", { for: "password" }, "Mật khẩu"), pw, el("p", {}, el("button", { type: "submit" }, "Đăng nhập")), err));
   name.focus();
 }
@@ -651,7 +775,7 @@ const canReply = () => me.role === "clerk" || me.role === "staff" || me.role ===
 
 // fbError says in Vietnamese what went wrong with a request about a case.
 function fbError(e) {
-  const m = String((e && e.message) || "");
+  const m = String((e && (e.raw || e.message)) || ""); // the API's own words (api() says them in Vietnamese in e.message)
   switch (e && e.status) {
     case 400:
       if (/forwarding to another agency needs a reason/.test(m)) return "Cần ghi lý do khi chuyển phản ánh sang cơ quan khác.";
@@ -1042,7 +1166,7 @@ const whoText = (dir, unit, user) => [unit ? dir.name(unit) : "", user || ""].fi
 
 // hsError says in Vietnamese what went wrong with a request about a handling.
 function hsError(e) {
-  const m = String((e && e.message) || "");
+  const m = String((e && (e.raw || e.message)) || ""); // the API's own words (api() says them in Vietnamese in e.message)
   let x;
   switch (e && e.status) {
     case 400:

@@ -19,7 +19,7 @@ const isOrganiserStaff = m => m.organiser && (me.role === "clerk" || me.role ===
 
 // mtError says in Vietnamese what went wrong with a request about a meeting.
 function mtError(e) {
-  const m = String((e && e.message) || "");
+  const m = String((e && (e.raw || e.message)) || ""); // the API's own words (api() says them in Vietnamese in e.message)
   let x;
   switch (e && e.status) {
     case 400:

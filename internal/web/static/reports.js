@@ -76,7 +76,7 @@ const canConfirm = () => me.role === "clerk" || me.role === "leader";
 
 // rgError says in Vietnamese what went wrong with a request about a regime.
 function rgError(e) {
-  const m = String((e && e.message) || "");
+  const m = String((e && (e.raw || e.message)) || ""); // the API's own words (api() says them in Vietnamese in e.message)
   let x;
   const line = (x = m.match(/CSV line (\d+)/)) ? "Dòng " + x[1] + " của tệp CSV: " : "";
   switch (e && e.status) {
