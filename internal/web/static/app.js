@@ -408,7 +408,7 @@ setInterval(() => { if (me && !document.hidden) reviewBadge(); }, 60000);
 async function queueView() {
   const r = await api("/documents?status=review&limit=" + reviewLimit);
   reviewBadge(r.documents.length);
-  main.append(el("h1", {}, "Văn bản cần duyệt" + (r.documents.length ? " (" + r.documents.length + ")" : "")));
+  main.append(el("h1", { class: "rv-title" }, "Văn bản cần duyệt" + (r.documents.length ? " (" + r.documents.length + ")" : "")));
   if (!r.documents.length) { main.append(el("p", {}, "Không có văn bản nào chờ duyệt.")); return; }
   const picks = [];
   const all = el("input", { type: "checkbox", id: "q-all", "aria-label": "Chọn tất cả", onchange: () => { for (const p of picks) p.checked = all.checked; update(); } });
@@ -696,7 +696,7 @@ async function reviewView(id) {
     if (e.ctrlKey && e.key === "Enter") { e.preventDefault(); save(true); }
     if (e.ctrlKey && (e.key === "s" || e.key === "S")) { e.preventDefault(); save(false); }
   });
-  main.append(el("h1", {}, "Duyệt: " + docTitle(d) + " — " + statusNames[d.status]), rec.doc_type || rec.number ? el("p", { class: "hint" }, "Tệp: " + d.file) : null,
+  main.append(el("h1", { class: "rv-title" }, "Duyệt: " + docTitle(d) + " — " + statusNames[d.status]), rec.doc_type || rec.number ? el("p", { class: "hint rv-file" }, "Tệp: " + d.file) : null,
     el("div", { class: "review" }, page1, form));
   // The first field to check, after the screen takes the focus (route).
   const first = low.length ? inputs[low[0]] : inputs.subject;
@@ -721,10 +721,10 @@ async function documentView(id) {
     return;
   }
   const rec = d.record || {};
-  main.append(el("h1", {}, docTitle(d)), el("p", {}, stageNames.map(([k, n]) => el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
+  main.append(el("h1", { class: "rv-title" }, docTitle(d)), el("p", {}, stageNames.map(([k, n]) => el("span", { class: "stage" + (d.stages[k] ? " done" : "") }, n)), " ",
     el("a", { class: "button secondary", href: "/api/v1/documents/" + id + "/file" }, "Tải bản gốc"),
     (me.role === "clerk" || me.role === "leader") && d.status !== "failed" && d.status !== "received" ? [" ", el("a", { class: "button secondary", href: "#/duyet/" + id }, "Sửa / duyệt")] : null),
-    rec.doc_type || rec.number ? el("p", { class: "hint" }, "Tệp: " + d.file) : null);
+    rec.doc_type || rec.number ? el("p", { class: "hint rv-file" }, "Tệp: " + d.file) : null);
   if (duplicateOf(d)) main.append(el("p", { class: "note dupnote", id: "duplicate" }, duplicateNote(d), " (cùng số, ký hiệu và cơ quan ban hành)."));
   else if (d.register) main.append(el("p", { id: "arrival" }, "Số đến " + d.register.arrival_number + (d.register.book === "mật" ? " (sổ mật)" : "") + ", ngày đến " + vnDate(d.register.arrived_at) +
     (d.register.deadline ? ", hạn xử lý " + vnDate(d.register.deadline) : "")));
