@@ -37,6 +37,7 @@ import (
 //   - a MẬT document its uploader may not read is explained.
 func TestWebReview(t *testing.T) {
 	testenv.Need(t, "chromium")
+	axe := axeSource(t)
 	t.Setenv("VANTHU_MINIO_URL", "")
 	t.Setenv("VANTHU_DB_URL", "")
 	ctx := context.Background()
@@ -196,6 +197,7 @@ func TestWebReview(t *testing.T) {
 			w.noSideways("the review screen")
 		}
 		w.shot("rv-1-duyet-" + vp.name)
+		w.axeCheck(axe, "the review screen ("+vp.name+")")
 
 		// A bad date: named, nothing lost, nothing sent.
 		number := "0" + fmt.Sprint(40+map[string]int{"desktop": 1, "phone": 2}[vp.name])
@@ -244,6 +246,7 @@ func TestWebReview(t *testing.T) {
 			w.noSideways("the document view")
 		}
 		w.shot("rv-3-van-ban-" + vp.name)
+		w.axeCheck(axe, "the document view ("+vp.name+")")
 	}
 
 	// The queue: several approved at once, each with its own POST; the badge follows.
@@ -264,6 +267,7 @@ func TestWebReview(t *testing.T) {
 			w.noSideways("the review queue")
 		}
 		w.shot("rv-4-hang-doi-" + vp.name)
+		w.axeCheck(axe, "the review queue ("+vp.name+")")
 		w.do(vp.name+": approve the two", chromedp.Click(chromedp.CSS("#approve-selected")))
 		w.waitFor(vp.name+": asked twice", `document.querySelector("#approve-selected").textContent.includes("Bấm lần nữa")`)
 		w.do(vp.name+": approve the two, again", chromedp.Click(chromedp.CSS("#approve-selected")))

@@ -254,8 +254,9 @@ function uploadView() {
   const list = el("ul", { class: "files", "aria-live": "polite" });
   const pick = el("input", { type: "file", id: "files", multiple: true, accept: ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.webp" });
   const dir = el("input", { type: "file", id: "folder", webkitdirectory: true, multiple: true });
-  const drop = el("div", { class: "drop", tabindex: "0", role: "button", "aria-label": "Kéo thả tệp hoặc thư mục vào đây, hoặc nhấn Enter để chọn tệp" },
-    "Kéo thả văn bản (PDF, ảnh quét) hoặc cả thư mục vào đây");
+  // Its name is what it says (axe: label-content-name-mismatch).
+  const drop = el("div", { class: "drop", tabindex: "0", role: "button" },
+    "Kéo thả văn bản (PDF, ảnh quét) hoặc cả thư mục vào đây", el("br"), el("span", { class: "hint" }, "hoặc nhấn Enter để chọn tệp"));
   drop.addEventListener("keydown", e => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick.click(); } });
   drop.addEventListener("dragover", e => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
@@ -397,9 +398,9 @@ async function reviewBadge(n) {
   if (!a || !me || (me.role !== "clerk" && me.role !== "leader")) return;
   if (n == null) { try { n = (await api("/documents?status=review&limit=" + reviewLimit)).documents.length; } catch { return; } }
   let b = a.querySelector(".count");
-  if (!b) a.append(b = el("span", { class: "count", id: "review-n" }));
+  if (!b) a.append(" ", b = el("span", { class: "count", id: "review-n" })); // read "Duyệt 6", as seen
   b.textContent = n ? (n >= reviewLimit ? reviewLimit + "+" : String(n)) : "";
-  a.setAttribute("aria-label", n ? "Duyệt, " + n + " văn bản chờ duyệt" : "Duyệt");
+  b.title = n ? n + " văn bản chờ duyệt" : "";
 }
 addEventListener("hashchange", () => setTimeout(() => reviewBadge(), 0));
 { const boot = setInterval(() => { if (me) { clearInterval(boot); reviewBadge(); } }, 500); }
