@@ -210,6 +210,9 @@ func Extract(pages []doc.Page) Result {
 		rec.Figures = figures.Read(pages)
 	}
 	if tasks := readTasks(body); len(tasks) > 0 {
+		for i := range tasks {
+			tasks[i].Due = plausibleDue(tasks[i].Due, rec.IssuedAt)
+		}
 		rec.Tasks = tasks
 		rec.Confidence["tasks"] = 0.7 // pattern-matched; a person confirms assignments
 	}
@@ -1269,4 +1272,33 @@ func repairSymbolHead(symbol, code, title string) string {
 		return year + code + "-" + rest
 	}
 	return symbol
+}
+
+// plausibleDue mends a task's deadline OCR misread by a digit of its
+// year ("02/12/2924" in a document of 2024): a year more than five
+// after the document's, or before it, is the year one digit away from
+// it that is nearest after the document's day; a year no digit mends
+// is no deadline read ("" — the register's default rules apply).
+func plausibleDue(due, issued string) string {
+	if len(due) != 10 || len(issued) < 10 {
+		return due
+	}
+	y, err1 := strconv.Atoi(due[:4])
+	iy, err2 := strconv.Atoi(issued[:4])
+	if err1 != nil || err2 != nil || y >= iy && y <= iy+5 {
+		return due
+	}
+	for cand := iy; cand <= iy+5; cand++ {
+		c := fmt.Sprintf("%04d", cand)
+		diff := 0
+		for k := 0; k < 4; k++ {
+			if c[k] != due[k] {
+				diff++
+			}
+		}
+		if fixed := c + due[4:]; diff == 1 && fixed >= issued[:10] {
+			return fixed
+		}
+	}
+	return ""
 }

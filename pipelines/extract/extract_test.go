@@ -259,3 +259,22 @@ func TestLostInitial(t *testing.T) {
 		}
 	}
 }
+
+// A deadline's year misread by a digit is mended from the document's
+// year; one no digit mends is dropped, never kept as a year 2924.
+func TestPlausibleDue(t *testing.T) {
+	for _, c := range [][3]string{
+		{"2924-12-02", "2024-11-20", "2024-12-02"},
+		{"2025-01-15", "2024-11-20", "2025-01-15"},
+		{"2034-01-15", "2024-11-20", ""}, // 2024-01-15 would be before the document
+		{"2026-03-01", "2024-11-20", "2026-03-01"},
+		{"2014-12-30", "2024-11-20", "2024-12-30"},
+		{"1924-12-30", "2024-11-20", ""},
+		{"3999-01-01", "2024-11-20", ""},
+		{"2024-12-02", "", "2024-12-02"},
+	} {
+		if got := plausibleDue(c[0], c[1]); got != c[2] {
+			t.Errorf("plausibleDue(%s, %s) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}

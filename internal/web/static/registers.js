@@ -92,7 +92,10 @@ function secretGaps(entries, fromStart) {
 async function registerView(kind, query) {
   const incoming = kind === "in";
   const q = new URLSearchParams(query || "");
-  const title = incoming ? "Sổ đăng ký văn bản đến" : "Sổ đăng ký văn bản đi";
+  // The secret book (sổ văn bản mật đến) is kept apart, numbered apart:
+  // one at a time, on screen and on paper.
+  const secretBook = incoming && q.get("book") === "mat";
+  const title = incoming ? (secretBook ? "Sổ đăng ký văn bản mật đến" : "Sổ đăng ký văn bản đến") : "Sổ đăng ký văn bản đi";
   document.title = title + " — Văn thư số";
   const thisYear = +today().slice(0, 4);
   // A register is kept a year at a time (numbered from 1 each year): this
@@ -104,7 +107,11 @@ async function registerView(kind, query) {
   const type = choices("r-type", "Tất cả", Object.entries(typeNames), q.get("type") || "");
   const sort = choices("r-sort", "Cũ trước", [["desc", "Mới trước"]], q.get("sort") || "");
   const inputs = [field("Năm", year), field("Từ ngày", from), field("Đến ngày", to), field("Loại", type)];
-  let issuer, status, urgency;
+  let issuer, status, urgency, book;
+  if (incoming && me.clearance) {
+    book = choices("r-book", "Sổ văn bản đến", [["mat", "Sổ văn bản mật đến"]], secretBook ? "mat" : "");
+    inputs.unshift(field("Sổ", book));
+  }
   if (incoming) {
     issuer = el("input", { type: "text", id: "r-issuer", size: 24, value: q.get("issuer") || "", placeholder: "Ví dụ: UBND tỉnh Quảng Ngãi" });
     status = choices("r-status", "Tất cả", ["review", "registered", "approved"].map(s => [s, statusNames[s]]), q.get("status") || "");
@@ -119,7 +126,7 @@ async function registerView(kind, query) {
     if (f === null || t === null) { err.textContent = "Ngày không hợp lệ: hãy gõ theo dạng dd/mm/yyyy, ví dụ 20/03/2025."; (f === null ? from : to).focus(); return; }
     // No year and no days: every year ("all"), not this year's default.
     go(incoming ? "#/so-den" : "#/so-di", { year: year.value || (f || t ? "" : "all"), from: f, to: t, type: type.value, sort: sort.value,
-      issuer: issuer && issuer.value.trim(), status: status && status.value, urgency: urgency && urgency.value });
+      issuer: issuer && issuer.value.trim(), status: status && status.value, urgency: urgency && urgency.value, book: book && book.value });
   } }, inputs, el("button", { type: "submit" }, "Xem"));
 
   const p = new URLSearchParams();
@@ -129,7 +136,7 @@ async function registerView(kind, query) {
   }
   const path = "/registers/" + (incoming ? "incoming" : "outgoing");
   const r = await api(path + "?" + p);
-  const entries = r.entries;
+  const entries = incoming ? r.entries.filter(e => (e.book === "mật") === secretBook) : r.entries;
   const narrowed = incoming && ["type", "issuer", "status", "urgency"].some(k => q.get(k));
   const gaps = incoming && !narrowed ? secretGaps(entries, !q.get("from")) : new Map();
   let hidden = 0;
@@ -147,7 +154,7 @@ async function registerView(kind, query) {
         el("td", { colspan: cols.length - 1 }, "Số đến " + nums + ": văn bản mật — không hiển thị (tài khoản này không được xem văn bản mật)")) });
     }
     const tr = incoming
-      ? registerRow(cols, [e.book === "mật" ? e.arrival_number + " (sổ mật)" : e.arrival_number, vnDate(e.arrived_at), e.issuer, numberSymbol(e), vnDate(e.issued_at),
+      ? registerRow(cols, [e.arrival_number, vnDate(e.arrived_at), e.issuer, numberSymbol(e), vnDate(e.issued_at),
         subject, e.receiving_unit, vnDate(e.deadline), statusNames[e.status] || e.status, "",
         [urgencyName(e.urgency), e.confidentiality ? "Độ mật: " + e.confidentiality : ""].filter(Boolean).join("; ")])
       : registerRow(cols, [numberSymbol(e), vnDate(e.issued_at), subject, e.signer, e.recipients, "", "", ""]);
