@@ -89,6 +89,9 @@ func TestWebMeetings(t *testing.T) {
 	}
 	w.wantText("the calendar", w.text(), "Thứ Hai", "Chủ nhật", "Tuần trước", "Tuần sau", subject, "08:30–10:00")
 	w.shot("mt-2-lich-hop")
+	// A day months away is one step: the week of 13/07/2023 (a Thursday).
+	w.do("jump to a week", chromedp.SendKeys(chromedp.CSS("#week-day"), "13/07/2023"), chromedp.Click(chromedp.CSS("#week-jump button")))
+	w.waitFor("the week of 13/07/2023", `location.hash.includes("tuan=2023-07-10") && document.body.dataset.view === location.hash`)
 
 	// The invited department's clerk answers from "Giấy mời".
 	w.do("log out", chromedp.Click(chromedp.CSS("#logout")))

@@ -71,7 +71,8 @@ async function calendarView(query) {
   main.append(el("div", { class: "titlebar" }, el("h1", {}, mine ? "Lịch họp của tôi" : "Lịch họp"),
     el("p", { class: "weeknav" }, el("a", { class: "button secondary", id: "prev-week", href: link({ tuan: addDays(mon, -7) }) }, "‹ Tuần trước"), " ",
       el("a", { class: "button secondary", href: link({ tuan: mondayOf(today()) }) }, "Tuần này"), " ",
-      el("a", { class: "button secondary", id: "next-week", href: link({ tuan: addDays(mon, 7) }) }, "Tuần sau ›"))),
+      el("a", { class: "button secondary", id: "next-week", href: link({ tuan: addDays(mon, 7) }) }, "Tuần sau ›"), " ",
+      weekJump(d => { location.hash = link({ tuan: mondayOf(d) }); }))),
     el("nav", { class: "tabs", "aria-label": "Lịch của ai" },
       el("a", { href: "#/lich-hop?" + new URLSearchParams({ tuan: mon }), "aria-current": mine ? false : "page" }, "Cả cơ quan"),
       el("a", { href: "#/lich-hop?" + new URLSearchParams({ tuan: mon, "cua-toi": "1" }), "aria-current": mine ? "page" : false }, "Tôi chủ trì hoặc được mời")),
@@ -297,3 +298,21 @@ async function refreshBell() {
 // Looked at each time a screen is drawn, and every minute.
 new MutationObserver(() => { if (document.body.dataset.view) refreshBell(); }).observe(document.body, { attributes: true, attributeFilter: ["data-view"] });
 setInterval(refreshBell, 60000);
+
+// weekJump goes to the week of a day typed dd/mm/yyyy: a meeting months
+// away is one step, not a hundred "Tuần trước".
+function weekJump(go) {
+  const day = el("input", { type: "text", id: "week-day", size: 10, inputmode: "numeric", placeholder: "dd/mm/yyyy", "aria-label": "Đến tuần có ngày" });
+  const f = el("form", { class: "inline", id: "week-jump", onsubmit: e => {
+    e.preventDefault();
+    const m = day.value.trim().match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+    const iso = m && `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}`;
+    if (!iso || isNaN(Date.parse(iso + "T00:00:00Z")) || new Date(iso + "T00:00:00Z").getUTCDate() !== +m[1]) {
+      toast("Ngày không hợp lệ: hãy gõ theo dạng dd/mm/yyyy, ví dụ 13/07/2023.");
+      day.focus();
+      return;
+    }
+    go(iso);
+  } }, el("label", { for: "week-day" }, "Đến tuần có ngày "), day, " ", el("button", { type: "submit", class: "secondary" }, "Xem"));
+  return f;
+}

@@ -255,7 +255,7 @@ async function searchView(query) {
           : again({ [key]: on ? "" : f.value }) }, shown + " (" + f.count + ")");
       })));
   }
-  const nameIn = el("input", { type: "text", id: "save-name", size: 24, value: state.q || "", "aria-label": "Tên tìm kiếm cần lưu" });
+  const nameIn = el("input", { type: "text", id: "save-name", size: 24, value: state.q || "", "aria-label": "Tên tìm kiếm cần lưu", placeholder: "Tên để lưu" });
   const link = el("input", { type: "text", id: "share-link", readonly: true, size: 40, hidden: true, "aria-label": "Liên kết tới kết quả này" });
   const tools = el("div", { class: "search-tools" },
     el("form", { class: "inline", id: "save-form", onsubmit: e => {
@@ -266,7 +266,7 @@ async function searchView(query) {
       localStorage.setItem(savedKey(), JSON.stringify(l.slice(0, 30)));
       drawSaved();
       toast("Đã lưu tìm kiếm “" + name + "”.");
-    } }, nameIn, el("button", { type: "submit", class: "secondary", id: "save-search" }, "Lưu tìm kiếm này")),
+    } }, el("label", { for: "save-name" }, "Lưu với tên "), nameIn, " ", el("button", { type: "submit", class: "secondary", id: "save-search" }, "Lưu tìm kiếm này")),
     el("button", { type: "button", class: "secondary", id: "copy-link", onclick: async () => {
       link.value = location.href;
       link.hidden = false;

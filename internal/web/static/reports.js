@@ -214,7 +214,7 @@ function regimeImport() {
       route();
     } catch (e) { err.textContent = rgError(e); btn.disabled = false; }
   } }, el("h2", {}, "Nhập chế độ báo cáo từ tệp CSV"),
-    el("p", { class: "hint" }, "Cột: name,period,due,reporters,indicators — kỳ là month, quarter, half, year hoặc once; đơn vị và chỉ tiêu cách nhau bằng dấu chấm phẩy. Tệp có dòng sai thì không nhập dòng nào."),
+    el("p", { class: "hint" }, "Dòng đầu của tệp ghi tên các cột như sau: name,period,due,reporters,indicators (tên chế độ, kỳ, hạn, đơn vị báo cáo, chỉ tiêu). Kỳ ghi bằng mã: month (tháng), quarter (quý), half (6 tháng), year (năm), once (một lần); đơn vị báo cáo là mã cơ quan; đơn vị và chỉ tiêu cách nhau bằng dấu chấm phẩy. Tệp có dòng sai thì không nhập dòng nào."),
     el("label", { for: "rg-csv-file" }, "Tệp CSV"), file, el("label", { for: "rg-csv" }, "Nội dung"), text, el("p", {}, btn), err);
 }
 
