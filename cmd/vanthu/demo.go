@@ -136,6 +136,16 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // demoSetup makes the agency and the accounts (those missing), and a
 // token for the clerk's uploads.
+// demoDirectory is the demo agency, two of its units and three agencies
+// that report to it.
+const demoDirectory = "code,identifier,name,parent,kind,cleared,names\n" +
+	demoAgency + ",000.00.00.H40," + demoAgencyName + ",,agency,TUYỆT MẬT,UBND tỉnh Quảng Ninh\n" +
+	demoAgency + ".vp,,Văn phòng UBND tỉnh," + demoAgency + ",unit,,VP UBND tỉnh\n" +
+	demoAgency + ".kt,,Phòng Kinh tế - Ngành," + demoAgency + ",unit,,Phòng KT\n" +
+	"so-tc-qn,000.00.05.H40,SỞ TÀI CHÍNH TỈNH QUẢNG NINH,,agency,MẬT,Sở Tài chính\n" +
+	"so-nv-qn,000.00.06.H40,SỞ NỘI VỤ TỈNH QUẢNG NINH,,agency,,Sở Nội vụ\n" +
+	"ubnd-hl,000.00.10.H40,ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG,,agency,,UBND thành phố Hạ Long\n"
+
 func demoSetup(ctx context.Context, data, dir string) ([]demoAccount, string, error) {
 	st, err := openRecords(ctx, data)
 	if err != nil {
@@ -144,6 +154,17 @@ func demoSetup(ctx context.Context, data, dir string) ([]demoAccount, string, er
 	defer st.Close()
 	if err := st.PutAgency(ctx, records.Agency{Code: demoAgency, Name: demoAgencyName}); err != nil {
 		return nil, "", err
+	}
+	// A directory and a report regime, so that the handling, exchange,
+	// invitation and reporting screens have agencies and units to offer
+	// (a second run writes the same again).
+	if _, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(demoDirectory)); err != nil {
+		return nil, "", fmt.Errorf("demo directory: %w", err)
+	}
+	if _, err := st.CreateRegime(ctx, records.Operator, records.Regime{Agency: demoAgency, Name: "Báo cáo tình hình kinh tế - xã hội",
+		Period: records.PeriodMonth, Due: "20", Reporters: []string{"so-tc-qn", "so-nv-qn", "ubnd-hl"},
+		Indicators: []string{"Số hồ sơ tiếp nhận", "Số hồ sơ giải quyết đúng hạn", "Tổng kinh phí thực hiện"}}); err != nil && !errors.Is(err, records.ErrTaken) {
+		return nil, "", fmt.Errorf("demo regime: %w", err)
 	}
 	pwPath := filepath.Join(dir, "accounts.txt")
 	kept, err := readDemoPasswords(pwPath)

@@ -55,6 +55,20 @@ func TestDemoIsIdempotent(t *testing.T) {
 	if fmt.Sprint(passwords.FindAllString(first, -1)) == fmt.Sprint(passwords.FindAllString(third, -1)) || !strings.Contains(third, "Văn bản: 3 (") {
 		t.Errorf("lost passwords not reset, or documents moved:\n%s", third)
 	}
+	// One directory and one regime, however many runs.
+	st, err := openRecords(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir, err := st.Directory(context.Background())
+	if err != nil || len(dir) != 6 {
+		t.Errorf("the demo directory: %d entries %v", len(dir), err)
+	}
+	clerk, _ := st.UserByName(context.Background(), "van-thu")
+	if regs, err := st.Regimes(context.Background(), clerk); err != nil || len(regs) != 1 || len(regs[0].Reporters) != 3 {
+		t.Errorf("the demo regime: %+v %v", regs, err)
+	}
 }
 
 // scripts/demo parses, and --dry-run says what it would do without doing it.
