@@ -193,7 +193,7 @@ func modernTone(s string) string {
 			continue
 		}
 		upperU := r[i-1] == 'U'
-		u, y := p[0], p[1]
+		u, y := p[0], 'y'
 		if upperU {
 			u = unicode.ToUpper(u)
 		} else {
@@ -201,8 +201,6 @@ func modernTone(s string) string {
 		}
 		if unicode.IsUpper(r[i]) {
 			y = 'Y'
-		} else {
-			y = 'y'
 		}
 		r[i-1], r[i] = u, y
 	}
