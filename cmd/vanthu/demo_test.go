@@ -17,6 +17,9 @@ import (
 // API and waits until it is read; run again it uploads nothing and prints
 // the same passwords. Born-digital PDFs only, to be quick.
 func TestDemoIsIdempotent(t *testing.T) {
+	// Embedded defaults: scripts/test's MinIO and PostgreSQL are other tests'.
+	t.Setenv("VANTHU_MINIO_URL", "")
+	t.Setenv("VANTHU_DB_URL", "")
 	data := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -210,6 +210,10 @@ func TestWebAdmin(t *testing.T) {
 	w.do("the entry", chromedp.SetValue(chromedp.CSS("#ag-name"), "SỞ NỘI VỤ TỈNH QUẢNG NGÃI"), chromedp.SetValue(chromedp.CSS("#ag-identifier"), "000.00.31.H48"),
 		chromedp.SetValue(chromedp.CSS("#ag-names"), "SNV\nSở Nội vụ"), chromedp.SetValue(chromedp.CSS("#ag-cleared"), "MẬT"), chromedp.Click(chromedp.CSS("#ag-send")))
 	w.waitFor("the entry saved", `document.body.dataset.view === "#/co-quan" && document.querySelector("#ag-name").value === "SỞ NỘI VỤ TỈNH QUẢNG NGÃI" && document.querySelector("#ag-identifier").value === "000.00.31.H48"`)
+	// The screen is drawn again once the save is done: wait for its word
+	// and for the new drawing's units form.
+	w.waitFor("the entry's save told", `document.querySelector("#toast").textContent.includes("Đã lưu thông tin cơ quan")`)
+	w.waitFor("the units' form", `document.body.dataset.view === "#/co-quan" && !!document.querySelector("#unit-code") && !document.querySelector("#main").innerText.includes("Đang tải danh mục")`)
 	w.do("a unit", chromedp.SendKeys(chromedp.CSS("#unit-code"), "so-nv-tccb"), chromedp.SendKeys(chromedp.CSS("#unit-name"), "Phòng Tổ chức cán bộ"),
 		chromedp.SendKeys(chromedp.CSS("#unit-names"), "P.TCCB"), chromedp.Click(chromedp.CSS("#unit-send")))
 	w.waitFor("the unit listed", `!!document.querySelector('#units tr[data-unit="so-nv-tccb"]')`)
