@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,28 +23,16 @@ func TestWebAdmin(t *testing.T) {
 	testenv.Need(t, "chromium")
 	t.Setenv("VANTHU_MINIO_URL", "")
 	t.Setenv("VANTHU_DB_URL", "")
-	ctx := context.Background()
 	data := t.TempDir()
-	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const dirCSV = "code,identifier,name,parent,kind\n" +
 		"so-nv,,SỞ NỘI VỤ THỬ NGHIỆM,,agency\n" +
 		"so-nv-vp,,Văn phòng Sở,so-nv,unit\n" +
 		"so-tp,,SỞ TƯ PHÁP THỬ NGHIỆM,,agency\n"
-	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != 3 {
-		t.Fatalf("directory: %d %v", n, err)
-	}
-	for _, u := range []records.User{
+	st := seedWeb(t, data, dirCSV, []records.User{
 		{Name: "qt-snv", Role: records.RoleAdmin, Agency: "so-nv", Clearance: "MẬT"},
 		{Name: "vt-snv-tm", Role: records.RoleClerk, Agency: "so-nv", Clearance: "TỐI MẬT"},
 		{Name: "vt-stp", Role: records.RoleClerk, Agency: "so-tp"},
-	} {
-		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	st.Close()
 	adminAPI := &client{t: t, token: webToken(t, data, "qt-snv")}
 	base, serr := startServe(t, data)

@@ -117,25 +117,13 @@ func TestWebCore(t *testing.T) {
 	axe := axeSource(t)
 	t.Setenv("VANTHU_MINIO_URL", "")
 	t.Setenv("VANTHU_DB_URL", "")
-	ctx := context.Background()
 	data := t.TempDir()
-	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const dirCSV = "code,identifier,name,parent,kind\n" + "ubnd-qn,,ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI THỬ NGHIỆM,,agency\n"
-	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != 1 {
-		t.Fatalf("directory: %d %v", n, err)
-	}
-	for _, u := range []records.User{
+	st := seedWeb(t, data, dirCSV, []records.User{
 		{Name: "vt-qn", Role: records.RoleClerk, Agency: "ubnd-qn", Clearance: "TUYỆT MẬT"},
 		{Name: "cv-qn", Role: records.RoleStaff, Agency: "ubnd-qn"},
 		{Name: "ld-qn", Role: records.RoleLeader, Agency: "ubnd-qn"},
-	} {
-		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	st.Close()
 	base, serr := startServe(t, data)
 	call := bearer(t, base)

@@ -51,23 +51,12 @@ func TestWebDashboard(t *testing.T) {
 	lastEnd := first.AddDate(0, 0, -1) // last month's last day
 	due := last.AddDate(0, 0, 9)       // the task's day, past
 
-	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const dirCSV = "code,identifier,name,parent,kind\n" +
 		"so-tc,,SỞ TÀI CHÍNH TỈNH QUẢNG NGÃI,,agency\n"
-	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != 1 {
-		t.Fatalf("directory: %d %v", n, err)
-	}
-	for _, u := range []records.User{
+	st := seedWeb(t, data, dirCSV, []records.User{
 		{Name: "ld-stc", Role: records.RoleLeader, Agency: "so-tc"},
 		{Name: "vt-stc", Role: records.RoleClerk, Agency: "so-tc"},
-	} {
-		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	vnDay := func(d time.Time) string { return d.Format("02/01/2006") }
 	task := "Báo cáo kết quả thực hiện trước ngày " + vnDay(due)
 	put := func(key string, at time.Time, rec doc.Record) int64 {

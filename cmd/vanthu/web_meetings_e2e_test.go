@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,27 +27,15 @@ func TestWebMeetings(t *testing.T) {
 	testenv.Need(t, "chromium")
 	t.Setenv("VANTHU_MINIO_URL", "")
 	t.Setenv("VANTHU_DB_URL", "")
-	ctx := context.Background()
 	data := t.TempDir()
-	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const dirCSV = "code,identifier,name,parent,kind\n" +
 		"ubnd-tk,,ỦY BAN NHÂN DÂN XÃ TỊNH KHÊ THỬ NGHIỆM,,agency\n" +
 		"so-tc-tn,,SỞ TÀI CHÍNH THỬ NGHIỆM,,agency\n"
-	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != 2 {
-		t.Fatalf("directory: %d %v", n, err)
-	}
-	for _, u := range []records.User{
+	st := seedWeb(t, data, dirCSV, []records.User{
 		{Name: "vt-tk", Role: records.RoleClerk, Agency: "ubnd-tk"},
 		{Name: "vt-stc", Role: records.RoleClerk, Agency: "so-tc-tn"},
 		{Name: "ld-tk", Role: records.RoleLeader, Agency: "ubnd-tk"},
-	} {
-		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	st.Close()
 	clerk := &client{t: t, token: webToken(t, data, "vt-tk")}
 	base, serr := startServe(t, data)

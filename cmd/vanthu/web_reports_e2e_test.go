@@ -40,27 +40,16 @@ func TestWebReports(t *testing.T) {
 	year := time.Now().In(vn).Year() - 1 // last year's: the regime finds it
 	q1 := fmt.Sprint(year, "-Q1")
 
-	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	const dirCSV = "code,identifier,name,parent,kind\n" +
 		"so-tc,,SỞ TÀI CHÍNH THỬ NGHIỆM,,agency\n" +
 		"ubnd-bt,,UBND HUYỆN BA TƠ,,agency\n" +
 		"ubnd-ml,,UBND HUYỆN MINH LONG,,agency\n"
-	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != 3 {
-		t.Fatalf("directory: %d %v", n, err)
-	}
-	for _, u := range []records.User{
+	st := seedWeb(t, data, dirCSV, []records.User{
 		{Name: "qt-stc", Role: records.RoleAdmin, Agency: "so-tc"},
 		{Name: "vt-stc", Role: records.RoleClerk, Agency: "so-tc", Clearance: "TUYỆT MẬT"},
 		{Name: "vt-bt", Role: records.RoleClerk, Agency: "ubnd-bt"},
 		{Name: "ld-tp", Role: records.RoleLeader, Agency: "so-tc"},
-	} {
-		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	if err := st.SetReach(ctx, records.Operator, "ld-tp", []string{"ubnd-bt", "ubnd-ml"}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/vanthu/vanthu/internal/records"
 )
 
 // webToken is a bearer token for user, from vanthu admin.
@@ -129,4 +131,27 @@ func (w *webSession) noSideways(what string) {
 	if wide, _ := chromedp.Run(w.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); wide > 391 {
 		w.t.Errorf("%s is %d px wide on a 390 px phone", what, wide)
 	}
+}
+
+// seedWeb writes what a web test starts from into data's database: the
+// directory (CSV as `vanthu admin import-agencies` takes it; every line
+// taken) and the accounts, each with the password "mat-khau-" + its
+// name. The caller closes the store before vanthu serve opens it.
+func seedWeb(t *testing.T, data, dirCSV string, users []records.User) *records.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := records.OpenSQLite(ctx, filepath.Join(data, "vanthu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Count(strings.TrimSpace(dirCSV), "\n")
+	if n, err := st.ImportDirectory(ctx, records.Operator, strings.NewReader(dirCSV)); err != nil || n != want {
+		t.Fatalf("directory: %d of %d %v", n, want, err)
+	}
+	for _, u := range users {
+		if _, err := st.CreateUser(ctx, u, "mat-khau-"+u.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
 }
