@@ -143,6 +143,13 @@ func TestReprocessKeepsCorrections(t *testing.T) {
 	if info, _ := store.Stat(ctx, "uploads", recKey); stage.VersionOf(info) != 1 {
 		t.Errorf("the record was not written again at the contract's version: %v", info.Metadata)
 	}
+	// The new reading's walk ends with the register and the index after
+	// the extractor: only an ended walk is read again.
+	waitFor("the new reading's walk to end", func() bool {
+		out.Reset()
+		run(ctx, []string{"reprocess", "--data", data, "--force", "--dry-run"}, &out, &errOut)
+		return strings.Contains(out.String(), "1 would be read again")
+	})
 	out.Reset()
 	if code := run(ctx, []string{"reprocess", "--data", data, "--force", "-v"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "1 from ocr") {
 		t.Fatalf("reprocess --force: %d %q %q", code, out.String(), errOut.String())
