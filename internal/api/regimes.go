@@ -249,17 +249,10 @@ func periodParam(r *http.Request) (string, error) {
 		return "", nil
 	}
 	if len(vs[0]) > 16 {
-		return "", &paramError{"period", vs[0]}
+		return "", fmt.Errorf("%w: period %q: too long", records.ErrInvalid, clip(vs[0]))
 	}
 	return vs[0], nil
 }
-
-type paramError struct{ name, value string }
-
-func (e *paramError) Error() string {
-	return "invalid: " + e.name + " " + strconv.Quote(clip(e.value)) + ": too long"
-}
-func (e *paramError) Unwrap() error { return records.ErrInvalid }
 
 func (s *Server) regimeStatus(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
