@@ -784,7 +784,7 @@ function fbError(e) {
       if (/is (closed|rejected)/.test(m)) return "Phản ánh đã đóng hoặc đã bị từ chối; không thể thay đổi nữa.";
       if (/"text"/.test(m)) return "Nội dung trả lời phải có từ 1 đến " + maxReply + " ký tự.";
       if (/agency code/.test(m)) return "Mã cơ quan không hợp lệ: cần nhập mã cơ quan (tối đa 100 ký tự); đơn vị tối đa 200, lý do tối đa 1.000 ký tự.";
-      return "Yêu cầu không hợp lệ (" + m + ").";
+      return (e && e.message) || "Yêu cầu không hợp lệ."; // api()'s Vietnamese (vi.js), never the API's English
     case 403: return "Bạn không có quyền thực hiện thao tác này.";
     case 404: return "Không tìm thấy phản ánh, hoặc phản ánh không thuộc cơ quan của bạn.";
     case 409: return windowText;
@@ -794,7 +794,7 @@ function fbError(e) {
     case 500: return "Lỗi hệ thống. Hãy thử lại, hoặc báo quản trị hệ thống nếu lỗi lặp lại.";
   }
   if (e instanceof TypeError) return "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.";
-  return m || "Lỗi không xác định.";
+  return (e && e.message) || "Lỗi không xác định.";
 }
 
 // refusedText is why an attachment was not taken, in Vietnamese.
@@ -1184,14 +1184,14 @@ function hsError(e) {
       if ((x = m.match(/^reply document (\d+)/))) return "Không tìm thấy văn bản trả lời mã " + x[1] + ", hoặc bạn không xem được văn bản đó.";
       if (/the handling is done/.test(m)) return "Văn bản đã xử lý xong; không chuyển hay hoàn thành lại được nữa.";
       if (/^send \{/.test(m)) return "Yêu cầu không hợp lệ.";
-      return "Yêu cầu không hợp lệ (" + m + ").";
+      return (e && e.message) || "Yêu cầu không hợp lệ."; // api()'s Vietnamese (vi.js), never the API's English
     case 403: return "Bạn không có quyền thực hiện thao tác này: chỉ lãnh đạo, văn thư hoặc người được giao xử lý.";
     case 404: return "Không tìm thấy văn bản, hoặc bạn không xem được văn bản này.";
     case 503: return "Hệ thống đang bận, chưa thực hiện gì. Hãy thử lại sau giây lát.";
     case 500: return "Lỗi hệ thống. Hãy thử lại, hoặc báo quản trị hệ thống nếu lỗi lặp lại.";
   }
   if (e instanceof TypeError) return "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.";
-  return m || "Lỗi không xác định.";
+  return (e && e.message) || "Lỗi không xác định.";
 }
 
 // stepDetail puts a history line's detail in Vietnamese words: names for

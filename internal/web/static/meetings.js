@@ -37,14 +37,14 @@ function mtError(e) {
       if (/is not in the organiser's archive/.test(m)) return "Văn bản này không có trong kho văn bản của cơ quan tổ chức (hoặc bạn không xem được).";
       if (/agenda_item/.test(m)) return "Hãy chọn một mục trong chương trình họp.";
       if (/invite 1 to/.test(m)) return "Hãy chọn hoặc nhập ít nhất một cơ quan, người được mời (tối đa 200).";
-      return "Yêu cầu không hợp lệ (" + m + ").";
+      return (e && e.message) || "Yêu cầu không hợp lệ."; // api()'s Vietnamese (vi.js), never the API's English
     case 403: return "Bạn không có quyền thực hiện thao tác này.";
     case 404: return "Không tìm thấy cuộc họp hoặc giấy mời, hoặc bạn không xem được.";
     case 503: return "Hệ thống đang bận, chưa thực hiện gì. Hãy thử lại sau giây lát.";
     case 500: return "Lỗi hệ thống. Hãy thử lại, hoặc báo quản trị hệ thống nếu lỗi lặp lại.";
   }
   if (e instanceof TypeError) return "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.";
-  return "Không thực hiện được" + (m ? " (" + m + ")" : "") + ".";
+  return (e && e.message) || "Không thực hiện được.";
 }
 
 // ---- the week's calendar ----

@@ -92,17 +92,17 @@ function rgError(e) {
       if (/at least one reporter/.test(m)) return line + "Hãy chọn ít nhất một đơn vị báo cáo.";
       if (/named twice/.test(m)) return line + "Có chỉ tiêu bị ghi hai lần.";
       if (/no column/.test(m)) return "Tệp CSV cần dòng tiêu đề: name,period,due,reporters,indicators.";
-      if (/period "/.test(m)) return line + "Kỳ báo cáo không hợp lệ (" + m + ").";
+      if (/period "/.test(m)) return line + "Kỳ báo cáo không hợp lệ: cần dạng 2025-03, 2025-Q1, 2025-H1 hoặc 2025 (năm từ 2000 đến 2100).";
       if (/does not report under this regime/.test(m)) return "Đơn vị này không thuộc diện báo cáo theo chế độ này.";
       if (/has no record yet/.test(m)) return "Văn bản chưa đọc xong nên chưa xác nhận được.";
-      return "Yêu cầu không hợp lệ (" + m + ").";
+      return (e && e.message) || "Yêu cầu không hợp lệ."; // api()'s Vietnamese (vi.js), never the API's English
     case 403: return "Bạn không có quyền thực hiện thao tác này.";
     case 404: return "Không tìm thấy chế độ báo cáo hoặc báo cáo, hoặc bạn không xem được.";
     case 503: return "Hệ thống đang bận, chưa thực hiện gì. Hãy thử lại sau giây lát.";
     case 500: return "Lỗi hệ thống. Hãy thử lại, hoặc báo quản trị hệ thống nếu lỗi lặp lại.";
   }
   if (e instanceof TypeError) return "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.";
-  return "Không thực hiện được" + (m ? " (" + m + ")" : "") + ".";
+  return (e && e.message) || "Không thực hiện được.";
 }
 
 // ---- the list: regimes received, regimes reported under ----
