@@ -390,7 +390,7 @@ func (s *Server) serveOriginal(w http.ResponseWriter, r *http.Request, d records
 		writeError(w, http.StatusGone, "the original was replaced by a later upload under the same key")
 		return
 	}
-	ctype := map[string]string{"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff", "webp": "image/webp"}[strings.TrimPrefix(path.Ext(d.Key), ".")]
+	ctype := map[string]string{"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "tiff": "image/tiff", "webp": "image/webp"}[strings.ToLower(strings.TrimPrefix(path.Ext(d.Key), "."))]
 	if ctype == "" {
 		ctype = "application/octet-stream"
 	}

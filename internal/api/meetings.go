@@ -2,13 +2,8 @@ package api
 
 import (
 	"errors"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
 
 	"github.com/vanthu/vanthu/internal/records"
 )
@@ -369,25 +364,7 @@ func (s *Server) paperFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rc, info, err := s.Store.Get(r.Context(), d.Bucket, d.Key)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	defer rc.Close()
-	if info.ETag != d.ETag {
-		writeError(w, http.StatusGone, "the original was replaced by a later upload under the same key")
-		return
-	}
-	ctype := map[string]string{"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "tiff": "image/tiff", "webp": "image/webp"}[strings.ToLower(strings.TrimPrefix(path.Ext(d.Key), "."))]
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.File}))
-	w.Header().Set("Content-Length", fmt.Sprint(info.Size))
-	io.Copy(w, rc)
+	s.serveOriginal(w, r, d)
 }
 
 type noticeJSON struct {

@@ -991,7 +991,7 @@ func (s *Store) ConfirmSubmission(ctx context.Context, u User, regimeID, documen
 	// to its regime; a reporter only its own. Above the person's
 	// clearance (an unread marking counts as the highest) it is not there.
 	mine := d.Agency == u.Agency || (matched > 0 && r.Agency == u.Agency)
-	if !mine || (d.Secrecy != "" && !ClearedFor(u.Clearance, d.Secrecy)) {
+	if !mine || !clearedForLevel(u, d.Secrecy) {
 		return Submission{}, ErrNotFound
 	}
 	if d.Status == StatusReceived || d.Status == StatusFailed {
@@ -1048,7 +1048,7 @@ func (s *Store) SubmissionDocument(ctx context.Context, u User, regimeID, id int
 	if err != nil {
 		return Document{}, err
 	}
-	if d.Status == StatusReceived || d.Status == StatusFailed || (d.Secrecy != "" && !ClearedFor(u.Clearance, d.Secrecy)) {
+	if d.Status == StatusReceived || d.Status == StatusFailed || !clearedForLevel(u, d.Secrecy) {
 		return Document{}, ErrNotFound
 	}
 	return d, nil
