@@ -120,7 +120,7 @@ func (s *Store) City(ctx context.Context, u User, from, to string) ([]AgencyFigu
 		func(a *AgencyFigures, n int) { a.TasksOverdue = n }, args...); err != nil {
 		return nil, err
 	}
-	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 100000`)
+	regs, err := s.queryRegimes(ctx, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 100000`)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ type RegimeDue struct {
 
 // regimesDue is the dashboard's part of the reporting system.
 func (s *Store) regimesDue(ctx context.Context, u User) ([]RegimeDue, error) {
-	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes WHERE agency = ? ORDER BY name, id LIMIT 200`, u.Agency)
+	regs, err := s.queryRegimes(ctx, `SELECT `+regimeColumns+` FROM report_regimes WHERE agency = ? ORDER BY name, id LIMIT 200`, u.Agency)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -430,8 +431,8 @@ func scanRegime(row interface{ Scan(...any) error }) (Regime, error) {
 	return r, nil
 }
 
-func (s *Store) queryRegimes(ctx context.Context, q queryer2, stmt string, args ...any) ([]Regime, error) {
-	rows, err := q.QueryContext(ctx, s.q(stmt), args...)
+func (s *Store) queryRegimes(ctx context.Context, stmt string, args ...any) ([]Regime, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(stmt), args...)
 	if err != nil {
 		return nil, fmt.Errorf("regimes: %w", err)
 	}
@@ -447,10 +448,6 @@ func (s *Store) queryRegimes(ctx context.Context, q queryer2, stmt string, args 
 	return out, rows.Err()
 }
 
-type queryer2 interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // likeCode is the LIKE pattern finding a code in a JSON list of codes
 // (codes hold no LIKE wildcards but _ , which is escaped).
 func likeCode(code string) string {
@@ -463,7 +460,7 @@ func (s *Store) Regimes(ctx context.Context, u User) ([]Regime, error) {
 	if u.ID == 0 || u.Disabled {
 		return nil, ErrNotFound
 	}
-	return s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes WHERE agency = ? OR reporters LIKE ? ESCAPE '\'
+	return s.queryRegimes(ctx, `SELECT `+regimeColumns+` FROM report_regimes WHERE agency = ? OR reporters LIKE ? ESCAPE '\'
 		ORDER BY CASE WHEN agency = ? THEN 0 ELSE 1 END, name, id LIMIT 2000`, u.Agency, likeCode(u.Agency), u.Agency)
 }
 
@@ -794,7 +791,7 @@ const (
 // to. issuerCode is the directory entry its issuer resolved to ("" none).
 func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) ([]candidate, error) {
 	rec := d.Record
-	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes WHERE agency = ? OR reporters LIKE ? ESCAPE '\' LIMIT 2000`,
+	regs, err := s.queryRegimes(ctx, `SELECT `+regimeColumns+` FROM report_regimes WHERE agency = ? OR reporters LIKE ? ESCAPE '\' LIMIT 2000`,
 		d.Agency, likeCode(d.Agency))
 	if err != nil {
 		return nil, err
@@ -805,6 +802,7 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 		issued = d.CreatedAt.In(vietnam)
 	}
 	var out []candidate
+	var to map[string]bool // the recipients' codes, when a reporter's own upload asks
 	for _, r := range regs {
 		c := candidate{regime: r}
 		switch {
@@ -817,7 +815,10 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 			// report), and only one addressed to the receiver — another agency reads it from
 			// then on, which nothing else of the reporter's archive may
 			// give it. (The reporter's clerk may still confirm one.)
-			if !s.addressedTo(ctx, d, r.Agency) {
+			if to == nil {
+				to = s.recipientCodes(ctx, d) // once, whatever the number of regimes
+			}
+			if !to[r.Agency] {
 				continue
 			}
 			c.reporter = d.Agency
@@ -847,15 +848,16 @@ func (s *Store) candidates(ctx context.Context, d Document, issuerCode string) (
 	return out, nil
 }
 
-// addressedTo says whether one of the document's recipients is the
-// agency (by the directory, as its own agency resolves names).
-func (s *Store) addressedTo(ctx context.Context, d Document, agency string) bool {
+// recipientCodes are the directory entries the document's recipients
+// stand for (as its own agency resolves names).
+func (s *Store) recipientCodes(ctx context.Context, d Document) map[string]bool {
+	out := map[string]bool{}
 	for _, name := range d.Record.Recipients[:min(len(d.Record.Recipients), 50)] {
-		if res, ok, err := s.Lookup(ctx, d.Agency, name); err == nil && ok && res.Code == agency {
-			return true
+		if res, ok, err := s.Lookup(ctx, d.Agency, name); err == nil && ok {
+			out[res.Code] = true
 		}
 	}
-	return false
+	return out
 }
 
 // MatchReport matches a recorded báo cáo to its regime and period: a
@@ -947,15 +949,25 @@ func (s *Store) matchExisting(ctx context.Context, r Regime) {
 		for _, a := range part {
 			args = append(args, a)
 		}
-		docs, err := s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE created_at >= ? AND status IN ('review', 'registered', 'approved')
-			AND record LIKE '%"doc_type":"BC"%' AND agency IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`) LIMIT 5000`, args...)
+		where := `FROM documents WHERE created_at >= ? AND status IN ('review', 'registered', 'approved')
+			AND record LIKE '%"doc_type":"BC"%' AND agency IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ") + `) ORDER BY id LIMIT 5000`
+		docs, err := s.queryDocuments(ctx, `SELECT `+docColumns+` `+where, args...)
 		if err != nil {
 			return
 		}
+		codes := map[int64]string{}
+		if rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, issuer_code `+where), args...); err == nil {
+			for rows.Next() {
+				var id int64
+				var code string
+				if rows.Scan(&id, &code) == nil {
+					codes[id] = code
+				}
+			}
+			rows.Close()
+		}
 		for _, d := range docs {
-			var code string
-			s.db.QueryRowContext(ctx, s.q(`SELECT issuer_code FROM documents WHERE id = ?`), d.ID).Scan(&code)
-			s.MatchReport(ctx, d, code)
+			s.MatchReport(ctx, d, codes[d.ID])
 		}
 	}
 }
@@ -1264,7 +1276,7 @@ const (
 // thousand regimes cannot bury a reporter in notices. It returns the
 // notices written.
 func (s *Store) ReportReminders(ctx context.Context) (int, error) {
-	regs, err := s.queryRegimes(ctx, s.db, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 200000`)
+	regs, err := s.queryRegimes(ctx, `SELECT `+regimeColumns+` FROM report_regimes ORDER BY id LIMIT 200000`)
 	if err != nil {
 		return 0, err
 	}
@@ -1369,7 +1381,7 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 		}
 		return "#/bao-cao"
 	}
-	for _, c := range sortedKeys(soon) {
+	for _, c := range slices.Sorted(maps.Keys(soon)) {
 		err := tell(c, "due", c, soon[c], func(fresh []item) Notice {
 			return Notice{Agency: c, Kind: "report_due", Subject: fmt.Sprintf("Sắp đến hạn gửi %d báo cáo", len(fresh)),
 				Body: lines(fresh, func(it item) string {
@@ -1380,7 +1392,7 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("report reminders: %w", err)
 		}
 	}
-	for _, a := range sortedKeys(late) {
+	for _, a := range slices.Sorted(maps.Keys(late)) {
 		var codes []string
 		for _, it := range late[a] {
 			codes = append(codes, it.missing...)
@@ -1405,13 +1417,4 @@ func (s *Store) ReportReminders(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
