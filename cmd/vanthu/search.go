@@ -20,7 +20,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("index", "Usage: vanthu index [flags] FILE|DIR...\n\nReads the files (as vanthu extract does) and indexes their records for vanthu search.\nA file indexed again replaces its entry. Exits 1 if any file failed.", stderr)
 	var pf pipelineFlags
 	pf.register(fs)
-	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA); the index lives in DATA/index, or in Elasticsearch when VANTHU_ES_URL is set")
+	data := fs.String("data", config.Get("VANTHU_DATA"), "state folder (env VANTHU_DATA); the index lives in DATA/index, or in Elasticsearch or OpenSearch when VANTHU_ES_URL or VANTHU_OPENSEARCH_URL is set")
 	agency := fs.String("agency", config.Get("VANTHU_AGENCY"), "agency the documents belong to (env VANTHU_AGENCY)")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -306,7 +306,7 @@ func openStore(ctx context.Context, data, bucket string) (objstore.Store, error)
 	return backends.Store(ctx, config.Get, data, bucket)
 }
 
-// openIndexer picks the search backend: Elasticsearch when VANTHU_ES_URL
+// openIndexer picks the search backend: a cluster when VANTHU_ES_URL or VANTHU_OPENSEARCH_URL
 // is set, else the embedded Bleve index in DATA/index.
 func openIndexer(ctx context.Context, data string) (search.Indexer, error) {
 	return backends.Index(ctx, config.Get, data)

@@ -53,7 +53,7 @@ func (f *Function) Start(ctx context.Context, cfg map[string]string) error {
 	if err := f.opened.Records(ctx, &f.Records); err != nil {
 		return err
 	}
-	if f.opened.Get("VANTHU_ES_URL") != "" {
+	if backends.Clustered(f.opened.Get) {
 		return f.opened.Index(ctx, &f.Index)
 	}
 	return nil

@@ -13,11 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/cloudevents/sdk-go/v2/protocol"
 	"github.com/elastic/go-elasticsearch/v8"
+	opensearchgo "github.com/opensearch-project/opensearch-go/v4"
 
 	"github.com/vanthu/vanthu/internal/config"
 	"github.com/vanthu/vanthu/internal/metrics"
@@ -28,6 +30,7 @@ import (
 	"github.com/vanthu/vanthu/internal/search"
 	bleveidx "github.com/vanthu/vanthu/internal/search/bleve"
 	"github.com/vanthu/vanthu/internal/search/elastic"
+	"github.com/vanthu/vanthu/internal/search/opensearch"
 )
 
 // Store is the object store: MinIO when VANTHU_MINIO_URL is set (its
@@ -68,11 +71,74 @@ func StoreReachable(ctx context.Context, store objstore.Store, bucket string) er
 	return err
 }
 
-// Index is the search backend: Elasticsearch when VANTHU_ES_URL is set,
-// else the embedded Bleve index in DATA/index.
+// Clustered says the search index is a cluster (Elasticsearch or
+// OpenSearch), not the embedded Bleve index in DATA/index.
+func Clustered(src config.Source) bool {
+	return src("VANTHU_ES_URL") != "" || src("VANTHU_OPENSEARCH_URL") != ""
+}
+
+// Cluster is the search index on Elasticsearch (VANTHU_ES_URL) or
+// OpenSearch (VANTHU_OPENSEARCH_URL): its nodes, credentials, CA, alias,
+// shards and replicas as the table's VANTHU_ES_* say. It is not opened.
+func Cluster(src config.Source) (*elastic.Indexer, error) {
+	esURL, osURL := src("VANTHU_ES_URL"), src("VANTHU_OPENSEARCH_URL")
+	if esURL != "" && osURL != "" {
+		return nil, errors.New("both VANTHU_ES_URL and VANTHU_OPENSEARCH_URL are set: the archive's index is on one cluster; unset one")
+	}
+	nodes := func(list string) []string {
+		var out []string
+		for _, u := range strings.Split(list, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	var ca []byte
+	if f := src("VANTHU_ES_CA_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("VANTHU_ES_CA_FILE: %w", err)
+		}
+		ca = b
+	}
+	var x *elastic.Indexer
+	var err error
+	if esURL != "" {
+		x, err = elastic.New(elasticsearch.Config{Addresses: nodes(esURL), APIKey: src("VANTHU_ES_API_KEY"), CACert: ca})
+	} else {
+		if src("VANTHU_ES_API_KEY") != "" {
+			return nil, errors.New("VANTHU_ES_API_KEY is Elasticsearch's: OpenSearch takes its user and password in VANTHU_OPENSEARCH_URL (https://USER:PASSWORD@host:9200)")
+		}
+		x, err = opensearch.New(opensearchgo.Config{Addresses: nodes(osURL), CACert: ca})
+	}
+	if err != nil {
+		return nil, err
+	}
+	x.Alias = src("VANTHU_ES_INDEX")
+	for _, n := range []struct {
+		env string
+		dst *int
+	}{{"VANTHU_ES_SHARDS", &x.Shards}, {"VANTHU_ES_REPLICAS", &x.Replicas}} {
+		if v := src(n.env); v != "" {
+			i, err := strconv.ParseUint(v, 10, 8)
+			if err != nil {
+				return nil, fmt.Errorf("%s=%q: want a whole number", n.env, v)
+			}
+			*n.dst = int(i)
+			if n.env == "VANTHU_ES_REPLICAS" {
+				x.ReplicasSet = true
+			}
+		}
+	}
+	return x, nil
+}
+
+// Index is the search backend: a cluster when Clustered, else the
+// embedded Bleve index in DATA/index.
 func Index(ctx context.Context, src config.Source, data string) (search.Indexer, error) {
-	if url := src("VANTHU_ES_URL"); url != "" {
-		x, err := elastic.New(elasticsearch.Config{Addresses: []string{url}})
+	if Clustered(src) {
+		x, err := Cluster(src)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,13 @@ var Table = []Var{
 	{Env: "VANTHU_AGENCY", Default: "default", Help: "agency of uploads whose metadata names none"},
 	{Env: "VANTHU_BUCKET", Default: "uploads", Help: "bucket clerks upload to"},
 	{Env: "VANTHU_MINIO_URL", Secret: true, URLSecret: true, Check: minioURL, Help: "MinIO instead of the folder store: http(s)://ACCESS:SECRET@host:port"},
-	{Env: "VANTHU_ES_URL", Secret: true, URLSecret: true, Check: httpURL, Help: "Elasticsearch instead of the embedded Bleve index"},
+	{Env: "VANTHU_ES_URL", Secret: true, URLSecret: true, Check: httpURLs, Help: "Elasticsearch 8 instead of the embedded Bleve index: its nodes' URLs, comma-separated (https://USER:PASSWORD@host:9200 or an API key)"},
+	{Env: "VANTHU_OPENSEARCH_URL", Secret: true, URLSecret: true, Check: httpURLs, Help: "OpenSearch 2 instead of the embedded Bleve index: its nodes' URLs, comma-separated (https://USER:PASSWORD@host:9200)"},
+	{Env: "VANTHU_ES_API_KEY", Secret: true, Help: "Elasticsearch API key (base64 of id:key), instead of a password in VANTHU_ES_URL"},
+	{Env: "VANTHU_ES_CA_FILE", Help: "PEM file of the certificate authority the search cluster's TLS certificates are checked against (unset: the system's)"},
+	{Env: "VANTHU_ES_INDEX", Default: "vanthu-docs", Check: indexName, Help: "alias the archive's index is read and written through (its versions are ALIAS-vN)"},
+	{Env: "VANTHU_ES_SHARDS", Check: positiveInt, Help: "primary shards of a new index (unset: 1; a province: 3, see README)"},
+	{Env: "VANTHU_ES_REPLICAS", Check: wholeNumber, Help: "replicas of each shard of a new index (unset: 1)"},
 	{Env: "VANTHU_DB_URL", Secret: true, URLSecret: true, Check: database, Help: "PostgreSQL (postgres://...) or another SQLite file instead of DATA/vanthu.db"},
 	{Env: "VANTHU_INDEX_MIN_FREE_MB", Default: "64", Check: positiveInt, Help: "free MiB the Bleve index keeps on its disk (it refuses writes below)"},
 	{Env: "VANTHU_INGEST_TOKEN", Secret: true, Help: "bearer token MinIO's webhook must send to the ingest function"},
@@ -69,6 +75,8 @@ var Table = []Var{
 	{Env: "K_SINK", Check: httpURL, Help: "where a function sends the events it emits (set by Knative's SinkBinding)"},
 	{Env: "VANTHU_CRASH_AT", Test: true, Help: "fault injection: the point at which the process kills itself"},
 	{Env: "VANTHU_PG_URL", Test: true, Secret: true, URLSecret: true, Help: "PostgreSQL the conformance suites run on"},
+	{Env: "VANTHU_OPENSEARCH_TEST_URL", Test: true, Help: "OpenSearch node the search conformance suite runs on (scripts/test starts one: scripts/opensearch)"},
+	{Env: "VANTHU_OPENSEARCH_CLUSTER_TEST", Test: true, Help: "1: the search cluster test starts three OpenSearch nodes of its own and stops one under load"},
 	{Env: "VANTHU_REAL_DEV", Test: true, Help: "folder of the real dev scans"},
 	{Env: "VANTHU_INGEST_ADDR", Test: true, Help: "address MinIO's test webhook to the ingest function points at"},
 	{Env: "VANTHU_SERVE_ADDR", Test: true, Help: "address MinIO's test webhook to vanthu serve points at"},
@@ -148,6 +156,14 @@ func Mask(v Var, s string) string {
 	if v.URLSecret && !strings.Contains(s, "://") && !strings.Contains(s, "=") && !strings.Contains(s, "@") {
 		return s // a file's path (a SQLite database), no secret in it
 	}
+	if v.URLSecret && strings.Count(s, "://") > 1 && strings.Contains(s, ",") {
+		// A cluster's nodes: each URL masked.
+		parts := strings.Split(s, ",")
+		for i, p := range parts {
+			parts[i] = Mask(v, strings.TrimSpace(p))
+		}
+		return strings.Join(parts, ",")
+	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.Opaque != "" || (u.User == nil && strings.Contains(s, "@")) || strings.Contains(strings.ToLower(s), "password=") && u.RawQuery == "" {
 		return "****"
@@ -192,6 +208,32 @@ func Print(w io.Writer, withTest bool) {
 func positiveInt(s string) error {
 	if n, err := strconv.ParseUint(s, 10, 32); err != nil || n == 0 {
 		return errors.New("want a whole number above 0")
+	}
+	return nil
+}
+
+func wholeNumber(s string) error {
+	if _, err := strconv.ParseUint(s, 10, 8); err != nil {
+		return errors.New("want a whole number from 0 to 255")
+	}
+	return nil
+}
+
+// httpURLs is a comma-separated list of http(s) URLs: a cluster's nodes.
+func httpURLs(s string) error {
+	for _, u := range strings.Split(s, ",") {
+		if err := httpURL(strings.TrimSpace(u)); err != nil {
+			return fmt.Errorf("%q: %w (several: comma-separated)", strings.TrimSpace(Mask(Var{Secret: true, URLSecret: true}, u)), err)
+		}
+	}
+	return nil
+}
+
+// indexName is what Elasticsearch and OpenSearch take as an index or
+// alias name (lower case, no separators, not starting with - _ +).
+func indexName(s string) error {
+	if len(s) > 200 || strings.ContainsAny(s, `\/*?"<>| ,#:`) || strings.ToLower(s) != s || strings.IndexAny(s, "-_+.") == 0 {
+		return errors.New("want a lower-case index name: no spaces, none of \\/*?\"<>|,#: and not starting with - _ + or a dot")
 	}
 	return nil
 }

@@ -1,10 +1,16 @@
-// Package elastic is the Elasticsearch search backend (go-elasticsearch v8),
-// for deployments. Same contract as the embedded Bleve backend: the shared
-// suite in searchtest runs against it when VANTHU_ES_URL is set.
+// Package elastic is the search backend for the Elasticsearch family of
+// engines, for deployments: Elasticsearch 8 through go-elasticsearch (New),
+// and OpenSearch 2 through opensearch-go (package opensearch, over the same
+// Indexer). The two speak one query language for everything Vanthu asks, so
+// the requests are built here once and each engine's official client only
+// carries them (its connection pool, retries on another node, TLS and
+// credentials). Same contract as the embedded Bleve backend: the shared
+// suite in searchtest runs against a real OpenSearch node in every test run,
+// and against Elasticsearch when VANTHU_ES_URL is set.
 //
-// The index is versioned behind an alias (vanthu-docs → vanthu-docs-v1): a
-// mapping change bumps Version, the documents are re-indexed from the
-// records into the new index, and the alias moves without downtime.
+// The index is versioned behind an alias (vanthu-docs → vanthu-docs-v3): a
+// mapping change bumps Version, Migrate copies the documents into the new
+// index and moves the alias in one step, so searches never fail meanwhile.
 package elastic
 
 import (
@@ -14,13 +20,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
-	"github.com/elastic/go-elasticsearch/v8/esutil"
 
 	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/viet"
@@ -30,7 +38,7 @@ import (
 const Version = 3
 
 // Alias the application reads and writes through (Indexer.Alias overrides
-// it, for tests against a shared cluster).
+// it: VANTHU_ES_INDEX, and tests against a shared cluster).
 const Alias = "vanthu-docs"
 
 func (x *Indexer) alias() string {
@@ -40,28 +48,53 @@ func (x *Indexer) alias() string {
 	return Alias
 }
 
-// IndexName is the versioned index behind the alias.
-func (x *Indexer) IndexName() string { return fmt.Sprintf("%s-v%d", x.alias(), Version) }
+func (x *Indexer) version() int {
+	if x.Version > 0 {
+		return x.Version
+	}
+	return Version
+}
 
-// Indexer talks to Elasticsearch.
+// IndexName is the versioned index behind the alias.
+func (x *Indexer) IndexName() string { return fmt.Sprintf("%s-v%d", x.alias(), x.version()) }
+
+// Transport is what the Indexer needs of an engine's Go client: one
+// request performed against some node of the cluster. go-elasticsearch's
+// and opensearch-go's clients both are one.
+type Transport interface {
+	Perform(*http.Request) (*http.Response, error)
+}
+
+// Indexer talks to an Elasticsearch or OpenSearch cluster.
 type Indexer struct {
-	es *elasticsearch.Client
+	t      Transport
+	engine string // "elasticsearch", "opensearch": named in errors
 	// Refresh makes writes visible to the next search (tests; off in
 	// production, where the refresh interval does it).
 	Refresh bool
 	Alias   string
+	// Version overrides the mapping Version (a test rolling out a change).
+	Version int
+	// Shards and Replicas of a new index (Shards 0, ReplicasSet false:
+	// the engine's defaults, one shard and one replica).
+	Shards, Replicas int
+	ReplicasSet      bool
 }
 
 var _ search.Indexer = (*Indexer)(nil)
 
-// New connects with cfg; Open also creates the template, index and alias.
+// New connects to Elasticsearch with cfg; Open also creates the template,
+// index and alias.
 func New(cfg elasticsearch.Config) (*Indexer, error) {
 	es, err := elasticsearch.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: %w", err)
 	}
-	return &Indexer{es: es}, nil
+	return NewWith("elasticsearch", es), nil
 }
+
+// NewWith is an Indexer over another engine's client (package opensearch).
+func NewWith(engine string, t Transport) *Indexer { return &Indexer{t: t, engine: engine} }
 
 // Template is the index template: the printed fields analysed as they
 // are, folded copies analysed with ASCII folding (đ → d), keywords for
@@ -134,91 +167,373 @@ func Body(d search.Document) ([]byte, error) {
 	return json.Marshal(m)
 }
 
-func (x *Indexer) do(res *esapi.Response, err error, what string) ([]byte, error) {
-	if err != nil {
-		return nil, fmt.Errorf("elasticsearch %s: %w", what, err)
+// maxAnswer bounds what is read of one answer: a page of 100 hits of
+// whole documents, with highlights, is far below it.
+const maxAnswer = 64 << 20
+
+// call sends one request and reads its answer. A status in ok is an
+// answer, not an error (404 of a document already gone).
+func (x *Indexer) call(ctx context.Context, method, path string, query url.Values, body []byte, what string, ok ...int) (int, []byte, error) {
+	u := &url.URL{Path: path, RawQuery: query.Encode()} // paths here hold no ID: IDs go in bodies
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
-	if res == nil || res.Body == nil {
-		return nil, fmt.Errorf("elasticsearch %s: empty answer", what)
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: %w", x.engine, what, err)
+	}
+	if body != nil {
+		ct := "application/json"
+		if strings.HasSuffix(path, "/_bulk") {
+			ct = "application/x-ndjson"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	res, err := x.t.Perform(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: %w", x.engine, what, err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if res.StatusCode >= 300 {
-		return b, fmt.Errorf("elasticsearch %s: %s: %s", what, res.Status(), strings.TrimSpace(string(b)))
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
+	if err != nil {
+		return res.StatusCode, nil, fmt.Errorf("%s %s: reading the answer: %w", x.engine, what, err)
 	}
-	return b, nil
+	if res.StatusCode >= 300 {
+		for _, s := range ok {
+			if res.StatusCode == s {
+				return res.StatusCode, b, nil
+			}
+		}
+		return res.StatusCode, b, fmt.Errorf("%s %s: %s: %s", x.engine, what, res.Status, strings.TrimSpace(string(b)))
+	}
+	return res.StatusCode, b, nil
 }
 
-// Open creates the template and, if missing, the versioned index and its
-// alias.
+func encode(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the highlight tags as written
+	enc.Encode(v)            // maps of strings, numbers and slices: cannot fail
+	return b.Bytes()
+}
+
+// Open creates the template and, when no index carries the alias yet,
+// the versioned index with it. An alias already on an older version is
+// left there and used (reads and writes go through the alias): moving it
+// is Migrate's, run once by an operator (vanthu admin migrate-index), not
+// by every process that starts.
 func (x *Indexer) Open(ctx context.Context) error {
-	tb, _ := json.Marshal(Template(x.alias()))
-	res, err := x.es.Indices.PutIndexTemplate(x.alias(), bytes.NewReader(tb), x.es.Indices.PutIndexTemplate.WithContext(ctx))
-	if _, err := x.do(res, err, "put template"); err != nil {
+	if _, _, err := x.call(ctx, http.MethodPut, "/_index_template/"+x.alias(), nil, encode(Template(x.alias())), "put template"); err != nil {
 		return err
 	}
-	ex, err := x.es.Indices.Exists([]string{x.IndexName()}, x.es.Indices.Exists.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("elasticsearch index exists: %w", err)
+	on, err := x.aliasedTo(ctx)
+	if err != nil || len(on) > 0 {
+		if err == nil && on[0] != x.IndexName() {
+			slog.WarnContext(ctx, "search index is on an older mapping: run vanthu admin migrate-index", "alias", x.alias(), "index", on[0], "want", x.IndexName())
+		}
+		return err
 	}
-	ex.Body.Close()
-	if ex.StatusCode == http.StatusOK {
-		return nil
+	if err := x.create(ctx, x.IndexName(), true); err != nil {
+		// Another process opening at once made it, or a migration left
+		// the index without the alias.
+		if on, _ := x.aliasedTo(ctx); len(on) > 0 {
+			return nil
+		}
+		return x.moveAlias(ctx, "", x.IndexName())
 	}
-	body := fmt.Sprintf(`{"aliases":{%q:{}}}`, x.alias())
-	res, err = x.es.Indices.Create(x.IndexName(), x.es.Indices.Create.WithBody(strings.NewReader(body)), x.es.Indices.Create.WithContext(ctx))
-	_, err = x.do(res, err, "create index")
+	return nil
+}
+
+// aliasedTo is the indexes the alias is on (none: it does not exist).
+func (x *Indexer) aliasedTo(ctx context.Context) ([]string, error) {
+	status, out, err := x.call(ctx, http.MethodGet, "/_alias/"+x.alias(), nil, nil, "get alias", http.StatusNotFound)
+	if err != nil || status == http.StatusNotFound {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(out, &m); err != nil {
+		return nil, fmt.Errorf("%s alias answer: %w", x.engine, err)
+	}
+	return slices.Sorted(maps.Keys(m)), nil
+}
+
+// moveAlias moves the alias from index from (none: "") to index to, in
+// one atomic step: a search through it sees one index or the other.
+func (x *Indexer) moveAlias(ctx context.Context, from, to string) error {
+	actions := []any{}
+	if from != "" {
+		actions = append(actions, map[string]any{"remove": map[string]any{"index": from, "alias": x.alias()}})
+	}
+	actions = append(actions, map[string]any{"add": map[string]any{"index": to, "alias": x.alias()}})
+	_, _, err := x.call(ctx, http.MethodPost, "/_aliases", nil, encode(map[string]any{"actions": actions}), "move alias to "+to)
 	return err
 }
 
-// Index writes documents through the BulkIndexer (same ID: replaced).
-func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
-	refresh := "false"
-	if x.Refresh {
-		refresh = "wait_for"
+// Migrate rolls the archive's index out to the current mapping
+// (IndexName): when the alias is on an older index, the new one is made
+// from the template, every document is copied across and re-analysed
+// (through Body, so derived fields follow the new code), the alias moves
+// in one atomic step, and the documents that reached the old index while
+// the copy ran are copied once more, only where missing (what was written
+// after the move is newer). Searches through the alias answer throughout.
+// The old index is kept, for the operator to check and delete. It returns
+// the old index ("" if there was nothing to do) and how many documents
+// were copied.
+func (x *Indexer) Migrate(ctx context.Context) (old string, copied int, err error) {
+	if _, _, err := x.call(ctx, http.MethodPut, "/_index_template/"+x.alias(), nil, encode(Template(x.alias())), "put template"); err != nil {
+		return "", 0, err
 	}
-	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{Client: x.es, Index: x.alias(), NumWorkers: 1, Refresh: refresh})
+	on, err := x.aliasedTo(ctx)
 	if err != nil {
-		return err
+		return "", 0, err
 	}
-	var mu sync.Mutex
+	switch {
+	case len(on) == 0:
+		return "", 0, x.Open(ctx)
+	case len(on) > 1:
+		return "", 0, fmt.Errorf("%s: alias %s is on %d indexes (%s): remove it from all but one", x.engine, x.alias(), len(on), strings.Join(on, ", "))
+	case on[0] == x.IndexName():
+		return "", 0, nil
+	}
+	old = on[0]
+	status, _, err := x.call(ctx, http.MethodHead, "/"+x.IndexName(), nil, nil, "index exists", http.StatusNotFound)
+	if err != nil {
+		return old, 0, err
+	}
+	if status == http.StatusNotFound { // else: an earlier migration stopped half-way; copying again is harmless
+		if err := x.create(ctx, x.IndexName(), false); err != nil {
+			return old, 0, err
+		}
+	}
+	n, err := x.copyAll(ctx, old, "index")
+	if err != nil {
+		return old, n, fmt.Errorf("%s migrate %s → %s: %w", x.engine, old, x.IndexName(), err)
+	}
+	if err := x.moveAlias(ctx, old, x.IndexName()); err != nil {
+		return old, n, err
+	}
+	m, err := x.copyAll(ctx, old, "create")
+	return old, n + m, err
+}
+
+// copyAll copies every document of index from into the current index,
+// page by page through a scroll, with the bulk action.
+func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error) {
+	if _, _, err := x.call(ctx, http.MethodPost, "/"+from+"/_refresh", nil, nil, "refresh "+from); err != nil {
+		return 0, err
+	}
+	body := encode(map[string]any{"size": bulkDocs, "sort": []string{"_doc"}, "query": map[string]any{"match_all": map[string]any{}}})
+	_, out, err := x.call(ctx, http.MethodPost, "/"+from+"/_search", url.Values{"scroll": {"2m"}}, body, "scroll "+from)
+	copied := 0
+	var scrollID string
+	defer func() {
+		if scrollID != "" {
+			x.call(context.WithoutCancel(ctx), http.MethodDelete, "/_search/scroll", nil, encode(map[string]any{"scroll_id": scrollID}), "clear scroll", http.StatusNotFound)
+		}
+	}()
+	for err == nil {
+		var page struct {
+			ScrollID string `json:"_scroll_id"`
+			Hits     struct {
+				Hits []struct {
+					ID     string          `json:"_id"`
+					Source search.Document `json:"_source"`
+				} `json:"hits"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal(out, &page); err != nil {
+			return copied, fmt.Errorf("scroll answer: %w", err)
+		}
+		scrollID = page.ScrollID
+		if len(page.Hits.Hits) == 0 {
+			return copied, nil
+		}
+		docs := make([]search.Document, len(page.Hits.Hits))
+		for i, h := range page.Hits.Hits {
+			docs[i] = h.Source
+			docs[i].ID = h.ID
+		}
+		if err := x.bulk(ctx, x.IndexName(), action, docs); err != nil {
+			return copied, err
+		}
+		copied += len(docs)
+		_, out, err = x.call(ctx, http.MethodPost, "/_search/scroll", nil, encode(map[string]any{"scroll": "2m", "scroll_id": scrollID}), "scroll "+from)
+	}
+	return copied, err
+}
+
+// Drop deletes the current versioned index (tests; and an operator
+// removing an old one through another Indexer's Version).
+func (x *Indexer) Drop(ctx context.Context) error {
+	_, _, err := x.call(ctx, http.MethodDelete, "/"+x.IndexName(), nil, nil, "delete index "+x.IndexName(), http.StatusNotFound)
+	return err
+}
+
+// create makes a versioned index from the template, with the alias when
+// withAlias (a first index; Migrate moves the alias itself).
+func (x *Indexer) create(ctx context.Context, name string, withAlias bool) error {
+	body := map[string]any{}
+	if withAlias {
+		body["aliases"] = map[string]any{x.alias(): map[string]any{}}
+	}
+	settings := map[string]any{}
+	if x.Shards > 0 {
+		settings["number_of_shards"] = x.Shards
+	}
+	if x.ReplicasSet {
+		settings["number_of_replicas"] = x.Replicas
+	}
+	if len(settings) > 0 {
+		body["settings"] = settings
+	}
+	// Wait for the primaries only: a replica on a node still joining must
+	// not hold the first write up.
+	q := url.Values{"wait_for_active_shards": {"1"}}
+	_, _, err := x.call(ctx, http.MethodPut, "/"+name, q, encode(body), "create index "+name)
+	return err
+}
+
+// Bulk requests are cut at this many documents or bytes, so one call of
+// a re-index of the whole archive never builds a body the engine refuses
+// (http.max_content_length, 100 MB by default).
+const (
+	bulkDocs  = 500
+	bulkBytes = 8 << 20
+)
+
+// bulkAnswer is the part of a _bulk answer read.
+type bulkAnswer struct {
+	Errors bool `json:"errors"`
+	Items  []map[string]struct {
+		ID     string `json:"_id"`
+		Status int    `json:"status"`
+		Error  *struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"error"`
+	} `json:"items"`
+}
+
+// Index writes documents in bulk (same ID: replaced).
+func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
+	return x.bulk(ctx, x.alias(), "index", docs)
+}
+
+// bulk writes docs into index with the action (index: replace; create:
+// only where missing), in batches. An item the engine pushes back (429:
+// its queues are full; 503: a shard without its primary while a node
+// leaves) is sent again, a few times, with a growing pause; any other
+// refusal is the document's error.
+func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.Document) error {
 	var errs []error
-	for _, d := range docs {
-		b, err := Body(d)
+	for len(docs) > 0 {
+		var body bytes.Buffer
+		n := 0
+		for n < len(docs) && n < bulkDocs && body.Len() < bulkBytes {
+			b, err := Body(docs[n])
+			if err != nil {
+				return fmt.Errorf("%s index %s: %w", x.engine, docs[n].ID, err)
+			}
+			body.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": docs[n].ID}}))
+			body.Write(b)
+			body.WriteByte('\n')
+			n++
+		}
+		batch := docs[:n]
+		docs = docs[n:]
+		failed, err := x.bulkOnce(ctx, batch, body.Bytes(), action)
+		for try := 1; err == nil && len(failed) > 0 && try <= 5; try++ {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(try*try) * 200 * time.Millisecond):
+			}
+			var again bytes.Buffer
+			for _, d := range failed {
+				b, _ := Body(d)
+				again.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": d.ID}}))
+				again.Write(b)
+				again.WriteByte('\n')
+			}
+			batch = failed
+			failed, err = x.bulkOnce(ctx, batch, again.Bytes(), action)
+		}
 		if err != nil {
 			return err
 		}
-		err = bi.Add(ctx, esutil.BulkIndexerItem{Action: "index", DocumentID: d.ID, Body: bytes.NewReader(b),
-			OnFailure: func(_ context.Context, it esutil.BulkIndexerItem, r esutil.BulkIndexerResponseItem, err error) {
-				mu.Lock()
-				defer mu.Unlock()
-				if err == nil {
-					err = fmt.Errorf("%s: %s", r.Error.Type, r.Error.Reason)
-				}
-				errs = append(errs, fmt.Errorf("index %s: %w", it.DocumentID, err))
-			}})
-		if err != nil {
-			return err
+		for _, d := range failed {
+			errs = append(errs, fmt.Errorf("%s index %s: pushed back (429/503) six times", x.engine, d.ID))
 		}
-	}
-	if err := bi.Close(ctx); err != nil {
-		return err
 	}
 	return errors.Join(errs...)
 }
 
-// Delete removes documents.
-func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
+// bulkOnce sends one _bulk body of batch and returns the documents to
+// send again; a refusal that will not change is among the errors.
+func (x *Indexer) bulkOnce(ctx context.Context, batch []search.Document, body []byte, action string) ([]search.Document, error) {
+	q := url.Values{}
+	if x.Refresh {
+		q.Set("refresh", "wait_for")
+	}
+	_, out, err := x.call(ctx, http.MethodPost, "/_bulk", q, body, "bulk")
+	if err != nil {
+		return nil, err
+	}
+	var a bulkAnswer
+	if err := json.Unmarshal(out, &a); err != nil {
+		return nil, fmt.Errorf("%s bulk answer: %w", x.engine, err)
+	}
+	if !a.Errors {
+		return nil, nil
+	}
+	if len(a.Items) != len(batch) {
+		return nil, fmt.Errorf("%s bulk: %d answers for %d documents", x.engine, len(a.Items), len(batch))
+	}
+	var again []search.Document
 	var errs []error
-	for _, id := range ids {
-		res, err := x.es.Delete(x.alias(), id, x.es.Delete.WithContext(ctx), x.es.Delete.WithRefresh(map[bool]string{true: "wait_for", false: "false"}[x.Refresh]))
-		if err == nil && res.StatusCode == http.StatusNotFound {
-			res.Body.Close()
-			continue
+	for i, it := range a.Items {
+		r := it[action]
+		switch {
+		case r.Error == nil:
+		case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable:
+			again = append(again, batch[i])
+		case action == "create" && r.Status == http.StatusConflict:
+			// Already there: what create is for.
+		default:
+			errs = append(errs, fmt.Errorf("%s index %s: %s: %s", x.engine, batch[i].ID, r.Error.Type, r.Error.Reason))
 		}
-		if _, err := x.do(res, err, "delete "+id); err != nil {
-			errs = append(errs, err)
+	}
+	return again, errors.Join(errs...)
+}
+
+// Delete removes documents, in bulk (one already gone is no error).
+func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
+	q := url.Values{}
+	if x.Refresh {
+		q.Set("refresh", "wait_for")
+	}
+	var errs []error
+	for len(ids) > 0 {
+		n := min(len(ids), bulkDocs)
+		var body bytes.Buffer
+		for _, id := range ids[:n] {
+			body.Write(encode(map[string]any{"delete": map[string]any{"_index": x.alias(), "_id": id}}))
 		}
+		_, out, err := x.call(ctx, http.MethodPost, "/_bulk", q, body.Bytes(), "delete")
+		if err != nil {
+			return err
+		}
+		var a bulkAnswer
+		if err := json.Unmarshal(out, &a); err != nil {
+			return fmt.Errorf("%s delete answer: %w", x.engine, err)
+		}
+		for _, it := range a.Items {
+			if r := it["delete"]; r.Error != nil {
+				errs = append(errs, fmt.Errorf("%s delete %s: %s: %s", x.engine, r.ID, r.Error.Type, r.Error.Reason))
+			}
+		}
+		ids = ids[n:]
 	}
 	return errors.Join(errs...)
 }
@@ -336,10 +651,15 @@ func Parse(b []byte) (search.Result, error) {
 		d := h.Source
 		d.ID = h.ID
 		hit := search.Hit{ID: h.ID, Score: h.Score, Doc: d}
-		hit.Highlights = append(hit.Highlights, h.Highlight["subject"]...)
-		hit.Highlights = append(hit.Highlights, h.Highlight["text"]...)
-		if len(hit.Highlights) == 0 {
-			hit.Highlights = append(h.Highlight["subject.folded"], h.Highlight["text.folded"]...)
+		// Per field, the printed field's fragments, unless the folded
+		// field's mark more: "kì họp" marks Kỳ only through the folded
+		// words, "mã" alone through the printed ones.
+		for _, f := range []string{"subject", "text"} {
+			exact, folded := h.Highlight[f], h.Highlight[f+".folded"]
+			if marks(folded) > marks(exact) {
+				exact = folded
+			}
+			hit.Highlights = append(hit.Highlights, exact...)
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -349,6 +669,14 @@ func Parse(b []byte) (search.Result, error) {
 		}
 	}
 	return out, nil
+}
+
+func marks(fragments []string) int {
+	n := 0
+	for _, f := range fragments {
+		n += strings.Count(f, "<mark>")
+	}
+	return n
 }
 
 // Search runs a query inside the caller's agency and clearance.
@@ -381,14 +709,7 @@ func reachOf(agencies, cleared []string) []any {
 }
 
 func (x *Indexer) query(ctx context.Context, body map[string]any) (search.Result, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // the highlight tags as written
-	if err := enc.Encode(body); err != nil {
-		return search.Result{}, err
-	}
-	res, err := x.es.Search(x.es.Search.WithContext(ctx), x.es.Search.WithIndex(x.alias()), x.es.Search.WithBody(&b))
-	out, err := x.do(res, err, "search")
+	_, out, err := x.call(ctx, http.MethodPost, "/"+x.alias()+"/_search", nil, encode(body), "search")
 	if err != nil {
 		return search.Result{}, err
 	}
@@ -454,8 +775,7 @@ func (x *Indexer) Duplicates(ctx context.Context, c search.Caller, id string) (s
 
 // Ping checks the cluster answers.
 func (x *Indexer) Ping(ctx context.Context) error {
-	res, err := x.es.Ping(x.es.Ping.WithContext(ctx))
-	_, err = x.do(res, err, "ping")
+	_, _, err := x.call(ctx, http.MethodHead, "/", nil, nil, "ping")
 	return err
 }
 

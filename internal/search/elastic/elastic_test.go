@@ -36,8 +36,8 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Unlock()
 	status, out := 200, `{"acknowledged":true}`
 	switch {
-	case req.Method == http.MethodHead:
-		status, out = 404, ""
+	case req.Method == http.MethodHead, strings.HasPrefix(req.URL.Path, "/_alias/"):
+		status, out = 404, "{}"
 	case strings.HasSuffix(req.URL.Path, "/_bulk"):
 		out = `{"took":1,"errors":false,"items":[{"index":{"_id":"a","status":201}}]}`
 	case strings.HasSuffix(req.URL.Path, "/_search"):
@@ -89,9 +89,9 @@ func TestRequestsWeSend(t *testing.T) {
 	if err := x.Index(ctx, doc); err != nil {
 		t.Fatal(err)
 	}
-	bulk := rec.find("POST /vanthu-docs/_bulk")
+	bulk := rec.find("POST /_bulk")
 	lines := strings.Split(strings.TrimSpace(strings.SplitN(bulk, "\n", 2)[1]), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], `"_id":"uploads/a.pdf@e1"`) {
+	if len(lines) != 2 || !strings.Contains(lines[0], `"_id":"uploads/a.pdf@e1"`) || !strings.Contains(lines[0], `"_index":"vanthu-docs"`) {
 		t.Fatalf("bulk request: %q", bulk)
 	}
 	var src map[string]any
@@ -164,7 +164,9 @@ func TestConformance(t *testing.T) {
 	x.Refresh = true
 	x.Alias = "vanthu-conformance-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
 	ctx := context.Background()
-	x.es.Indices.Delete([]string{x.IndexName()})
+	if err := x.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := x.Open(ctx); err != nil {
 		t.Fatal(err)
 	}

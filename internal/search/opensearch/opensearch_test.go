@@ -1,0 +1,49 @@
+package opensearch
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/opensearch-project/opensearch-go/v4"
+
+	"github.com/vanthu/vanthu/internal/search/elastic"
+	"github.com/vanthu/vanthu/internal/search/searchtest"
+)
+
+// node is the OpenSearch node scripts/test starts (scripts/opensearch);
+// the suite is skipped only where none runs.
+func node(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("VANTHU_OPENSEARCH_TEST_URL")
+	if u == "" {
+		t.Skip("VANTHU_OPENSEARCH_TEST_URL not set: scripts/test starts an OpenSearch node (scripts/opensearch)")
+	}
+	return u
+}
+
+// fresh is an Indexer on an index of the test's own, emptied first.
+func fresh(t *testing.T, addrs ...string) *elastic.Indexer {
+	t.Helper()
+	x, err := New(opensearch.Config{Addresses: addrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Refresh = true
+	x.Alias = "vanthu-test-" + strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
+	x.Replicas, x.ReplicasSet = 0, true // one node: no replica to place
+	ctx := context.Background()
+	if err := x.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Drop(context.Background()) })
+	return x
+}
+
+func TestConformance(t *testing.T) {
+	searchtest.Run(t, fresh(t, node(t)))
+}
