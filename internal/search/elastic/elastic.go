@@ -363,6 +363,40 @@ func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error)
 	return copied, err
 }
 
+// RefreshNow makes every write so far visible to searches (a bulk load
+// done without Refresh; benchmarks).
+func (x *Indexer) RefreshNow(ctx context.Context) error {
+	_, _, err := x.call(ctx, http.MethodPost, "/"+x.alias()+"/_refresh", nil, nil, "refresh")
+	return err
+}
+
+// Stats is how many documents the index behind the alias holds and its
+// size on disk, replicas included.
+func (x *Indexer) Stats(ctx context.Context) (docs, bytes int64, err error) {
+	_, out, err := x.call(ctx, http.MethodGet, "/"+x.alias()+"/_stats/docs,store", nil, nil, "stats")
+	if err != nil {
+		return 0, 0, err
+	}
+	var st struct {
+		All struct {
+			Primaries struct {
+				Docs struct {
+					Count int64 `json:"count"`
+				} `json:"docs"`
+			} `json:"primaries"`
+			Total struct {
+				Store struct {
+					Bytes int64 `json:"size_in_bytes"`
+				} `json:"store"`
+			} `json:"total"`
+		} `json:"_all"`
+	}
+	if err := json.Unmarshal(out, &st); err != nil {
+		return 0, 0, fmt.Errorf("%s stats answer: %w", x.engine, err)
+	}
+	return st.All.Primaries.Docs.Count, st.All.Total.Store.Bytes, nil
+}
+
 // Drop deletes the current versioned index (tests; and an operator
 // removing an old one through another Indexer's Version).
 func (x *Indexer) Drop(ctx context.Context) error {
