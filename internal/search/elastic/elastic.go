@@ -310,6 +310,11 @@ func (x *Indexer) Migrate(ctx context.Context) (old string, copied int, err erro
 	if err != nil {
 		return old, n, fmt.Errorf("%s migrate %s → %s: %w", x.engine, old, x.IndexName(), err)
 	}
+	// What was copied is made searchable before the alias moves: a
+	// search just after the move must not find the archive half empty.
+	if _, _, err := x.call(ctx, http.MethodPost, "/"+x.IndexName()+"/_refresh", nil, nil, "refresh "+x.IndexName()); err != nil {
+		return old, n, err
+	}
 	if err := x.moveAlias(ctx, old, x.IndexName()); err != nil {
 		return old, n, err
 	}
@@ -354,10 +359,11 @@ func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error)
 			docs[i] = h.Source
 			docs[i].ID = h.ID
 		}
-		if err := x.bulk(ctx, x.IndexName(), action, docs); err != nil {
-			return copied, err
+		w, berr := x.bulk(ctx, x.IndexName(), action, docs)
+		copied += w
+		if berr != nil {
+			return copied, berr
 		}
-		copied += len(docs)
 		_, out, err = x.call(ctx, http.MethodPost, "/_search/scroll", nil, encode(map[string]any{"scroll": "2m", "scroll_id": scrollID}), "scroll "+from)
 	}
 	return copied, err
@@ -451,23 +457,26 @@ type bulkAnswer struct {
 
 // Index writes documents in bulk (same ID: replaced).
 func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
-	return x.bulk(ctx, x.alias(), "index", docs)
+	_, err := x.bulk(ctx, x.alias(), "index", docs)
+	return err
 }
 
 // bulk writes docs into index with the action (index: replace; create:
 // only where missing), in batches. An item the engine pushes back (429:
 // its queues are full; 503: a shard without its primary while a node
 // leaves) is sent again, a few times, with a growing pause; any other
-// refusal is the document's error.
-func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.Document) error {
+// refusal is the document's error. It returns how many were written
+// (create: not those already there).
+func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.Document) (int, error) {
 	var errs []error
+	written := 0
 	for len(docs) > 0 {
 		var body bytes.Buffer
 		n := 0
 		for n < len(docs) && n < bulkDocs && body.Len() < bulkBytes {
 			b, err := Body(docs[n])
 			if err != nil {
-				return fmt.Errorf("%s index %s: %w", x.engine, docs[n].ID, err)
+				return written, fmt.Errorf("%s index %s: %w", x.engine, docs[n].ID, err)
 			}
 			body.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": docs[n].ID}}))
 			body.Write(b)
@@ -476,11 +485,12 @@ func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.
 		}
 		batch := docs[:n]
 		docs = docs[n:]
-		failed, err := x.bulkOnce(ctx, batch, body.Bytes(), action)
+		failed, w, err := x.bulkOnce(ctx, batch, body.Bytes(), action)
+		written += w
 		for try := 1; err == nil && len(failed) > 0 && try <= 5; try++ {
 			select {
 			case <-ctx.Done():
-				return ctx.Err()
+				return written, ctx.Err()
 			case <-time.After(time.Duration(try*try) * 200 * time.Millisecond):
 			}
 			var again bytes.Buffer
@@ -491,45 +501,46 @@ func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.
 				again.WriteByte('\n')
 			}
 			batch = failed
-			failed, err = x.bulkOnce(ctx, batch, again.Bytes(), action)
+			failed, w, err = x.bulkOnce(ctx, batch, again.Bytes(), action)
+			written += w
 		}
 		if err != nil {
-			return err
+			return written, err
 		}
 		for _, d := range failed {
 			errs = append(errs, fmt.Errorf("%s index %s: pushed back (429/503) six times", x.engine, d.ID))
 		}
 	}
-	return errors.Join(errs...)
+	return written, errors.Join(errs...)
 }
 
 // bulkOnce sends one _bulk body of batch and returns the documents to
-// send again; a refusal that will not change is among the errors.
-func (x *Indexer) bulkOnce(ctx context.Context, batch []search.Document, body []byte, action string) ([]search.Document, error) {
+// send again and how many were written; a refusal that will not change is
+// among the errors.
+func (x *Indexer) bulkOnce(ctx context.Context, batch []search.Document, body []byte, action string) ([]search.Document, int, error) {
 	q := url.Values{}
 	if x.Refresh {
 		q.Set("refresh", "wait_for")
 	}
 	_, out, err := x.call(ctx, http.MethodPost, "/_bulk", q, body, "bulk")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var a bulkAnswer
 	if err := json.Unmarshal(out, &a); err != nil {
-		return nil, fmt.Errorf("%s bulk answer: %w", x.engine, err)
-	}
-	if !a.Errors {
-		return nil, nil
+		return nil, 0, fmt.Errorf("%s bulk answer: %w", x.engine, err)
 	}
 	if len(a.Items) != len(batch) {
-		return nil, fmt.Errorf("%s bulk: %d answers for %d documents", x.engine, len(a.Items), len(batch))
+		return nil, 0, fmt.Errorf("%s bulk: %d answers for %d documents", x.engine, len(a.Items), len(batch))
 	}
 	var again []search.Document
 	var errs []error
+	written := 0
 	for i, it := range a.Items {
 		r := it[action]
 		switch {
 		case r.Error == nil:
+			written++
 		case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable:
 			again = append(again, batch[i])
 		case action == "create" && r.Status == http.StatusConflict:
@@ -538,7 +549,7 @@ func (x *Indexer) bulkOnce(ctx context.Context, batch []search.Document, body []
 			errs = append(errs, fmt.Errorf("%s index %s: %s: %s", x.engine, batch[i].ID, r.Error.Type, r.Error.Reason))
 		}
 	}
-	return again, errors.Join(errs...)
+	return again, written, errors.Join(errs...)
 }
 
 // Delete removes documents, in bulk (one already gone is no error).
@@ -743,11 +754,41 @@ func reachOf(agencies, cleared []string) []any {
 }
 
 func (x *Indexer) query(ctx context.Context, body map[string]any) (search.Result, error) {
-	_, out, err := x.call(ctx, http.MethodPost, "/"+x.alias()+"/_search", nil, encode(body), "search")
-	if err != nil {
-		return search.Result{}, err
+	// A shard whose copy is on a node going away fails the whole search
+	// (503, which the client asks another node again) rather than
+	// answering without that shard's documents, unnoticed.
+	q := url.Values{"allow_partial_search_results": {"false"}}
+	b := encode(body)
+	for try := 0; ; try++ {
+		status, out, err := x.call(ctx, http.MethodPost, "/"+x.alias()+"/_search", q, b, "search")
+		if err == nil {
+			return Parse(out)
+		}
+		// The node coordinating the search lost the node holding a
+		// shard's copy mid-search (a 500, which the client does not ask
+		// again): a search is a read, asked again it goes to the copy
+		// that is left.
+		if try == 2 || status < 500 || !nodeGone(out) {
+			return search.Result{}, err
+		}
+		select {
+		case <-ctx.Done():
+			return search.Result{}, err
+		case <-time.After(time.Duration(100*(try+1)) * time.Millisecond):
+		}
 	}
-	return Parse(out)
+}
+
+// nodeGone says an error answer is about a node that left the cluster,
+// not about the request.
+func nodeGone(answer []byte) bool {
+	for _, e := range []string{"node_disconnected_exception", "node_not_connected_exception", "connect_transport_exception",
+		"node_closed_exception", "no_shard_available_action_exception", "cluster_block_exception"} {
+		if bytes.Contains(answer, []byte(e)) {
+			return true
+		}
+	}
+	return false
 }
 
 // visible fetches a document the caller may see (ErrNotFound otherwise).

@@ -221,3 +221,41 @@ func TestQueryAgencyAndStatusFilters(t *testing.T) {
 		t.Errorf("search of an agency out of reach: %v", err)
 	}
 }
+
+// flaky answers the first searches with what a coordinating node says
+// when the node holding a shard's copy drops out mid-search.
+type flaky struct {
+	fails    int
+	searches int
+	answer   string
+}
+
+func (f *flaky) Perform(req *http.Request) (*http.Response, error) {
+	f.searches++
+	status, out := 200, `{"hits":{"total":{"value":0},"hits":[]}}`
+	if f.searches <= f.fails {
+		status, out = 500, f.answer
+	}
+	return &http.Response{StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)), Body: io.NopCloser(strings.NewReader(out)), Request: req}, nil
+}
+
+func TestSearchAskedAgainWhenANodeDropsOut(t *testing.T) {
+	gone := `{"error":{"type":"search_phase_execution_exception","caused_by":{"type":"node_disconnected_exception"}},"status":500}`
+	f := &flaky{fails: 2, answer: gone}
+	x := NewWith("opensearch", f)
+	if _, err := x.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "a"}, Query: "x"}); err != nil || f.searches != 3 {
+		t.Errorf("after two dropped nodes: %v, %d searches", err, f.searches)
+	}
+	// Three times is the end: the error is the engine's, named.
+	f = &flaky{fails: 5, answer: gone}
+	x = NewWith("opensearch", f)
+	if _, err := x.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "a"}, Query: "x"}); err == nil || !strings.Contains(err.Error(), "opensearch search: 500") || f.searches != 3 {
+		t.Errorf("a cluster that keeps failing: %v, %d searches", err, f.searches)
+	}
+	// A refusal of the request itself is not asked again.
+	f = &flaky{fails: 5, answer: `{"error":{"type":"query_shard_exception"},"status":500}`}
+	x = NewWith("opensearch", f)
+	if _, err := x.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "a"}, Query: "x"}); err == nil || f.searches != 1 {
+		t.Errorf("a bad query: %v, %d searches", err, f.searches)
+	}
+}

@@ -23,8 +23,9 @@ func node(t *testing.T) string {
 	return u
 }
 
-// fresh is an Indexer on an index of the test's own, emptied first.
-func fresh(t *testing.T, addrs ...string) *elastic.Indexer {
+// unopened is an Indexer on an alias of the test's own, refreshing
+// after every write, one shard without replica (one node).
+func unopened(t *testing.T, addrs ...string) *elastic.Indexer {
 	t.Helper()
 	x, err := New(opensearch.Config{Addresses: addrs})
 	if err != nil {
@@ -33,6 +34,13 @@ func fresh(t *testing.T, addrs ...string) *elastic.Indexer {
 	x.Refresh = true
 	x.Alias = "vanthu-test-" + strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))
 	x.Replicas, x.ReplicasSet = 0, true // one node: no replica to place
+	return x
+}
+
+// fresh is an unopened Indexer, its index emptied and opened.
+func fresh(t *testing.T, addrs ...string) *elastic.Indexer {
+	t.Helper()
+	x := unopened(t, addrs...)
 	ctx := context.Background()
 	if err := x.Drop(ctx); err != nil {
 		t.Fatal(err)
