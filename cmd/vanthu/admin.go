@@ -12,8 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vanthu/vanthu/internal/backends"
 	"github.com/vanthu/vanthu/internal/config"
+	"github.com/vanthu/vanthu/internal/domain"
 	"github.com/vanthu/vanthu/internal/records"
+	"github.com/vanthu/vanthu/internal/search"
 )
 
 // runAdmin manages accounts and agencies in the records database.
@@ -38,7 +41,14 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"  digit-crops --out DIR [--agency A] [--bucket uploads] [--limit 10000]\n" +
 		"              write the handwritten numbers and days people corrected as labelled\n" +
 		"              crops for the handwriting reader's training\n" +
-		"              (go run ./pipelines/digits/train -real DIR); secret documents stay out\n\n" +
+		"              (go run ./pipelines/digits/train -real DIR); secret documents stay out\n" +
+		"  reindex     put every recorded document into the search index again, from the records:\n" +
+		"              a new search cluster filled from an archive that ran on the embedded index,\n" +
+		"              or an index lost or restored from an older snapshot\n" +
+		"  migrate-index\n" +
+		"              roll the cluster's index out to this version's mapping: copy the archive into\n" +
+		"              the new versioned index and move the alias in one step, while searches run\n" +
+		"              (VANTHU_ES_URL or VANTHU_OPENSEARCH_URL; the old index is kept, delete it after)\n\n" +
 		"The database is DATA/vanthu.db, or PostgreSQL when VANTHU_DB_URL is set."
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(stderr, usage)
@@ -193,11 +203,85 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintln(stderr, "vanthu admin digit-crops:", err)
 			return 1
 		}
+	case "reindex":
+		x, err := openIndexer(ctx, *data)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin reindex:", err)
+			return 1
+		}
+		defer x.Close()
+		n, err := reindexAll(ctx, st, x, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "vanthu admin reindex: %v (%d documents indexed; run it again to go on)\n", err, n)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%d documents indexed\n", n)
+	case "migrate-index":
+		if !backends.Clustered(config.Get) {
+			fmt.Fprintln(stderr, "vanthu admin migrate-index: the embedded index has no versions to roll out; set VANTHU_ES_URL or VANTHU_OPENSEARCH_URL")
+			return 2
+		}
+		x, err := backends.Cluster(config.Get)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin migrate-index:", err)
+			return 1
+		}
+		old, n, err := x.Migrate(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, "vanthu admin migrate-index:", err)
+			return 1
+		}
+		if old == "" {
+			fmt.Fprintf(stdout, "%s is current: nothing to do\n", x.IndexName())
+			return 0
+		}
+		fmt.Fprintf(stdout, "%d documents copied from %s into %s; the alias is on %s. Once searches look right, delete the old index: DELETE /%s\n",
+			n, old, x.IndexName(), x.IndexName(), old)
 	default:
 		fmt.Fprintf(stderr, "vanthu admin: no subcommand %q\n\n%s\n", sub, usage)
 		return 2
 	}
 	return 0
+}
+
+// reindexAll marks every document for re-indexing and indexes them from
+// the records in batches, each batch's marks cleared once it is in (a
+// document changed meanwhile keeps its mark, and is indexed again). An
+// interrupted run leaves the rest marked: the server's repair, or this
+// command run again, goes on from there.
+func reindexAll(ctx context.Context, st *records.Store, x search.Indexer, stderr io.Writer) (int, error) {
+	total, err := st.MarkAllReindex(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	// Each pass clears the marks of a batch; a document changed while
+	// its batch was in flight keeps its mark and comes round again. The
+	// passes are bounded, so documents changed without end cannot hold
+	// the command: the server's repair picks them up.
+	for pass := int64(0); pass < total/500+10; pass++ {
+		ds, err := st.PendingReindex(ctx, 500)
+		if err != nil || len(ds) == 0 {
+			return n, err
+		}
+		docs := make([]search.Document, len(ds))
+		for i, d := range ds {
+			docs[i] = domain.Recorded(d)
+		}
+		if err := x.Index(ctx, docs...); err != nil {
+			return n, err
+		}
+		for _, d := range ds {
+			if err := st.Reindexed(ctx, d); err != nil {
+				return n, err
+			}
+		}
+		n += len(ds)
+		if n%5000 < len(ds) {
+			fmt.Fprintf(stderr, "%d of %d documents indexed\n", n, total)
+		}
+	}
+	return n, nil
 }
 
 // printContact says where notices beyond the app reach u.

@@ -454,6 +454,17 @@ func (s *Store) MarkReindex(ctx context.Context, id int64) error {
 	return err
 }
 
+// MarkAllReindex marks every document of the archive for re-indexing
+// (vanthu admin reindex: a new search cluster, or a lost index, filled
+// from the records) and says how many.
+func (s *Store) MarkAllReindex(ctx context.Context) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE documents SET reindex = 1`)
+	if err != nil {
+		return 0, fmt.Errorf("mark every document for re-indexing: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // PendingReindex lists up to limit documents marked for re-indexing.
 func (s *Store) PendingReindex(ctx context.Context, limit int) ([]Document, error) {
 	return s.queryDocuments(ctx, `SELECT `+docColumns+` FROM documents WHERE reindex = 1 ORDER BY created_at, id LIMIT ?`, limit)
