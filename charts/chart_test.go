@@ -272,3 +272,83 @@ func TestTracingEndpointReachesEveryFunction(t *testing.T) {
 		t.Errorf("with a collector: %d of %d services told", with, n)
 	}
 }
+
+// TestSearchOnACluster: with search.engine, the index and register
+// functions reach the cluster through the search Secret (never a value),
+// the CA is mounted, the index function keeps no volume, and the
+// rendered Services still pass Knative's validation.
+func TestSearchOnACluster(t *testing.T) {
+	ms := render(t, map[string]any{"search": map[string]any{"engine": "opensearch", "caConfigMap": "search-ca", "shards": 5, "replicas": 2}})
+	pvcs := 0
+	for _, m := range ms {
+		if m.kind == "PersistentVolumeClaim" {
+			pvcs++
+			if m.name == "vanthu-index" {
+				t.Error("the index function still claims a volume with its index on a cluster")
+			}
+		}
+		if m.group != "serving.knative.dev" || m.kind != "Service" {
+			continue
+		}
+		var svc servingv1.Service
+		strictDecode(t, m, &svc)
+		env := map[string]string{}
+		for _, e := range svc.Spec.Template.Spec.Containers[0].Env {
+			env[e.Name] = e.Value
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				env[e.Name] = "secret:" + e.ValueFrom.SecretKeyRef.Name + "/" + e.ValueFrom.SecretKeyRef.Key
+			}
+		}
+		searches := m.name == "vanthu-index" || m.name == "vanthu-register"
+		if got := env["VANTHU_OPENSEARCH_URL"]; searches != (got == "secret:vanthu-search/url") {
+			t.Errorf("%s: VANTHU_OPENSEARCH_URL %q", m.name, got)
+		}
+		if !searches {
+			continue
+		}
+		if env["VANTHU_ES_SHARDS"] != "5" || env["VANTHU_ES_REPLICAS"] != "2" || env["VANTHU_ES_INDEX"] != "vanthu-docs" || env["VANTHU_ES_CA_FILE"] != "/etc/vanthu/search-ca/ca.pem" {
+			t.Errorf("%s: %v", m.name, env)
+		}
+		if _, ok := env["VANTHU_ES_API_KEY"]; ok {
+			t.Errorf("%s: an Elasticsearch API key for OpenSearch", m.name)
+		}
+		mounted := false
+		for _, v := range svc.Spec.Template.Spec.Volumes {
+			mounted = mounted || (v.ConfigMap != nil && v.ConfigMap.Name == "search-ca")
+		}
+		if !mounted {
+			t.Errorf("%s: the CA ConfigMap is not mounted", m.name)
+		}
+		cfg := config.FromContextOrDefaults(context.Background())
+		cfg.Features.PodSpecPersistentVolumeClaim = config.Enabled
+		cfg.Features.PodSpecPersistentVolumeWrite = config.Enabled
+		ctx := config.ToContext(context.Background(), cfg)
+		svc.SetDefaults(ctx)
+		if err := svc.Validate(ctx); err != nil {
+			t.Errorf("Knative rejects %s: %v", m.name, err)
+		}
+	}
+	if pvcs != 1 {
+		t.Errorf("%d volume claims, want the register function's only", pvcs)
+	}
+	// Elasticsearch: the optional API key from the same Secret.
+	for _, m := range render(t, map[string]any{"search": map[string]any{"engine": "elasticsearch"}}) {
+		if m.name == "vanthu-index" && m.kind == "Service" {
+			if s := string(m.json); !strings.Contains(s, `"VANTHU_ES_URL"`) || !strings.Contains(s, `"api_key"`) {
+				t.Errorf("elasticsearch: %s", s)
+			}
+		}
+	}
+	// Any other engine is refused when the chart is rendered.
+	ch, err := loader.Load("vanthu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(ch, map[string]any{"search": map[string]any{"engine": "solr"}}, chartutil.ReleaseOptions{Name: "vanthu", Namespace: "vanthu", IsInstall: true}, chartutil.DefaultCapabilities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.Render(ch, vals); err == nil || !strings.Contains(err.Error(), "search.engine") {
+		t.Errorf("engine solr: %v", err)
+	}
+}
