@@ -373,7 +373,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusForbidden, "that agency is outside your reach")
 	case errors.Is(err, errBody):
 		writeError(w, http.StatusBadRequest, err.Error())
-	case records.Transient(err), errors.Is(err, errUnavailable):
+	case records.Transient(err), errors.Is(err, errUnavailable), errors.Is(err, search.ErrUnavailable):
 		s.Log.Warn("api: unavailable for now", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusServiceUnavailable, "busy for now: nothing was done, send the request again in a moment")

@@ -555,3 +555,21 @@ func TestSummaryProseByAModel(t *testing.T) {
 		t.Errorf("a rewrite that changed a date was used: %+v", got)
 	}
 }
+
+// downIndex is a search cluster no node of which answers.
+type downIndex struct{ search.Indexer }
+
+func (downIndex) Search(context.Context, search.Options) (search.Result, error) {
+	return search.Result{}, fmt.Errorf("%w: opensearch search: dial tcp 10.0.0.9:9200: connection refused", search.ErrUnavailable)
+}
+
+// TestSearchIndexDown: the cluster away, a search is answered 503 with
+// Retry-After (it may pass), and nothing of the cluster's address.
+func TestSearchIndexDown(t *testing.T) {
+	f := newFixture(t)
+	f.api.Index = downIndex{f.api.Index}
+	res, b := f.do("staff-a", "GET", "/api/v1/search?q=kinh+phi", nil)
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || strings.Contains(string(b), "10.0.0.9") {
+		t.Errorf("%d %v %s", res.StatusCode, res.Header, b)
+	}
+}

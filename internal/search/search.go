@@ -183,6 +183,11 @@ type Result struct {
 	Facets map[string][]FacetCount // doc_type, issuer, year: within the caller's reach only
 }
 
+// ErrUnavailable wraps a failure of the search backend that may pass (a
+// cluster unreachable, overloaded or without a copy of a shard): the
+// request can be sent again in a moment.
+var ErrUnavailable = errors.New("search index unavailable for now")
+
 // ErrNotFound is returned for a document the caller cannot see, whether it
 // does not exist or is out of their reach: the two are not told apart.
 var ErrNotFound = errors.New("document not found")

@@ -192,7 +192,11 @@ func (x *Indexer) call(ctx context.Context, method, path string, query url.Value
 	}
 	res, err := x.t.Perform(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w", x.engine, what, err)
+		if ctx.Err() != nil {
+			return 0, nil, fmt.Errorf("%s %s: %w", x.engine, what, err)
+		}
+		// No node answered, after the client's retries on the others.
+		return 0, nil, fmt.Errorf("%w: %s %s: %w", search.ErrUnavailable, x.engine, what, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
@@ -205,7 +209,12 @@ func (x *Indexer) call(ctx context.Context, method, path string, query url.Value
 				return res.StatusCode, b, nil
 			}
 		}
-		return res.StatusCode, b, fmt.Errorf("%s %s: %s: %s", x.engine, what, res.Status, strings.TrimSpace(string(b)))
+		err := fmt.Errorf("%s %s: %s: %s", x.engine, what, res.Status, strings.TrimSpace(string(b)))
+		switch res.StatusCode {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			err = fmt.Errorf("%w: %w", search.ErrUnavailable, err)
+		}
+		return res.StatusCode, b, err
 	}
 	return res.StatusCode, b, nil
 }
@@ -768,8 +777,11 @@ func (x *Indexer) query(ctx context.Context, body map[string]any) (search.Result
 		// shard's copy mid-search (a 500, which the client does not ask
 		// again): a search is a read, asked again it goes to the copy
 		// that is left.
-		if try == 2 || status < 500 || !nodeGone(out) {
+		if status < 500 || !nodeGone(out) {
 			return search.Result{}, err
+		}
+		if try == 2 {
+			return search.Result{}, fmt.Errorf("%w: %w", search.ErrUnavailable, err)
 		}
 		select {
 		case <-ctx.Done():

@@ -249,7 +249,7 @@ func TestSearchAskedAgainWhenANodeDropsOut(t *testing.T) {
 	// Three times is the end: the error is the engine's, named.
 	f = &flaky{fails: 5, answer: gone}
 	x = NewWith("opensearch", f)
-	if _, err := x.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "a"}, Query: "x"}); err == nil || !strings.Contains(err.Error(), "opensearch search: 500") || f.searches != 3 {
+	if _, err := x.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "a"}, Query: "x"}); !errors.Is(err, search.ErrUnavailable) || !strings.Contains(err.Error(), "opensearch search: 500") || f.searches != 3 {
 		t.Errorf("a cluster that keeps failing: %v, %d searches", err, f.searches)
 	}
 	// A refusal of the request itself is not asked again.

@@ -2,12 +2,14 @@ package opensearch
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/opensearch-project/opensearch-go/v4"
 
+	"github.com/vanthu/vanthu/internal/search"
 	"github.com/vanthu/vanthu/internal/search/elastic"
 	"github.com/vanthu/vanthu/internal/search/searchtest"
 )
@@ -54,4 +56,20 @@ func fresh(t *testing.T, addrs ...string) *elastic.Indexer {
 
 func TestConformance(t *testing.T) {
 	searchtest.Run(t, fresh(t, node(t)))
+}
+
+// TestClusterUnreachable: no node answers: the error says the index is
+// unavailable for now (the API answers 503 with Retry-After, not 500).
+func TestClusterUnreachable(t *testing.T) {
+	x, err := New(opensearch.Config{Addresses: []string{"http://127.0.0.1:1"}, MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = x.Search(context.Background(), search.Options{Caller: search.Caller{Agency: "a"}, Query: "x"})
+	if !errors.Is(err, search.ErrUnavailable) || !strings.Contains(err.Error(), "opensearch search") {
+		t.Errorf("no node: %v", err)
+	}
+	if err := x.Ping(context.Background()); !errors.Is(err, search.ErrUnavailable) {
+		t.Errorf("ping: %v", err)
+	}
 }
