@@ -8,7 +8,7 @@
 // suite in searchtest runs against a real OpenSearch node in every test run,
 // and against Elasticsearch when VANTHU_ES_URL is set.
 //
-// The index is versioned behind an alias (vanthu-docs → vanthu-docs-v3): a
+// The index is versioned behind an alias (vanthu-docs → vanthu-docs-v4): a
 // mapping change bumps Version, Migrate copies the documents into the new
 // index and moves the alias in one step, so searches never fail meanwhile.
 package elastic
@@ -16,6 +16,8 @@ package elastic
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,8 +36,8 @@ import (
 	"github.com/vanthu/vanthu/internal/viet"
 )
 
-// Version of the mapping; bump it when the template changes.
-const Version = 3
+// Version of the mapping; bump it when the template changes (4: long_id).
+const Version = 4
 
 // Alias the application reads and writes through (Indexer.Alias overrides
 // it: VANTHU_ES_INDEX, and tests against a shared cluster).
@@ -127,6 +129,8 @@ func Template(alias string) map[string]any {
 					"number_key": kw, "issuer_key": kw, "issued_at": map[string]any{"type": "date", "format": "yyyy-MM-dd", "ignore_malformed": true},
 					"year": kw, "file": kw, "urgency": kw, "urgency_key": kw, "status": kw,
 					"subject": text, "text": text, "issuer": text, "signer": text,
+					// An ID too long for an _id (engineID), kept, not searched.
+					"long_id": map[string]any{"type": "keyword", "index": false, "doc_values": false},
 				},
 			},
 		},
@@ -160,11 +164,45 @@ func Body(d search.Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// "id" is not in the strict mapping.
+	// "id" is not in the strict mapping; an ID too long for an _id is
+	// kept whole in long_id.
 	var m map[string]any
 	json.Unmarshal(b, &m)
 	delete(m, "id")
+	if engineID(d.ID) != d.ID {
+		m["long_id"] = d.ID
+	}
 	return json.Marshal(m)
+}
+
+// maxID is the longest _id Elasticsearch and OpenSearch take, in bytes.
+const maxID = 512
+
+// engineID is the _id a document is kept under: its ID, or a digest of an
+// ID longer than the engines take (an upload's object key alone may be
+// 1,024 bytes); the whole ID is then in the source's long_id.
+func engineID(id string) string {
+	if len(id) <= maxID {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "sha256-" + hex.EncodeToString(sum[:])
+}
+
+// stored is a document's source as read back: long_id, when set, is its
+// ID.
+type stored struct {
+	search.Document
+	LongID string `json:"long_id"`
+}
+
+func (s stored) doc(engineID string) search.Document {
+	d := s.Document
+	d.ID = engineID
+	if s.LongID != "" {
+		d.ID = s.LongID
+	}
+	return d
 }
 
 // maxAnswer bounds what is read of one answer: a page of 100 hits of
@@ -351,8 +389,8 @@ func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error)
 			ScrollID string `json:"_scroll_id"`
 			Hits     struct {
 				Hits []struct {
-					ID     string          `json:"_id"`
-					Source search.Document `json:"_source"`
+					ID     string `json:"_id"`
+					Source stored  `json:"_source"`
 				} `json:"hits"`
 			} `json:"hits"`
 		}
@@ -365,8 +403,7 @@ func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error)
 		}
 		docs := make([]search.Document, len(page.Hits.Hits))
 		for i, h := range page.Hits.Hits {
-			docs[i] = h.Source
-			docs[i].ID = h.ID
+			docs[i] = h.Source.doc(h.ID)
 		}
 		w, berr := x.bulk(ctx, x.IndexName(), action, docs)
 		copied += w
@@ -487,7 +524,7 @@ func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.
 			if err != nil {
 				return written, fmt.Errorf("%s index %s: %w", x.engine, docs[n].ID, err)
 			}
-			body.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": docs[n].ID}}))
+			body.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": engineID(docs[n].ID)}}))
 			body.Write(b)
 			body.WriteByte('\n')
 			n++
@@ -505,7 +542,7 @@ func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.
 			var again bytes.Buffer
 			for _, d := range failed {
 				b, _ := Body(d)
-				again.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": d.ID}}))
+				again.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": engineID(d.ID)}}))
 				again.Write(b)
 				again.WriteByte('\n')
 			}
@@ -572,7 +609,7 @@ func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
 		n := min(len(ids), bulkDocs)
 		var body bytes.Buffer
 		for _, id := range ids[:n] {
-			body.Write(encode(map[string]any{"delete": map[string]any{"_index": x.alias(), "_id": id}}))
+			body.Write(encode(map[string]any{"delete": map[string]any{"_index": x.alias(), "_id": engineID(id)}}))
 		}
 		_, out, err := x.call(ctx, http.MethodPost, "/_bulk", q, body.Bytes(), "delete")
 		if err != nil {
@@ -682,7 +719,7 @@ type response struct {
 		Hits []struct {
 			ID        string              `json:"_id"`
 			Score     float64             `json:"_score"`
-			Source    search.Document     `json:"_source"`
+			Source    stored              `json:"_source"`
 			Highlight map[string][]string `json:"highlight"`
 		} `json:"hits"`
 	} `json:"hits"`
@@ -702,9 +739,8 @@ func Parse(b []byte) (search.Result, error) {
 	}
 	out := search.Result{Total: r.Hits.Total.Value, Facets: map[string][]search.FacetCount{}}
 	for _, h := range r.Hits.Hits {
-		d := h.Source
-		d.ID = h.ID
-		hit := search.Hit{ID: h.ID, Score: h.Score, Doc: d}
+		d := h.Source.doc(h.ID)
+		hit := search.Hit{ID: d.ID, Score: h.Score, Doc: d}
 		// Per field, the printed field's fragments, unless the folded
 		// field's mark more: "kì họp" marks Kỳ only through the folded
 		// words, "mã" alone through the printed ones.
@@ -808,7 +844,7 @@ func (x *Indexer) visible(ctx context.Context, c search.Caller, id string) (sear
 	if c.Agency == "" {
 		return search.Hit{}, errors.New("search without a caller's agency")
 	}
-	filter := append(reach(c), map[string]any{"ids": map[string]any{"values": []string{id}}})
+	filter := append(reach(c), map[string]any{"ids": map[string]any{"values": []string{engineID(id)}}})
 	r, err := x.query(ctx, map[string]any{"query": map[string]any{"bool": map[string]any{"filter": filter}}, "size": 1})
 	if err != nil {
 		return search.Hit{}, err
@@ -826,10 +862,10 @@ func SimilarQuery(alias string, c search.Caller, id string, size int) map[string
 			"filter": reach(c),
 			"must": []any{map[string]any{"more_like_this": map[string]any{
 				"fields":        []string{"subject.folded", "text.folded"},
-				"like":          []any{map[string]any{"_index": alias, "_id": id}},
+				"like":          []any{map[string]any{"_index": alias, "_id": engineID(id)}},
 				"min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 25,
 			}}},
-			"must_not": []any{map[string]any{"ids": map[string]any{"values": []string{id}}}},
+			"must_not": []any{map[string]any{"ids": map[string]any{"values": []string{engineID(id)}}}},
 		}},
 		"size": max(1, size),
 	}
@@ -857,7 +893,7 @@ func (x *Indexer) Duplicates(ctx context.Context, c search.Caller, id string) (s
 		map[string]any{"term": map[string]any{"number_key": key}},
 		map[string]any{"term": map[string]any{"issuer_key": viet.Canonical(h.Doc.Issuer)}})
 	return x.query(ctx, map[string]any{"query": map[string]any{"bool": map[string]any{
-		"filter": filter, "must_not": []any{map[string]any{"ids": map[string]any{"values": []string{id}}}}}}, "size": 50})
+		"filter": filter, "must_not": []any{map[string]any{"ids": map[string]any{"values": []string{engineID(id)}}}}}}, "size": 50})
 }
 
 // Ping checks the cluster answers.

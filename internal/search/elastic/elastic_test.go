@@ -81,7 +81,7 @@ func TestRequestsWeSend(t *testing.T) {
 	if !strings.Contains(tpl, `"asciifolding"`) || !strings.Contains(tpl, `"vi_lone_y"`) || !strings.Contains(tpl, `"index_phrases":true`) || !strings.Contains(tpl, `"dynamic":"strict"`) || !strings.Contains(tpl, `"vanthu-docs-v*"`) {
 		t.Errorf("template request: %s", tpl)
 	}
-	if create := rec.find("PUT /vanthu-docs-v3"); !strings.Contains(create, `"aliases":{"vanthu-docs":{}}`) {
+	if create := rec.find("PUT /vanthu-docs-v4"); !strings.Contains(create, `"aliases":{"vanthu-docs":{}}`) {
 		t.Errorf("create request: %q", create)
 	}
 	doc := search.Document{ID: "uploads/a.pdf@e1", Agency: "ubnd-qn", DocType: "QĐ", Number: "06", Symbol: "QĐ-UBND",

@@ -264,6 +264,35 @@ func Run(t *testing.T, x search.Indexer) {
 			t.Errorf("filter on an agency out of reach: %+v %v", r, err)
 		}
 	})
+	t.Run("LongID", func(t *testing.T) {
+		// An upload's key may be 1,024 bytes (Vietnamese file names are
+		// three bytes a letter): longer than an engine's _id.
+		long := "uploads/" + strings.Repeat("Quyết định phê duyệt kế hoạch ", 30) + ".pdf@etag1"
+		twin := docs()[0]
+		twin.ID, twin.Subject, twin.Text = long, "Về việc phê duyệt kế hoạch chuyển đổi số", "chuyển đổi số"
+		dup := twin
+		dup.ID = long[:len(long)-1] + "2" // the same key, another version: another document
+		if err := x.Index(ctx, twin, dup); err != nil {
+			t.Fatal(err)
+		}
+		r, err := x.Search(ctx, search.Options{Caller: qn, Query: "chuyen doi so"})
+		if got := ids(r); err != nil || len(got) != 2 || !got[long] || !got[dup.ID] || r.Hits[0].Doc.ID != r.Hits[0].ID {
+			t.Errorf("search: %v %v", got, err)
+		}
+		if d, err := x.Duplicates(ctx, qn, long); err != nil || len(d.Hits) != 2 || !ids(d)[dup.ID] {
+			// a (number 06 of the same issuer) and the other version
+			t.Errorf("duplicates of a long ID: %v %v", ids(d), err)
+		}
+		if _, err := x.Similar(ctx, qn, long, 5); err != nil {
+			t.Errorf("more like a long ID: %v", err)
+		}
+		if err := x.Delete(ctx, long, dup.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := find(qn, "chuyen doi so"); len(got) != 0 {
+			t.Errorf("after delete: %v", got)
+		}
+	})
 	t.Run("ReindexReplaces", func(t *testing.T) {
 		d := docs()[0]
 		d.Subject = "Về việc giải thể Tổ công tác"
