@@ -390,7 +390,7 @@ func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error)
 			Hits     struct {
 				Hits []struct {
 					ID     string `json:"_id"`
-					Source stored  `json:"_source"`
+					Source stored `json:"_source"`
 				} `json:"hits"`
 			} `json:"hits"`
 		}
