@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -204,6 +205,11 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 	case "reindex":
+		// The cluster's URLs are checked (and masked in errors) before a
+		// client sees them.
+		if !checkConfig("admin reindex", stderr) {
+			return 2
+		}
 		x, err := openIndexer(ctx, *data)
 		if err != nil {
 			fmt.Fprintln(stderr, "vanthu admin reindex:", err)
@@ -217,6 +223,9 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stdout, "%d documents indexed\n", n)
 	case "migrate-index":
+		if !checkConfig("admin migrate-index", stderr) {
+			return 2
+		}
 		if !backends.Clustered(config.Get) {
 			fmt.Fprintln(stderr, "vanthu admin migrate-index: the embedded index has no versions to roll out; set VANTHU_ES_URL or VANTHU_OPENSEARCH_URL")
 			return 2
@@ -235,8 +244,15 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stdout, "%s is current: nothing to do\n", x.IndexName())
 			return 0
 		}
-		fmt.Fprintf(stdout, "%d documents copied from %s into %s; the alias is on %s. Once searches look right, delete the old index: DELETE /%s\n",
-			n, old, x.IndexName(), x.IndexName(), old)
+		fmt.Fprintf(stdout, "%d documents copied from %s into %s; the alias is on %s\n", n, old, x.IndexName(), x.IndexName())
+		// Writes refused while the copy ran are put in from the records:
+		// every record, as the register has it.
+		m, err := reindexAll(ctx, st, x, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "vanthu admin migrate-index: the index is migrated, but putting the records in again stopped: %v (%d done); run vanthu admin reindex\n", err, m)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%d documents indexed again from the records. Once searches look right, delete the old index: DELETE /%s\n", m, old)
 	default:
 		fmt.Fprintf(stderr, "vanthu admin: no subcommand %q\n\n%s\n", sub, usage)
 		return 2
@@ -280,6 +296,13 @@ func reindexAll(ctx context.Context, st *records.Store, x search.Indexer, stderr
 		if n%5000 < len(ds) {
 			fmt.Fprintf(stderr, "%d of %d documents indexed\n", n, total)
 		}
+	}
+	left, err := st.PendingReindex(ctx, 1)
+	if err != nil {
+		return n, err
+	}
+	if len(left) > 0 {
+		return n, errors.New("some documents changed all along and stay marked: vanthu serve's repair puts them in")
 	}
 	return n, nil
 }

@@ -160,7 +160,12 @@ func Mask(v Var, s string) string {
 		// A cluster's nodes: each URL masked.
 		parts := strings.Split(s, ",")
 		for i, p := range parts {
-			parts[i] = Mask(v, strings.TrimSpace(p))
+			p = strings.TrimSpace(p)
+			if u, err := url.Parse(p); err != nil || u.Host == "" {
+				parts[i] = "****" // not a URL: a piece of a password with a comma in it
+				continue
+			}
+			parts[i] = Mask(v, p)
 		}
 		return strings.Join(parts, ",")
 	}

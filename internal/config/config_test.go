@@ -20,6 +20,10 @@ func TestMaskLeavesNoSecret(t *testing.T) {
 		{"postgres://u:123/45@db/x", "45@"},
 		{"host=db password=libpq-secret", "libpq-secret"},
 		{"http://a:b@h/#frag-secret", "frag-secret"},
+		// A cluster's nodes, and a password with commas in it.
+		{"https://u:node-pw@a:9200,https://u:node-pw@b:9200", "node-pw"},
+		{"https://u:p@a:9200,https://b:9200,elastic:s3cr3t", "s3cr3t"},
+		{"https://u:pa,ss,word@a:9200,https://b:9200", "ss"},
 	} {
 		if got := Mask(v, c.in); strings.Contains(got, c.secret) {
 			t.Errorf("Mask(%q) = %q: %q shown", c.in, got, c.secret)
@@ -30,6 +34,9 @@ func TestMaskLeavesNoSecret(t *testing.T) {
 	}
 	if got := Mask(v, "https://es.example:9200/vanthu"); got != "https://es.example:9200/vanthu" {
 		t.Errorf("a URL without secrets: %q", got)
+	}
+	if got := Mask(v, "https://u:pw@os-1:9200,https://os-2:9200"); got != "https://****:****@os-1:9200,https://os-2:9200" {
+		t.Errorf("a cluster's nodes: %q", got)
 	}
 }
 

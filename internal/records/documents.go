@@ -454,11 +454,13 @@ func (s *Store) MarkReindex(ctx context.Context, id int64) error {
 	return err
 }
 
-// MarkAllReindex marks every document of the archive for re-indexing
-// (vanthu admin reindex: a new search cluster, or a lost index, filled
-// from the records) and says how many.
+// MarkAllReindex marks every read document of the archive for
+// re-indexing (vanthu admin reindex: a new search cluster, or a lost
+// index, filled from the records) and says how many. A document still
+// being read, or that could not be read, is left to the pipeline: its
+// index stage puts it in when it is read.
 func (s *Store) MarkAllReindex(ctx context.Context) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE documents SET reindex = 1`)
+	res, err := s.w.ExecContext(ctx, s.q(`UPDATE documents SET reindex = 1 WHERE status NOT IN (?, ?)`), StatusReceived, StatusFailed)
 	if err != nil {
 		return 0, fmt.Errorf("mark every document for re-indexing: %w", err)
 	}

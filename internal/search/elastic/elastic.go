@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,9 +99,10 @@ func New(cfg elasticsearch.Config) (*Indexer, error) {
 // NewWith is an Indexer over another engine's client (package opensearch).
 func NewWith(engine string, t Transport) *Indexer { return &Indexer{t: t, engine: engine} }
 
-// Template is the index template: the printed fields analysed as they
-// are, folded copies analysed with ASCII folding (đ → d), keywords for
-// filters, facets and the number/symbol key.
+// Template is the index's settings and mappings, in the shape of an
+// index template (create makes each index with them): the printed fields
+// analysed as they are, folded copies analysed with ASCII folding
+// (đ → d), keywords for filters, facets and the number/symbol key.
 func Template(alias string) map[string]any {
 	text := map[string]any{"type": "text", "analyzer": "vi_exact",
 		// index_phrases: word pairs indexed, so phrases need no positions
@@ -237,9 +239,12 @@ func (x *Indexer) call(ctx context.Context, method, path string, query url.Value
 		return 0, nil, fmt.Errorf("%w: %s %s: %w", search.ErrUnavailable, x.engine, what, err)
 	}
 	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer+1))
 	if err != nil {
 		return res.StatusCode, nil, fmt.Errorf("%s %s: reading the answer: %w", x.engine, what, err)
+	}
+	if len(b) > maxAnswer {
+		return res.StatusCode, nil, fmt.Errorf("%s %s: the answer is larger than %d MiB", x.engine, what, maxAnswer>>20)
 	}
 	if res.StatusCode >= 300 {
 		for _, s := range ok {
@@ -247,9 +252,11 @@ func (x *Indexer) call(ctx context.Context, method, path string, query url.Value
 				return res.StatusCode, b, nil
 			}
 		}
-		err := fmt.Errorf("%s %s: %s: %s", x.engine, what, res.Status, strings.TrimSpace(string(b)))
-		switch res.StatusCode {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		err := fmt.Errorf("%s %s: %s: %s", x.engine, what, res.Status, clip(strings.TrimSpace(string(b))))
+		switch {
+		case res.StatusCode == http.StatusTooManyRequests, res.StatusCode == http.StatusBadGateway,
+			res.StatusCode == http.StatusServiceUnavailable, res.StatusCode == http.StatusGatewayTimeout,
+			res.StatusCode == http.StatusForbidden && bytes.Contains(b, []byte("cluster_block_exception")):
 			err = fmt.Errorf("%w: %w", search.ErrUnavailable, err)
 		}
 		return res.StatusCode, b, err
@@ -265,31 +272,53 @@ func encode(v any) []byte {
 	return b.Bytes()
 }
 
-// Open creates the template and, when no index carries the alias yet,
-// the versioned index with it. An alias already on an older version is
-// left there and used (reads and writes go through the alias): moving it
-// is Migrate's, run once by an operator (vanthu admin migrate-index), not
-// by every process that starts.
+// Open creates, when no index carries the alias yet, the versioned index
+// with it. An alias already on another version is left there and used
+// (reads and writes go through the alias): moving it is Migrate's, run
+// once by an operator (vanthu admin migrate-index), not by every process
+// that starts. No template is kept in the cluster: each index is made
+// with its own version's settings and mappings, so a process of an older
+// version starting meanwhile cannot give a new index its old mapping.
 func (x *Indexer) Open(ctx context.Context) error {
-	if _, _, err := x.call(ctx, http.MethodPut, "/_index_template/"+x.alias(), nil, encode(Template(x.alias())), "put template"); err != nil {
+	on, err := x.aliasedTo(ctx)
+	if err != nil {
 		return err
 	}
-	on, err := x.aliasedTo(ctx)
-	if err != nil || len(on) > 0 {
-		if err == nil && on[0] != x.IndexName() {
+	switch {
+	case len(on) > 1:
+		return x.onSeveral(on)
+	case len(on) == 1:
+		if v := versionOf(x.alias(), on[0]); v > x.version() {
+			slog.WarnContext(ctx, "search index is on a newer mapping than this program: upgrade it", "alias", x.alias(), "index", on[0], "this", x.IndexName())
+		} else if v < x.version() {
 			slog.WarnContext(ctx, "search index is on an older mapping: run vanthu admin migrate-index", "alias", x.alias(), "index", on[0], "want", x.IndexName())
 		}
+		return nil
+	}
+	err = x.create(ctx, x.IndexName(), true)
+	if err == nil || !errors.Is(err, errExists) {
 		return err
 	}
-	if err := x.create(ctx, x.IndexName(), true); err != nil {
-		// Another process opening at once made it, or a migration left
-		// the index without the alias.
-		if on, _ := x.aliasedTo(ctx); len(on) > 0 {
-			return nil
-		}
-		return x.moveAlias(ctx, "", x.IndexName())
+	// Another process opening at once made it (with the alias), or an
+	// interrupted migration left it without.
+	if on, err := x.aliasedTo(ctx); err != nil || len(on) > 0 {
+		return err
 	}
-	return nil
+	return x.moveAlias(ctx, "", x.IndexName())
+}
+
+func (x *Indexer) onSeveral(on []string) error {
+	return fmt.Errorf("%s: alias %s is on %d indexes (%s): writes through it fail; remove it from all but the newest (POST /_aliases)",
+		x.engine, x.alias(), len(on), strings.Join(on, ", "))
+}
+
+// versionOf is N of an index named ALIAS-vN (0: not one of ours).
+func versionOf(alias, index string) int {
+	v, err := strconv.Atoi(strings.TrimPrefix(index, alias+"-v"))
+	if err != nil || !strings.HasPrefix(index, alias+"-v") {
+		return 0
+	}
+	return v
 }
 
 // aliasedTo is the indexes the alias is on (none: it does not exist).
@@ -306,7 +335,9 @@ func (x *Indexer) aliasedTo(ctx context.Context) ([]string, error) {
 }
 
 // moveAlias moves the alias from index from (none: "") to index to, in
-// one atomic step: a search through it sees one index or the other.
+// one atomic step: a search through it sees one index or the other. The
+// client may send the request again after a lost answer: an alias found
+// where it was to go is success.
 func (x *Indexer) moveAlias(ctx context.Context, from, to string) error {
 	actions := []any{}
 	if from != "" {
@@ -314,23 +345,28 @@ func (x *Indexer) moveAlias(ctx context.Context, from, to string) error {
 	}
 	actions = append(actions, map[string]any{"add": map[string]any{"index": to, "alias": x.alias()}})
 	_, _, err := x.call(ctx, http.MethodPost, "/_aliases", nil, encode(map[string]any{"actions": actions}), "move alias to "+to)
+	if err != nil {
+		if on, aerr := x.aliasedTo(ctx); aerr == nil && len(on) == 1 && on[0] == to {
+			return nil
+		}
+	}
 	return err
 }
 
-// Migrate rolls the archive's index out to the current mapping
-// (IndexName): when the alias is on an older index, the new one is made
-// from the template, every document is copied across and re-analysed
-// (through Body, so derived fields follow the new code), the alias moves
-// in one atomic step, and the documents that reached the old index while
-// the copy ran are copied once more, only where missing (what was written
-// after the move is newer). Searches through the alias answer throughout.
-// The old index is kept, for the operator to check and delete. It returns
-// the old index ("" if there was nothing to do) and how many documents
-// were copied.
+// Migrate rolls the archive's index out to this version's mapping
+// (IndexName) when the alias is on an older index: writes to the old
+// index are blocked, the new index is made, every document is copied
+// across and re-analysed (through Body, so derived fields follow the new
+// code), the copy is made searchable and the alias moves in one atomic
+// step. Searches through the alias answer throughout. A write sent during
+// the copy is refused as unavailable for now (the API keeps the
+// document marked for repair, the pipeline's delivery retries), never
+// taken into the old index and lost; vanthu admin migrate-index then puts
+// every record in again. A failed migration unblocks the old index and
+// can be run again. The old index is kept, blocked, for the operator to
+// check and delete. It returns the old index ("" if there was nothing to
+// do) and how many documents were copied.
 func (x *Indexer) Migrate(ctx context.Context) (old string, copied int, err error) {
-	if _, _, err := x.call(ctx, http.MethodPut, "/_index_template/"+x.alias(), nil, encode(Template(x.alias())), "put template"); err != nil {
-		return "", 0, err
-	}
 	on, err := x.aliasedTo(ctx)
 	if err != nil {
 		return "", 0, err
@@ -339,19 +375,26 @@ func (x *Indexer) Migrate(ctx context.Context) (old string, copied int, err erro
 	case len(on) == 0:
 		return "", 0, x.Open(ctx)
 	case len(on) > 1:
-		return "", 0, fmt.Errorf("%s: alias %s is on %d indexes (%s): remove it from all but one", x.engine, x.alias(), len(on), strings.Join(on, ", "))
+		return "", 0, x.onSeveral(on)
 	case on[0] == x.IndexName():
 		return "", 0, nil
+	case versionOf(x.alias(), on[0]) > x.version():
+		return "", 0, fmt.Errorf("%s: alias %s is on %s, newer than this program's %s: upgrade vanthu instead", x.engine, x.alias(), on[0], x.IndexName())
 	}
 	old = on[0]
-	status, _, err := x.call(ctx, http.MethodHead, "/"+x.IndexName(), nil, nil, "index exists", http.StatusNotFound)
-	if err != nil {
+	if err := x.blockWrites(ctx, old, true); err != nil {
 		return old, 0, err
 	}
-	if status == http.StatusNotFound { // else: an earlier migration stopped half-way; copying again is harmless
-		if err := x.create(ctx, x.IndexName(), false); err != nil {
-			return old, 0, err
+	defer func() {
+		if err != nil {
+			// Still the archive's index: writable again.
+			if uerr := x.blockWrites(context.WithoutCancel(ctx), old, false); uerr != nil {
+				err = errors.Join(err, uerr)
+			}
 		}
+	}()
+	if err := x.create(ctx, x.IndexName(), false); err != nil && !errors.Is(err, errExists) {
+		return old, 0, err // exists: an earlier migration stopped half-way; copying again is harmless
 	}
 	n, err := x.copyAll(ctx, old, "index")
 	if err != nil {
@@ -362,11 +405,14 @@ func (x *Indexer) Migrate(ctx context.Context) (old string, copied int, err erro
 	if _, _, err := x.call(ctx, http.MethodPost, "/"+x.IndexName()+"/_refresh", nil, nil, "refresh "+x.IndexName()); err != nil {
 		return old, n, err
 	}
-	if err := x.moveAlias(ctx, old, x.IndexName()); err != nil {
-		return old, n, err
-	}
-	m, err := x.copyAll(ctx, old, "create")
-	return old, n + m, err
+	return old, n, x.moveAlias(ctx, old, x.IndexName())
+}
+
+// blockWrites sets or clears index.blocks.write on index.
+func (x *Indexer) blockWrites(ctx context.Context, index string, on bool) error {
+	body := encode(map[string]any{"index": map[string]any{"blocks": map[string]any{"write": on}}})
+	_, _, err := x.call(ctx, http.MethodPut, "/"+index+"/_settings", nil, body, "block writes to "+index)
+	return err
 }
 
 // copyAll copies every document of index from into the current index,
@@ -375,7 +421,9 @@ func (x *Indexer) copyAll(ctx context.Context, from, action string) (int, error)
 	if _, _, err := x.call(ctx, http.MethodPost, "/"+from+"/_refresh", nil, nil, "refresh "+from); err != nil {
 		return 0, err
 	}
-	body := encode(map[string]any{"size": bulkDocs, "sort": []string{"_doc"}, "query": map[string]any{"match_all": map[string]any{}}})
+	// Pages of 100: a page of whole documents (OCR text included) stays
+	// far below maxAnswer.
+	body := encode(map[string]any{"size": 100, "sort": []string{"_doc"}, "query": map[string]any{"match_all": map[string]any{}}})
 	_, out, err := x.call(ctx, http.MethodPost, "/"+from+"/_search", url.Values{"scroll": {"2m"}}, body, "scroll "+from)
 	copied := 0
 	var scrollID string
@@ -456,27 +504,35 @@ func (x *Indexer) Drop(ctx context.Context) error {
 	return err
 }
 
-// create makes a versioned index from the template, with the alias when
-// withAlias (a first index; Migrate moves the alias itself).
+// errExists is an index that exists already.
+var errExists = errors.New("index exists already")
+
+// create makes a versioned index with this version's settings and
+// mappings (Template), with the alias when withAlias (a first index;
+// Migrate moves the alias itself).
 func (x *Indexer) create(ctx context.Context, name string, withAlias bool) error {
-	body := map[string]any{}
-	if withAlias {
-		body["aliases"] = map[string]any{x.alias(): map[string]any{}}
-	}
-	settings := map[string]any{}
+	tpl := Template(x.alias())["template"].(map[string]any)
+	settings := maps.Clone(tpl["settings"].(map[string]any))
 	if x.Shards > 0 {
 		settings["number_of_shards"] = x.Shards
 	}
 	if x.ReplicasSet {
 		settings["number_of_replicas"] = x.Replicas
 	}
-	if len(settings) > 0 {
-		body["settings"] = settings
+	body := map[string]any{"settings": settings, "mappings": tpl["mappings"]}
+	if withAlias {
+		body["aliases"] = map[string]any{x.alias(): map[string]any{}}
 	}
 	// Wait for the primaries only: a replica on a node still joining must
 	// not hold the first write up.
 	q := url.Values{"wait_for_active_shards": {"1"}}
-	_, _, err := x.call(ctx, http.MethodPut, "/"+name, q, encode(body), "create index "+name)
+	status, out, err := x.call(ctx, http.MethodPut, "/"+name, q, encode(body), "create index "+name, http.StatusBadRequest)
+	if err == nil && status == http.StatusBadRequest {
+		if bytes.Contains(out, []byte("resource_already_exists_exception")) {
+			return fmt.Errorf("%s create index %s: %w", x.engine, name, errExists)
+		}
+		return fmt.Errorf("%s create index %s: 400 Bad Request: %s", x.engine, name, clip(string(out)))
+	}
 	return err
 }
 
@@ -507,126 +563,148 @@ func (x *Indexer) Index(ctx context.Context, docs ...search.Document) error {
 	return err
 }
 
-// bulk writes docs into index with the action (index: replace; create:
-// only where missing), in batches. An item the engine pushes back (429:
-// its queues are full; 503: a shard without its primary while a node
-// leaves) is sent again, a few times, with a growing pause; any other
-// refusal is the document's error. It returns how many were written
-// (create: not those already there).
-func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.Document) (int, error) {
-	var errs []error
-	written := 0
-	for len(docs) > 0 {
-		var body bytes.Buffer
-		n := 0
-		for n < len(docs) && n < bulkDocs && body.Len() < bulkBytes {
-			b, err := Body(docs[n])
-			if err != nil {
-				return written, fmt.Errorf("%s index %s: %w", x.engine, docs[n].ID, err)
-			}
-			body.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": engineID(docs[n].ID)}}))
-			body.Write(b)
-			body.WriteByte('\n')
-			n++
-		}
-		batch := docs[:n]
-		docs = docs[n:]
-		failed, w, err := x.bulkOnce(ctx, batch, body.Bytes(), action)
-		written += w
-		for try := 1; err == nil && len(failed) > 0 && try <= 5; try++ {
-			select {
-			case <-ctx.Done():
-				return written, ctx.Err()
-			case <-time.After(time.Duration(try*try) * 200 * time.Millisecond):
-			}
-			var again bytes.Buffer
-			for _, d := range failed {
-				b, _ := Body(d)
-				again.Write(encode(map[string]any{action: map[string]any{"_index": index, "_id": engineID(d.ID)}}))
-				again.Write(b)
-				again.WriteByte('\n')
-			}
-			batch = failed
-			failed, w, err = x.bulkOnce(ctx, batch, again.Bytes(), action)
-			written += w
-		}
-		if err != nil {
-			return written, err
-		}
-		for _, d := range failed {
-			errs = append(errs, fmt.Errorf("%s index %s: pushed back (429/503) six times", x.engine, d.ID))
-		}
-	}
-	return written, errors.Join(errs...)
+// item is one action of a _bulk request: id is the document's own ID
+// (errors name it), source is nil for a delete.
+type item struct {
+	action, index, id string
+	source            []byte
 }
 
-// bulkOnce sends one _bulk body of batch and returns the documents to
-// send again and how many were written; a refusal that will not change is
-// among the errors.
-func (x *Indexer) bulkOnce(ctx context.Context, batch []search.Document, body []byte, action string) ([]search.Document, int, error) {
+// bulk writes docs into index with the action (index: replace; create:
+// only where missing). It returns how many were written (create: not
+// those already there).
+func (x *Indexer) bulk(ctx context.Context, index, action string, docs []search.Document) (int, error) {
+	items := make([]item, 0, len(docs))
+	var errs []error
+	for _, d := range docs {
+		b, err := Body(d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s index %s: %w", x.engine, d.ID, err))
+			continue
+		}
+		items = append(items, item{action, index, d.ID, b})
+	}
+	n, err := x.send(ctx, items)
+	return n, errors.Join(append(errs, err)...)
+}
+
+// send carries items in _bulk requests of at most bulkDocs documents or
+// bulkBytes. An item the engine pushes back (429: its queues are full;
+// 503: a shard without its primary while a node leaves) is sent again, a
+// few times, with a growing pause. An item refused for good is named in
+// the error and the others go on: one bad document never keeps the rest
+// out. A request no node answers ends it (the rest would fare the same).
+func (x *Indexer) send(ctx context.Context, items []item) (int, error) {
+	var errs []error
+	done := 0
+	for len(items) > 0 {
+		var body bytes.Buffer
+		n := 0
+		for n < len(items) && n < bulkDocs && body.Len() < bulkBytes {
+			body.Write(items[n].line())
+			n++
+		}
+		batch := items[:n]
+		items = items[n:]
+		for try := 0; ; try++ {
+			again, ok, refused, err := x.bulkOnce(ctx, batch, body.Bytes())
+			done += ok
+			errs = append(errs, refused...)
+			if err != nil {
+				return done, errors.Join(append(errs, err)...)
+			}
+			if len(again) == 0 {
+				break
+			}
+			if try == 5 {
+				for _, it := range again {
+					errs = append(errs, fmt.Errorf("%s %s %s: pushed back (429/503) six times", x.engine, it.action, it.id))
+				}
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return done, errors.Join(append(errs, ctx.Err())...)
+			case <-time.After(time.Duration((try+1)*(try+1)) * 200 * time.Millisecond):
+			}
+			batch = again
+			body.Reset()
+			for _, it := range batch {
+				body.Write(it.line())
+			}
+		}
+	}
+	return done, errors.Join(errs...)
+}
+
+// line is the item's lines of a _bulk body.
+func (it item) line() []byte {
+	b := encode(map[string]any{it.action: map[string]any{"_index": it.index, "_id": engineID(it.id)}})
+	if it.source != nil {
+		b = append(append(b, it.source...), '\n')
+	}
+	return b
+}
+
+// bulkOnce sends one _bulk body of batch. It returns the items to send
+// again, how many were written, the items refused for good, and an error
+// of the request itself.
+func (x *Indexer) bulkOnce(ctx context.Context, batch []item, body []byte) (again []item, written int, refused []error, err error) {
 	q := url.Values{}
 	if x.Refresh {
 		q.Set("refresh", "wait_for")
 	}
 	_, out, err := x.call(ctx, http.MethodPost, "/_bulk", q, body, "bulk")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	var a bulkAnswer
 	if err := json.Unmarshal(out, &a); err != nil {
-		return nil, 0, fmt.Errorf("%s bulk answer: %w", x.engine, err)
+		return nil, 0, nil, fmt.Errorf("%s bulk answer: %w", x.engine, err)
 	}
 	if len(a.Items) != len(batch) {
-		return nil, 0, fmt.Errorf("%s bulk: %d answers for %d documents", x.engine, len(a.Items), len(batch))
+		return nil, 0, nil, fmt.Errorf("%s bulk: %d answers for %d documents", x.engine, len(a.Items), len(batch))
 	}
-	var again []search.Document
-	var errs []error
-	written := 0
-	for i, it := range a.Items {
-		r := it[action]
+	for i, res := range a.Items {
+		it := batch[i]
+		r := res[it.action]
 		switch {
 		case r.Error == nil:
-			written++
+			if it.action != "delete" {
+				written++
+			}
 		case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable:
-			again = append(again, batch[i])
-		case action == "create" && r.Status == http.StatusConflict:
+			again = append(again, it)
+		case it.action == "create" && r.Status == http.StatusConflict:
 			// Already there: what create is for.
+		case r.Error.Type == "cluster_block_exception":
+			// The index is blocked for a migration: the write is to be
+			// sent again once the alias has moved.
+			refused = append(refused, fmt.Errorf("%w: %s %s %s: %s: %s", search.ErrUnavailable, x.engine, it.action, it.id, r.Error.Type, clip(r.Error.Reason)))
 		default:
-			errs = append(errs, fmt.Errorf("%s index %s: %s: %s", x.engine, batch[i].ID, r.Error.Type, r.Error.Reason))
+			refused = append(refused, fmt.Errorf("%s %s %s: %s: %s", x.engine, it.action, it.id, r.Error.Type, clip(r.Error.Reason)))
 		}
 	}
-	return again, written, errors.Join(errs...)
+	return again, written, refused, nil
 }
 
 // Delete removes documents, in bulk (one already gone is no error).
 func (x *Indexer) Delete(ctx context.Context, ids ...string) error {
-	q := url.Values{}
-	if x.Refresh {
-		q.Set("refresh", "wait_for")
+	items := make([]item, len(ids))
+	for i, id := range ids {
+		items[i] = item{action: "delete", index: x.alias(), id: id}
 	}
-	var errs []error
-	for len(ids) > 0 {
-		n := min(len(ids), bulkDocs)
-		var body bytes.Buffer
-		for _, id := range ids[:n] {
-			body.Write(encode(map[string]any{"delete": map[string]any{"_index": x.alias(), "_id": engineID(id)}}))
-		}
-		_, out, err := x.call(ctx, http.MethodPost, "/_bulk", q, body.Bytes(), "delete")
-		if err != nil {
-			return err
-		}
-		var a bulkAnswer
-		if err := json.Unmarshal(out, &a); err != nil {
-			return fmt.Errorf("%s delete answer: %w", x.engine, err)
-		}
-		for _, it := range a.Items {
-			if r := it["delete"]; r.Error != nil {
-				errs = append(errs, fmt.Errorf("%s delete %s: %s: %s", x.engine, r.ID, r.Error.Type, r.Error.Reason))
-			}
-		}
-		ids = ids[n:]
+	_, err := x.send(ctx, items)
+	return err
+}
+
+// clip bounds an engine's words carried into an error (and the logs).
+func clip(s string) string {
+	const most = 2000
+	if len(s) > most {
+		return s[:most] + "…"
 	}
-	return errors.Join(errs...)
+	return s
 }
 
 // Query is the request body of a search: the caller's agency and clearance

@@ -286,6 +286,31 @@ func Run(t *testing.T, x search.Indexer) {
 		if _, err := x.Similar(ctx, qn, long, 5); err != nil {
 			t.Errorf("more like a long ID: %v", err)
 		}
+		// Out of reach, a long ID is as hidden as any: another agency,
+		// and a secret one for the uncleared.
+		secret := twin
+		secret.ID, secret.Confidentiality = long[:len(long)-1]+"3", "MẬT"
+		if err := x.Index(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+		if got := find(qn, "chuyen doi so"); got[secret.ID] {
+			t.Error("an uncleared caller found a MẬT document with a long ID")
+		}
+		if got := find(search.Caller{Agency: "ubnd-qn", Cleared: []string{"MẬT"}}, "chuyen doi so"); !got[secret.ID] {
+			t.Error("a cleared caller did not find the MẬT document with a long ID")
+		}
+		for _, f := range []func() (search.Result, error){
+			func() (search.Result, error) { return x.Similar(ctx, search.Caller{Agency: "so-tc"}, long, 5) },
+			func() (search.Result, error) { return x.Duplicates(ctx, qn, secret.ID) },
+		} {
+			if r, err := f(); !errors.Is(err, search.ErrNotFound) || len(r.Hits) != 0 {
+				t.Errorf("a long ID out of reach: %+v %v", r, err)
+			}
+		}
+		if got := find(search.Caller{Agency: "so-tc"}, "chuyen doi so"); len(got) != 0 {
+			t.Errorf("another agency found %v", got)
+		}
+		x.Delete(ctx, secret.ID)
 		if err := x.Delete(ctx, long, dup.ID); err != nil {
 			t.Fatal(err)
 		}
