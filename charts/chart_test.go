@@ -105,6 +105,21 @@ func strictDecode(t *testing.T, m manifest, into any) {
 	}
 }
 
+// knativeAccepts defaults and validates a Service as Knative's webhook
+// does, with the volume features the chart's README asks for (index and
+// register keep their embedded backends on a volume).
+func knativeAccepts(t *testing.T, source string, svc *servingv1.Service) {
+	t.Helper()
+	cfg := config.FromContextOrDefaults(context.Background())
+	cfg.Features.PodSpecPersistentVolumeClaim = config.Enabled
+	cfg.Features.PodSpecPersistentVolumeWrite = config.Enabled
+	ctx := config.ToContext(context.Background(), cfg)
+	svc.SetDefaults(ctx)
+	if err := svc.Validate(ctx); err != nil {
+		t.Errorf("%s: Knative rejects Service %s: %v", source, svc.Name, err)
+	}
+}
+
 func TestRenderedManifestsValidate(t *testing.T) {
 	ms := render(t)
 	schemas := filepath.Join(filepath.Dir(testenv.RealDev(t)), "schemas", "knative")
@@ -116,16 +131,7 @@ func TestRenderedManifestsValidate(t *testing.T) {
 		case m.group == "serving.knative.dev" && m.kind == "Service":
 			var svc servingv1.Service
 			strictDecode(t, m, &svc)
-			// The chart's README asks for the volume features (index and
-			// register keep their embedded backends on a volume).
-			cfg := config.FromContextOrDefaults(context.Background())
-			cfg.Features.PodSpecPersistentVolumeClaim = config.Enabled
-			cfg.Features.PodSpecPersistentVolumeWrite = config.Enabled
-			ctx := config.ToContext(context.Background(), cfg)
-			svc.SetDefaults(ctx)
-			if err := svc.Validate(ctx); err != nil {
-				t.Errorf("%s: Knative rejects Service %s: %v", m.source, m.name, err)
-			}
+			knativeAccepts(t, m.source, &svc)
 			checkService(t, svc)
 			fallthrough
 		case strings.HasSuffix(m.group, "knative.dev"):
@@ -319,14 +325,7 @@ func TestSearchOnACluster(t *testing.T) {
 		if !mounted {
 			t.Errorf("%s: the CA ConfigMap is not mounted", m.name)
 		}
-		cfg := config.FromContextOrDefaults(context.Background())
-		cfg.Features.PodSpecPersistentVolumeClaim = config.Enabled
-		cfg.Features.PodSpecPersistentVolumeWrite = config.Enabled
-		ctx := config.ToContext(context.Background(), cfg)
-		svc.SetDefaults(ctx)
-		if err := svc.Validate(ctx); err != nil {
-			t.Errorf("Knative rejects %s: %v", m.name, err)
-		}
+		knativeAccepts(t, m.source, &svc)
 	}
 	if pvcs != 1 {
 		t.Errorf("%d volume claims, want the register function's only", pvcs)
