@@ -226,9 +226,13 @@ func wholeNumber(s string) error {
 
 // httpURLs is a comma-separated list of http(s) URLs: a cluster's nodes.
 func httpURLs(s string) error {
-	for _, u := range strings.Split(s, ",") {
+	nodes := strings.Split(s, ",")
+	for i, u := range nodes {
 		if err := httpURL(strings.TrimSpace(u)); err != nil {
-			return fmt.Errorf("%q: %w (several: comma-separated)", strings.TrimSpace(Mask(Var{Secret: true, URLSecret: true}, u)), err)
+			if len(nodes) == 1 {
+				return err
+			}
+			return fmt.Errorf("node %d of %d: %w (several: comma-separated)", i+1, len(nodes), err)
 		}
 	}
 	return nil
