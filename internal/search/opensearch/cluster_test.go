@@ -59,6 +59,7 @@ func startCluster(t *testing.T, nodes int) *cluster {
 		for _, pid := range c.pids {
 			if pid > 0 {
 				syscall.Kill(pid, syscall.SIGKILL)
+				gone(pid)
 			}
 		}
 	})
@@ -122,9 +123,20 @@ func (c *cluster) kill(i int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	syscall.Kill(c.pids[i], syscall.SIGKILL)
-	p, _ := os.FindProcess(c.pids[i])
-	p.Wait()
+	gone(c.pids[i])
 	c.pids[i] = 0
+}
+
+// gone waits (up to 10 s) until the process pid has exited: the nodes
+// are not this process's children, so there is nothing to Wait for, and
+// their folders are removed after them.
+func gone(pid int) {
+	for range 100 {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func (c *cluster) restart(i int) {
