@@ -115,9 +115,12 @@ func (s *Store) UpdateUser(ctx context.Context, admin User, id int64, c UserChan
 		}
 		if u.Role != was.Role || u.Clearance != was.Clearance {
 			// The role given must be grantable; a clearance given, within
-			// the admin's own (one held before is not given again).
+			// the admin's own. One held before is not given again when
+			// only the unit changes, but a new role with it is a new grant
+			// of both: an admin cleared MẬT does not make a TUYỆT MẬT
+			// account a leader.
 			cl := u.Clearance
-			if cl == was.Clearance {
+			if cl == was.Clearance && u.Role == was.Role {
 				cl = ""
 			}
 			if err := MayGrant(admin, u.Role, cl); err != nil {

@@ -93,6 +93,11 @@ func accounts(t *testing.T, s *records.Store) {
 		if u, err := s.UpdateUser(ctx, admin, secret.ID, records.UserChange{Unit: str("so-nv-tccb")}); err != nil || u.Clearance != "TỐI MẬT" {
 			t.Errorf("the unit of an account cleared above the admin: %+v %v", u, err)
 		}
+		// A new role with a clearance above the admin's is a combination
+		// the admin could not have made: refused.
+		if u, err := s.UpdateUser(ctx, admin, secret.ID, records.UserChange{Role: str(records.RoleLeader)}); !errors.Is(err, records.ErrForbidden) {
+			t.Errorf("a new role for an account cleared above the admin: %+v %v", u, err)
+		}
 		if u, err := s.UpdateUser(ctx, admin, secret.ID, records.UserChange{Clearance: str("MẬT")}); err != nil || u.Clearance != "MẬT" {
 			t.Errorf("lowered: %+v %v", u, err)
 		}
