@@ -143,16 +143,21 @@ func (s *Server) putAgency(w http.ResponseWriter, r *http.Request) {
 			e.Names = append(e.Names, n)
 		}
 	}
-	if code == admin.Agency {
+	old, err := s.Records.DirectoryEntryOf(r.Context(), code)
+	if err != nil && !errors.Is(err, records.ErrNotFound) {
+		s.fail(w, r, err)
+		return
+	}
+	switch {
+	case code == admin.Agency:
 		e.Parent, e.Kind = "", records.KindAgency
-		old, err := s.Records.DirectoryEntryOf(r.Context(), code)
-		if err != nil && !errors.Is(err, records.ErrNotFound) {
-			s.fail(w, r, err)
-			return
-		}
 		if err == nil {
 			e.Parent = old.Parent
 		}
+	case err == nil && old.Parent == admin.Agency && old.Kind == records.KindAgency:
+		// An agency under the admin's (a city's department) is edited,
+		// and stays an agency.
+		e.Kind = records.KindAgency
 	}
 	if err := s.Records.PutDirectoryEntry(r.Context(), admin, e); err != nil {
 		s.fail(w, r, err)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -20,7 +21,8 @@ import (
 func TestAccountsThroughTheAPI(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	for _, e := range []records.DirectoryEntry{{Code: "a", Name: "SỞ NỘI VỤ"}, {Code: "b", Name: "SỞ TƯ PHÁP"}, {Code: "b-vp", Name: "Văn phòng Sở Tư pháp", Parent: "b", Kind: records.KindUnit}} {
+	for _, e := range []records.DirectoryEntry{{Code: "a", Name: "SỞ NỘI VỤ"}, {Code: "b", Name: "SỞ TƯ PHÁP"}, {Code: "b-vp", Name: "Văn phòng Sở Tư pháp", Parent: "b", Kind: records.KindUnit},
+		{Code: "a-ttdl", Name: "TRUNG TÂM DỮ LIỆU", Parent: "a", Kind: records.KindAgency}} {
 		if err := f.st.PutDirectoryEntry(ctx, records.Operator, e); err != nil {
 			t.Fatal(err)
 		}
@@ -74,6 +76,17 @@ func TestAccountsThroughTheAPI(t *testing.T) {
 	}
 	if e, _ := f.st.DirectoryEntryOf(ctx, "b-vp"); e.Parent != "b" || e.Name != "Văn phòng Sở Tư pháp" {
 		t.Errorf("another agency's unit taken: %+v", e)
+	}
+	// An agency under a is edited by a's admin, and stays an agency.
+	if res, b := jsonReq("admin-a-mat", "PUT", "/api/v1/agencies/a-ttdl", `{"name":"TRUNG TÂM DỮ LIỆU TỈNH"}`); res.StatusCode != http.StatusOK || !strings.Contains(string(b), `"kind":"agency"`) {
+		t.Errorf("the agency under a: %d %s", res.StatusCode, b)
+	}
+	if e, _ := f.st.DirectoryEntryOf(ctx, "a-ttdl"); e.Kind != records.KindAgency || e.Parent != "a" || e.Name != "TRUNG TÂM DỮ LIỆU TỈNH" {
+		t.Errorf("the agency under a after the edit: %+v", e)
+	}
+	// Nor does an import by the admin make it a unit.
+	if err := f.st.PutDirectoryEntry(ctx, records.User{Role: records.RoleAdmin, Agency: "a"}, records.DirectoryEntry{Code: "a-ttdl", Name: "TRUNG TÂM", Parent: "a", Kind: records.KindUnit}); !errors.Is(err, records.ErrForbidden) {
+		t.Errorf("an agency made a unit by an admin: %v", err)
 	}
 	if res, b := jsonReq("admin-a-mat", "PUT", "/api/v1/agencies/a", `{"name":"SỞ NỘI VỤ","identifier":"31.H48"}`); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "identifier") {
 		t.Errorf("a malformed identifier: %d %s", res.StatusCode, b)

@@ -94,6 +94,11 @@ func (s *Store) mayWriteEntry(ctx context.Context, u User, e DirectoryEntry) err
 	}
 	if old, err := s.DirectoryEntryOf(ctx, e.Code); err == nil && old.Code != u.Agency && old.Parent != u.Agency {
 		return fmt.Errorf("%w: %s belongs to another agency", ErrForbidden, e.Code)
+	} else if err == nil && old.Kind == KindAgency && e.Kind != KindAgency {
+		// An agency under this one (a city's department) stays one:
+		// made a unit, its archive, accounts and registers would be
+		// folded into another's.
+		return fmt.Errorf("%w: %s is an agency of its own: only the operator makes it a unit", ErrForbidden, e.Code)
 	}
 	if e.Cleared != "" && !ClearedFor(u.Clearance, e.Cleared) {
 		return fmt.Errorf("%w: %s cleared for %s: above the admin's own clearance", ErrForbidden, e.Code, e.Cleared)
