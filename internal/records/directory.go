@@ -384,31 +384,18 @@ func (s *Store) resolve(ctx context.Context, agency, name, role string, document
 	if !errors.Is(err, sql.ErrNoRows) {
 		return Resolution{}, false, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT code, name_key FROM agency_names UNION SELECT code, name_key FROM agencies`))
+	// The name as the directory has it, through the name_key indexes;
+	// only a name it has not is compared with every entry.
+	exact, err := s.exactNames(ctx, key)
 	if err != nil {
 		return Resolution{}, false, err
 	}
-	var exact []string
 	var near []nameCand
-	limit := max(1, utf8.RuneCountInString(key)/12)
-	for rows.Next() {
-		var c, k string
-		if err := rows.Scan(&c, &k); err != nil {
-			rows.Close()
+	if len(exact) == 0 {
+		if near, err = s.nearNames(ctx, key); err != nil {
 			return Resolution{}, false, err
 		}
-		if k == key {
-			exact = append(exact, c)
-			continue
-		}
-		if abs(utf8.RuneCountInString(k)-utf8.RuneCountInString(key)) > limit {
-			continue
-		}
-		if d := viet.Distance(k, key); d <= limit {
-			near = append(near, nameCand{c, d})
-		}
 	}
-	rows.Close()
 	slices.Sort(exact)
 	exact = slices.Compact(exact)
 	switch {
@@ -427,6 +414,50 @@ func (s *Store) resolve(ctx context.Context, agency, name, role string, document
 	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO unresolved_names (agency, name_key, name, role, seen, first_document) VALUES (?, ?, ?, ?, 1, ?)
 		ON CONFLICT (agency, name_key, role) DO UPDATE SET seen = unresolved_names.seen + 1`), agency, key, truncate(name, 300), role, documentID)
 	return Resolution{}, false, err
+}
+
+// nearNames is the entries whose names are within a letter in twelve of
+// key (the whole directory compared).
+func (s *Store) nearNames(ctx context.Context, key string) ([]nameCand, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT code, name_key FROM agency_names UNION SELECT code, name_key FROM agencies`))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var near []nameCand
+	limit := max(1, utf8.RuneCountInString(key)/12)
+	for rows.Next() {
+		var c, k string
+		if err := rows.Scan(&c, &k); err != nil {
+			return nil, err
+		}
+		if abs(utf8.RuneCountInString(k)-utf8.RuneCountInString(key)) > limit {
+			continue
+		}
+		if d := viet.Distance(k, key); d <= limit {
+			near = append(near, nameCand{c, d})
+		}
+	}
+	return near, rows.Err()
+}
+
+// exactNames is the codes whose name, or another name of theirs, folds
+// to key.
+func (s *Store) exactNames(ctx context.Context, key string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT code FROM agency_names WHERE name_key = ? UNION SELECT code FROM agencies WHERE name_key = ?`), key, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		codes = append(codes, c)
+	}
+	return codes, rows.Err()
 }
 
 // nameCand is an entry a name is near, by how many letters.
