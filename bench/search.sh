@@ -72,7 +72,7 @@ for phase in $engines; do
 		;;
 	esac
 	"$work/searchbench" -n "$n" -pg "host=/var/run/postgresql dbname=vanthu_bench" -dir "$work/bleve" \
-		-quiet "${QUIET:-10m}" -engines "$phase" "${flags[@]}" -save "$work/$phase.json"
+		-quiet "${QUIET:-10m}" -pids "$work/os.pid" -engines "$phase" "${flags[@]}" -save "$work/$phase.json"
 	stop_opensearch
 	saved+=("$work/$phase.json")
 	echo

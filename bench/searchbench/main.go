@@ -60,8 +60,9 @@ func main() {
 	os1 := flag.String("opensearch1", "", "URLs, comma-separated, of a one-node OpenSearch (its index: 1 shard, no replica)")
 	os3 := flag.String("opensearch3", "", "URLs, comma-separated, of a three-node OpenSearch (its index: 3 shards, 1 replica each)")
 	save := flag.String("save", "", "also write the measured columns to this file (JSON), for -table")
+	pidfile := flag.String("pids", "", "file of the OpenSearch nodes' pids, one a line (scripts/opensearch's VANTHU_ES_PIDFILE),\nso that their CPU counts as the engine's, not as other work")
 	quiet := flag.Duration("quiet", 0, "before each engine's load, wait up to this long for the machine to be idle\n(the whole machine's CPU under 30 % of one core for 10 s: on a shared machine)")
-	warm := flag.Int("warm", 5, "rounds of the query mix run before it is timed, for every engine")
+	warm := flag.Duration("warm", time.Minute, "how long the query mix is run (whole rounds, at least one) before it is timed, for every engine")
 	table := flag.Bool("table", false, "measure nothing: print side by side the columns saved in the files given as arguments")
 	flag.Parse()
 	if *table {
@@ -81,7 +82,7 @@ func main() {
 			*list += ",opensearch3"
 		}
 	}
-	cfg := config{n: *n, warm: *warm, quiet: *quiet, dsn: *dsn, dir: *dir, urls: map[string]string{"opensearch1": *os1, "opensearch3": *os3}}
+	cfg := config{n: *n, warm: *warm, quiet: *quiet, pidfile: *pidfile, dsn: *dsn, dir: *dir, urls: map[string]string{"opensearch1": *os1, "opensearch3": *os3}}
 	cols, err := run(context.Background(), cfg, strings.Split(*list, ","))
 	if err != nil {
 		log.Fatal(err)
@@ -96,10 +97,11 @@ func main() {
 }
 
 type config struct {
-	n, warm  int
-	quiet    time.Duration
-	dsn, dir string
-	urls     map[string]string // engine name → its nodes' URLs
+	n           int
+	warm, quiet time.Duration
+	dsn, dir    string
+	pidfile     string
+	urls        map[string]string // engine name → its nodes' URLs
 }
 
 type engine interface {
@@ -108,7 +110,8 @@ type engine interface {
 }
 
 // subject is an engine under measure, opened empty: loaded, measured,
-// then closed with its index removed.
+// then closed (Bleve's and OpenSearch's index removed; PostgreSQL's table
+// stays, for a look afterwards, until bench/search.sh drops its database).
 type subject interface {
 	engine
 	// name heads the engine's column.
@@ -130,6 +133,9 @@ type subject interface {
 	// no count of its own beyond searching).
 	held(ctx context.Context) (int64, error)
 	close(ctx context.Context) error
+	// pids are the engine's processes, whose CPU is the engine's (none:
+	// it runs in this process); false: they are not known.
+	pids() ([]int, bool)
 }
 
 // column is one engine's figures, in the table's row order.
@@ -220,7 +226,7 @@ func open(ctx context.Context, cfg config, name string) (subject, error) {
 		if urls == "" {
 			return nil, fmt.Errorf("%s: no URLs (-%s)", name, name)
 		}
-		o := &osBench{urls: strings.Split(urls, ","), shards: 1, replicas: 0, nodes: 1}
+		o := &osBench{urls: strings.Split(urls, ","), pidfile: cfg.pidfile, shards: 1, replicas: 0, nodes: 1}
 		if name == "opensearch3" {
 			o.shards, o.replicas, o.nodes = 3, 1, 3
 		}
@@ -237,7 +243,8 @@ func measure(ctx context.Context, cfg config, s subject, docs []search.Document,
 		c.add("machine idle before the load", "%s", waitQuiet(cfg.quiet))
 	}
 	log.Printf("%s: loading %d documents", s.name(), len(docs))
-	cpu0 := cpuTimes()
+	pids, known := s.pids()
+	cpu0 := sample(pids)
 	start := time.Now()
 	if err := load(ctx, s, docs); err != nil {
 		return c, err
@@ -246,7 +253,7 @@ func measure(ctx context.Context, cfg config, s subject, docs []search.Document,
 		return c, err
 	}
 	took := time.Since(start)
-	cpuLoad := busy(cpu0, cpuTimes())
+	loadOurs, loadOthers := cpu(cpu0, sample(pids))
 	log.Printf("%s: loaded in %.1f s", s.name(), took.Seconds())
 	c.add("indexing", "%s docs/s (%.1f s)", thousands(int64(float64(len(docs))/took.Seconds())), took.Seconds())
 	wait, err := s.settle(ctx)
@@ -280,15 +287,18 @@ func measure(ctx context.Context, cfg config, s subject, docs []search.Document,
 		held += fmt.Sprintf(" — MISMATCH: %s loaded", thousands(int64(len(docs))))
 	}
 	c.add("documents held", "%s", held)
-	// Warm up, then time the mix. More than one round: a fresh JVM
-	// compiles its hot paths over the first few thousand requests, and
-	// what is compared is engines serving warm.
-	for range cfg.warm {
+	// Warm up, then time the mix. For a while, not one round: a fresh
+	// JVM compiles its hot paths over the first few thousand requests
+	// (OpenSearch's p50 halved between 1,000 and 8,000 warm-up queries
+	// on a small index), and what is compared is engines serving warm.
+	rounds := 0
+	for t0 := time.Now(); rounds == 0 || time.Since(t0) < cfg.warm; rounds++ {
 		for _, o := range mix {
 			s.Search(ctx, o)
 		}
 	}
-	cpu0 = cpuTimes()
+	c.add("warm-up before the timed mix", "%d rounds (%s queries)", rounds, thousands(int64(rounds*len(mix))))
+	cpu0 = sample(pids)
 	var lat []time.Duration
 	byKind := make([][]time.Duration, len(kinds))
 	for i, o := range mix {
@@ -299,11 +309,14 @@ func measure(ctx context.Context, cfg config, s subject, docs []search.Document,
 		lat = append(lat, time.Since(t0))
 		byKind[i%len(kinds)] = append(byKind[i%len(kinds)], time.Since(t0))
 	}
-	// The machine is shared: while the timed queries run one at a time
-	// the engine and this client keep about one core busy (Bleve: up to
-	// two, a shard each), so much more is someone else's work, and the
-	// figures are worse for it.
-	c.add("machine CPU busy (2 cores = 200 %): loading, timed queries", "%.0f %%, %.0f %%", cpuLoad, busy(cpu0, cpuTimes()))
+	// The machine may be shared: CPU that neither the engine nor this
+	// client used was taken from them, and the figures are worse for it.
+	qOurs, qOthers := cpu(cpu0, sample(pids))
+	c.add("CPU, engine + client / other work (200 % = 2 cores): loading", "%.0f %% / %.0f %%", loadOurs, loadOthers)
+	c.add("CPU, engine + client / other work: timed queries", "%.0f %% / %.0f %%", qOurs, qOthers)
+	if !known {
+		c.add("CPU: note", "the engine's pids are unknown (-pids): its CPU is among the other work")
+	}
 	slices.Sort(lat)
 	c.add("query p50", "%.2f ms", ms(lat[len(lat)/2]))
 	c.add("query p95", "%.2f ms", ms(lat[len(lat)*95/100]))
@@ -415,9 +428,13 @@ func countVisible(ctx context.Context, e engine, docs []search.Document) (int64,
 	return n, nil
 }
 
-// cpuTimes is the machine's CPU time so far (/proc/stat), busy and in
-// all, in clock ticks.
-func cpuTimes() (t [2]int64) {
+// usage is a sample of CPU time, in clock ticks: the whole machine's,
+// busy and in all (/proc/stat, every core), and the measured side's: this
+// process (the client, and Bleve inside it) and the engine's processes.
+type usage struct{ busy, total, ours int64 }
+
+func sample(pids []int) usage {
+	var u usage
 	b, _ := os.ReadFile("/proc/stat")
 	line, _, _ := strings.Cut(string(b), "\n")
 	for i, f := range strings.Fields(line) {
@@ -427,14 +444,48 @@ func cpuTimes() (t [2]int64) {
 		if _, err := fmt.Sscan(f, &v); i == 0 || i > 8 || err != nil {
 			continue
 		}
-		t[1] += v
+		u.total += v
 		// Waiting (idle, iowait) and the hypervisor's (steal) are not
 		// this machine's work.
 		if i != 4 && i != 5 && i != 8 {
-			t[0] += v
+			u.busy += v
 		}
 	}
-	return t
+	for _, pid := range append(pids, os.Getpid()) {
+		u.ours += processTicks(pid)
+	}
+	return u
+}
+
+// processTicks is a process's user and system time (/proc/PID/stat).
+func processTicks(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The name, in brackets, may hold spaces: the fields after it are
+	// state (3rd), ..., utime (14th), stime (15th).
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	var ut, st int64
+	if len(f) > 12 {
+		fmt.Sscan(f[11], &ut)
+		fmt.Sscan(f[12], &st)
+	}
+	return ut + st
+}
+
+// cpu is the CPU used between two samples, in percent of one core: by
+// the measured side, and by everything else on the machine (someone
+// else's work, which the figures then suffer from).
+func cpu(a, b usage) (ours, others float64) {
+	if b.total == a.total {
+		return 0, 0
+	}
+	pc := func(ticks int64) float64 {
+		return float64(ticks) / float64(b.total-a.total) * 100 * float64(runtime.NumCPU())
+	}
+	ours = pc(b.ours - a.ours)
+	return ours, max(0, pc(b.busy-a.busy)-ours)
 }
 
 // waitQuiet waits, up to limit, until the whole machine's CPU has stayed
@@ -443,26 +494,16 @@ func cpuTimes() (t [2]int64) {
 func waitQuiet(limit time.Duration) string {
 	start := time.Now()
 	for {
-		a := cpuTimes()
+		a := sample(nil)
 		time.Sleep(10 * time.Second)
-		b := busy(a, cpuTimes())
-		if b < 30 {
+		ours, others := cpu(a, sample(nil))
+		if b := ours + others; b < 30 {
 			return fmt.Sprintf("yes, after %.0f s (%.0f %% busy)", time.Since(start).Seconds(), b)
-		}
-		if time.Since(start) >= limit {
+		} else if time.Since(start) >= limit {
 			log.Printf("the machine is still busy (%.0f %%) after %s: going on", b, limit)
 			return fmt.Sprintf("no: still %.0f %% busy after %s", b, limit)
 		}
 	}
-}
-
-// busy is the CPU the whole machine used between two cpuTimes, in
-// percent of one core.
-func busy(a, b [2]int64) float64 {
-	if b[1] == a[1] {
-		return 0
-	}
-	return float64(b[0]-a[0]) / float64(b[1]-a[1]) * 100 * float64(runtime.NumCPU())
 }
 
 // fingerprint is a short hash of the archive: equal in every phase when
@@ -567,6 +608,7 @@ func (b *bleveBench) name() string {
 func (b *bleveBench) writers() (int, int)                           { return 1, 1000 }
 func (b *bleveBench) finish(context.Context) error                  { return nil }
 func (b *bleveBench) settle(context.Context) (time.Duration, error) { return 0, nil }
+func (b *bleveBench) pids() ([]int, bool)                           { return nil, true }
 func (b *bleveBench) held(context.Context) (int64, error)           { return -1, nil }
 func (b *bleveBench) size(context.Context) (string, error) {
 	return mib(dirSize(b.dir)), nil
@@ -592,6 +634,7 @@ func mib(n int64) string { return fmt.Sprintf("%s MiB", thousands(int64(float64(
 type osBench struct {
 	*elastic.Indexer
 	urls                    []string
+	pidfile                 string
 	nodes, shards, replicas int
 	label                   string
 }
@@ -736,6 +779,25 @@ func (o *osBench) held(ctx context.Context) (int64, error) {
 
 func (o *osBench) close(ctx context.Context) error { return o.Drop(ctx) }
 
+// pids are the nodes' processes, from scripts/opensearch's pidfile.
+func (o *osBench) pids() ([]int, bool) {
+	if o.pidfile == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(o.pidfile)
+	if err != nil {
+		return nil, false
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(b)) {
+		var pid int
+		if _, err := fmt.Sscan(f, &pid); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, true
+}
+
 // get reads one of the engine's JSON answers (cluster health, stats: what
 // the Indexer has no call for) from the first node.
 func (o *osBench) get(ctx context.Context, path string, v any) error {
@@ -845,6 +907,22 @@ func (p *pg) Index(ctx context.Context, docs ...search.Document) error {
 }
 
 func (p *pg) name() string { return "PostgreSQL FTS (unaccent + GIN)" }
+
+// pids are the server's processes (the pool's backends among them).
+func (p *pg) pids() ([]int, bool) {
+	var pids []int
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		var pid int
+		if _, err := fmt.Sscan(d.Name(), &pid); err != nil {
+			continue
+		}
+		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, true
+}
 
 // writers: one COPY stream.
 func (p *pg) writers() (int, int)                           { return 1, 1000 }
