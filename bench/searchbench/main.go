@@ -143,6 +143,8 @@ type column struct {
 	Engine string   `json:"engine"`
 	Cells  []cell   `json:"cells"`
 	Missed []string `json:"missed,omitempty"`
+	Slow   []string `json:"slow,omitempty"` // the slowest queries of each kind
+
 }
 
 type cell struct{ Row, Value string }
@@ -301,13 +303,33 @@ func measure(ctx context.Context, cfg config, s subject, docs []search.Document,
 	cpu0 = sample(pids)
 	var lat []time.Duration
 	byKind := make([][]time.Duration, len(kinds))
+	type timed struct {
+		took time.Duration
+		o    search.Options
+	}
+	slow := make([][]timed, len(kinds))
 	for i, o := range mix {
 		t0 := time.Now()
 		if _, err := s.Search(ctx, o); err != nil {
 			return c, fmt.Errorf("%q: %w", o.Query, err)
 		}
-		lat = append(lat, time.Since(t0))
-		byKind[i%len(kinds)] = append(byKind[i%len(kinds)], time.Since(t0))
+		took := time.Since(t0)
+		lat = append(lat, took)
+		byKind[i%len(kinds)] = append(byKind[i%len(kinds)], took)
+		slow[i%len(kinds)] = append(slow[i%len(kinds)], timed{took, o})
+	}
+	// The tail by name: which queries make a kind's p95.
+	for k, ts := range slow {
+		slices.SortFunc(ts, func(a, b timed) int { return int(b.took - a.took) })
+		var top []string
+		for _, t := range ts[:min(3, len(ts))] {
+			what := fmt.Sprintf("%q", t.o.Query)
+			if t.o.Query == "" {
+				what = "browse " + t.o.Caller.Agency
+			}
+			top = append(top, fmt.Sprintf("%.1f ms %s", ms(t.took), what))
+		}
+		c.Slow = append(c.Slow, fmt.Sprintf("%s, %s: slowest %s", s.name(), kinds[k], strings.Join(top, ", ")))
 	}
 	// The machine may be shared: CPU that neither the engine nor this
 	// client used was taken from them, and the figures are worse for it.
@@ -588,6 +610,12 @@ func printTable(w io.Writer, cols []column) {
 	fmt.Fprintln(w)
 	for _, c := range cols {
 		for _, m := range c.Missed {
+			fmt.Fprintln(w, m)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, c := range cols {
+		for _, m := range c.Slow {
 			fmt.Fprintln(w, m)
 		}
 	}
