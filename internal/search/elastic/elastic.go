@@ -710,7 +710,16 @@ func clip(s string) string {
 // Query is the request body of a search: the caller's agency and clearance
 // are filters inside the query, so no path (hits, facets, highlights)
 // sees past them.
-func Query(opt search.Options) map[string]any {
+func Query(opt search.Options) map[string]any { return buildQuery(opt, false) }
+
+// TypoQuery is Query with typos forgiven in the folded words: asked only
+// when Query finds nothing, as the Bleve backend does, since expanding
+// every word over the index's terms costs more than the search itself
+// (a tenth of a second and more at a million documents) and an exact
+// match must never be outranked.
+func TypoQuery(opt search.Options) map[string]any { return buildQuery(opt, true) }
+
+func buildQuery(opt search.Options, typos bool) map[string]any {
 	// An agency outside the reach leaves no agency: nothing matches
 	// (Search refuses it before asking).
 	agencies, _ := search.AgencyFilter(opt)
@@ -752,7 +761,10 @@ func Query(opt search.Options) map[string]any {
 				exact["type"], folded["type"] = "bool_prefix", "bool_prefix"
 			default:
 				exact["operator"], folded["operator"] = "and", "and"
-				folded["fuzziness"] = "AUTO" // typo tolerance on the folded words
+				if typos {
+					folded["fuzziness"] = "AUTO"
+					folded["prefix_length"] = 1 // a typo is rarely in the first letter; this bounds the expansion
+				}
 			}
 			must = append(must, map[string]any{"bool": map[string]any{"should": []any{
 				map[string]any{"multi_match": exact}, map[string]any{"multi_match": folded},
@@ -856,7 +868,18 @@ func (x *Indexer) Search(ctx context.Context, opt search.Options) (search.Result
 	if _, err := search.AgencyFilter(opt); err != nil {
 		return search.Result{}, err
 	}
-	return x.query(ctx, Query(opt))
+	res, err := x.query(ctx, Query(opt))
+	if err != nil || res.Total > 0 || opt.Query == "" {
+		return res, err
+	}
+	if kind, _ := search.ParseQuery(opt.Query); kind != search.Words {
+		return res, nil
+	}
+	if _, number := search.ParseNumberKey(opt.Query); number {
+		return res, nil
+	}
+	// Nothing as typed or unaccented: allow typos.
+	return x.query(ctx, TypoQuery(opt))
 }
 
 // reach is the caller's agency and clearance as filters.

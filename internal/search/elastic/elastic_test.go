@@ -188,8 +188,12 @@ func TestPhraseAndPrefixQueries(t *testing.T) {
 	if !strings.Contains(string(prefix), `"type":"bool_prefix"`) || !strings.Contains(string(prefix), `"query":"thanh l"`) {
 		t.Errorf("prefix: %s", prefix)
 	}
-	if !strings.Contains(string(words), `"fuzziness":"AUTO"`) {
-		t.Errorf("words without typo tolerance: %s", words)
+	if strings.Contains(string(words), `"fuzziness"`) {
+		t.Errorf("typos forgiven before anything was looked for as typed: %s", words)
+	}
+	typos, _ := json.Marshal(TypoQuery(search.Options{Caller: c, Query: "thanh lap"}))
+	if !strings.Contains(string(typos), `"fuzziness":"AUTO"`) || !strings.Contains(string(typos), `"prefix_length":1`) {
+		t.Errorf("words without typo tolerance: %s", typos)
 	}
 }
 
@@ -236,7 +240,7 @@ type flaky struct {
 
 func (f *flaky) Perform(req *http.Request) (*http.Response, error) {
 	f.searches++
-	status, out := 200, `{"hits":{"total":{"value":0},"hits":[]}}`
+	status, out := 200, `{"hits":{"total":{"value":1},"hits":[]}}`
 	if f.searches <= f.fails {
 		status, out = 500, f.answer
 	}
